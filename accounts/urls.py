@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("awaiting-approval/", views.awaiting_approval, name="awaiting_approval"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/<int:pk>/role/", views.user_set_role_view, name="user_set_role"),
+]

@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from inventory.exceptions import InventoryError
+from inventory.services.actor import Actor
+
+from .forms import LoginForm, RegistrationForm, RoleForm
+from .permissions import public, role_required
+from .roles import GROUP_ROLES, Role, user_role
+from .services import user_register, user_set_role
+
+User = get_user_model()
+
+
+def signed_in_without_role(view):
+    """Open to any signed-in user, role or not (awaiting approval, password change)."""
+    view = login_required(view)
+    view.allows_roleless = True
+    return view
+
+
+@public
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = user_register(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            actor=Actor(
+                user=None,
+                ip=request.META.get("REMOTE_ADDR"),
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            ),
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your account was created. An administrator will approve it.")
+        return redirect("awaiting_approval")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@method_decorator(public, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+login_view = public(LoginView.as_view())
+logout_view = public(auth_views.LogoutView.as_view())  # POST only since Django 5.0
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your password was changed.")
+        return super().form_valid(form)
+
+
+password_change = signed_in_without_role(PasswordChangeView.as_view())
+
+
+@signed_in_without_role
+def awaiting_approval(request):
+    if user_role(request.user) is not Role.NONE:
+        return redirect("home")
+    return render(request, "accounts/awaiting_approval.html")
+
+
+@role_required(Role.ADMIN)
+def user_list(request):
+    users = User.objects.prefetch_related("groups").order_by("-is_active", "username")
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(email__icontains=query))
+    if request.GET.get("pending"):
+        users = users.filter(is_superuser=False).exclude(groups__name__in=GROUP_ROLES)
+    page = Paginator(users, 25).get_page(request.GET.get("page"))
+    rows = [(u, user_role(u)) for u in page]
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "rows": rows, "roles": list(Role), "query": query},
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def user_set_role_view(request, pk):
+    target = get_object_or_404(User, pk=pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid role.")
+    elif target.is_superuser:
+        messages.error(request, f"{target.username} is a superuser and always counts as Admin.")
+    else:
+        try:
+            user_set_role(
+                actor=Actor.from_request(request), user=target, role=Role(form.cleaned_data["role"])
+            )
+            messages.success(
+                request, f"{target.username} is now {Role(form.cleaned_data['role']).label}."
+            )
+        except InventoryError as exc:
+            messages.error(request, str(exc))
+    return redirect("user_list")

@@ -1,0 +1,103 @@
+"""Project-wide pytest fixtures: users of each role, logged-in clients, catalogue basics."""
+
+import pytest
+from django.db.backends.sqlite3.operations import DatabaseOperations
+
+from inventory.db_triggers import create_statements, drop_statements
+
+_sqlite_sql_flush = DatabaseOperations.sql_flush
+
+
+def _sql_flush_around_triggers(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """SQLite flushes with DELETE, which the append-only triggers refuse: lift them for the
+    flush between transactional tests only (PostgreSQL flushes with TRUNCATE)."""
+    statements = _sqlite_sql_flush(
+        self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+    )
+    if not statements:
+        return statements
+    return drop_statements("sqlite") + statements + create_statements("sqlite")
+
+
+DatabaseOperations.sql_flush = _sql_flush_around_triggers
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff_user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(role="Staff", username="staff1")
+
+
+@pytest.fixture
+def manager_user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(role="Manager", username="manager1")
+
+
+@pytest.fixture
+def admin_role_user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(role="Admin", username="admin1")
+
+
+@pytest.fixture
+def roleless_user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(username="pending1")
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    return _client_for(client, staff_user)
+
+
+@pytest.fixture
+def manager_client(client, manager_user):
+    return _client_for(client, manager_user)
+
+
+@pytest.fixture
+def admin_role_client(client, admin_role_user):
+    return _client_for(client, admin_role_user)
+
+
+@pytest.fixture
+def store(db):
+    from inventory.tests.factories import StoreFactory
+
+    return StoreFactory(code="MAIN", name="Main Store")
+
+
+@pytest.fixture
+def other_store(db):
+    from inventory.tests.factories import StoreFactory
+
+    return StoreFactory(code="WH", name="Warehouse", kind="WAREHOUSE")
+
+
+@pytest.fixture
+def item(db):
+    from inventory.tests.factories import ItemFactory
+
+    return ItemFactory(sku="SKU-0042", name="Blue widget", reorder_level=0)
+
+
+@pytest.fixture
+def qc_item(db):
+    from inventory.tests.factories import ItemFactory
+
+    return ItemFactory(sku="SKU-QC01", name="Checked widget", qc_required=True, reorder_level=0)

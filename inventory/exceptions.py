@@ -1,0 +1,89 @@
+"""Domain errors. Each message is written for the person at the screen."""
+
+from decimal import Decimal
+
+
+def fmt_qty(value) -> str:
+    """Show 3.000 as 3 and 2.500 as 2.5."""
+    value = Decimal(value)
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+class InventoryError(Exception):
+    """Base of every refusal a service makes; `field` names the form field it belongs to."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if field is not None:
+            self.field = field
+
+    def __str__(self):
+        return self.message
+
+
+class InvalidQuantity(InventoryError):
+    field = "quantity"
+
+
+class InactiveRecord(InventoryError):
+    pass
+
+
+class InsufficientStock(InventoryError):
+    field = "quantity"
+
+    def __init__(self, *, item, store, requested, available, what="available"):
+        self.item, self.store = item, store
+        self.requested, self.available = Decimal(requested), Decimal(available)
+        super().__init__(
+            f"Only {fmt_qty(available)} {item.unit} of {item.sku} {what} in {store.name}; "
+            f"{fmt_qty(requested)} requested."
+        )
+
+
+class ShortLines(InventoryError):
+    """Several lines are short at once (order confirmation, quick sale)."""
+
+    def __init__(self, shortages: list[InsufficientStock]):
+        self.shortages = shortages
+        super().__init__(" ".join(s.message for s in shortages))
+
+
+class LotNotApproved(InventoryError):
+    def __init__(self, lot):
+        self.lot = lot
+        super().__init__(
+            f"Lot {lot.code} of {lot.item.sku} is {lot.get_qc_status_display().lower()}; "
+            "only approved stock can be reserved or issued."
+        )
+
+
+class LotHasReservations(InventoryError):
+    def __init__(self, lot, reserved):
+        super().__init__(
+            f"Lot {lot.code} still has {fmt_qty(reserved)} {lot.item.unit} reserved; "
+            "release those reservations first."
+        )
+
+
+class InvalidTransition(InventoryError):
+    def __init__(self, obj, from_status, to_status):
+        self.from_status, self.to_status = from_status, to_status
+        super().__init__(
+            f"{obj} cannot go from {str(from_status).replace('_', ' ').lower()} "
+            f"to {str(to_status).replace('_', ' ').lower()}."
+        )
+
+
+class NotReversible(InventoryError):
+    pass
+
+
+class IdempotencyConflict(InventoryError):
+    pass

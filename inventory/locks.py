@@ -1,0 +1,38 @@
+"""Every row lock the services take, in one global order.
+
+Order: the document row (purchase or sales order), then lot rows, then balance rows
+by primary key. Services call these helpers instead of select_for_update() so that
+two services can never wait on each other in opposite orders. On SQLite the
+transactions are IMMEDIATE, so writers are serialised and these are no-ops.
+"""
+
+from inventory.models import Lot, PurchaseOrder, SalesOrder, StockBalance
+
+
+def lock_purchase_order(pk) -> PurchaseOrder:
+    return (
+        PurchaseOrder.objects.select_for_update(of=("self",))
+        .select_related("supplier", "store")
+        .get(pk=pk)
+    )
+
+
+def lock_sales_order(pk) -> SalesOrder:
+    return (
+        SalesOrder.objects.select_for_update(of=("self",))
+        .select_related("customer", "store")
+        .get(pk=pk)
+    )
+
+
+def lock_lot(pk) -> Lot:
+    return Lot.objects.select_for_update(of=("self",)).select_related("item").get(pk=pk)
+
+
+def lock_balances(queryset) -> list[StockBalance]:
+    """Lock the balances the queryset selects, in primary-key order, and return them fresh."""
+    return list(
+        queryset.select_for_update(of=("self",))
+        .select_related("lot", "store", "item")
+        .order_by("pk")
+    )

@@ -1,0 +1,26 @@
+from .append_only import AppendOnlyError
+from .audit import Alert, AuditEvent
+from .catalog import Category, Customer, Item, Store, Supplier
+from .orders import PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine
+from .stock import LedgerEntry, Lot, LotDecision, Operation, QCStatus, StockBalance
+
+__all__ = [
+    "Alert",
+    "AppendOnlyError",
+    "AuditEvent",
+    "Category",
+    "Customer",
+    "Item",
+    "LedgerEntry",
+    "Lot",
+    "LotDecision",
+    "Operation",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "QCStatus",
+    "SalesOrder",
+    "SalesOrderLine",
+    "StockBalance",
+    "Store",
+    "Supplier",
+]

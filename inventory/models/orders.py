@@ -1,0 +1,161 @@
+"""Purchase and sales orders. Status moves only through the services' transition tables."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .catalog import Customer, Item, Store, Supplier
+from .fields import MoneyField, QuantityField
+
+
+class PurchaseOrder(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", "Draft"
+        ORDERED = "ORDERED", "Ordered"
+        PARTIALLY_RECEIVED = "PARTIALLY_RECEIVED", "Partially received"
+        RECEIVED = "RECEIVED", "Received"
+        CANCELLED = "CANCELLED", "Cancelled"
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="purchase_orders")
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="purchase_orders")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    expected_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["DRAFT", "ORDERED", "PARTIALLY_RECEIVED", "RECEIVED", "CANCELLED"]
+                ),
+                name="po_status_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("inventory:purchase_detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"PO-{self.pk:06d}" if self.pk else "PO-(new)"
+
+
+class PurchaseOrderLine(models.Model):
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="po_lines")
+    quantity_ordered = QuantityField()
+    unit_cost = MoneyField()
+    quantity_received = QuantityField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity_ordered__gt=0), name="pol_ordered_gt_0"
+            ),
+            models.CheckConstraint(condition=models.Q(unit_cost__gte=0), name="pol_cost_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(quantity_received__gte=0)
+                & models.Q(quantity_received__lte=models.F("quantity_ordered")),
+                name="pol_received_within_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order.number} {self.item.sku} x {self.quantity_ordered}"
+
+    @property
+    def outstanding(self):
+        return self.quantity_ordered - self.quantity_received
+
+
+class SalesOrder(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", "Draft"
+        CONFIRMED = "CONFIRMED", "Confirmed"
+        PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED", "Partially shipped"
+        SHIPPED = "SHIPPED", "Shipped"
+        CANCELLED = "CANCELLED", "Cancelled"
+
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="sales_orders",
+        null=True,
+        blank=True,
+        help_text="Leave empty for a walk-in customer.",
+    )
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="sales_orders")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["DRAFT", "CONFIRMED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED"]
+                ),
+                name="so_status_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("inventory:sales_detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"SO-{self.pk:06d}" if self.pk else "SO-(new)"
+
+
+class SalesOrderLine(models.Model):
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="so_lines")
+    quantity = QuantityField()
+    unit_price = MoneyField()
+    quantity_reserved = QuantityField()
+    quantity_shipped = QuantityField()
+    quantity_returned = QuantityField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="sol_quantity_gt_0"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="sol_price_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(quantity_reserved__gte=0)
+                & models.Q(quantity_shipped__gte=0)
+                & models.Q(quantity_returned__gte=0),
+                name="sol_quantities_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    quantity__gte=models.F("quantity_reserved") + models.F("quantity_shipped")
+                ),
+                name="sol_reserved_plus_shipped_lte_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_returned__lte=models.F("quantity_shipped")),
+                name="sol_returned_lte_shipped",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order.number} {self.item.sku} x {self.quantity}"

@@ -1,0 +1,206 @@
+"""Lots, balances and the append-only ledger that every stock figure comes from."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .append_only import AppendOnlyModel
+from .catalog import Item, Store, Supplier
+from .fields import MoneyField, QuantityField
+
+
+class QCStatus(models.TextChoices):
+    QUARANTINE = "QUARANTINE", "Quarantine"
+    APPROVED = "APPROVED", "Approved"
+    REJECTED = "REJECTED", "Rejected"
+
+
+class Lot(models.Model):
+    """A batch of one item, valued at the cost of its receipt."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="lots")
+    code = models.CharField(max_length=60)
+    qc_status = models.CharField(max_length=10, choices=QCStatus.choices)
+    expires_on = models.DateField(null=True, blank=True)
+    unit_cost = MoneyField()
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="lots"
+    )
+    received_at = models.DateTimeField()
+    origin_lot = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_lots",
+        help_text="For a lot of customer returns held for inspection: the lot they left.",
+    )
+
+    class Meta:
+        ordering = ["item_id", "received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "code"], name="lot_code_unique_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(qc_status__in=QCStatus.values), name="lot_qc_status_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(unit_cost__gte=0), name="lot_cost_gte_0"),
+        ]
+        indexes = [models.Index(fields=["qc_status", "received_at"])]
+
+    def __str__(self):
+        return f"{self.code} ({self.get_qc_status_display()})"
+
+
+class LotDecision(AppendOnlyModel):
+    """One QC decision in a lot's history."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="decisions")
+    from_status = models.CharField(max_length=10, choices=QCStatus.choices)
+    to_status = models.CharField(max_length=10, choices=QCStatus.choices)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.lot.code}: {self.from_status} -> {self.to_status}"
+
+
+class StockBalance(models.Model):
+    """Projection of the ledger per (store, lot); changed only by the stock services."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="balances")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="balances")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="balances")
+    on_hand = QuantityField()
+    reserved = QuantityField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "lot"], name="balance_store_lot_unique"),
+            models.CheckConstraint(
+                condition=models.Q(reserved__gte=0), name="balance_reserved_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reserved__lte=models.F("on_hand")),
+                name="balance_reserved_lte_on_hand",
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "store"])]
+
+    def __str__(self):
+        return f"{self.store.code}/{self.lot.code}: {self.on_hand} ({self.reserved} reserved)"
+
+    @property
+    def available(self):
+        return self.on_hand - self.reserved
+
+
+class Operation(AppendOnlyModel):
+    """One stock operation (a submission): groups its ledger rows and holds the idempotency key.
+
+    A transfer or an issue across several lots writes several ledger rows; the key
+    that makes a retried submission a no-op belongs to the operation, once.
+    """
+
+    kind = models.CharField(max_length=40)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+
+class LedgerEntry(AppendOnlyModel):
+    class Kind(models.TextChoices):
+        RECEIVE = "RECEIVE", "Receive"
+        RESERVE = "RESERVE", "Reserve"
+        UNRESERVE = "UNRESERVE", "Unreserve"
+        ISSUE = "ISSUE", "Issue"
+        ADJUST = "ADJUST", "Adjust"
+        TRANSFER_OUT = "TRANSFER_OUT", "Transfer out"
+        TRANSFER_IN = "TRANSFER_IN", "Transfer in"
+        RETURN = "RETURN", "Return"
+
+    class Reason(models.TextChoices):
+        COUNT = "COUNT", "Count correction"
+        DAMAGE = "DAMAGE", "Damage"
+        LOSS = "LOSS", "Loss"
+        FOUND = "FOUND", "Found"
+        WRITE_OFF = "WRITE_OFF", "Write-off"
+        RETURN_TO_SUPPLIER = "RETURN_TO_SUPPLIER", "Return to supplier"
+        REVERSAL = "REVERSAL", "Reversal"
+
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="ledger_entries")
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="ledger_entries")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="ledger_entries")
+    quantity = QuantityField()
+    on_hand_delta = QuantityField()
+    reserved_delta = QuantityField()
+    unit_cost = MoneyField(help_text="The lot's cost, copied so movements can be valued alone.")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    po_line = models.ForeignKey(
+        "inventory.PurchaseOrderLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+    )
+    so_line = models.ForeignKey(
+        "inventory.SalesOrderLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    note = models.TextField(blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="ledger_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=[
+                        "RECEIVE",
+                        "RESERVE",
+                        "UNRESERVE",
+                        "ISSUE",
+                        "ADJUST",
+                        "TRANSFER_OUT",
+                        "TRANSFER_IN",
+                        "RETURN",
+                    ]
+                ),
+                name="ledger_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["item", "store"]),
+            models.Index(fields=["store", "lot"]),
+            models.Index(fields=["kind", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.kind} {self.quantity} {self.item.sku} @ {self.store.code}"
+
+    def get_absolute_url(self):
+        return reverse("inventory:ledger_detail", args=[self.pk])

@@ -1,0 +1,176 @@
+"""Read stock figures. Each selector is one query (or a constant few), whatever the volume.
+
+on_hand and reserved count every lot; available counts APPROVED lots only
+(on_hand - reserved), so quarantined or rejected stock is never offered for sale.
+"""
+
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from inventory.models import LedgerEntry, QCStatus, StockBalance
+
+ZERO = Decimal("0")
+QTY = DecimalField(max_digits=14, decimal_places=3)
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+APPROVED = Q(lot__qc_status=QCStatus.APPROVED)
+
+
+def _figures():
+    return {
+        "on_hand": Coalesce(Sum("on_hand"), Value(ZERO), output_field=QTY),
+        "reserved": Coalesce(Sum("reserved"), Value(ZERO), output_field=QTY),
+        "available": Coalesce(
+            Sum(F("on_hand") - F("reserved"), filter=APPROVED), Value(ZERO), output_field=QTY
+        ),
+        "quarantined": Coalesce(
+            Sum("on_hand", filter=Q(lot__qc_status=QCStatus.QUARANTINE)),
+            Value(ZERO),
+            output_field=QTY,
+        ),
+    }
+
+
+def stock_totals_for_item(*, item, store=None) -> dict:
+    """Return on_hand, reserved, available and quarantined for an item (in one store or all)."""
+    qs = StockBalance.objects.filter(item=item)
+    if store is not None:
+        qs = qs.filter(store=store)
+    return qs.aggregate(**_figures())
+
+
+def stock_by_store_for_item(*, item) -> list[dict]:
+    """Return the item's figures per store."""
+    return list(
+        StockBalance.objects.filter(item=item)
+        .values("store_id", "store__code", "store__name")
+        .annotate(**_figures())
+        .order_by("store__code")
+    )
+
+
+def stock_by_lot_for_item(*, item):
+    """Return the item's balances per (store, lot) with lot QC status and expiry."""
+    return (
+        StockBalance.objects.filter(item=item)
+        .exclude(on_hand=0, reserved=0)
+        .select_related("store", "lot")
+        .order_by("lot__expires_on", "lot__received_at", "store__code")
+    )
+
+
+def stock_available(*, item, store) -> Decimal:
+    return stock_totals_for_item(item=item, store=store)["available"]
+
+
+def stock_available_by_pair(*, pairs) -> dict[tuple[int, int], Decimal]:
+    """Return {(item_id, store_id): available} for the given pairs in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    item_ids = {i for i, _ in pairs}
+    store_ids = {s for _, s in pairs}
+    rows = (
+        StockBalance.objects.filter(item_id__in=item_ids, store_id__in=store_ids)
+        .values("item_id", "store_id")
+        .annotate(available=_figures()["available"])
+    )
+    found = {(r["item_id"], r["store_id"]): r["available"] for r in rows}
+    return {pair: found.get(pair, ZERO) for pair in pairs}
+
+
+def stock_levels(*, store=None, item_filter: Q | None = None):
+    """Return per (item, store) figures, with the item's reorder level and shortfall."""
+    qs = StockBalance.objects.all()
+    if store is not None:
+        qs = qs.filter(store=store)
+    if item_filter is not None:
+        qs = qs.filter(item_filter)
+    return (
+        qs.values(
+            "item_id",
+            "item__sku",
+            "item__name",
+            "item__unit",
+            "item__reorder_level",
+            "store_id",
+            "store__code",
+            "store__name",
+        )
+        .annotate(**_figures())
+        .order_by("item__sku", "store__code")
+    )
+
+
+def _balance_subquery(expression, *, store=None, approved_only=False):
+    qs = StockBalance.objects.filter(item=OuterRef("pk"))
+    if store is not None:
+        qs = qs.filter(store=store)
+    if approved_only:
+        qs = qs.filter(APPROVED)
+    return Coalesce(
+        Subquery(
+            qs.order_by().values("item").annotate(total=Sum(expression)).values("total")[:1],
+            output_field=QTY,
+        ),
+        Value(ZERO),
+        output_field=QTY,
+    )
+
+
+def items_with_stock(queryset, *, store=None):
+    """Annotate an Item queryset with on_hand, reserved and available (one query in all)."""
+    return queryset.annotate(
+        on_hand=_balance_subquery(F("on_hand"), store=store),
+        reserved=_balance_subquery(F("reserved"), store=store),
+        available=_balance_subquery(F("on_hand") - F("reserved"), store=store, approved_only=True),
+    )
+
+
+def stock_value(*, store=None) -> Decimal:
+    """Return the value of stock on hand at each lot's unit cost."""
+    qs = StockBalance.objects.all()
+    if store is not None:
+        qs = qs.filter(store=store)
+    value = ExpressionWrapper(F("on_hand") * F("lot__unit_cost"), output_field=MONEY)
+    return qs.aggregate(v=Coalesce(Sum(value), Value(ZERO), output_field=MONEY))["v"]
+
+
+def stock_value_by_store():
+    value = ExpressionWrapper(F("on_hand") * F("lot__unit_cost"), output_field=MONEY)
+    return list(
+        StockBalance.objects.values("store_id", "store__code", "store__name")
+        .annotate(value=Coalesce(Sum(value), Value(ZERO), output_field=MONEY))
+        .order_by("store__code")
+    )
+
+
+def ledger_for_item(*, item, page: int = 1, per_page: int = 25):
+    """Return one page of the item's movements, newest first."""
+    qs = LedgerEntry.objects.filter(item=item).select_related("store", "lot", "actor")
+    return Paginator(qs.order_by("-created_at", "-pk"), per_page).get_page(page)
+
+
+def low_stock(*, store=None):
+    """Return (item, store) pairs whose available quantity is below the item's reorder level.
+
+    Only stores where the item is stocked (has a balance row) count: an item never
+    carried in a store is not "low" there.
+    """
+    rows = stock_levels(store=store, item_filter=Q(item__is_active=True, item__reorder_level__gt=0))
+    return [
+        {**row, "shortfall": row["item__reorder_level"] - row["available"]}
+        for row in rows
+        if row["available"] < row["item__reorder_level"]
+    ]

@@ -1,0 +1,47 @@
+"""Write audit events in the caller's transaction."""
+
+from decimal import Decimal
+
+from inventory.models import AuditEvent
+
+from .actor import Actor, as_actor
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def audit_record(*, actor: Actor, action: str, obj=None, details: dict | None = None) -> AuditEvent:
+    """Record that `actor` did `action` to `obj`; details must say what changed."""
+    actor = as_actor(actor)
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_username=getattr(actor.user, "username", "") or "",
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        details=_jsonable(details or {}),
+        ip_address=actor.ip,
+        user_agent=(actor.user_agent or "")[:300],
+    )
+
+
+def model_changes(before: dict, after: dict) -> dict:
+    """Return {field: [before, after]} for the fields whose value changed."""
+    return {
+        key: [_jsonable(before.get(key)), _jsonable(after[key])]
+        for key in after
+        if before.get(key) != after[key]
+    }

@@ -1,0 +1,180 @@
+"""Building blocks shared by the stock services: validation, operations, ledger rows.
+
+Only services call these, inside their own transaction and after taking locks.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from inventory.exceptions import IdempotencyConflict, InactiveRecord, InvalidQuantity
+from inventory.models import LedgerEntry, Operation, QCStatus, StockBalance
+
+from .actor import Actor
+
+MAX_QUANTITY = Decimal("99999999999.999")  # what Decimal(14,3) can hold
+QTY_STEP = Decimal("0.001")
+
+
+@dataclass
+class StockResult:
+    """What a stock operation wrote; `replayed` is True when the key had been used already."""
+
+    operation: Operation
+    entries: list[LedgerEntry] = field(default_factory=list)
+    replayed: bool = False
+    touched: set = field(default_factory=set)  # (item_id, store_id) pairs for alerts
+
+
+def clean_quantity(value, *, allow_negative: bool = False, label: str = "Quantity") -> Decimal:
+    """Return the quantity as a Decimal with 3 places, or refuse it with a clear message."""
+    try:
+        quantity = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidQuantity(f"{label} must be a number.") from None
+    if not quantity.is_finite():
+        raise InvalidQuantity(f"{label} must be a number.")
+    if quantity != quantity.quantize(QTY_STEP):
+        raise InvalidQuantity(f"{label} can have at most 3 decimal places.")
+    if quantity == 0:
+        raise InvalidQuantity(f"{label} must not be zero.")
+    if quantity < 0 and not allow_negative:
+        raise InvalidQuantity(f"{label} must be greater than zero.")
+    if abs(quantity) > MAX_QUANTITY:
+        raise InvalidQuantity(f"{label} is too large.")
+    return quantity.quantize(QTY_STEP)
+
+
+def require_active(obj, what: str, *, field_name: str | None = None) -> None:
+    if not obj.is_active:
+        raise InactiveRecord(f"{what} {obj} is deactivated.", field=field_name)
+
+
+def begin_operation(*, kind: str, actor: Actor, idempotency_key: str | None):
+    """Insert the operation row that claims the idempotency key.
+
+    Return (operation, replayed). When the key was used before, return that first
+    operation with replayed=True; the caller must then write nothing. Call it first
+    in the transaction, before any lock, so that a concurrent twin waits on the key
+    rather than on a balance row.
+    """
+    key = (idempotency_key or "").strip() or None
+    if key is not None:
+        if len(key) > 64:
+            raise IdempotencyConflict("The form token is invalid; reload the page and try again.")
+        existing = Operation.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, kind), True
+    try:
+        with transaction.atomic():
+            operation = Operation.objects.create(kind=kind, idempotency_key=key, actor=actor.user)
+    except IntegrityError:
+        # A twin submission committed the same key while we waited on it.
+        existing = Operation.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return _replay(existing, kind), True
+    return operation, False
+
+
+def _replay(operation: Operation, kind: str) -> Operation:
+    if operation.kind != kind:
+        raise IdempotencyConflict(
+            "This form token was already used for another operation; reload the page."
+        )
+    return operation
+
+
+def replayed_result(operation: Operation) -> StockResult:
+    return StockResult(
+        operation=operation, entries=list(operation.entries.order_by("pk")), replayed=True
+    )
+
+
+def balance_for(*, store, lot) -> StockBalance:
+    """Return the (store, lot) balance row, creating an empty one if it is missing."""
+    balance, _ = StockBalance.objects.get_or_create(
+        store=store, lot=lot, defaults={"item_id": lot.item_id}
+    )
+    return balance
+
+
+def post_entry(
+    result: StockResult,
+    *,
+    balance: StockBalance,
+    kind: str,
+    quantity: Decimal,
+    on_hand_delta: Decimal = Decimal("0"),
+    reserved_delta: Decimal = Decimal("0"),
+    actor: Actor,
+    **links,
+) -> LedgerEntry:
+    """Write one ledger row and move its (locked) balance by the same deltas with F()."""
+    entry = LedgerEntry.objects.create(
+        operation=result.operation,
+        kind=kind,
+        item_id=balance.item_id,
+        store_id=balance.store_id,
+        lot_id=balance.lot_id,
+        quantity=quantity,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        unit_cost=balance.lot.unit_cost,
+        actor=actor.user,
+        **links,
+    )
+    StockBalance.objects.filter(pk=balance.pk).update(
+        on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
+    )
+    balance.on_hand += on_hand_delta
+    balance.reserved += reserved_delta
+    result.entries.append(entry)
+    result.touched.add((balance.item_id, balance.store_id))
+    return entry
+
+
+def fefo_key(balance: StockBalance):
+    """Earliest expiry first (no expiry last), then oldest receipt."""
+    lot = balance.lot
+    return (
+        lot.expires_on is None,
+        lot.expires_on or lot.received_at.date(),
+        lot.received_at,
+        lot.pk,
+    )
+
+
+def refresh_lot_statuses(balances: list[StockBalance]) -> None:
+    """Re-read QC status after locking: a QC decision may have committed while we waited."""
+    from inventory.models import Lot
+
+    statuses = dict(
+        Lot.objects.filter(pk__in={b.lot_id for b in balances}).values_list("pk", "qc_status")
+    )
+    for balance in balances:
+        balance.lot.qc_status = statuses[balance.lot_id]
+
+
+def approved(balances):
+    return [b for b in balances if b.lot.qc_status == QCStatus.APPROVED]
+
+
+def held_reservations(*, item, store, so_line=None) -> dict[int, Decimal]:
+    """Return {lot_id: reserved quantity} held by one sales order line (or by no line)."""
+    holder = Q(so_line=so_line) if so_line is not None else Q(so_line__isnull=True)
+    rows = (
+        LedgerEntry.objects.filter(holder, item=item, store=store)
+        .exclude(reserved_delta=0)
+        .values("lot_id")
+        .annotate(held=_sum("reserved_delta"))
+    )
+    return {row["lot_id"]: row["held"] for row in rows if row["held"] > 0}
+
+
+def _sum(name):
+    from django.db.models import Sum
+
+    return Sum(name)

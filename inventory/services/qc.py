@@ -1,0 +1,67 @@
+"""Quality control decisions on lots."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from inventory.exceptions import InvalidTransition, LotHasReservations
+from inventory.locks import lock_balances, lock_lot
+from inventory.models import Lot, LotDecision, QCStatus, StockBalance
+
+from .actor import as_actor
+from .alerts import alerts_refresh
+from .audit import audit_record
+
+# REJECTED is final: rejected stock leaves only through an adjustment.
+ALLOWED = {
+    QCStatus.QUARANTINE: {QCStatus.APPROVED, QCStatus.REJECTED},
+    QCStatus.APPROVED: {QCStatus.QUARANTINE, QCStatus.REJECTED},
+    QCStatus.REJECTED: set(),
+}
+
+
+def _decide(*, actor, lot: Lot, to_status: str, note: str) -> Lot:
+    actor = as_actor(actor)
+    with transaction.atomic():
+        lot = lock_lot(lot.pk)
+        balances = lock_balances(StockBalance.objects.filter(lot=lot))
+        from_status = lot.qc_status
+        if to_status not in ALLOWED[QCStatus(from_status)]:
+            raise InvalidTransition(f"Lot {lot.code}", from_status, to_status)
+        reserved = sum((b.reserved for b in balances), Decimal("0"))
+        if to_status != QCStatus.APPROVED and reserved > 0:
+            raise LotHasReservations(lot, reserved)
+        Lot.objects.filter(pk=lot.pk).update(qc_status=to_status)
+        lot.qc_status = to_status
+        LotDecision.objects.create(
+            lot=lot, from_status=from_status, to_status=to_status, note=note, actor=actor.user
+        )
+        audit_record(
+            actor=actor,
+            action=f"lot.{to_status.lower()}",
+            obj=lot,
+            details={
+                "item": lot.item.sku,
+                "from": from_status,
+                "to": to_status,
+                "note": note,
+                "on_hand": {b.store.code: b.on_hand for b in balances},
+            },
+        )
+        alerts_refresh(pairs={(lot.item_id, b.store_id) for b in balances}, actor=actor)
+    return lot
+
+
+def lot_approve(*, actor, lot: Lot, note: str = "") -> Lot:
+    """Approve a lot in quarantine: its stock becomes available."""
+    return _decide(actor=actor, lot=lot, to_status=QCStatus.APPROVED, note=note)
+
+
+def lot_reject(*, actor, lot: Lot, note: str = "") -> Lot:
+    """Reject a lot for good; refused while any of it is reserved."""
+    return _decide(actor=actor, lot=lot, to_status=QCStatus.REJECTED, note=note)
+
+
+def lot_quarantine(*, actor, lot: Lot, note: str = "") -> Lot:
+    """Put an approved lot back on hold; refused while any of it is reserved."""
+    return _decide(actor=actor, lot=lot, to_status=QCStatus.QUARANTINE, note=note)

@@ -1,0 +1,40 @@
+"""Background work, queued through django-tasks (immediate by default, database with a worker)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Q
+from django_tasks import task
+
+
+def manager_emails() -> list[str]:
+    """Return the addresses of every active Manager (superusers and Admins are not spammed)."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name="Manager"))
+        .exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+@task()
+def send_low_stock_alert(alert_id: int) -> int:
+    """Email every active Manager that an item fell below its reorder level in a store."""
+    from inventory.exceptions import fmt_qty
+    from inventory.models import Alert
+
+    alert = Alert.objects.select_related("item", "store").get(pk=alert_id)
+    recipients = manager_emails()
+    if not recipients:
+        return 0
+    item = alert.item
+    subject = (
+        f"{settings.LOW_STOCK_EMAIL_SUBJECT_PREFIX}Low stock: {item.sku} at {alert.store.name}"
+    )
+    body = (
+        f"{item.sku} {item.name} is below its reorder level in {alert.store.name}.\n\n"
+        f"Available: {fmt_qty(alert.available_at_open)} {item.unit}\n"
+        f"Reorder level: {fmt_qty(alert.reorder_level)} {item.unit}\n"
+    )
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

@@ -1,0 +1,17 @@
+"""Each views module owns its urlpatterns; this file only gathers them."""
+
+from .views import audit, catalog, dashboard, items, ledger, purchasing, qc, sales, stock
+
+app_name = "inventory"
+
+urlpatterns = [
+    *items.urlpatterns,
+    *stock.urlpatterns,
+    *ledger.urlpatterns,
+    *catalog.urlpatterns,
+    *purchasing.urlpatterns,
+    *qc.urlpatterns,
+    *sales.urlpatterns,
+    *dashboard.urlpatterns,
+    *audit.urlpatterns,
+]

@@ -1,0 +1,29 @@
+"""Helpers every view uses to translate between forms and services."""
+
+from django.contrib import messages
+
+from inventory.exceptions import InventoryError, ShortLines
+from inventory.services.actor import Actor
+
+ALREADY_RECORDED = "This was already recorded; nothing was changed the second time."
+
+
+def actor_for(request) -> Actor:
+    return Actor.from_request(request)
+
+
+def attach_error(form, exc: InventoryError) -> None:
+    """Show a service's refusal next to the field it concerns, or above the form."""
+    if isinstance(exc, ShortLines):
+        form.add_error(None, exc.message)
+        return
+    field = exc.field if exc.field in getattr(form, "fields", {}) else None
+    form.add_error(field, exc.message)
+
+
+def report_replay(request, result) -> bool:
+    """Tell the user when a resubmitted form was recognised; return whether it was."""
+    if getattr(result, "replayed", False):
+        messages.info(request, ALREADY_RECORDED)
+        return True
+    return False
