@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_role_groups(sender, **kwargs):
+    """Recreate the role groups after a flush (tests), as Django does for permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .role_groups import sync_role_groups
+
+    sync_role_groups(Group, Permission)
 
 
 class AccountsConfig(AppConfig):
@@ -7,3 +17,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (login audit receivers)
+
+        # accounts has no models, so it gets no post_migrate of its own: follow inventory's,
+        # after auth has created inventory's permissions.
+        from django.apps import apps
+
+        post_migrate.connect(
+            _ensure_role_groups,
+            sender=apps.get_app_config("inventory"),
+            dispatch_uid="accounts.ensure_role_groups",
+        )
