@@ -55,24 +55,28 @@ def roleless_user(db):
     return UserFactory(username="pending1")
 
 
-def _client_for(client, user):
+def _client_for(user):
+    """A separate client per role, so one test can act as several users."""
+    from django.test import Client
+
+    client = Client()
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    return _client_for(client, staff_user)
+def staff_client(staff_user):
+    return _client_for(staff_user)
 
 
 @pytest.fixture
-def manager_client(client, manager_user):
-    return _client_for(client, manager_user)
+def manager_client(manager_user):
+    return _client_for(manager_user)
 
 
 @pytest.fixture
-def admin_role_client(client, admin_role_user):
-    return _client_for(client, admin_role_user)
+def admin_role_client(admin_role_user):
+    return _client_for(admin_role_user)
 
 
 @pytest.fixture

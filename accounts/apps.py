@@ -16,11 +16,11 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login audit receivers)
-
         # accounts has no models, so it gets no post_migrate of its own: follow inventory's,
         # after auth has created inventory's permissions.
         from django.apps import apps
+
+        from . import signals  # noqa: F401  (login audit receivers)
 
         post_migrate.connect(
             _ensure_role_groups,

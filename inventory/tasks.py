@@ -20,11 +20,16 @@ def manager_emails() -> list[str]:
 
 @task()
 def send_low_stock_alert(alert_id: int) -> int:
-    """Email every active Manager that an item fell below its reorder level in a store."""
+    """Email every active Manager that an item fell below its reorder level in a store.
+
+    Return the number of emails sent (0 when the alert has resolved meanwhile).
+    """
     from inventory.exceptions import fmt_qty
     from inventory.models import Alert
 
-    alert = Alert.objects.select_related("item", "store").get(pk=alert_id)
+    alert = Alert.objects.select_related("item", "store").filter(pk=alert_id).first()
+    if alert is None or alert.status == Alert.Status.RESOLVED:
+        return 0  # stock recovered before a worker picked the task up: nothing to say
     recipients = manager_emails()
     if not recipients:
         return 0

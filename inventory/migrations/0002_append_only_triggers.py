@@ -5,12 +5,12 @@ from inventory.db_triggers import create_statements, drop_statements
 
 def create_triggers(apps, schema_editor):
     for sql in create_statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def drop_triggers(apps, schema_editor):
     for sql in drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):

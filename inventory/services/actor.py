@@ -19,7 +19,9 @@ class Actor:
         else:
             ip = request.META.get("REMOTE_ADDR") or None
         return cls(
-            user=request.user, ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", "")[:300]
+            user=getattr(request, "user", None),
+            ip=ip,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         )
 
     @classmethod

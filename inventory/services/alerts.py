@@ -1,7 +1,8 @@
 """Low-stock alerts: opened once per crossing below the reorder level, emailed after commit."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import Alert, Item
@@ -48,8 +49,10 @@ def alerts_refresh(*, pairs, actor=None) -> list[Alert]:
             opened.append(alert)
             transaction.on_commit(lambda pk=alert.pk: _enqueue_email(pk))
         elif now_available >= level and alert is not None:
+            # An acknowledged alert keeps when and by whom it was acknowledged.
             Alert.objects.filter(pk=alert.pk).update(
-                status=Alert.Status.RESOLVED, closed_at=timezone.now()
+                status=Alert.Status.RESOLVED,
+                closed_at=Coalesce("closed_at", Value(timezone.now())),
             )
     return opened
 

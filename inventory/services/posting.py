@@ -36,14 +36,15 @@ def clean_quantity(value, *, allow_negative: bool = False, label: str = "Quantit
         raise InvalidQuantity(f"{label} must be a number.") from None
     if not quantity.is_finite():
         raise InvalidQuantity(f"{label} must be a number.")
+    # Before quantize(): a huge value (1e100) would overflow the decimal context there.
+    if abs(quantity) > MAX_QUANTITY:
+        raise InvalidQuantity(f"{label} is too large.")
     if quantity != quantity.quantize(QTY_STEP):
         raise InvalidQuantity(f"{label} can have at most 3 decimal places.")
     if quantity == 0:
         raise InvalidQuantity(f"{label} must not be zero.")
     if quantity < 0 and not allow_negative:
         raise InvalidQuantity(f"{label} must be greater than zero.")
-    if abs(quantity) > MAX_QUANTITY:
-        raise InvalidQuantity(f"{label} is too large.")
     return quantity.quantize(QTY_STEP)
 
 

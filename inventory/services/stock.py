@@ -6,7 +6,7 @@ low-stock alerts. A replayed idempotency key returns the first result unchanged.
 """
 
 import secrets
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +14,10 @@ from django.utils import timezone
 from inventory.exceptions import (
     InsufficientStock,
     InventoryError,
+    LotNotApproved,
     NotReversible,
 )
-from inventory.locks import lock_balances
+from inventory.locks import lock_balances, lock_lot
 from inventory.models import LedgerEntry, Lot, QCStatus, StockBalance
 
 from .actor import as_actor
@@ -96,9 +97,7 @@ def stock_receive(
     quantity = clean_quantity(quantity)
     require_active(item, "Item", field_name="item")
     require_active(store, "Store", field_name="store")
-    cost = item.unit_cost if unit_cost in (None, "") else Decimal(str(unit_cost))
-    if cost < 0:
-        raise InventoryError("Unit cost cannot be negative.", field="unit_cost")
+    cost = item.unit_cost if unit_cost in (None, "") else _clean_cost(unit_cost)
     own = result is None
     with transaction.atomic():
         result, replayed = _start("RECEIVE", actor, idempotency_key, result)
@@ -134,10 +133,33 @@ def stock_receive(
         )
 
 
+MAX_COST = Decimal("9999999999.99")  # what Decimal(12,2) can hold
+
+
+def _clean_cost(value) -> Decimal:
+    """Return a unit cost as a Decimal with 2 places, or refuse it with a clear message."""
+    try:
+        cost = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise InventoryError("Unit cost must be a number.", field="unit_cost") from None
+    if not cost.is_finite():
+        raise InventoryError("Unit cost must be a number.", field="unit_cost")
+    if cost < 0:
+        raise InventoryError("Unit cost cannot be negative.", field="unit_cost")
+    if cost > MAX_COST:
+        raise InventoryError("Unit cost is too large.", field="unit_cost")
+    if cost != cost.quantize(Decimal("0.01")):
+        raise InventoryError("Unit cost can have at most 2 decimal places.", field="unit_cost")
+    return cost.quantize(Decimal("0.01"))
+
+
 def _lot_for_receipt(item, code, cost, expires_on, supplier) -> Lot:
     if code:
         lot = Lot.objects.filter(item=item, code__iexact=code).first()
         if lot is not None:
+            # Lock the lot (before any balance, as locks.py orders them) so that a QC
+            # rejection cannot commit between this check and the receipt.
+            lot = lock_lot(lot.pk)
             if lot.qc_status == QCStatus.REJECTED:
                 raise InventoryError(
                     f"Lot {lot.code} was rejected by QC; receive into a new lot.", field="lot_code"
@@ -177,13 +199,15 @@ def stock_reserve(
     store,
     quantity,
     so_line=None,
+    lot=None,
     idempotency_key: str | None = None,
     result: StockResult | None = None,
 ) -> StockResult:
     """Reserve from APPROVED lots of the item in the store, earliest expiry first.
 
     The reservation is held against specific lots (and the sales order line, if any);
-    reserving more than is available is refused and writes nothing.
+    reserving more than is available is refused and writes nothing. With `lot`, draw
+    from that lot only, which must be APPROVED.
     """
     actor = as_actor(actor)
     quantity = clean_quantity(quantity)
@@ -193,8 +217,9 @@ def stock_reserve(
         result, replayed = _start("RESERVE", actor, idempotency_key, result)
         if replayed:
             return result
-        balances = lock_balances(StockBalance.objects.filter(item=item, store=store))
+        balances = lock_balances(_item_balances(item, store, lot))
         refresh_lot_statuses(balances)
+        _require_approved(lot)
         candidates = sorted(approved(balances), key=fefo_key)
         available = sum((b.available for b in candidates), ZERO)
         if available < quantity:
@@ -286,6 +311,24 @@ def stock_unreserve(
         )
 
 
+def _item_balances(item, store, lot):
+    qs = StockBalance.objects.filter(item=item, store=store)
+    if lot is not None:
+        if lot.item_id != item.pk:
+            raise InventoryError(f"Lot {lot.code} is not a lot of {item.sku}.", field="lot")
+        qs = qs.filter(lot=lot)
+    return qs
+
+
+def _require_approved(lot) -> None:
+    """Refuse a named lot that QC has not approved (re-read after the balance locks)."""
+    if lot is None:
+        return
+    current = Lot.objects.select_related("item").get(pk=lot.pk)
+    if current.qc_status != QCStatus.APPROVED:
+        raise LotNotApproved(current)
+
+
 def stock_issue(
     *,
     actor,
@@ -294,6 +337,7 @@ def stock_issue(
     quantity,
     from_reservation: bool = False,
     so_line=None,
+    lot=None,
     note: str = "",
     idempotency_key: str | None = None,
     result: StockResult | None = None,
@@ -301,7 +345,8 @@ def stock_issue(
     """Issue stock out of the store, from a reservation or from available APPROVED stock.
 
     Draws earliest expiry first and never from QUARANTINE or REJECTED lots. Issuing
-    more than is available (or reserved) is refused and writes nothing.
+    more than is available (or reserved) is refused and writes nothing. With `lot`,
+    draw from that lot only, which must be APPROVED.
     """
     actor = as_actor(actor)
     quantity = clean_quantity(quantity)
@@ -312,8 +357,9 @@ def stock_issue(
         result, replayed = _start("ISSUE", actor, idempotency_key, result)
         if replayed:
             return result
-        balances = lock_balances(StockBalance.objects.filter(item=item, store=store))
+        balances = lock_balances(_item_balances(item, store, lot))
         refresh_lot_statuses(balances)
+        _require_approved(lot)
         ordered = sorted(approved(balances), key=fefo_key)
         if from_reservation:
             held = held_reservations(item=item, store=store, so_line=so_line)
@@ -478,6 +524,8 @@ def stock_transfer(
             | StockBalance.objects.filter(store=to_store, lot_id__in=lot_ids)
         )
         refresh_lot_statuses(locked)
+        if lot is not None:
+            _refuse_rejected(Lot.objects.select_related("item").get(pk=lot.pk))
         sources = [b for b in locked if b.store_id == from_store.pk]
         targets = {b.lot_id: b for b in locked if b.store_id == to_store.pk}
         if lot is None:
@@ -527,6 +575,15 @@ def stock_transfer(
                 "entries": _entries_detail(result.entries),
             },
             own_operation=True,
+        )
+
+
+def _refuse_rejected(lot) -> None:
+    if lot.qc_status == QCStatus.REJECTED:
+        raise InventoryError(
+            f"Lot {lot.code} of {lot.item.sku} was rejected by QC; its stock leaves only "
+            "through an adjustment (write-off or return to supplier).",
+            field="lot",
         )
 
 
@@ -668,8 +725,6 @@ def ledger_entry_reverse(
             )
             if twin is not None:
                 originals.append(twin)
-        if LedgerEntry.objects.filter(reverses__in=originals).exists():
-            raise NotReversible(f"Movement #{entry.pk} has already been reversed.")
         pairs = [(o.store_id, o.lot_id) for o in originals]
         for store_id, lot_id in pairs:
             StockBalance.objects.get_or_create(
@@ -678,6 +733,10 @@ def ledger_entry_reverse(
         locked = lock_balances(
             StockBalance.objects.filter(lot_id=entry.lot_id, store_id__in=[p[0] for p in pairs])
         )
+        # Checked under the locks: a concurrent reversal of the same entry has committed
+        # by now, and the unique `reverses` column would otherwise fail with a 500.
+        if LedgerEntry.objects.filter(reverses__in=originals).exists():
+            raise NotReversible(f"Movement #{entry.pk} has already been reversed.")
         by_store = {b.store_id: b for b in locked}
         for original in originals:
             balance = by_store[original.store_id]

@@ -1,3 +1,137 @@
-from django.urls import path  # noqa: F401
+"""Audit log (list and CSV export) and low-stock alerts, for Managers and Admins."""
 
-urlpatterns: list = []
+import csv
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import role_required
+from accounts.roles import Role
+from inventory.filters.audit import AuditEventFilter
+from inventory.models import Alert, AuditEvent
+from inventory.selectors.stock import stock_available_by_pair
+from inventory.services.alerts import alert_acknowledge
+
+from .common import actor_for
+
+PER_PAGE = 50
+CSV_HEADER = [
+    "time",
+    "user",
+    "action",
+    "object_type",
+    "object_id",
+    "object",
+    "ip_address",
+    "user_agent",
+    "details",
+]
+
+
+def _filtered_events(request) -> AuditEventFilter:
+    return AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
+
+
+@role_required(Role.MANAGER)
+@require_GET
+def audit_list(request):
+    """List audit events, newest first, filtered; two queries whatever the page size."""
+    event_filter = _filtered_events(request)
+    page = Paginator(event_filter.qs.order_by("-created_at", "-pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inventory/audit/audit_list.html",
+        {"filter": event_filter, "page": page, "events": page.object_list},
+    )
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    """Neutralise spreadsheet formulas in user-typed text (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _csv_rows(events):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    for event in events.iterator(chunk_size=2000):
+        yield writer.writerow(
+            [
+                timezone.localtime(event.created_at).isoformat(timespec="seconds"),
+                _cell(event.actor_username),
+                event.action,
+                event.object_type,
+                event.object_id,
+                _cell(event.object_repr),
+                event.ip_address or "",
+                _cell(event.user_agent),
+                _cell(json.dumps(event.details, sort_keys=True, ensure_ascii=False)),
+            ]
+        )
+
+
+@role_required(Role.MANAGER)
+@require_GET
+def audit_export(request):
+    """Stream the filtered audit events as CSV, without holding them all in memory."""
+    events = _filtered_events(request).qs.order_by("-created_at", "-pk")
+    response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    return response
+
+
+@role_required(Role.MANAGER)
+@require_GET
+def alert_list(request):
+    """Show open and acknowledged low-stock alerts with what is available now."""
+    alerts = list(
+        Alert.objects.filter(~Q(status=Alert.Status.RESOLVED))
+        .select_related("item", "store", "closed_by")
+        .order_by("status", "-opened_at", "-pk")
+    )
+    available = stock_available_by_pair(pairs={(a.item_id, a.store_id) for a in alerts})
+    rows = [(alert, available[(alert.item_id, alert.store_id)]) for alert in alerts]
+    return render(request, "inventory/audit/alert_list.html", {"rows": rows})
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def alert_acknowledge_view(request, pk):
+    alert = get_object_or_404(Alert.objects.select_related("item", "store"), pk=pk)
+    if alert.status != Alert.Status.OPEN:
+        messages.info(request, f"The alert for {alert.item.sku} at {alert.store.name} is not open.")
+        return redirect("inventory:alert_list")
+    alert_acknowledge(actor=actor_for(request), alert=alert)
+    messages.success(
+        request,
+        f"Alert for {alert.item.sku} at {alert.store.name} acknowledged; "
+        "a new one opens after stock recovers and falls again.",
+    )
+    return redirect("inventory:alert_list")
+
+
+urlpatterns = [
+    path("audit/", audit_list, name="audit_list"),
+    path("audit/export.csv", audit_export, name="audit_export"),
+    path("alerts/", alert_list, name="alert_list"),
+    path("alerts/<int:pk>/acknowledge/", alert_acknowledge_view, name="alert_acknowledge"),
+]
