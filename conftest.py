@@ -1,7 +1,7 @@
 """Project-wide pytest fixtures: users of each role, logged-in clients, catalogue basics."""
 
 import pytest
-from django.db.backends.sqlite3.operations import DatabaseOperations
+from django.db.backends.sqlite3.base import DatabaseOperations  # base first: avoids an import cycle
 
 from inventory.db_triggers import create_statements, drop_statements
 

@@ -26,7 +26,16 @@ def lock_sales_order(pk) -> SalesOrder:
 
 
 def lock_lot(pk) -> Lot:
-    return Lot.objects.select_for_update(of=("self",)).select_related("item").get(pk=pk)
+    """Lock a lot for a QC decision (or a receipt into it).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: every ledger row inserted for the lot takes
+    FOR KEY SHARE on it (the foreign key check), which FOR UPDATE would block. A stock
+    service holding a balance lock would then wait on the lot while the QC decision
+    holding the lot waits on the balance: a deadlock, seen on PostgreSQL.
+    """
+    return (
+        Lot.objects.select_for_update(of=("self",), no_key=True).select_related("item").get(pk=pk)
+    )
 
 
 def lock_balances(queryset) -> list[StockBalance]:

@@ -28,9 +28,9 @@ APPROVED = Q(lot__qc_status=QCStatus.APPROVED)
 
 
 def _figures():
+    # on_hand and reserved come last: once annotated under the fields' own names,
+    # a later F("on_hand") in the same annotate() would refer to the aggregate.
     return {
-        "on_hand": Coalesce(Sum("on_hand"), Value(ZERO), output_field=QTY),
-        "reserved": Coalesce(Sum("reserved"), Value(ZERO), output_field=QTY),
         "available": Coalesce(
             Sum(F("on_hand") - F("reserved"), filter=APPROVED), Value(ZERO), output_field=QTY
         ),
@@ -39,6 +39,8 @@ def _figures():
             Value(ZERO),
             output_field=QTY,
         ),
+        "on_hand": Coalesce(Sum("on_hand"), Value(ZERO), output_field=QTY),
+        "reserved": Coalesce(Sum("reserved"), Value(ZERO), output_field=QTY),
     }
 
 
@@ -66,7 +68,10 @@ def stock_by_lot_for_item(*, item):
         StockBalance.objects.filter(item=item)
         .exclude(on_hand=0, reserved=0)
         .select_related("store", "lot")
-        .order_by("lot__expires_on", "lot__received_at", "store__code")
+        # FEFO order; NULLs sort first on SQLite and last on PostgreSQL unless told.
+        .order_by(
+            F("lot__expires_on").asc(nulls_last=True), "lot__received_at", "lot_id", "store__code"
+        )
     )
 
 

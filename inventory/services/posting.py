@@ -62,17 +62,15 @@ def begin_operation(*, kind: str, actor: Actor, idempotency_key: str | None):
     rather than on a balance row.
     """
     key = (idempotency_key or "").strip() or None
-    if key is not None:
-        if len(key) > 64:
-            raise IdempotencyConflict("The form token is invalid; reload the page and try again.")
-        existing = Operation.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return _replay(existing, kind), True
+    if key is not None and len(key) > 64:
+        raise IdempotencyConflict("The form token is invalid; reload the page and try again.")
+    # No look-up first: a fresh key (the usual case) costs one INSERT; a used key fails
+    # it on the unique index, and the first operation is read back below.
     try:
         with transaction.atomic():
             operation = Operation.objects.create(kind=kind, idempotency_key=key, actor=actor.user)
     except IntegrityError:
-        # A twin submission committed the same key while we waited on it.
+        # The key was used before, or a twin submission committed it while we waited.
         existing = Operation.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
@@ -119,7 +117,7 @@ def post_entry(
         kind=kind,
         item_id=balance.item_id,
         store_id=balance.store_id,
-        lot_id=balance.lot_id,
+        lot=balance.lot,  # the locked row's lot, so audit details need no query for it
         quantity=quantity,
         on_hand_delta=on_hand_delta,
         reserved_delta=reserved_delta,

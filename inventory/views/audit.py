@@ -6,7 +6,7 @@ import json
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -92,7 +92,12 @@ def _csv_rows(events):
 @require_GET
 def audit_export(request):
     """Stream the filtered audit events as CSV, without holding them all in memory."""
-    events = _filtered_events(request).qs.order_by("-created_at", "-pk")
+    event_filter = _filtered_events(request)
+    if event_filter.is_bound and not event_filter.form.is_valid():
+        # Never export more than was asked for because a filter could not be read.
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in event_filter.form.errors.items())
+        return HttpResponseBadRequest(f"Invalid filter: {errors}", content_type="text/plain")
+    events = event_filter.qs.order_by("-created_at", "-pk")
     response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
@@ -106,7 +111,7 @@ def alert_list(request):
     alerts = list(
         Alert.objects.filter(~Q(status=Alert.Status.RESOLVED))
         .select_related("item", "store", "closed_by")
-        .order_by("status", "-opened_at", "-pk")
+        .order_by("-status", "-opened_at", "-pk")  # OPEN before ACKNOWLEDGED
     )
     available = stock_available_by_pair(pairs={(a.item_id, a.store_id) for a in alerts})
     rows = [(alert, available[(alert.item_id, alert.store_id)]) for alert in alerts]

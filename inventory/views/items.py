@@ -1,3 +1,102 @@
-from django.urls import path  # noqa: F401
+"""Read-only item screens for Staff and above: the item list and an item's stock and history."""
 
-urlpatterns: list = []
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from accounts.permissions import role_required
+from accounts.roles import Role
+from inventory.models import Category, Item, StockBalance, Store
+from inventory.selectors.stock import (
+    items_with_stock,
+    ledger_for_item,
+    low_stock,
+    stock_by_lot_for_item,
+    stock_by_store_for_item,
+    stock_totals_for_item,
+)
+
+PER_PAGE = 25
+MOVEMENTS_PER_PAGE = 25
+
+
+def _pick(request, name, model):
+    """Return the active-or-not record the query string names by primary key, or None."""
+    value = request.GET.get(name, "")
+    if not value.isdigit():
+        return None
+    return model.objects.filter(pk=value).first()
+
+
+@role_required(Role.STAFF)
+@require_safe
+def item_list(request):
+    """Items with on hand, reserved and available (in one store when one is chosen).
+
+    "Low stock" keeps the items whose available quantity is below their reorder level
+    in a store that stocks them (in the chosen store, when there is one).
+    """
+    search = request.GET.get("q", "").strip()[:100]
+    category = _pick(request, "category", Category)
+    store = _pick(request, "store", Store)
+    low_only = request.GET.get("low") in ("1", "on", "true")
+    show_inactive = request.GET.get("inactive") in ("1", "on", "true")
+
+    items = Item.objects.select_related("category")
+    if not show_inactive:
+        items = items.filter(is_active=True)
+    if search:
+        items = items.filter(Q(sku__icontains=search) | Q(name__icontains=search))
+    if category is not None:
+        items = items.filter(category=category)
+    if store is not None:
+        items = items.filter(pk__in=StockBalance.objects.filter(store=store).values("item_id"))
+    low_ids = {row["item_id"] for row in low_stock(store=store)}
+    if low_only:
+        items = items.filter(pk__in=low_ids)
+    page = Paginator(items_with_stock(items, store=store).order_by("sku"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inventory/items/item_list.html",
+        {
+            "page": page,
+            "low_ids": low_ids,
+            "search": search,
+            "category": category,
+            "store": store,
+            "low_only": low_only,
+            "show_inactive": show_inactive,
+            "categories": Category.objects.order_by("name"),
+            "stores": Store.objects.order_by("code"),
+        },
+    )
+
+
+@role_required(Role.STAFF)
+@require_safe
+def item_detail(request, pk):
+    """One item: its figures overall, per store and per lot, and its movements."""
+    item = get_object_or_404(Item.objects.select_related("category", "supplier"), pk=pk)
+    return render(
+        request,
+        "inventory/items/item_detail.html",
+        {
+            "item": item,
+            "totals": stock_totals_for_item(item=item),
+            "by_store": stock_by_store_for_item(item=item),
+            "by_lot": stock_by_lot_for_item(item=item),
+            "page": ledger_for_item(
+                item=item, page=request.GET.get("page") or 1, per_page=MOVEMENTS_PER_PAGE
+            ),
+        },
+    )
+
+
+urlpatterns = [
+    path("items/", item_list, name="item_list"),
+    path("items/<int:pk>/", item_detail, name="item_detail"),
+]

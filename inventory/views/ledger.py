@@ -1,3 +1,129 @@
-from django.urls import path  # noqa: F401
+"""Movements: the filtered list, its streamed CSV export, one movement and its reversal."""
 
-urlpatterns: list = []
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from accounts.roles import Role, has_role
+from inventory.exceptions import InventoryError
+from inventory.filters.ledger import LedgerEntryFilter
+from inventory.forms.stock import ReverseForm
+from inventory.models import LedgerEntry
+from inventory.selectors.ledger import (
+    CSV_HEADER,
+    ledger_csv_rows,
+    ledger_entry_detail,
+    ledger_entry_list,
+)
+from inventory.services.stock import ledger_entry_reverse
+
+from .common import actor_for, report_replay
+
+PER_PAGE = 50
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TEXT_COLUMNS = {CSV_HEADER.index(name) for name in ("sku", "item", "lot", "note", "user")}
+
+
+@role_required(Role.STAFF)
+def ledger_list(request):
+    filterset = LedgerEntryFilter(request.GET or None, queryset=ledger_entry_list())
+    if filterset.is_bound and not filterset.is_valid():
+        entries = ledger_entry_list().none()
+    else:
+        entries = filterset.qs
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inventory/ledger/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_export": has_role(request.user, Role.MANAGER),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+class Echo:
+    """A file-like object whose write returns the line, for csv.writer to stream through."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_cell(index, value):
+    if value is None:
+        return ""
+    if index == 1:
+        return timezone.localtime(value).isoformat()
+    if index in TEXT_COLUMNS and str(value).startswith(FORMULA_PREFIXES):
+        # A spreadsheet would run a cell starting with "=" as a formula.
+        return "'" + str(value)
+    return value
+
+
+def _csv_lines(queryset):
+    writer = csv.writer(Echo())
+    yield writer.writerow(CSV_HEADER)
+    for row in ledger_csv_rows(queryset):
+        yield writer.writerow([_csv_cell(i, v) for i, v in enumerate(row)])
+
+
+@role_required(Role.MANAGER)
+def ledger_export(request):
+    """Stream the filtered movements as CSV, a chunk of rows at a time."""
+    filterset = LedgerEntryFilter(request.GET or None, queryset=LedgerEntry.objects.all())
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, "Correct the filters before exporting.")
+        return redirect(f"{reverse('inventory:ledger_list')}?{request.GET.urlencode()}")
+    response = StreamingHttpResponse(_csv_lines(filterset.qs), content_type="text/csv")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="movements-{stamp}.csv"'
+    return response
+
+
+@role_required(Role.STAFF)
+def ledger_detail(request, pk):
+    context = ledger_entry_detail(pk=pk)
+    context["can_reverse"] = has_role(request.user, Role.MANAGER)
+    context["reverse_form"] = ReverseForm()
+    return render(request, "inventory/ledger/detail.html", context)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def ledger_reverse(request, pk):
+    entry = get_object_or_404(LedgerEntry, pk=pk)
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The form expired; reload the page and try again.")
+        return redirect(entry)
+    try:
+        result = ledger_entry_reverse(
+            actor=actor_for(request),
+            entry=entry,
+            note=form.cleaned_data["note"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except InventoryError as exc:
+        messages.error(request, exc.message)
+        return redirect(entry)
+    if not report_replay(request, result):
+        numbers = ", ".join(f"#{e.pk}" for e in result.entries)
+        messages.success(request, f"Movement #{entry.pk} reversed by {numbers}.")
+    return redirect(entry)
+
+
+urlpatterns = [
+    path("ledger/", ledger_list, name="ledger_list"),
+    path("ledger/export.csv", ledger_export, name="ledger_export"),
+    path("ledger/<int:pk>/", ledger_detail, name="ledger_detail"),
+    path("ledger/<int:pk>/reverse/", ledger_reverse, name="ledger_reverse"),
+]

@@ -1,3 +1,283 @@
-from django.urls import path  # noqa: F401
+"""Purchase screens: list, detail, draft orders, receipts and direct purchases.
 
-urlpatterns: list = []
+Each view translates: form -> service -> message and redirect. Rules live in
+inventory.services.purchasing.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from accounts.roles import Role
+from inventory.exceptions import InventoryError, fmt_qty
+from inventory.forms.purchasing import (
+    DirectLineFormSet,
+    DirectPurchaseForm,
+    OrderLineFormSet,
+    PurchaseFilterForm,
+    PurchaseOrderForm,
+    ReceiveForm,
+    ReceiveLineFormSet,
+    kept_lines,
+)
+from inventory.models import PurchaseOrder
+from inventory.selectors.purchasing import (
+    purchase_order_actions,
+    purchase_order_detail,
+    purchase_order_history,
+    purchase_order_lines,
+    purchase_order_list,
+    purchase_order_receipts,
+    purchase_order_value,
+)
+from inventory.services.purchasing import (
+    RECEIVABLE,
+    purchase_direct,
+    purchase_order_cancel,
+    purchase_order_create,
+    purchase_order_place,
+    purchase_order_receive,
+    purchase_order_update,
+)
+
+from .common import actor_for, attach_error, report_replay
+
+PER_PAGE = 25
+
+
+def _order_or_404(pk) -> PurchaseOrder:
+    try:
+        return purchase_order_detail(pk=pk)
+    except PurchaseOrder.DoesNotExist:
+        raise Http404("No such purchase order.") from None
+
+
+@role_required(Role.STAFF)
+def purchase_list(request):
+    """List orders with filters (status, supplier, store, dates) and pagination."""
+    filter_form = PurchaseFilterForm(request.GET or None)
+    orders = purchase_order_list(**filter_form.filters())
+    page = Paginator(orders, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inventory/purchases/list.html",
+        {"filter_form": filter_form, "page": page, "orders": page.object_list},
+    )
+
+
+@role_required(Role.STAFF)
+def purchase_detail(request, pk):
+    """Show lines (ordered, received, outstanding), value, lots received, history, actions."""
+    order = _order_or_404(pk)
+    lines = purchase_order_lines(order=order)
+    return render(
+        request,
+        "inventory/purchases/detail.html",
+        {
+            "order": order,
+            "lines": lines,
+            "order_value": purchase_order_value(lines),
+            "receipts": purchase_order_receipts(order=order),
+            "history": purchase_order_history(order=order),
+            "actions": purchase_order_actions(order=order, user=request.user),
+        },
+    )
+
+
+def _order_lines(formset) -> list[tuple]:
+    return [(d["item"], d["quantity"], d.get("unit_cost")) for d in kept_lines(formset)]
+
+
+def _render_order_form(request, form, formset, order=None):
+    return render(
+        request,
+        "inventory/purchases/order_form.html",
+        {"form": form, "formset": formset, "order": order},
+    )
+
+
+@role_required(Role.MANAGER)
+def purchase_order_new(request):
+    """Create a draft purchase order with its lines."""
+    form = PurchaseOrderForm(request.POST or None)
+    formset = OrderLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            order = purchase_order_create(
+                actor=actor_for(request), **form.cleaned_data, lines=_order_lines(formset)
+            )
+        except InventoryError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, f"Draft {order.number} saved.")
+            return redirect(order)
+    return _render_order_form(request, form, formset)
+
+
+@role_required(Role.MANAGER)
+def purchase_edit(request, pk):
+    """Edit a draft: replace its header and lines."""
+    order = _order_or_404(pk)
+    if order.status != PurchaseOrder.Status.DRAFT:
+        messages.error(request, f"{order.number} is no longer a draft; it cannot be edited.")
+        return redirect(order)
+    initial = {
+        "supplier": order.supplier,
+        "store": order.store,
+        "expected_on": order.expected_on,
+        "note": order.note,
+    }
+    line_initial = [
+        {"item": line.item_id, "quantity": line.quantity_ordered, "unit_cost": line.unit_cost}
+        for line in order.lines.order_by("pk")
+    ]
+    form = PurchaseOrderForm(request.POST or None, initial=initial)
+    formset = OrderLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            order = purchase_order_update(
+                actor=actor_for(request),
+                order=order,
+                **form.cleaned_data,
+                lines=_order_lines(formset),
+            )
+        except InventoryError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, f"Draft {order.number} saved.")
+            return redirect(order)
+    return _render_order_form(request, form, formset, order)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def purchase_place(request, pk):
+    order = _order_or_404(pk)
+    try:
+        purchase_order_place(actor=actor_for(request), order=order)
+    except InventoryError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{order.number} placed with {order.supplier}.")
+    return redirect(order)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def purchase_cancel(request, pk):
+    order = _order_or_404(pk)
+    try:
+        purchase_order_cancel(actor=actor_for(request), order=order)
+    except InventoryError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{order.number} cancelled.")
+    return redirect(order)
+
+
+def _receipt_message(result) -> str:
+    parts = [
+        f"{fmt_qty(e.quantity)} {e.item.unit} {e.item.sku} into lot {e.lot.code}"
+        + (" (quarantine)" if e.lot.qc_status == "QUARANTINE" else "")
+        for e in result.stock.entries
+    ]
+    return f"{result.order.number}: received " + "; ".join(parts) + "."
+
+
+@role_required(Role.STAFF)
+def purchase_receive(request, pk):
+    """Receive per line: quantity now, lot code (generated if blank), expiry. One transaction."""
+    order = _order_or_404(pk)
+    lines = [line for line in purchase_order_lines(order=order) if line.outstanding > 0]
+    if request.method != "POST" and order.status not in RECEIVABLE:
+        messages.error(
+            request,
+            f"{order.number} is {order.get_status_display().lower()}; it cannot be received.",
+        )
+        return redirect(order)
+    form = ReceiveForm(request.POST or None)
+    formset = ReceiveLineFormSet(
+        request.POST or None, prefix="receipts", initial=[{"line": line.pk} for line in lines]
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        receipts = [
+            {
+                "line": d["line"],
+                "quantity": d.get("quantity"),
+                "lot_code": d.get("lot_code", ""),
+                "expires_on": d.get("expires_on"),
+            }
+            for d in (f.cleaned_data for f in formset.forms)
+        ]
+        try:
+            result = purchase_order_receive(
+                actor=actor_for(request),
+                order=order,
+                receipts=receipts,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except InventoryError as exc:
+            attach_error(form, exc)
+        else:
+            if not report_replay(request, result):
+                messages.success(request, _receipt_message(result))
+            return redirect(result.order or order)
+    by_id = {line.pk: line for line in lines}
+    rows = []
+    for line_form in formset.forms:
+        try:
+            line = by_id.get(int(line_form["line"].value()))
+        except (TypeError, ValueError):
+            line = None
+        if line is not None:
+            line_form.describe(line.item.sku)
+        rows.append((line_form, line))
+    return render(
+        request,
+        "inventory/purchases/receive.html",
+        {"order": order, "form": form, "formset": formset, "rows": rows},
+    )
+
+
+@role_required(Role.STAFF)
+def purchase_new(request):
+    """Direct purchase: what arrived without an order, received at once into lots."""
+    form = DirectPurchaseForm(request.POST or None)
+    formset = DirectLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        lines = kept_lines(formset)
+        if not lines:
+            form.add_error(None, "Add at least one line.")
+        else:
+            try:
+                result = purchase_direct(
+                    actor=actor_for(request),
+                    supplier=form.cleaned_data["supplier"],
+                    store=form.cleaned_data["store"],
+                    note=form.cleaned_data["note"],
+                    lines=lines,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                )
+            except InventoryError as exc:
+                attach_error(form, exc)
+            else:
+                if not report_replay(request, result):
+                    messages.success(request, _receipt_message(result))
+                return redirect(result.order)
+    return render(request, "inventory/purchases/direct.html", {"form": form, "formset": formset})
+
+
+urlpatterns = [
+    path("purchases/", purchase_list, name="purchase_list"),
+    path("purchases/new/", purchase_new, name="purchase_new"),
+    path("purchases/order/new/", purchase_order_new, name="purchase_order_new"),
+    path("purchases/<int:pk>/", purchase_detail, name="purchase_detail"),
+    path("purchases/<int:pk>/edit/", purchase_edit, name="purchase_edit"),
+    path("purchases/<int:pk>/place/", purchase_place, name="purchase_place"),
+    path("purchases/<int:pk>/cancel/", purchase_cancel, name="purchase_cancel"),
+    path("purchases/<int:pk>/receive/", purchase_receive, name="purchase_receive"),
+]

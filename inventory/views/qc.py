@@ -1,3 +1,67 @@
-from django.urls import path  # noqa: F401
+"""The QC queue: managers approve or reject quarantined lots, each decision with a note."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from accounts.roles import Role
+from inventory.exceptions import InventoryError
+from inventory.forms.purchasing import LotDecisionForm, LotRejectForm
+from inventory.models import Lot
+from inventory.selectors.purchasing import qc_queue, recent_lot_decisions, with_age
+from inventory.services.qc import lot_approve, lot_reject
+
+from .common import actor_for
+
+PER_PAGE = 25
+
+
+@role_required(Role.MANAGER)
+def lot_queue(request):
+    """List QUARANTINE lots (item, stores, quantity, supplier, received, age) and decisions."""
+    page = Paginator(qc_queue(), PER_PAGE).get_page(request.GET.get("page"))
+    with_age(page.object_list)
+    return render(
+        request,
+        "inventory/lots/queue.html",
+        {"page": page, "lots": page.object_list, "decisions": recent_lot_decisions()},
+    )
+
+
+def _decide(request, pk, *, form_class, service, verb):
+    lot = get_object_or_404(Lot.objects.select_related("item"), pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Lot {lot.code}: {error}")
+        return redirect("inventory:lot_queue")
+    try:
+        service(actor=actor_for(request), lot=lot, note=form.cleaned_data["note"])
+    except InventoryError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Lot {lot.code} of {lot.item.sku} {verb}.")
+    return redirect("inventory:lot_queue")
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def lot_approve_view(request, pk):
+    return _decide(request, pk, form_class=LotDecisionForm, service=lot_approve, verb="approved")
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def lot_reject_view(request, pk):
+    return _decide(request, pk, form_class=LotRejectForm, service=lot_reject, verb="rejected")
+
+
+urlpatterns = [
+    path("lots/", lot_queue, name="lot_queue"),
+    path("lots/<int:pk>/approve/", lot_approve_view, name="lot_approve"),
+    path("lots/<int:pk>/reject/", lot_reject_view, name="lot_reject"),
+]

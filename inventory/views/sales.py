@@ -1,3 +1,297 @@
-from django.urls import path  # noqa: F401
+"""Sales screens: order list, new/edit draft, detail with its legal actions, ship, quick sale.
 
-urlpatterns: list = []
+Views only translate: form -> service -> message and redirect. Every stock-changing
+form carries a one-time token that the service uses as its idempotency key.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from accounts.roles import Role
+from inventory.exceptions import InventoryError, ShortLines, fmt_qty
+from inventory.forms.sales import (
+    OrderActionForm,
+    QuickSaleForm,
+    ReturnForm,
+    SalesFilterForm,
+    SalesLineFormSet,
+    SalesOrderForm,
+    ShipForm,
+)
+from inventory.models import SalesOrder, SalesOrderLine
+from inventory.selectors.sales import (
+    sales_order_figures,
+    sales_order_history,
+    sales_order_lines,
+    sales_orders_list,
+)
+from inventory.services.sales import (
+    allowed_actions,
+    sales_order_cancel,
+    sales_order_confirm,
+    sales_order_create,
+    sales_order_return,
+    sales_order_ship,
+    sales_order_update,
+    sales_quick_sale,
+)
+
+from .common import actor_for, attach_error, report_replay
+
+PER_PAGE = 25
+LINES = "lines"
+QUICK_STORE = "sales_quick_store"
+
+
+@role_required(Role.STAFF)
+def sales_list(request):
+    form = SalesFilterForm(request.GET or None)
+    orders = sales_orders_list(**form.filters())
+    page = Paginator(orders, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "inventory/sales/list.html", {"form": form, "page": page})
+
+
+def _attach_line_errors(form, formset, exc: InventoryError) -> None:
+    """Show each short line's refusal on its own row, and the refusal above the form."""
+    rows = formset.kept_forms()
+    for shortage in getattr(exc, "shortages", []):
+        index = getattr(shortage, "index", None)
+        if index is not None and index < len(rows):
+            rows[index].add_error("quantity", shortage.message)
+    if isinstance(exc, ShortLines):
+        form.add_error(None, "Nothing was recorded: some lines are short of stock.")
+    attach_error(form, exc)
+
+
+def _order_form_page(request, *, order=None):
+    initial_lines = None
+    if order is not None:
+        initial_lines = [
+            {"item": line.item, "quantity": line.quantity, "unit_price": line.unit_price}
+            for line in order.lines.select_related("item")
+        ]
+    header_initial = (
+        {"store": order.store, "customer": order.customer, "note": order.note} if order else {}
+    )
+    form = SalesOrderForm(request.POST or None, initial=header_initial)
+    formset = SalesLineFormSet(request.POST or None, prefix=LINES, initial=initial_lines)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        args = {
+            "actor": actor_for(request),
+            "store": data["store"],
+            "customer": data["customer"],
+            "note": data["note"],
+            "lines": formset.lines(),
+        }
+        try:
+            if order is None:
+                order = sales_order_create(**args)
+                messages.success(request, f"Draft {order.number} saved. Confirm it to reserve.")
+            else:
+                order = sales_order_update(order=order, **args)
+                messages.success(request, f"Draft {order.number} updated.")
+        except InventoryError as exc:
+            _attach_line_errors(form, formset, exc)
+        else:
+            return redirect(order)
+    return render(
+        request,
+        "inventory/sales/order_form.html",
+        {"form": form, "formset": formset, "order": order},
+    )
+
+
+@role_required(Role.STAFF)
+def sales_new(request):
+    return _order_form_page(request)
+
+
+@role_required(Role.STAFF)
+def sales_edit(request, pk):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    if order.status != SalesOrder.Status.DRAFT:
+        messages.error(
+            request,
+            f"{order.number} is {order.get_status_display().lower()}; only drafts can be edited.",
+        )
+        return redirect(order)
+    return _order_form_page(request, order=order)
+
+
+@role_required(Role.STAFF)
+def sales_detail(request, pk):
+    order = get_object_or_404(SalesOrder.objects.select_related("customer", "store"), pk=pk)
+    lines = list(sales_order_lines(order=order))
+    for line in lines:
+        line.return_form = ReturnForm(line=line) if line.returnable > 0 else None
+    return render(
+        request,
+        "inventory/sales/detail.html",
+        {
+            "order": order,
+            "lines": lines,
+            "figures": sales_order_figures(order=order),
+            "history": sales_order_history(order=order),
+            "actions": allowed_actions(order),
+            "confirm_form": OrderActionForm(auto_id="id_confirm_%s"),
+            "cancel_form": OrderActionForm(auto_id="id_cancel_%s"),
+        },
+    )
+
+
+def _order_action(request, pk, service, done: str):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    form = OrderActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The form has expired; reload the page and try again.")
+        return redirect(order)
+    try:
+        result = service(
+            actor=actor_for(request),
+            order=order,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except InventoryError as exc:
+        messages.error(request, exc.message)
+        return redirect(order)
+    if not report_replay(request, result):
+        messages.success(request, f"{order.number} {done}.")
+    return redirect(order)
+
+
+@role_required(Role.STAFF)
+@require_POST
+def sales_confirm(request, pk):
+    return _order_action(request, pk, sales_order_confirm, "confirmed: its stock is reserved")
+
+
+@role_required(Role.STAFF)
+@require_POST
+def sales_cancel(request, pk):
+    return _order_action(
+        request, pk, sales_order_cancel, "cancelled: what was still reserved is released"
+    )
+
+
+@role_required(Role.STAFF)
+def sales_ship(request, pk):
+    order = get_object_or_404(SalesOrder.objects.select_related("customer", "store"), pk=pk)
+    if "ship" not in allowed_actions(order):
+        messages.error(
+            request,
+            f"{order.number} is {order.get_status_display().lower()}; there is nothing to ship.",
+        )
+        return redirect(order)
+    lines = list(order.lines.select_related("item").order_by("pk"))
+    form = ShipForm(request.POST or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = sales_order_ship(
+                actor=actor_for(request),
+                order=order,
+                shipments=form.shipments(),
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except InventoryError as exc:
+            _attach_ship_errors(form, exc)
+        else:
+            if not report_replay(request, result):
+                messages.success(
+                    request,
+                    f"{order.number} shipped; it is now "
+                    f"{result.order.get_status_display().lower()}.",
+                )
+            return redirect(order)
+    return render(
+        request, "inventory/sales/ship.html", {"order": order, "lines": lines, "form": form}
+    )
+
+
+def _attach_ship_errors(form, exc: InventoryError) -> None:
+    if isinstance(exc, ShortLines):
+        for shortage in exc.shortages:
+            field = form.field_for(shortage.line) if hasattr(shortage, "line") else None
+            form.add_error(field, shortage.message)
+        return
+    attach_error(form, exc)
+
+
+@role_required(Role.STAFF)
+@require_POST
+def sales_return(request, pk, line_pk):
+    line = get_object_or_404(
+        SalesOrderLine.objects.select_related("order", "item"), pk=line_pk, order_id=pk
+    )
+    order = line.order
+    form = ReturnForm(request.POST, line=line)
+    if not form.is_valid():
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"Return of {line.item.sku} not recorded: {errors}")
+        return redirect(order)
+    try:
+        result = sales_order_return(
+            actor=actor_for(request),
+            line=line,
+            quantity=form.cleaned_data["quantity"],
+            note=form.cleaned_data["note"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except InventoryError as exc:
+        messages.error(request, f"Return of {line.item.sku} not recorded: {exc.message}")
+        return redirect(order)
+    if not report_replay(request, result):
+        where = " into quarantine for inspection" if line.item.qc_required else ""
+        messages.success(
+            request,
+            f"Return of {fmt_qty(form.cleaned_data['quantity'])} {line.item.unit} of "
+            f"{line.item.sku} recorded{where}.",
+        )
+    return redirect(order)
+
+
+@role_required(Role.STAFF)
+def sales_quick(request):
+    # The counter is usually in the same store as last time.
+    form = QuickSaleForm(request.POST or None, initial={"store": request.session.get(QUICK_STORE)})
+    formset = SalesLineFormSet(request.POST or None, prefix=LINES)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            result = sales_quick_sale(
+                actor=actor_for(request),
+                store=data["store"],
+                customer=data["customer"],
+                note=data["note"],
+                lines=formset.lines(),
+                idempotency_key=data["idempotency_key"],
+            )
+        except InventoryError as exc:
+            _attach_line_errors(form, formset, exc)
+        else:
+            request.session[QUICK_STORE] = result.order.store_id
+            if not report_replay(request, result):
+                messages.success(
+                    request,
+                    f"Sale {result.order.number} recorded and issued from "
+                    f"{result.order.store.name}.",
+                )
+            return redirect(result.order)
+    return render(request, "inventory/sales/quick.html", {"form": form, "formset": formset})
+
+
+urlpatterns = [
+    path("sales/", sales_list, name="sales_list"),
+    path("sales/new/", sales_new, name="sales_new"),
+    path("sales/quick/", sales_quick, name="sales_quick"),
+    path("sales/<int:pk>/", sales_detail, name="sales_detail"),
+    path("sales/<int:pk>/edit/", sales_edit, name="sales_edit"),
+    path("sales/<int:pk>/confirm/", sales_confirm, name="sales_confirm"),
+    path("sales/<int:pk>/cancel/", sales_cancel, name="sales_cancel"),
+    path("sales/<int:pk>/ship/", sales_ship, name="sales_ship"),
+    path("sales/<int:pk>/lines/<int:line_pk>/return/", sales_return, name="sales_return"),
+]

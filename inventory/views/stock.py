@@ -1,3 +1,131 @@
-from django.urls import path  # noqa: F401
+"""Stock levels for everyone; transfers and adjustments for managers."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import urlencode
+
+from accounts.permissions import role_required
+from accounts.roles import Role
+from inventory.exceptions import InventoryError, fmt_qty
+from inventory.forms.stock import AdjustmentForm, TransferForm
+from inventory.models import Store
+from inventory.selectors.levels import stock_level_rows
+from inventory.services.stock import stock_adjust, stock_transfer
+
+from .common import actor_for, attach_error, report_replay
+
+PER_PAGE = 50
+
+
+def _store_from(request):
+    store_id = request.GET.get("store", "")
+    if not store_id.isdigit():
+        return None
+    return Store.objects.filter(pk=store_id).first()
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _movements_url(item) -> str:
+    return f"{reverse('inventory:ledger_list')}?{urlencode({'item': item.pk})}"
+
+
+@role_required(Role.STAFF)
+def stock_levels(request):
+    """Stock per item and store; ?low=1 keeps the rows below their reorder level."""
+    store = _store_from(request)
+    search = request.GET.get("q", "").strip()[:100]
+    low_only = request.GET.get("low") in ("1", "on", "true")
+    rows = stock_level_rows(store=store, search=search, low_only=low_only)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inventory/stock/levels.html",
+        {
+            "page": page,
+            "stores": Store.objects.order_by("code"),
+            "store": store,
+            "search": search,
+            "low_only": low_only,
+        },
+    )
+
+
+@role_required(Role.MANAGER)
+def transfer_new(request):
+    item_id = _int_param(request, "item")
+    if request.method == "POST":
+        form = TransferForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = stock_transfer(
+                    actor=actor_for(request),
+                    item=data["item"],
+                    from_store=data["from_store"],
+                    to_store=data["to_store"],
+                    quantity=data["quantity"],
+                    lot=data["lot"],
+                    note=data["note"],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except InventoryError as exc:
+                attach_error(form, exc)
+            else:
+                if not report_replay(request, result):
+                    item = data["item"]
+                    messages.success(
+                        request,
+                        f"Moved {fmt_qty(data['quantity'])} {item.unit} of {item.sku} from "
+                        f"{data['from_store'].name} to {data['to_store'].name}.",
+                    )
+                return redirect(_movements_url(data["item"]))
+    else:
+        form = TransferForm(item_id=item_id, initial={"item": item_id} if item_id else None)
+    return render(request, "inventory/stock/transfer_form.html", {"form": form})
+
+
+@role_required(Role.MANAGER)
+def adjustment_new(request):
+    item_id = _int_param(request, "item")
+    if request.method == "POST":
+        form = AdjustmentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = stock_adjust(
+                    actor=actor_for(request),
+                    lot=data["lot"],
+                    store=data["store"],
+                    quantity=data["quantity"],
+                    reason=data["reason"],
+                    note=data["note"],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except InventoryError as exc:
+                attach_error(form, exc)
+            else:
+                if not report_replay(request, result):
+                    item, quantity = data["item"], data["quantity"]
+                    sign = "+" if quantity > 0 else ""
+                    messages.success(
+                        request,
+                        f"Adjusted {item.sku} lot {data['lot'].code} in {data['store'].name} "
+                        f"by {sign}{fmt_qty(quantity)} {item.unit}.",
+                    )
+                return redirect(_movements_url(data["item"]))
+    else:
+        form = AdjustmentForm(item_id=item_id, initial={"item": item_id} if item_id else None)
+    return render(request, "inventory/stock/adjustment_form.html", {"form": form})
+
+
+urlpatterns = [
+    path("stock/", stock_levels, name="stock_levels"),
+    path("transfers/new/", transfer_new, name="transfer_new"),
+    path("adjustments/new/", adjustment_new, name="adjustment_new"),
+]

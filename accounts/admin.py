@@ -1,0 +1,156 @@
+"""Users in the Django admin, and who may use the admin at all.
+
+/admin/ is for the Admin role only (a superuser counts as Admin). Django's default
+asks for is_staff instead; here the role decides, so an Admin needs no is_staff flag
+and a Staff or Manager user with is_staff set is still refused. Roles are given by
+the actions "Make Staff / Manager / Admin / Remove role", which call
+accounts.services.user_set_role (audited); the group fields are read-only.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+
+from inventory.exceptions import InventoryError
+from inventory.services.actor import Actor
+
+from .roles import GROUP_ROLES, Role, has_role
+from .services import user_set_role
+
+User = get_user_model()
+
+
+def admin_site_has_permission(request) -> bool:
+    """Let only active users with the Admin role (or superusers) into the admin."""
+    return request.user.is_active and has_role(request.user, Role.ADMIN)
+
+
+class AdminRoleAuthenticationForm(AuthenticationForm):
+    """The admin's own login form, asking for the Admin role instead of is_staff."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not has_role(user, Role.ADMIN):
+            raise ValidationError(
+                "Please enter the username and password of an Admin account.",
+                code="invalid_login",
+            )
+
+
+admin.site.has_permission = admin_site_has_permission
+admin.site.login_form = AdminRoleAuthenticationForm
+admin.site.site_header = "Inventory administration"
+admin.site.site_title = "Inventory admin"
+admin.site.index_title = "Read-only records, catalogue and users"
+
+
+def _role_of(user) -> Role:
+    """Role from the prefetched groups: no query per row in the list."""
+    if user.is_superuser:
+        return Role.ADMIN
+    roles = [GROUP_ROLES.get(group.name, Role.NONE) for group in user.groups.all()]
+    return max(roles, default=Role.NONE)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = (
+        "username",
+        "email",
+        "role",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "last_login",
+    )
+    list_filter = ("groups", "is_active", "is_staff", "is_superuser")
+    actions = ["make_staff", "make_manager", "make_admin", "remove_role"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "role", "groups")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Groups change only through the role actions, so every change is audited.
+        fields = ["role", "groups", "last_login", "date_joined"]
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        # Users are referenced by the ledger and the audit trail: deactivate instead.
+        return False
+
+    @admin.display(description="Role")
+    def role(self, obj):
+        if obj.pk is None:
+            return "No role"
+        role = _role_of(obj)
+        return f"{role.label} (superuser)" if obj.is_superuser else role.label
+
+    def _set_role(self, request, queryset, role: Role):
+        actor = Actor.from_request(request)
+        changed = 0
+        for user in queryset:
+            if user.is_superuser:
+                self.message_user(
+                    request,
+                    f"{user.username} is a superuser and always counts as Admin.",
+                    level=messages.WARNING,
+                )
+                continue
+            try:
+                user_set_role(actor=actor, user=user, role=role)
+            except InventoryError as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+                return
+            changed += 1
+        if changed:
+            self.message_user(
+                request, f"{changed} user{'s' if changed != 1 else ''}: {role.label}."
+            )
+
+    @admin.action(description="Make Staff", permissions=["change"])
+    def make_staff(self, request, queryset):
+        self._set_role(request, queryset, Role.STAFF)
+
+    @admin.action(description="Make Manager", permissions=["change"])
+    def make_manager(self, request, queryset):
+        self._set_role(request, queryset, Role.MANAGER)
+
+    @admin.action(description="Make Admin", permissions=["change"])
+    def make_admin(self, request, queryset):
+        self._set_role(request, queryset, Role.ADMIN)
+
+    @admin.action(description="Remove role", permissions=["change"])
+    def remove_role(self, request, queryset):
+        self._set_role(request, queryset, Role.NONE)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The role groups are defined in code (accounts/role_groups.py): shown, not edited."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

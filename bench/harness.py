@@ -1,0 +1,592 @@
+"""What the bench scripts share: a fresh PostgreSQL database, gunicorn, and browser-like sessions.
+
+    run = harness.start("race")          # checks DATABASE_URL, creates bench_race_<pid>_<hex>,
+                                          # sets up Django on it and migrates
+    with harness.Server(run) as server:   # collectstatic, gunicorn -w 4 on a free port, /healthz
+        s = harness.Session(server.url)
+        s.login("staff", "...")           # the real login form, CSRF included
+        page = s.get("/sales/quick/")
+        form = page.form(has="idempotency_key")
+        response = s.post(form.action or "/sales/quick/", form.fill({"quantity": "1"}))
+    run.finish()                          # drops the database (BENCH_KEEP_DB=1 keeps it)
+
+Stdlib only (urllib, http.cookiejar, html.parser); psycopg comes with the project.
+Everything listens on 127.0.0.1 and every wait is bounded.
+"""
+
+import contextlib
+import html
+import os
+import re
+import secrets
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SETTINGS = "bench.settings"
+PG_SCHEMES = ("postgres", "postgresql", "pgsql", "postgis")
+
+
+def die(message: str, code: int = 2):
+    print(f"bench: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def require_postgres() -> str:
+    """Return DATABASE_URL, or exit with a clear message when it is not PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if urllib.parse.urlsplit(url).scheme not in PG_SCHEMES:
+        die(
+            "these scripts need PostgreSQL: set DATABASE_URL=postgres://... or run them "
+            "through scripts/pg-tmp.sh, e.g. `scripts/pg-tmp.sh .venv/bin/python -m bench.race` "
+            "(or `make race`)."
+        )
+    return url
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _admin_connect(url: str):
+    import psycopg
+
+    return psycopg.connect(_with_database(url, "postgres"), autocommit=True)
+
+
+def random_secret(length: int = 50) -> str:
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def server_env(database_url: str, secret_key: str) -> dict:
+    """The environment of a production-like server on plain http (HTTPS=0)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": secret_key,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "EMAIL_URL": "dummymail://",
+        "TASKS_BACKEND": "immediate",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+class Run:
+    """One script run: its own database, Django set up on it, migrated."""
+
+    def __init__(self, prefix: str, *, real_hashing: bool = False):
+        base_url = require_postgres()
+        self.base_url = base_url
+        self.name = f"bench_{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+        self.database_url = _with_database(base_url, self.name)
+        self.secret_key = random_secret()
+        self.env = server_env(self.database_url, self.secret_key)
+        if real_hashing:
+            self.env["BENCH_REAL_HASHING"] = "1"
+        with _admin_connect(base_url) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        os.environ.update(self.env)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+
+    def finish(self) -> None:
+        from django.db import connections
+
+        connections.close_all()
+        if os.environ.get("BENCH_KEEP_DB") == "1":
+            say(f"(database {self.name} kept: BENCH_KEEP_DB=1)")
+            return
+        try:
+            with _admin_connect(self.base_url) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        except Exception as exc:  # the figures are printed already; a leftover db is harmless
+            print(f"bench: could not drop {self.name}: {exc}", file=sys.stderr)
+
+
+def start(prefix: str, *, real_hashing: bool = False) -> Run:
+    return Run(prefix, real_hashing=real_hashing)
+
+
+# --- dataset -------------------------------------------------------------------------
+
+
+def make_user(username: str, role: str = "Staff", password: str = ""):
+    """Create (or reset) a user in a role group; return (user, password)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    password = password or f"{username}-bench-{secrets.token_hex(4)}"
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    return user, password
+
+
+def make_catalog(*, items: int = 1, stores: int = 2, prefix: str = "BENCH"):
+    """Create stores, a category, a supplier, a customer and `items` items (reorder level 0)."""
+    from decimal import Decimal
+
+    from inventory.models import Category, Customer, Item, Store, Supplier
+
+    store_rows = [
+        Store.objects.create(code=f"{prefix}-S{n}", name=f"Bench store {n}")
+        for n in range(1, stores + 1)
+    ]
+    category = Category.objects.create(name=f"{prefix} category")
+    supplier = Supplier.objects.create(name=f"{prefix} supplier")
+    customer = Customer.objects.create(name=f"{prefix} customer")
+    Item.objects.bulk_create(
+        Item(
+            sku=f"{prefix}-{n:05d}",
+            name=f"Bench item {n}",
+            category=category,
+            supplier=supplier,
+            unit_cost=Decimal("2.00"),
+            unit_price=Decimal("5.00"),
+            reorder_level=Decimal("0"),
+        )
+        for n in range(1, items + 1)
+    )
+    item_rows = list(Item.objects.filter(sku__startswith=f"{prefix}-").order_by("sku"))
+    return store_rows, item_rows, supplier, customer
+
+
+def verify_ledger() -> tuple[bool, str]:
+    """Run verify_ledger's check; return (clean, the line to print)."""
+    from inventory.management.commands.verify_ledger import ledger_drift
+    from inventory.models import StockBalance
+
+    drift = ledger_drift()
+    if not drift:
+        return True, f"OK, {StockBalance.objects.count()} balances match the ledger"
+    return False, f"{len(drift)} balance(s) DRIFTED: {drift[:3]}"
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+# --- gunicorn ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def collectstatic(env: dict) -> None:
+    """Run collectstatic unless the manifest is newer than every file in static/."""
+    manifest = REPO / "staticfiles" / "staticfiles.json"
+    if manifest.exists():
+        newest = max(
+            (p.stat().st_mtime for p in (REPO / "static").rglob("*") if p.is_file()), default=0
+        )
+        if manifest.stat().st_mtime >= newest:
+            return
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=REPO,
+        env={**os.environ, **env},
+        check=True,
+        timeout=300,
+    )
+
+
+class Server:
+    """gunicorn -w N on 127.0.0.1:<free port>, in its own process group."""
+
+    def __init__(self, run: Run, *, workers: int = 4, timeout: int = 60):
+        self.run = run
+        self.workers = workers
+        self.timeout = timeout
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        fd, name = tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")
+        self.log = os.fdopen(fd, "w")
+        self.log_path = name
+        collectstatic(run.env)
+
+    def start(self, wait: float = 60) -> "Server":
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "inventory_system.wsgi",
+                "-w",
+                str(self.workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                str(self.timeout),
+                "--graceful-timeout",
+                "5",
+                "--backlog",
+                "2048",
+            ],
+            cwd=REPO,
+            env={**os.environ, **self.run.env},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                die(f"gunicorn exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        die(f"gunicorn did not answer /healthz within {wait:.0f}s:\n{self.log_tail()}")
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker at once (they share the process group)."""
+        if self.proc is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        self._reap_group()
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            self._reap_group()
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=15)
+        except ProcessLookupError:
+            pass
+        self._reap_group()
+
+    def _reap_group(self) -> None:
+        """Make sure no worker of this group outlives its master."""
+        if self.proc is None:
+            return
+        for _ in range(50):
+            try:
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                return
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+
+    def log_tail(self, lines: int = 40) -> str:
+        self.log.flush()
+        text = Path(self.log_path).read_text(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def errors_logged(self) -> int:
+        """Count tracebacks gunicorn's error log holds (Django logs 5xx there)."""
+        self.log.flush()
+        return Path(self.log_path).read_text(errors="replace").count("Traceback")
+
+    def __enter__(self) -> "Server":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# --- HTML ---------------------------------------------------------------------------
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    selects: dict[str, list[str]] = field(default_factory=dict)
+
+    def names(self) -> set[str]:
+        return {name for name, _ in self.fields}
+
+    def value(self, name: str, default: str = "") -> str:
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return default
+
+    def fill(self, values: dict | None = None, *, drop: tuple = ()) -> list[tuple[str, str]]:
+        """Return the form's fields with `values` set (added when missing), `drop` removed."""
+        values = {k: ("" if v is None else str(v)) for k, v in (values or {}).items()}
+        out, seen = [], set()
+        for name, value in self.fields:
+            if name in drop:
+                continue
+            if name in values:
+                if name in seen:
+                    continue
+                seen.add(name)
+                out.append((name, values[name]))
+            else:
+                out.append((name, value))
+        out.extend((k, v) for k, v in values.items() if k not in seen and k not in drop)
+        return out
+
+
+class _PageParser(HTMLParser):
+    ERROR_CLASSES = {"invalid-feedback", "alert-danger", "errorlist", "text-danger", "alert-error"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: tuple[str, list, list] | None = None  # name, options, selected
+        self._option: tuple | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+        self._stack: list[tuple[str, str | None]] = []  # (tag, capture kind)
+        self.captures: dict[str, list[str]] = {"error": [], "success": [], "info": []}
+        self._buffers: list[tuple[str, list[str]]] = []
+        self._in_template = 0  # an empty-form <template> is not part of what is posted
+
+    def _kind(self, attrs) -> str | None:
+        classes = set((attrs.get("class") or "").split())
+        if classes & self.ERROR_CLASSES:
+            return "error"
+        if "alert-success" in classes:
+            return "success"
+        if "alert-info" in classes or "alert-warning" in classes:
+            return "info"
+        return None
+
+    VOID = {"input", "br", "img", "hr", "meta", "link", "area", "base", "col", "source", "wbr"}
+
+    def handle_starttag(self, tag, attrs_list):
+        attrs = {k: (v if v is not None else "") for k, v in attrs_list}
+        if tag not in self.VOID:
+            kind = self._kind(attrs)
+            self._stack.append((tag, kind))
+            if kind:
+                self._buffers.append((kind, []))
+        if tag == "template":
+            self._in_template += 1
+        if tag == "form":
+            self._form = Form(
+                action=attrs.get("action", ""), method=(attrs.get("method") or "get").lower()
+            )
+            self.forms.append(self._form)
+        elif self._form is None or self._in_template:
+            return
+        elif tag == "input":
+            name = attrs.get("name")
+            kind = (attrs.get("type") or "text").lower()
+            if not name or kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self._form.fields.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and attrs.get("name"):
+            self._select = (attrs["name"], [], [])
+        elif tag == "option" and self._select is not None:
+            self._option = (attrs.get("value"), "selected" in attrs)
+            self._text = []
+        elif tag == "textarea" and attrs.get("name"):
+            self._textarea = attrs["name"]
+            self._text = []
+
+    def handle_endtag(self, tag):
+        if tag == "template" and self._in_template:
+            self._in_template -= 1
+        if self._form is not None and not self._in_template:
+            if tag == "option" and self._select is not None and self._option is not None:
+                value, selected = self._option
+                value = "".join(self._text).strip() if value is None else value
+                self._select[1].append(value)
+                if selected:
+                    self._select[2].append(value)
+                self._option = None
+            elif tag == "select" and self._select is not None:
+                name, options, selected = self._select
+                self._form.selects[name] = options
+                chosen = selected or options[:1]
+                self._form.fields.extend((name, v) for v in chosen)
+                self._select = None
+            elif tag == "textarea" and self._textarea is not None:
+                self._form.fields.append((self._textarea, "".join(self._text)))
+                self._textarea = None
+            elif tag == "form":
+                self._form = None
+        if tag in self.VOID:
+            return
+        while self._stack:
+            open_tag, kind = self._stack.pop()
+            if kind:
+                done_kind, text = self._buffers.pop()
+                joined = " ".join(" ".join(text).split())
+                if joined:
+                    self.captures[done_kind].append(joined)
+                    if self._buffers:
+                        self._buffers[-1][1].append(joined)
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if self._textarea is not None or self._option is not None or self._select is not None:
+            self._text.append(data)
+        if self._buffers:
+            self._buffers[-1][1].append(data)
+
+
+def parse_page(text: str) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict
+    text: str
+    url: str
+    seconds: float = 0.0
+    _parsed: _PageParser | None = None
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("location", "")
+
+    @property
+    def page(self) -> _PageParser:
+        if self._parsed is None:
+            self._parsed = parse_page(self.text)
+        return self._parsed
+
+    @property
+    def errors(self) -> list[str]:
+        return self.page.captures["error"]
+
+    @property
+    def successes(self) -> list[str]:
+        return self.page.captures["success"]
+
+    @property
+    def infos(self) -> list[str]:
+        return self.page.captures["info"]
+
+    def form(self, *, has: str | None = None, action: str | None = None) -> Form:
+        """Return the first POST form holding a field named `has` (or posting to `action`)."""
+        for form in self.page.forms:
+            if form.method != "post":
+                continue
+            if has is not None and has not in form.names():
+                continue
+            if action is not None and form.action != action:
+                continue
+            return form
+        raise LookupError(
+            f"no POST form with {has or action!r} on {self.url} (status {self.status})"
+        )
+
+    def plain_text(self) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", " ", self.text))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+class Session:
+    """One browser: a cookie jar, no automatic redirects, bounded timeouts."""
+
+    def __init__(self, base_url: str, *, timeout: float = 60):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
+
+    def request(self, method: str, path: str, data=None, headers=None) -> Response:
+        url = path if path.startswith("http") else f"{self.base_url}{path}"
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        if body is not None:
+            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        started = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=self.timeout) as r:
+                status, head, raw = r.status, r.headers, r.read()
+        except urllib.error.HTTPError as exc:
+            status, head, raw = exc.code, exc.headers, exc.read()
+        elapsed = time.perf_counter() - started
+        headers_dict = {k.lower(): v for k, v in head.items()} if head else {}
+        return Response(status, headers_dict, raw.decode("utf-8", "replace"), url, elapsed)
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post(self, path: str, data, *, referer: str | None = None) -> Response:
+        headers = {"Referer": referer or f"{self.base_url}{path}"}
+        return self.request("POST", path, data=data, headers=headers)
+
+    def follow(self, response: Response) -> Response:
+        """GET the page a redirect points at (where the flash messages are shown)."""
+        return self.get(response.location)
+
+    def login(self, username: str, password: str) -> None:
+        page = self.get("/login/")
+        if page.status != 200:
+            raise RuntimeError(f"/login/ answered {page.status}")
+        form = page.form(has="username")
+        response = self.post("/login/", form.fill({"username": username, "password": password}))
+        if response.status != 302 or "/login/" in response.location:
+            raise RuntimeError(
+                f"login as {username} failed: {response.status} {response.errors[:1]}"
+            )
+
+    def submit(self, path: str, values: dict, *, has: str = "csrfmiddlewaretoken") -> Response:
+        """GET the page, fill its form with `values`, POST it where the form posts."""
+        page = self.get(path)
+        if page.status != 200:
+            return page
+        form = page.form(has=has)
+        target = form.action or path
+        return self.post(target, form.fill(values), referer=f"{self.base_url}{path}")

@@ -1,0 +1,239 @@
+"""Posting throughput against PostgreSQL, compared with pgbench on the same server.
+
+    scripts/pg-tmp.sh .venv/bin/python -m bench.posting [--workers 8] [--seconds 20] [--items 1000]
+    (or `make bench-posting`)
+
+Worker threads (each with its own database connection) call stock_receive and
+stock_issue, half and half, on random items of 1,000 in one store for 20 seconds.
+It prints throughput, p50/p95 latency, refusals, the queries one posting makes and
+the verify_ledger result; then runs `pgbench -b tpcb-like` with the same client
+count on the same server (its own database, scale 1) and prints the ratio.
+"""
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import threading
+import time
+import urllib.parse
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+from . import harness
+from .harness import say
+
+INITIAL = Decimal("20")
+
+
+def seed(items: int):
+    from inventory.services.stock import stock_receive
+
+    stores, item_rows, _supplier, _customer = harness.make_catalog(
+        items=items, stores=1, prefix="POST"
+    )
+    user, _ = harness.make_user("bench-poster", "Manager")
+    for item in item_rows:
+        stock_receive(actor=user, item=item, store=stores[0], quantity=INITIAL)
+    return user, stores[0], item_rows
+
+
+def count_queries(user, store, item) -> tuple[int, int]:
+    """Return the number of SQL statements one receipt and one issue execute."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from inventory.services.stock import stock_issue, stock_receive
+
+    with CaptureQueriesContext(connection) as receipt:
+        stock_receive(
+            actor=user, item=item, store=store, quantity=1, idempotency_key=uuid.uuid4().hex
+        )
+    with CaptureQueriesContext(connection) as issue:
+        stock_issue(
+            actor=user, item=item, store=store, quantity=1, idempotency_key=uuid.uuid4().hex
+        )
+    return len(receipt.captured_queries), len(issue.captured_queries)
+
+
+def worker(user, store, items, deadline, barrier, out, seed_value):
+    from django.db import connection
+
+    from inventory.exceptions import InventoryError
+    from inventory.services.stock import stock_issue, stock_receive
+
+    rng = random.Random(seed_value)
+    latencies, refusals, errors = [], 0, []
+    try:
+        barrier.wait(timeout=60)
+        stop_at = deadline["at"]
+        while time.monotonic() < stop_at:
+            item = rng.choice(items)
+            quantity = rng.randint(1, 5)
+            started = time.perf_counter()
+            try:
+                if rng.random() < 0.5:
+                    stock_receive(
+                        actor=user,
+                        item=item,
+                        store=store,
+                        quantity=quantity,
+                        idempotency_key=uuid.uuid4().hex,
+                    )
+                else:
+                    stock_issue(
+                        actor=user,
+                        item=item,
+                        store=store,
+                        quantity=quantity,
+                        idempotency_key=uuid.uuid4().hex,
+                    )
+            except InventoryError:
+                refusals += 1
+            except Exception as exc:  # reported below; any of these fails the run
+                errors.append(repr(exc))
+            latencies.append(time.perf_counter() - started)
+    finally:
+        connection.close()
+        out.append((latencies, refusals, errors))
+
+
+def run_ours(args, user, store, items) -> dict:
+    out: list = []
+    barrier = threading.Barrier(args.workers + 1)
+    deadline: dict = {}
+    threads = [
+        threading.Thread(
+            target=worker,
+            args=(user, store, items, deadline, barrier, out, 1000 + n),
+            daemon=True,
+        )
+        for n in range(args.workers)
+    ]
+    for t in threads:
+        t.start()
+    # The deadline is set just before the barrier releases the workers.
+    deadline["at"] = time.monotonic() + args.seconds
+    started = time.monotonic()
+    barrier.wait(timeout=60)
+    for t in threads:
+        t.join(timeout=args.seconds + 120)
+    elapsed = time.monotonic() - started
+    latencies = [x for lat, _, _ in out for x in lat]
+    refusals = sum(r for _, r, _ in out)
+    errors = [e for _, _, errs in out for e in errs]
+    ops = len(latencies)
+    return {
+        "ops": ops,
+        "elapsed": elapsed,
+        "tps": (ops - refusals) / elapsed if elapsed else 0.0,
+        "attempts_per_s": ops / elapsed if elapsed else 0.0,
+        "p50": harness.percentile(latencies, 50) * 1000,
+        "p95": harness.percentile(latencies, 95) * 1000,
+        "refusals": refusals,
+        "errors": errors,
+    }
+
+
+def pgbench_bin() -> str | None:
+    candidates = [os.environ.get("PGBIN", ""), *sorted(Path("/usr/lib/postgresql").glob("*/bin"))]
+    for directory in candidates:
+        if directory and (Path(directory) / "pgbench").exists():
+            return str(Path(directory) / "pgbench")
+    return shutil.which("pgbench")
+
+
+def run_pgbench(run, clients: int, seconds: int) -> float | None:
+    binary = pgbench_bin()
+    if binary is None:
+        say("pgbench: not found (set PGBIN to the PostgreSQL bin directory); ratio skipped")
+        return None
+    parts = urllib.parse.urlsplit(run.base_url)
+    name = f"{run.name}_pgbench"
+    with harness._admin_connect(run.base_url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ}
+    if parts.password:
+        env["PGPASSWORD"] = urllib.parse.unquote(parts.password)
+    conn_args = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    if parts.username:
+        conn_args += ["-U", urllib.parse.unquote(parts.username)]
+    try:
+        subprocess.run(
+            [binary, *conn_args, "-i", "-s", "1", "-q", name],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        jobs = max(1, min(2, clients))
+        done = subprocess.run(
+            [binary, *conn_args, "-b", "tpcb-like", "-c", str(clients), "-j", str(jobs)]
+            + ["-T", str(seconds), name],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=seconds + 300,
+        )
+    finally:
+        with harness._admin_connect(run.base_url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    match = re.search(r"tps = ([0-9.]+)", done.stdout)
+    if not match:
+        say(f"pgbench: could not read tps from:\n{done.stdout}")
+        return None
+    say(
+        f"pgbench: `pgbench -b tpcb-like -c {clients} -j {jobs} -T {seconds}` (scale 1, "
+        f"own database, same server)"
+    )
+    return float(match.group(1))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.posting", description=__doc__)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument("--no-pgbench", action="store_true")
+    args = parser.parse_args(argv)
+
+    run = harness.start("posting")
+    try:
+        t0 = time.monotonic()
+        user, store, items = seed(args.items)
+        say(f"seeded {len(items)} items x {INITIAL} in one store ({time.monotonic() - t0:.1f}s)")
+        receipt_q, issue_q = count_queries(user, store, items[0])
+        say(f"SQL statements per posting: receipt {receipt_q}, issue {issue_q}")
+        ours = run_ours(args, user, store, items)
+        clean, ledger_line = harness.verify_ledger()
+        say(
+            f"ours: {args.workers} workers x {args.seconds}s: {ours['ops']} postings "
+            f"({ours['refusals']} refused), {ours['tps']:.0f} ops/s committed "
+            f"({ours['attempts_per_s']:.0f} attempts/s); "
+            f"p50 {ours['p50']:.1f} ms, p95 {ours['p95']:.1f} ms; errors {len(ours['errors'])}"
+        )
+        for error in ours["errors"][:5]:
+            say(f"  error: {error}")
+        say(f"verify_ledger: {ledger_line}")
+        ratio_ok = True
+        if not args.no_pgbench:
+            tps = run_pgbench(run, args.workers, args.seconds)
+            if tps:
+                ratio = ours["tps"] / tps
+                ratio_ok = ratio >= 0.5
+                say(f"pgbench: {tps:.0f} tps")
+                say(
+                    f"ratio ours/pgbench: {ratio:.2f} (target >= 0.5: "
+                    f"{'met' if ratio_ok else 'NOT met'})"
+                )
+        return 0 if clean and not ours["errors"] else 1
+    finally:
+        run.finish()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

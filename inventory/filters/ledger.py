@@ -1,0 +1,76 @@
+"""Filters for the movements list and its CSV export: item, store, lot, kind, user, dates."""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from inventory.models import Item, LedgerEntry, Store
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class LedgerFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+
+class LedgerEntryFilter(django_filters.FilterSet):
+    """Every field is optional and they combine with AND.
+
+    Dates are whole local days turned into created_at bounds, so the database can
+    use the created_at index (a `created_at__date` lookup could not).
+    """
+
+    item = django_filters.ModelChoiceFilter(
+        queryset=Item.objects.order_by("sku"), label="Item", empty_label="All items"
+    )
+    store = django_filters.ModelChoiceFilter(
+        queryset=Store.objects.order_by("code"), label="Store", empty_label="All stores"
+    )
+    lot = django_filters.CharFilter(field_name="lot__code", lookup_expr="iexact", label="Lot code")
+    kind = django_filters.ChoiceFilter(
+        choices=LedgerEntry.Kind.choices, label="Kind", empty_label="All kinds"
+    )
+    user = django_filters.ModelChoiceFilter(
+        field_name="actor",
+        queryset=get_user_model().objects.order_by("username"),
+        label="User",
+        empty_label="Everyone",
+    )
+    date_from = django_filters.DateFilter(
+        method="filter_date_from", label="From", widget=DATE_INPUT
+    )
+    date_to = django_filters.DateFilter(method="filter_date_to", label="To", widget=DATE_INPUT)
+    operation = django_filters.NumberFilter(
+        field_name="operation_id", label="Operation", widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = LedgerEntry
+        fields: list[str] = []
+        form = LedgerFilterForm
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_start_of(value))
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_start_of(value + timedelta(days=1)))

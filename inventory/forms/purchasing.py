@@ -1,0 +1,119 @@
+"""Input shapes for purchase orders, receipts, direct purchases and QC decisions."""
+
+from django import forms
+
+from inventory.models import Item, PurchaseOrder, Store, Supplier
+
+from .common import IdempotentFormMixin, MoneyField, QuantityField
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PurchaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *PurchaseOrder.Status.choices], required=False
+    )
+    supplier = forms.ModelChoiceField(
+        Supplier.objects.order_by("name"), required=False, empty_label="Any supplier"
+    )
+    store = forms.ModelChoiceField(
+        Store.objects.order_by("code"), required=False, empty_label="Any store"
+    )
+    date_from = forms.DateField(label="From", required=False, widget=DATE)
+    date_to = forms.DateField(label="To", required=False, widget=DATE)
+
+    def filters(self) -> dict:
+        """Return the selector's keyword arguments; invalid filters are ignored."""
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class PurchaseOrderForm(forms.Form):
+    supplier = forms.ModelChoiceField(Supplier.objects.filter(is_active=True))
+    store = forms.ModelChoiceField(Store.objects.filter(is_active=True))
+    expected_on = forms.DateField(label="Expected on", required=False, widget=DATE)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DirectPurchaseForm(IdempotentFormMixin, forms.Form):
+    supplier = forms.ModelChoiceField(Supplier.objects.filter(is_active=True))
+    store = forms.ModelChoiceField(Store.objects.filter(is_active=True))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OrderLineForm(forms.Form):
+    item = forms.ModelChoiceField(Item.objects.filter(is_active=True).order_by("sku"))
+    quantity = QuantityField(label="Quantity")
+    unit_cost = MoneyField(
+        label="Unit cost", required=False, help_text="Blank: the item's unit cost."
+    )
+
+
+class DirectLineForm(OrderLineForm):
+    lot_code = forms.CharField(
+        label="Lot code", max_length=60, required=False, help_text="Blank: generated."
+    )
+    expires_on = forms.DateField(label="Expires on", required=False, widget=DATE)
+
+
+class ReceiveForm(IdempotentFormMixin, forms.Form):
+    """The submission as a whole: carries the one-time token."""
+
+
+class ReceiveLineForm(forms.Form):
+    line = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = QuantityField(label="Quantity now", required=False)
+    lot_code = forms.CharField(
+        label="Lot code", max_length=60, required=False, help_text="Blank: generated."
+    )
+    expires_on = forms.DateField(label="Expires on", required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in ("quantity", "lot_code", "expires_on"):
+            self.fields[field].widget.attrs["class"] = "form-control"
+        self.fields["lot_code"].widget.attrs["placeholder"] = "generated"
+
+    def describe(self, sku: str) -> None:
+        """Name each input after its item, so a row's inputs are labelled in the table."""
+        for field, label in (
+            ("quantity", "Quantity now"),
+            ("lot_code", "Lot code"),
+            ("expires_on", "Expires on"),
+        ):
+            self.fields[field].widget.attrs["aria-label"] = f"{label} of {sku}"
+            if self.errors.get(field):
+                self.fields[field].widget.attrs["class"] = "form-control is-invalid"
+
+
+class LotDecisionForm(forms.Form):
+    note = forms.CharField(required=False, max_length=1000)
+
+
+OrderLineFormSet = forms.formset_factory(
+    OrderLineForm, extra=1, can_delete=True, max_num=100, validate_max=True
+)
+DirectLineFormSet = forms.formset_factory(
+    DirectLineForm, extra=1, can_delete=True, max_num=100, validate_max=True
+)
+ReceiveLineFormSet = forms.formset_factory(ReceiveLineForm, extra=0, max_num=500, validate_max=True)
+
+
+def kept_lines(formset) -> list[dict]:
+    """Return the cleaned data of the rows kept: every initial row and every filled-in extra
+    row, less those marked for removal."""
+    initial = formset.initial_form_count()
+    return [
+        form.cleaned_data
+        for index, form in enumerate(formset.forms)
+        if (index < initial or form.has_changed())
+        and form.cleaned_data
+        and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class LotRejectForm(forms.Form):
+    note = forms.CharField(
+        max_length=1000, error_messages={"required": "Say why the lot is rejected."}
+    )

@@ -1,0 +1,194 @@
+"""Input shapes of the sales screens; the rules live in inventory.services.sales."""
+
+from django import forms
+from django.forms import formset_factory
+
+from inventory.models import Customer, Item, SalesOrder, Store
+
+from .common import IdempotentFormMixin, MoneyField, QuantityField
+
+WALK_IN = "walk-in"
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput | forms.CheckboxInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class SalesOrderForm(forms.Form):
+    """The order header: store, customer (empty for walk-in) and a note."""
+
+    store = forms.ModelChoiceField(queryset=Store.objects.filter(is_active=True))
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.filter(is_active=True),
+        required=False,
+        empty_label="Walk-in customer",
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class SalesLineForm(forms.Form):
+    """One line: an item, a quantity and a price (blank for the item's own price)."""
+
+    item = forms.ModelChoiceField(
+        queryset=Item.objects.filter(is_active=True).order_by("sku"),
+        widget=forms.Select(attrs={"aria-label": "Item"}),
+    )
+    quantity = QuantityField(widget=forms.NumberInput(attrs={"aria-label": "Quantity"}))
+    unit_price = MoneyField(
+        required=False,
+        widget=forms.NumberInput(
+            attrs={"aria-label": "Unit price", "placeholder": "Item price", "step": "0.01"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+        self.fields["quantity"].widget.attrs.setdefault("step", "any")
+        if "DELETE" in self.fields:
+            self.fields["DELETE"].label = "Remove"
+
+
+class BaseSalesLineFormSet(forms.BaseFormSet):
+    def lines(self) -> list[tuple]:
+        """Return [(item, quantity, unit_price or None)] of the kept, filled rows."""
+        return [
+            (f.cleaned_data["item"], f.cleaned_data["quantity"], f.cleaned_data.get("unit_price"))
+            for f in self.kept_forms()
+        ]
+
+    def kept_forms(self) -> list[SalesLineForm]:
+        """Return the rows that make lines, in order (not removed, not left blank)."""
+        return [
+            f
+            for f in self.forms
+            if getattr(f, "cleaned_data", None) and not self._should_delete_form(f)
+        ]
+
+    def clean(self):
+        super().clean()
+        if not any(self.errors) and not self.kept_forms():
+            raise forms.ValidationError("Add at least one line.")
+
+
+SalesLineFormSet = formset_factory(
+    SalesLineForm, formset=BaseSalesLineFormSet, extra=0, min_num=1, can_delete=True
+)
+
+
+class QuickSaleForm(IdempotentFormMixin, SalesOrderForm):
+    """A counter sale: recorded and issued at once."""
+
+
+class OrderActionForm(IdempotentFormMixin):
+    """Confirm or cancel: only the one-time token."""
+
+
+class ShipForm(IdempotentFormMixin):
+    """A quantity to ship now for each line that still has stock reserved."""
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = {}
+        for line in lines:
+            if line.quantity_reserved <= 0:
+                continue
+            name = f"line_{line.pk}"
+            self.lines[name] = line
+            self.fields[name] = QuantityField(
+                label=f"Ship {line.item.sku}",
+                required=False,
+                min_value=0,
+                initial=line.quantity_reserved,
+                help_text=f"{line.item.name}: up to {line.quantity_reserved.normalize():f} "
+                f"{line.item.unit} reserved.",
+                widget=forms.NumberInput(attrs={"step": "any"}),
+            )
+        _style(self)
+
+    def shipments(self) -> dict:
+        return {
+            line: self.cleaned_data.get(name)
+            for name, line in self.lines.items()
+            if self.cleaned_data.get(name)
+        }
+
+    def field_for(self, line) -> str | None:
+        name = f"line_{line.pk}"
+        return name if name in self.fields else None
+
+
+class ReturnForm(IdempotentFormMixin):
+    """A customer return of part of a shipped line."""
+
+    quantity = QuantityField()
+    note = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, line=None, **kwargs):
+        if line is not None:
+            kwargs.setdefault("auto_id", f"id_return_{line.pk}_%s")
+        super().__init__(*args, **kwargs)
+        _style(self)
+        if line is not None:
+            self.fields["quantity"].widget.attrs.update(
+                {
+                    "aria-label": f"Return quantity of {line.item.sku}",
+                    "placeholder": f"Qty (max {line.returnable.normalize():f})"
+                    if hasattr(line, "returnable")
+                    else "Qty",
+                    "step": "any",
+                }
+            )
+            self.fields["note"].widget.attrs.update(
+                {"aria-label": f"Return note for {line.item.sku}", "placeholder": "Reason"}
+            )
+
+
+class SalesFilterForm(forms.Form):
+    """Filters of the order list; every field is optional."""
+
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *SalesOrder.Status.choices]
+    )
+    customer = forms.ChoiceField(required=False)
+    store = forms.ModelChoiceField(
+        queryset=Store.objects.all(), required=False, empty_label="Any store"
+    )
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        customers = Customer.objects.order_by("name").values_list("pk", "name")
+        self.fields["customer"].choices = [
+            ("", "Any customer"),
+            (WALK_IN, "Walk-in"),
+            *((str(pk), name) for pk, name in customers),
+        ]
+        _style(self)
+
+    def filters(self) -> dict:
+        """Return keyword arguments for selectors.sales.sales_orders_list."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data.get("status") or None,
+            "customer": data.get("customer") or None,
+            "store": data.get("store"),
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+        }

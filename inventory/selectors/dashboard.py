@@ -1,0 +1,254 @@
+"""Read the managers' dashboard figures with a constant number of aggregate queries.
+
+Movement figures (purchases, sales, cost of goods, the daily chart, recent movements)
+read only the ledger rows of the chosen period, through the created_at index, so the
+dashboard costs the same with a month of history or with ten years of it. Stock value
+and low stock come from the balances, never from summing the ledger.
+
+Definitions:
+- purchased: RECEIVE rows of purchase order lines, at the lot cost copied on the row;
+- sold: ISSUE rows of sales order lines at the line's unit price, net of RETURN rows;
+- cost of goods: the same ISSUE rows at their unit cost, net of RETURN rows;
+- gross margin: sold value minus cost of goods;
+- daily receipts: every RECEIVE row at cost, reversals netted (a reversal carries a
+  negative on-hand delta).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from inventory.models import (
+    Alert,
+    Category,
+    Customer,
+    Item,
+    LedgerEntry,
+    Lot,
+    PurchaseOrder,
+    QCStatus,
+    SalesOrder,
+    StockBalance,
+    Store,
+    Supplier,
+)
+
+from .stock import low_stock
+
+Kind = LedgerEntry.Kind
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+MILLI = Decimal("0.001")
+QTY = DecimalField(max_digits=20, decimal_places=3)
+MONEY = DecimalField(max_digits=24, decimal_places=2)
+DEFAULT_DAYS = 30
+RECENT_MOVEMENTS = 10
+
+OPEN_PURCHASE_STATUSES = [
+    PurchaseOrder.Status.ORDERED,
+    PurchaseOrder.Status.PARTIALLY_RECEIVED,
+]
+OPEN_SALES_STATUSES = [SalesOrder.Status.CONFIRMED, SalesOrder.Status.PARTIALLY_SHIPPED]
+
+PURCHASED = Q(kind=Kind.RECEIVE, po_line__isnull=False)
+SOLD = Q(kind=Kind.ISSUE, so_line__isnull=False)
+RETURNED = Q(kind=Kind.RETURN, so_line__isnull=False)
+RECEIVED = Q(kind=Kind.RECEIVE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of whole local days, both ends included."""
+
+    date_from: date
+    date_to: date
+
+    @classmethod
+    def last_days(cls, days: int = DEFAULT_DAYS, *, today: date | None = None) -> "Period":
+        today = today or timezone.localdate()
+        return cls(date_from=today - timedelta(days=days - 1), date_to=today)
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.date_from, time.min))
+
+    @property
+    def end(self) -> datetime:
+        """The first instant after the period (exclusive bound)."""
+        return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
+
+    def days(self) -> list[date]:
+        count = (self.date_to - self.date_from).days + 1
+        return [self.date_from + timedelta(days=n) for n in range(max(count, 0))]
+
+
+def _sum(expression, condition, output_field):
+    return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=output_field)
+
+
+def _at_cost():
+    return ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY)
+
+
+def _at_price():
+    return ExpressionWrapper(F("quantity") * F("so_line__unit_price"), output_field=MONEY)
+
+
+def _received_at_cost():
+    return ExpressionWrapper(F("on_hand_delta") * F("unit_cost"), output_field=MONEY)
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _qty(value) -> Decimal:
+    return Decimal(value or 0).quantize(MILLI)
+
+
+def dashboard_movements(*, period: Period, store=None):
+    """Return the ledger rows of the period (and store), a date-bounded queryset."""
+    entries = LedgerEntry.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
+    if store is not None:
+        entries = entries.filter(store=store)
+    return entries
+
+
+def dashboard_totals(*, period: Period, store=None) -> dict:
+    """Return purchased, sold, cost of goods and gross margin for the period, in one query."""
+    row = dashboard_movements(period=period, store=store).aggregate(
+        purchased_quantity=_sum("quantity", PURCHASED, QTY),
+        purchased_value=_sum(_at_cost(), PURCHASED, MONEY),
+        sold_quantity=_sum("quantity", SOLD, QTY),
+        returned_quantity=_sum("quantity", RETURNED, QTY),
+        sold_value=_sum(_at_price(), SOLD, MONEY),
+        returned_value=_sum(_at_price(), RETURNED, MONEY),
+        sold_cost=_sum(_at_cost(), SOLD, MONEY),
+        returned_cost=_sum(_at_cost(), RETURNED, MONEY),
+    )
+    sold_value = _money(row["sold_value"]) - _money(row["returned_value"])
+    cost_of_goods = _money(row["sold_cost"]) - _money(row["returned_cost"])
+    margin = sold_value - cost_of_goods
+    return {
+        "purchased_quantity": _qty(row["purchased_quantity"]),
+        "purchased_value": _money(row["purchased_value"]),
+        "sold_quantity": _qty(row["sold_quantity"]) - _qty(row["returned_quantity"]),
+        "sold_value": sold_value,
+        "cost_of_goods": cost_of_goods,
+        "gross_margin": margin,
+        "gross_margin_percent": (
+            (margin * 100 / sold_value).quantize(Decimal("0.1")) if sold_value else None
+        ),
+    }
+
+
+def dashboard_daily_chart(*, period: Period, store=None) -> dict:
+    """Return {"labels", "sales", "receipts"}: one value per day of the period (GROUP BY day)."""
+    rows = (
+        dashboard_movements(period=period, store=store)
+        .filter(RECEIVED | SOLD | RETURNED)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(
+            sold=_sum(_at_price(), SOLD, MONEY),
+            returned=_sum(_at_price(), RETURNED, MONEY),
+            received=_sum(_received_at_cost(), RECEIVED, MONEY),
+        )
+        .order_by("day")
+    )
+    by_day = {
+        row["day"]: (_money(row["sold"]) - _money(row["returned"]), _money(row["received"]))
+        for row in rows
+    }
+    days = period.days()
+    return {
+        "labels": [d.isoformat() for d in days],
+        "sales": [float(by_day.get(d, (ZERO, ZERO))[0]) for d in days],
+        "receipts": [float(by_day.get(d, (ZERO, ZERO))[1]) for d in days],
+    }
+
+
+def dashboard_stock_value_by_store(*, store=None) -> list[dict]:
+    """Return on hand and its value at lot cost per store, from the balances."""
+    balances = StockBalance.objects.all()
+    if store is not None:
+        balances = balances.filter(store=store)
+    value = ExpressionWrapper(F("on_hand") * F("lot__unit_cost"), output_field=MONEY)
+    rows = (
+        balances.values("store_id", "store__code", "store__name")
+        .annotate(
+            # value first: once "on_hand" names the aggregate, F("on_hand") would refer to it.
+            value=Coalesce(Sum(value), Value(ZERO), output_field=MONEY),
+            on_hand=Coalesce(Sum("on_hand"), Value(ZERO), output_field=QTY),
+        )
+        .order_by("store__code")
+    )
+    return [{**row, "value": _money(row["value"]), "on_hand": _qty(row["on_hand"])} for row in rows]
+
+
+def dashboard_counts(*, period: Period, store=None) -> dict:
+    """Return catalogue sizes (active records) and orders created in the period."""
+    purchases = PurchaseOrder.objects.filter(
+        created_at__gte=period.start, created_at__lt=period.end
+    )
+    sales = SalesOrder.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
+    if store is not None:
+        purchases, sales = purchases.filter(store=store), sales.filter(store=store)
+    return {
+        "stores": Store.objects.filter(is_active=True).count(),
+        "categories": Category.objects.filter(is_active=True).count(),
+        "items": Item.objects.filter(is_active=True).count(),
+        "customers": Customer.objects.filter(is_active=True).count(),
+        "suppliers": Supplier.objects.filter(is_active=True).count(),
+        "purchases": purchases.count(),
+        "sales": sales.count(),
+    }
+
+
+def dashboard_queues(*, store=None) -> dict:
+    """Return what waits for someone now: QC queue, open orders, open alerts."""
+    lots = Lot.objects.filter(qc_status=QCStatus.QUARANTINE)
+    purchases = PurchaseOrder.objects.filter(status__in=OPEN_PURCHASE_STATUSES)
+    sales = SalesOrder.objects.filter(status__in=OPEN_SALES_STATUSES)
+    alerts = Alert.objects.filter(status=Alert.Status.OPEN)
+    if store is not None:
+        lots = lots.filter(balances__store=store, balances__on_hand__gt=0)
+        purchases, sales = purchases.filter(store=store), sales.filter(store=store)
+        alerts = alerts.filter(store=store)
+    return {
+        "qc_queue": lots.aggregate(n=Count("pk", distinct=True))["n"],
+        "open_purchases": purchases.count(),
+        "open_sales": sales.count(),
+        "open_alerts": alerts.count(),
+    }
+
+
+def dashboard_recent_movements(*, period: Period, store=None, limit: int = RECENT_MOVEMENTS):
+    """Return the latest movements of the period, newest first."""
+    return list(
+        dashboard_movements(period=period, store=store)
+        .select_related("item", "store", "lot", "actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def dashboard_figures(*, period: Period | None = None, store=None) -> dict:
+    """Return every dashboard figure for the period (default: the last 30 days) and store."""
+    period = period or Period.last_days()
+    stock_value = dashboard_stock_value_by_store(store=store)
+    return {
+        "period": period,
+        "store": store,
+        "counts": dashboard_counts(period=period, store=store),
+        "totals": dashboard_totals(period=period, store=store),
+        "stock_value_by_store": stock_value,
+        "stock_value": sum((row["value"] for row in stock_value), ZERO),
+        "low_stock": low_stock(store=store),
+        **dashboard_queues(store=store),
+        "chart": dashboard_daily_chart(period=period, store=store),
+        "recent_movements": dashboard_recent_movements(period=period, store=store),
+    }

@@ -1,0 +1,147 @@
+"""Read purchase orders, their receipts and history, and the QC queue (a constant few queries)."""
+
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.roles import Role, user_role
+from inventory.models import (
+    AuditEvent,
+    LedgerEntry,
+    Lot,
+    LotDecision,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    QCStatus,
+    StockBalance,
+)
+from inventory.services.purchasing import EDITABLE, RECEIVABLE, Status, can_transition
+
+from .stock import stock_available_by_pair
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+LINE_VALUE = ExpressionWrapper(F("quantity_ordered") * F("unit_cost"), output_field=MONEY)
+
+
+def purchase_order_list(
+    *, status=None, supplier=None, store=None, date_from=None, date_to=None, search=None
+):
+    """Return orders newest first with supplier, store, line count and value (one query)."""
+    qs = PurchaseOrder.objects.select_related("supplier", "store", "created_by")
+    if status:
+        qs = qs.filter(status=status)
+    if supplier is not None:
+        qs = qs.filter(supplier=supplier)
+    if store is not None:
+        qs = qs.filter(store=store)
+    if date_from is not None:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs.annotate(
+        line_count=Count("lines"),
+        value=Coalesce(
+            Sum(F("lines__quantity_ordered") * F("lines__unit_cost"), output_field=MONEY),
+            Value(ZERO),
+            output_field=MONEY,
+        ),
+    ).order_by("-created_at", "-pk")
+
+
+def purchase_order_detail(*, pk) -> PurchaseOrder:
+    """Return the order with supplier, store and creator; raise DoesNotExist if missing."""
+    return PurchaseOrder.objects.select_related("supplier", "store", "created_by").get(pk=pk)
+
+
+def purchase_order_lines(*, order) -> list[PurchaseOrderLine]:
+    """Return the lines with their value and the item's available stock in the order's store."""
+    lines = list(order.lines.select_related("item").annotate(value=LINE_VALUE).order_by("pk"))
+    available = stock_available_by_pair(pairs={(line.item_id, order.store_id) for line in lines})
+    for line in lines:
+        line.available = available.get((line.item_id, order.store_id), ZERO)
+    return lines
+
+
+def purchase_order_value(lines) -> Decimal:
+    return sum((line.value for line in lines), ZERO)
+
+
+def purchase_order_receipts(*, order):
+    """Return the order's RECEIVE movements with their lots, oldest first."""
+    return (
+        LedgerEntry.objects.filter(po_line__order=order, kind=LedgerEntry.Kind.RECEIVE)
+        .select_related("lot", "item", "store", "actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def purchase_order_history(*, order):
+    """Return the audit events recorded against the order, oldest first."""
+    return AuditEvent.objects.filter(object_type="PurchaseOrder", object_id=str(order.pk)).order_by(
+        "created_at", "pk"
+    )
+
+
+def purchase_order_actions(*, order, user) -> set[str]:
+    """Return the actions this user may take on the order now: edit, place, cancel, receive."""
+    role = user_role(user)
+    actions = set()
+    if role >= Role.STAFF and order.status in RECEIVABLE:
+        actions.add("receive")
+    if role >= Role.MANAGER:
+        if order.status in EDITABLE:
+            actions.add("edit")
+        if can_transition(order, Status.ORDERED):
+            actions.add("place")
+        if can_transition(order, Status.CANCELLED):
+            actions.add("cancel")
+    return actions
+
+
+def qc_queue():
+    """Return QUARANTINE lots, oldest first, with on-hand quantity, stores and age in days.
+
+    A queryset of constant queries: lots with item and supplier, plus one prefetch of
+    their balances with stock.
+    """
+    balances = (
+        StockBalance.objects.filter(on_hand__gt=0).select_related("store").order_by("store__code")
+    )
+    return (
+        Lot.objects.filter(qc_status=QCStatus.QUARANTINE)
+        .select_related("item", "supplier")
+        .annotate(
+            on_hand=Coalesce(
+                Sum("balances__on_hand"),
+                Value(ZERO),
+                output_field=DecimalField(max_digits=14, decimal_places=3),
+            )
+        )
+        .prefetch_related(Prefetch("balances", queryset=balances, to_attr="stocked"))
+        .order_by("received_at", "pk")
+    )
+
+
+def with_age(lots, *, today=None):
+    """Set `age_days` on each lot of a page: whole days since it was received."""
+    today = today or timezone.localdate()
+    for lot in lots:
+        lot.age_days = (today - timezone.localtime(lot.received_at).date()).days
+    return lots
+
+
+def recent_lot_decisions(*, limit: int = 20):
+    return LotDecision.objects.select_related("lot__item", "actor").order_by("-created_at", "-pk")[
+        :limit
+    ]

@@ -1,0 +1,128 @@
+"""Read sales orders and their figures, in a constant number of queries.
+
+Sales value is at the line prices: `value` for what was ordered, `shipped_value` for
+what was shipped and not returned. Cost of goods is at the cost of the lots the
+order was issued from: ISSUE entries minus RETURN entries, quantity x unit_cost.
+Margin is shipped_value minus cost of goods.
+"""
+
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from inventory.models import AuditEvent, LedgerEntry, SalesOrder, SalesOrderLine
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+CENT = Decimal("0.01")
+
+Kind = LedgerEntry.Kind
+
+
+def _money(expression):
+    return ExpressionWrapper(expression, output_field=MONEY)
+
+
+def _line_value_subquery():
+    lines = (
+        SalesOrderLine.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(total=Sum(_money(F("quantity") * F("unit_price"))))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(lines, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def sales_orders_list(*, status=None, customer=None, store=None, date_from=None, date_to=None):
+    """Return orders, newest first, filtered and annotated with `value` and `line_count`.
+
+    One query for the rows whatever their number (customer and store are joined).
+    `customer="walk-in"` selects orders without a customer.
+    """
+    qs = SalesOrder.objects.select_related("customer", "store", "created_by")
+    if status:
+        qs = qs.filter(status=status)
+    if customer == "walk-in":
+        qs = qs.filter(customer__isnull=True)
+    elif customer:
+        qs = qs.filter(customer=customer)
+    if store:
+        qs = qs.filter(store=store)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    line_count = (
+        SalesOrderLine.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return qs.annotate(
+        value=_line_value_subquery(),
+        line_count=Coalesce(Subquery(line_count), Value(0)),
+    ).order_by("-created_at", "-pk")
+
+
+def sales_order_lines(*, order: SalesOrder):
+    """Return the order's lines with their item, annotated with `value` and `returnable`."""
+    return (
+        order.lines.select_related("item")
+        .annotate(
+            value=_money(F("quantity") * F("unit_price")),
+            returnable=F("quantity_shipped") - F("quantity_returned"),
+        )
+        .order_by("pk")
+    )
+
+
+def sales_order_cost_of_goods(*, order: SalesOrder) -> Decimal:
+    """Return issued minus returned quantity x lot cost over the order's ledger entries."""
+    cost = _money(F("quantity") * F("unit_cost"))
+    totals = LedgerEntry.objects.filter(so_line__order=order).aggregate(
+        issued=Coalesce(Sum(cost, filter=Q(kind=Kind.ISSUE)), Value(ZERO), output_field=MONEY),
+        returned=Coalesce(Sum(cost, filter=Q(kind=Kind.RETURN)), Value(ZERO), output_field=MONEY),
+    )
+    return (totals["issued"] - totals["returned"]).quantize(CENT)
+
+
+def sales_order_figures(*, order: SalesOrder) -> dict:
+    """Return value, shipped_value, cost_of_goods and margin of one order (two queries)."""
+    shipped = F("quantity_shipped") - F("quantity_returned")
+    totals = order.lines.aggregate(
+        value=Coalesce(
+            Sum(_money(F("quantity") * F("unit_price"))), Value(ZERO), output_field=MONEY
+        ),
+        shipped_value=Coalesce(
+            Sum(_money(shipped * F("unit_price"))), Value(ZERO), output_field=MONEY
+        ),
+    )
+    value = totals["value"].quantize(CENT)
+    shipped_value = totals["shipped_value"].quantize(CENT)
+    cost = sales_order_cost_of_goods(order=order)
+    return {
+        "value": value,
+        "shipped_value": shipped_value,
+        "cost_of_goods": cost,
+        "margin": shipped_value - cost,
+    }
+
+
+def sales_order_history(*, order: SalesOrder):
+    """Return the order's audit events, oldest first."""
+    return AuditEvent.objects.filter(object_type="SalesOrder", object_id=str(order.pk)).order_by(
+        "created_at", "pk"
+    )

@@ -1,0 +1,408 @@
+"""Purchase orders: drafts, placing, cancelling, receipts into lots and direct purchases.
+
+Every change locks the order row first (inventory.locks), then checks the move against
+TRANSITIONS; receipts then let stock_receive lock the balances. A receipt is one
+operation (one idempotency key) however many lines it covers, and the order's status
+changes in the same transaction as its ledger rows.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+
+from inventory.exceptions import InvalidTransition, InventoryError, fmt_qty
+from inventory.locks import lock_purchase_order
+from inventory.models import PurchaseOrder, PurchaseOrderLine
+
+from .actor import as_actor
+from .alerts import alerts_refresh
+from .audit import audit_record, model_changes
+from .posting import (
+    StockResult,
+    begin_operation,
+    clean_quantity,
+    replayed_result,
+    require_active,
+)
+from .stock import stock_receive
+
+Status = PurchaseOrder.Status
+
+# The only moves an order can make. A receipt that leaves something outstanding keeps
+# a partially received order where it is, hence the self-loop.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.ORDERED, Status.CANCELLED},
+    Status.ORDERED: {Status.PARTIALLY_RECEIVED, Status.RECEIVED, Status.CANCELLED},
+    Status.PARTIALLY_RECEIVED: {Status.PARTIALLY_RECEIVED, Status.RECEIVED},
+    Status.RECEIVED: set(),
+    Status.CANCELLED: set(),
+}
+RECEIVABLE = {s for s, targets in TRANSITIONS.items() if Status.RECEIVED in targets}
+EDITABLE = {Status.DRAFT}
+MAX_COST = Decimal("9999999999.99")  # what Decimal(12,2) can hold
+
+
+@dataclass
+class ReceiptResult:
+    """What a receipt or direct purchase did: the order and the stock operation."""
+
+    order: PurchaseOrder
+    stock: StockResult
+
+    @property
+    def replayed(self) -> bool:
+        return self.stock.replayed
+
+
+def can_transition(order: PurchaseOrder, to_status: str) -> bool:
+    return to_status in TRANSITIONS[Status(order.status)]
+
+
+def _transition(order: PurchaseOrder, to_status: str) -> str:
+    """Move the locked order to `to_status` or raise InvalidTransition; return the old status."""
+    from_status = order.status
+    if not can_transition(order, to_status):
+        raise InvalidTransition(order.number, from_status, to_status)
+    PurchaseOrder.objects.filter(pk=order.pk).update(status=to_status)
+    order.status = to_status
+    return from_status
+
+
+def _clean_cost(value, item) -> Decimal:
+    if value in (None, ""):
+        return item.unit_cost
+    try:
+        cost = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise InventoryError(f"Unit cost of {item.sku} must be a number.", field="unit_cost")
+    if not cost.is_finite() or cost != cost.quantize(Decimal("0.01")):
+        raise InventoryError(
+            f"Unit cost of {item.sku} can have at most 2 decimal places.", field="unit_cost"
+        )
+    if cost < 0:
+        raise InventoryError(f"Unit cost of {item.sku} cannot be negative.", field="unit_cost")
+    if cost > MAX_COST:
+        raise InventoryError(f"Unit cost of {item.sku} is too large.", field="unit_cost")
+    return cost.quantize(Decimal("0.01"))
+
+
+def _clean_lines(lines) -> list[tuple]:
+    """Return [(item, quantity, unit_cost)] checked: active items, positive quantities."""
+    cleaned = []
+    for item, quantity, unit_cost in lines:
+        require_active(item, "Item", field_name="item")
+        cleaned.append(
+            (
+                item,
+                clean_quantity(quantity, label=f"Quantity of {item.sku}"),
+                _clean_cost(unit_cost, item),
+            )
+        )
+    return cleaned
+
+
+def _check_header(supplier, store) -> None:
+    require_active(supplier, "Supplier", field_name="supplier")
+    require_active(store, "Store", field_name="store")
+
+
+def _lines_detail(order) -> list[dict]:
+    return [
+        {
+            "line": line.pk,
+            "item": line.item.sku,
+            "quantity": line.quantity_ordered,
+            "unit_cost": line.unit_cost,
+        }
+        for line in order.lines.select_related("item")
+    ]
+
+
+def _header(order) -> dict:
+    return {
+        "supplier": order.supplier.name,
+        "store": order.store.code,
+        "expected_on": order.expected_on,
+        "note": order.note,
+    }
+
+
+def _create_lines(order, lines) -> None:
+    PurchaseOrderLine.objects.bulk_create(
+        PurchaseOrderLine(
+            order=order,
+            item=item,
+            quantity_ordered=quantity,
+            unit_cost=cost,
+            quantity_received=Decimal("0"),
+        )
+        for item, quantity, cost in lines
+    )
+
+
+def purchase_order_create(
+    *, actor, supplier, store, expected_on=None, note: str = "", lines=()
+) -> PurchaseOrder:
+    """Create a DRAFT order with its lines [(item, quantity, unit_cost)].
+
+    A blank unit cost takes the item's cost; a draft may have no lines yet.
+    """
+    actor = as_actor(actor)
+    _check_header(supplier, store)
+    lines = _clean_lines(lines)
+    with transaction.atomic():
+        order = PurchaseOrder.objects.create(
+            supplier=supplier,
+            store=store,
+            expected_on=expected_on,
+            note=note or "",
+            created_by=actor.user,
+        )
+        _create_lines(order, lines)
+        audit_record(
+            actor=actor,
+            action="purchase_order.create",
+            obj=order,
+            details={**_header(order), "lines": _lines_detail(order)},
+        )
+    return order
+
+
+def purchase_order_update(
+    *, actor, order, supplier, store, expected_on=None, note: str = "", lines=()
+) -> PurchaseOrder:
+    """Replace a DRAFT order's header and lines; an order already placed cannot be edited."""
+    actor = as_actor(actor)
+    _check_header(supplier, store)
+    lines = _clean_lines(lines)
+    with transaction.atomic():
+        order = lock_purchase_order(order.pk)
+        if order.status not in EDITABLE:
+            raise InventoryError(
+                f"{order.number} is {order.get_status_display().lower()}; "
+                "only draft orders can be edited."
+            )
+        before, lines_before = _header(order), _lines_detail(order)
+        order.supplier, order.store = supplier, store
+        order.expected_on, order.note = expected_on, note or ""
+        order.save(update_fields=["supplier", "store", "expected_on", "note", "updated_at"])
+        order.lines.all().delete()
+        _create_lines(order, lines)
+        audit_record(
+            actor=actor,
+            action="purchase_order.update",
+            obj=order,
+            details={
+                "changes": model_changes(before, _header(order)),
+                "lines_before": lines_before,
+                "lines": _lines_detail(order),
+            },
+        )
+    return order
+
+
+def purchase_order_place(*, actor, order) -> PurchaseOrder:
+    """Send a DRAFT order to the supplier (ORDERED); it needs at least one line."""
+    actor = as_actor(actor)
+    with transaction.atomic():
+        order = lock_purchase_order(order.pk)
+        if not can_transition(order, Status.ORDERED):
+            raise InvalidTransition(order.number, order.status, Status.ORDERED)
+        lines = list(order.lines.select_related("item"))
+        if not lines:
+            raise InventoryError(f"{order.number} has no lines; add at least one to place it.")
+        _check_header(order.supplier, order.store)
+        for line in lines:
+            require_active(line.item, "Item", field_name="item")
+        from_status = _transition(order, Status.ORDERED)
+        audit_record(
+            actor=actor,
+            action="purchase_order.place",
+            obj=order,
+            details={"from": from_status, "to": order.status, "lines": _lines_detail(order)},
+        )
+    return order
+
+
+def purchase_order_cancel(*, actor, order, note: str = "") -> PurchaseOrder:
+    """Cancel a DRAFT or ORDERED order; once anything is received it can only be completed."""
+    actor = as_actor(actor)
+    with transaction.atomic():
+        order = lock_purchase_order(order.pk)
+        from_status = _transition(order, Status.CANCELLED)
+        audit_record(
+            actor=actor,
+            action="purchase_order.cancel",
+            obj=order,
+            details={"from": from_status, "to": order.status, "note": note},
+        )
+    return order
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _receive(*, actor, order, receipts, result: StockResult) -> list[dict]:
+    """Write the receipts of a locked order into `result` and move its status.
+
+    Refuses (before writing anything) a line of another order, a deactivated item,
+    a zero or negative quantity, more than is outstanding, or a submission with
+    every line blank.
+    """
+    if order.status not in RECEIVABLE:
+        raise InvalidTransition(order.number, order.status, Status.RECEIVED)
+    lines = {line.pk: line for line in order.lines.select_related("item")}
+    wanted: dict[int, Decimal] = {}
+    planned = []
+    for receipt in receipts:
+        line = receipt["line"]
+        line_id = getattr(line, "pk", line)
+        if line_id not in lines:
+            raise InventoryError(f"That line does not belong to {order.number}.")
+        line = lines[line_id]
+        if _is_blank(receipt.get("quantity")):
+            continue
+        item = line.item
+        quantity = clean_quantity(receipt["quantity"], label=f"Quantity of {item.sku}")
+        require_active(item, "Item", field_name="item")
+        wanted[line.pk] = wanted.get(line.pk, Decimal("0")) + quantity
+        if wanted[line.pk] > line.outstanding:
+            raise InventoryError(
+                f"Only {fmt_qty(line.outstanding)} {item.unit} of {item.sku} are outstanding "
+                f"on {order.number}; {fmt_qty(wanted[line.pk])} received.",
+                field="quantity",
+            )
+        planned.append((line, quantity, receipt))
+    if not planned:
+        raise InventoryError("Enter a quantity received for at least one line.", field="quantity")
+    details = []
+    for line, quantity, receipt in planned:
+        stock_receive(
+            actor=actor,
+            item=line.item,
+            store=order.store,
+            quantity=quantity,
+            unit_cost=line.unit_cost,
+            lot_code=(receipt.get("lot_code") or "").strip(),
+            expires_on=receipt.get("expires_on") or None,
+            supplier=order.supplier,
+            po_line=line,
+            result=result,
+        )
+        PurchaseOrderLine.objects.filter(pk=line.pk).update(
+            quantity_received=F("quantity_received") + quantity
+        )
+        lot = result.entries[-1].lot
+        details.append(
+            {
+                "line": line.pk,
+                "item": line.item.sku,
+                "quantity": quantity,
+                "lot": lot.code,
+                "qc_status": lot.qc_status,
+                "expires_on": lot.expires_on,
+                "entry": result.entries[-1].pk,
+            }
+        )
+    outstanding = any(line.quantity_received < line.quantity_ordered for line in order.lines.all())
+    _transition(order, Status.PARTIALLY_RECEIVED if outstanding else Status.RECEIVED)
+    return details
+
+
+def _replayed(operation) -> ReceiptResult:
+    stock = replayed_result(operation)
+    first = operation.entries.select_related("po_line__order").order_by("pk").first()
+    order = first.po_line.order if first is not None and first.po_line_id else None
+    return ReceiptResult(order=order, stock=stock)
+
+
+def purchase_order_receive(
+    *, actor, order, receipts, idempotency_key: str | None = None
+) -> ReceiptResult:
+    """Receive what arrived against an ORDERED or PARTIALLY_RECEIVED order, in one transaction.
+
+    `receipts` is [{line, quantity, lot_code, expires_on}]; a blank quantity skips the
+    line, a blank lot code gets a generated one. Partial receipts accumulate; the order
+    becomes RECEIVED when nothing is outstanding. A replayed key returns the first result.
+    """
+    actor = as_actor(actor)
+    with transaction.atomic():
+        operation, replayed = begin_operation(
+            kind="PO_RECEIVE", actor=actor, idempotency_key=idempotency_key
+        )
+        if replayed:
+            return _replayed(operation)
+        order = lock_purchase_order(order.pk)
+        from_status = order.status
+        result = StockResult(operation=operation)
+        details = _receive(actor=actor, order=order, receipts=receipts, result=result)
+        audit_record(
+            actor=actor,
+            action="purchase_order.receive",
+            obj=order,
+            details={
+                "operation": operation.pk,
+                "from": from_status,
+                "to": order.status,
+                "receipts": details,
+            },
+        )
+        alerts_refresh(pairs=result.touched, actor=actor)
+    return ReceiptResult(order=order, stock=result)
+
+
+def purchase_direct(
+    *, actor, supplier, store, lines, note: str = "", idempotency_key: str | None = None
+) -> ReceiptResult:
+    """Record a purchase that arrived without an order: a RECEIVED order and its lots at once.
+
+    `lines` is [{item, quantity, unit_cost, lot_code, expires_on}]; every line is
+    received in full, in one transaction and one operation.
+    """
+    actor = as_actor(actor)
+    lines = list(lines)
+    if not lines:
+        raise InventoryError("Add at least one line.", field="quantity")
+    _check_header(supplier, store)
+    cleaned = _clean_lines((ln["item"], ln["quantity"], ln.get("unit_cost")) for ln in lines)
+    with transaction.atomic():
+        operation, replayed = begin_operation(
+            kind="PO_DIRECT", actor=actor, idempotency_key=idempotency_key
+        )
+        if replayed:
+            return _replayed(operation)
+        order = PurchaseOrder.objects.create(
+            supplier=supplier, store=store, note=note or "", created_by=actor.user
+        )
+        order = lock_purchase_order(order.pk)
+        _create_lines(order, cleaned)
+        _transition(order, Status.ORDERED)
+        receipts = [
+            {
+                "line": po_line,
+                "quantity": po_line.quantity_ordered,
+                "lot_code": line.get("lot_code", ""),
+                "expires_on": line.get("expires_on"),
+            }
+            for po_line, line in zip(order.lines.order_by("pk"), lines, strict=True)
+        ]
+        result = StockResult(operation=operation)
+        details = _receive(actor=actor, order=order, receipts=receipts, result=result)
+        audit_record(
+            actor=actor,
+            action="purchase_order.direct",
+            obj=order,
+            details={
+                "operation": operation.pk,
+                **_header(order),
+                "to": order.status,
+                "receipts": [
+                    {**d, "unit_cost": c} for d, (_, _, c) in zip(details, cleaned, strict=True)
+                ],
+            },
+        )
+        alerts_refresh(pairs=result.touched, actor=actor)
+    return ReceiptResult(order=order, stock=result)

@@ -1,0 +1,177 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from inventory.models import Item
+from inventory.selectors.stock import (
+    items_with_stock,
+    ledger_for_item,
+    low_stock,
+    stock_available,
+    stock_by_lot_for_item,
+    stock_by_store_for_item,
+    stock_totals_for_item,
+    stock_value,
+    stock_value_by_store,
+)
+from inventory.services.qc import lot_approve, lot_reject
+from inventory.services.stock import stock_issue, stock_receive, stock_reserve
+from inventory.tests.factories import ItemFactory, StoreFactory
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def stocked(manager_user, qc_item, store, other_store):
+    """SKU-QC01: MAIN has an approved lot (10 @ 2.00, 3 reserved), a quarantined lot
+    (4 @ 3.00) and a rejected lot (2 @ 1.00); WH has 5 of the approved lot."""
+
+    def receive(store, quantity, code, cost, **kw):
+        stock_receive(
+            actor=manager_user,
+            item=qc_item,
+            store=store,
+            quantity=quantity,
+            lot_code=code,
+            unit_cost=cost,
+            **kw,
+        )
+        return qc_item.lots.get(code=code)
+
+    good = receive(store, 10, "GOOD", "2.00", expires_on=datetime.date(2031, 1, 1))
+    receive(other_store, 5, "GOOD", "2.00")
+    lot_approve(actor=manager_user, lot=good)
+    receive(store, 4, "HELD", "3.00")
+    bad = receive(store, 2, "BAD", "1.00")
+    lot_reject(actor=manager_user, lot=bad)
+    stock_reserve(actor=manager_user, item=qc_item, store=store, quantity=3)
+    return qc_item
+
+
+def test_totals_per_item_count_only_approved_stock_as_available(stocked, store):
+    assert stock_totals_for_item(item=stocked) == {
+        "on_hand": D(21),
+        "reserved": D(3),
+        "available": D(12),
+        "quarantined": D(4),
+    }
+    assert stock_totals_for_item(item=stocked, store=store) == {
+        "on_hand": D(16),
+        "reserved": D(3),
+        "available": D(7),
+        "quarantined": D(4),
+    }
+    assert stock_available(item=stocked, store=store) == D(7)
+
+
+def test_totals_of_an_item_without_stock_are_zero(item):
+    assert stock_totals_for_item(item=item) == {
+        "on_hand": D(0),
+        "reserved": D(0),
+        "available": D(0),
+        "quarantined": D(0),
+    }
+
+
+def test_figures_per_store(stocked):
+    rows = stock_by_store_for_item(item=stocked)
+
+    assert [
+        (r["store__code"], r["on_hand"], r["reserved"], r["available"], r["quarantined"])
+        for r in rows
+    ] == [("MAIN", D(16), D(3), D(7), D(4)), ("WH", D(5), D(0), D(5), D(0))]
+
+
+def test_figures_per_lot(stocked):
+    rows = stock_by_lot_for_item(item=stocked)
+
+    assert [
+        (b.lot.code, b.store.code, b.lot.qc_status, b.on_hand, b.reserved, b.available)
+        for b in rows
+    ] == [
+        ("GOOD", "MAIN", "APPROVED", D(10), D(3), D(7)),
+        ("GOOD", "WH", "APPROVED", D(5), D(0), D(5)),
+        ("HELD", "MAIN", "QUARANTINE", D(4), D(0), D(4)),
+        ("BAD", "MAIN", "REJECTED", D(2), D(0), D(2)),
+    ]
+
+
+def test_stock_value_is_on_hand_at_each_lot_cost(stocked, store, other_store):
+    # MAIN: 10 x 2.00 + 4 x 3.00 + 2 x 1.00 = 34.00; WH: 5 x 2.00 = 10.00
+    assert stock_value() == D("44.00")
+    assert stock_value(store=store) == D("34.00")
+    assert [(r["store__code"], r["value"]) for r in stock_value_by_store()] == [
+        ("MAIN", D("34.00")),
+        ("WH", D("10.00")),
+    ]
+
+
+def test_items_with_stock_annotates_each_item(stocked, item, store):
+    rows = {i.sku: i for i in items_with_stock(Item.objects.all())}
+
+    assert (rows["SKU-QC01"].on_hand, rows["SKU-QC01"].reserved, rows["SKU-QC01"].available) == (
+        D(21),
+        D(3),
+        D(12),
+    )
+    assert (rows["SKU-0042"].on_hand, rows["SKU-0042"].available) == (D(0), D(0))
+    in_main = items_with_stock(Item.objects.filter(pk=stocked.pk), store=store).get()
+    assert (in_main.on_hand, in_main.reserved, in_main.available) == (D(16), D(3), D(7))
+
+
+def test_ledger_for_item_pages_newest_first(manager_user, item, store):
+    for quantity in range(1, 8):
+        stock_receive(actor=manager_user, item=item, store=store, quantity=quantity, lot_code="A")
+
+    page = ledger_for_item(item=item, page=1, per_page=5)
+    second = ledger_for_item(item=item, page=2, per_page=5)
+
+    assert [e.quantity for e in page] == [D(7), D(6), D(5), D(4), D(3)]
+    assert [e.quantity for e in second] == [D(2), D(1)]
+    assert page.paginator.count == 7
+
+
+def test_low_stock_lists_stocked_pairs_below_the_reorder_level(manager_user, store, other_store):
+    short = ItemFactory(sku="LOW-1", reorder_level=D(5))
+    stock_receive(actor=manager_user, item=short, store=store, quantity=10)
+    stock_receive(actor=manager_user, item=short, store=other_store, quantity=3)
+    ItemFactory(sku="NEVER-STOCKED", reorder_level=D(5))
+
+    rows = low_stock()
+
+    assert [(r["item__sku"], r["store__code"], r["shortfall"]) for r in rows] == [
+        ("LOW-1", "WH", D(2))
+    ]
+
+
+def _make_stock(manager_user, count):
+    stores = [StoreFactory(code="Q-A"), StoreFactory(code="Q-B")]
+    for n in range(count):
+        item = ItemFactory(sku=f"Q-{count}-{n:03d}")
+        for store in stores:
+            stock_receive(actor=manager_user, item=item, store=store, quantity=5)
+        stock_issue(actor=manager_user, item=item, store=stores[0], quantity=1)
+    return stores
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_selectors_use_a_constant_number_of_queries(manager_user, django_assert_num_queries, count):
+    stores = _make_stock(manager_user, count)
+    item = Item.objects.filter(sku__startswith="Q-").first()
+
+    with django_assert_num_queries(1):
+        list(items_with_stock(Item.objects.all()))
+    with django_assert_num_queries(1):
+        stock_totals_for_item(item=item)
+    with django_assert_num_queries(1):
+        stock_by_store_for_item(item=item)
+    with django_assert_num_queries(1):
+        list(stock_by_lot_for_item(item=item))
+    with django_assert_num_queries(1):
+        stock_value()
+    with django_assert_num_queries(1):
+        low_stock(store=stores[0])
+    with django_assert_num_queries(2):  # count + page
+        list(ledger_for_item(item=item))

@@ -1,0 +1,113 @@
+import pytest
+
+from inventory.exceptions import InvalidTransition, LotHasReservations
+from inventory.models import AuditEvent, Lot, LotDecision, QCStatus
+from inventory.selectors.stock import stock_totals_for_item
+from inventory.services.qc import lot_approve, lot_quarantine, lot_reject
+from inventory.services.stock import stock_reserve, stock_unreserve
+
+from .stock_helpers import D, receive, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def _history(lot):
+    return list(LotDecision.objects.filter(lot=lot).values_list("from_status", "to_status", "note"))
+
+
+def test_approving_a_quarantine_lot_makes_its_stock_available(
+    staff_user, manager_user, qc_item, store
+):
+    lot = receive(staff_user, qc_item, store, 10, "Q")
+    assert stock_totals_for_item(item=qc_item)["available"] == D(0)
+
+    returned = lot_approve(actor=manager_user, lot=lot, note="lab ok")
+
+    assert returned.qc_status == QCStatus.APPROVED
+    assert Lot.objects.get(pk=lot.pk).qc_status == QCStatus.APPROVED
+    assert _history(lot) == [("QUARANTINE", "APPROVED", "lab ok")]
+    assert stock_totals_for_item(item=qc_item)["available"] == D(10)
+    event = AuditEvent.objects.get(action="lot.approved")
+    assert event.details["from"] == "QUARANTINE"
+    assert event.details["on_hand"] == {"MAIN": "10.000"}
+
+
+def test_rejecting_a_quarantine_lot(staff_user, manager_user, qc_item, store):
+    lot = receive(staff_user, qc_item, store, 10, "Q")
+
+    lot_reject(actor=manager_user, lot=lot, note="mould")
+
+    assert Lot.objects.get(pk=lot.pk).qc_status == QCStatus.REJECTED
+    assert _history(lot) == [("QUARANTINE", "REJECTED", "mould")]
+    totals = stock_totals_for_item(item=qc_item)
+    assert (totals["on_hand"], totals["available"]) == (D(10), D(0))
+
+
+def test_quarantining_an_approved_lot_takes_it_out_of_available(manager_user, item, store):
+    lot = receive(manager_user, item, store, 10, "A")
+
+    lot_quarantine(actor=manager_user, lot=lot, note="recall")
+
+    assert _history(lot) == [("APPROVED", "QUARANTINE", "recall")]
+    totals = stock_totals_for_item(item=item)
+    assert (totals["on_hand"], totals["available"], totals["quarantined"]) == (D(10), D(0), D(10))
+
+
+def test_the_history_keeps_every_decision_in_order(staff_user, manager_user, qc_item, store):
+    lot = receive(staff_user, qc_item, store, 10, "Q")
+
+    lot_approve(actor=manager_user, lot=lot)
+    lot_quarantine(actor=manager_user, lot=lot)
+    lot_reject(actor=manager_user, lot=lot)
+
+    assert [(f, t) for f, t, _ in _history(lot)] == [
+        ("QUARANTINE", "APPROVED"),
+        ("APPROVED", "QUARANTINE"),
+        ("QUARANTINE", "REJECTED"),
+    ]
+
+
+@pytest.mark.parametrize("decide", [lot_reject, lot_quarantine])
+def test_a_lot_with_reservations_cannot_be_rejected_or_quarantined(
+    manager_user, item, store, decide
+):
+    lot = receive(manager_user, item, store, 10, "A")
+    stock_reserve(actor=manager_user, item=item, store=store, quantity=3)
+    before = snapshot()
+
+    with pytest.raises(LotHasReservations) as excinfo:
+        decide(actor=manager_user, lot=lot)
+
+    assert str(excinfo.value) == (
+        "Lot A still has 3 pcs reserved; release those reservations first."
+    )
+    assert snapshot() == before
+    # once released, the decision goes through
+    stock_unreserve(actor=manager_user, item=item, store=store, quantity=3)
+    decide(actor=manager_user, lot=lot)
+    assert LotDecision.objects.filter(lot=lot).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("steps", "decide", "message"),
+    [
+        ([], lot_quarantine, "Lot Q cannot go from quarantine to quarantine."),
+        ([lot_approve], lot_approve, "Lot Q cannot go from approved to approved."),
+        ([lot_reject], lot_approve, "Lot Q cannot go from rejected to approved."),
+        ([lot_reject], lot_quarantine, "Lot Q cannot go from rejected to quarantine."),
+        ([lot_reject], lot_reject, "Lot Q cannot go from rejected to rejected."),
+    ],
+)
+def test_an_illegal_decision_is_refused(
+    staff_user, manager_user, qc_item, store, steps, decide, message
+):
+    lot = receive(staff_user, qc_item, store, 10, "Q")
+    for step in steps:
+        step(actor=manager_user, lot=lot)
+    before = snapshot()
+
+    with pytest.raises(InvalidTransition) as excinfo:
+        decide(actor=manager_user, lot=lot)
+
+    assert str(excinfo.value) == message
+    assert snapshot() == before

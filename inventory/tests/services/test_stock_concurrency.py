@@ -1,0 +1,132 @@
+"""Real threads against the real database: the locks, not luck, keep stock right.
+
+Each thread uses its own connection (closed at its end); a Barrier releases them
+together. Runs on SQLite (IMMEDIATE transactions queue the writers) and on
+PostgreSQL (row locks in primary-key order).
+"""
+
+import io
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Sum
+
+from inventory.exceptions import InventoryError
+from inventory.models import LedgerEntry, Lot, QCStatus, StockBalance
+from inventory.services.qc import lot_reject
+from inventory.services.stock import stock_issue, stock_receive, stock_reserve, stock_transfer
+from inventory.tests.factories import ItemFactory, StoreFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(calls) -> list:
+    """Run each call in its own thread, released at once; return a result or error per call."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = call()
+        except Exception as exc:  # noqa: BLE001 - reported to the test below
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
+    return outcomes
+
+
+def assert_ledger_clean():
+    out = io.StringIO()
+    call_command("verify_ledger", stdout=out)  # raises SystemExit(1) on drift
+    assert "OK" in out.getvalue()
+
+
+def test_twenty_threads_issuing_one_each_of_ten_succeed_exactly_ten_times():
+    # given 10 available
+    user = UserFactory(role="Staff")
+    item, store = ItemFactory(sku="RACE-1"), StoreFactory(code="RACE")
+    stock_receive(actor=user, item=item, store=store, quantity=10, lot_code="A")
+    # when 20 threads each issue 1 at the same moment
+    outcomes = run_together(
+        [lambda: stock_issue(actor=user, item=item, store=store, quantity=1)] * 20
+    )
+    # then exactly 10 succeed, 10 are refused as short, and the balance is 0
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(outcomes) - len(errors) == 10
+    assert len(errors) == 10
+    assert all(isinstance(e, InventoryError) for e in errors), errors
+    assert all("available" in str(e) for e in errors)
+    balance = StockBalance.objects.get(item=item, store=store)
+    assert (balance.on_hand, balance.reserved) == (Decimal("0"), Decimal("0"))
+    assert LedgerEntry.objects.filter(item=item, kind="ISSUE").count() == 10
+    assert_ledger_clean()
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_a_reserve_racing_an_issue_and_a_qc_rejection_stays_consistent(round_):
+    user = UserFactory(role="Manager")
+    item, store = ItemFactory(sku=f"RACE-2-{round_}"), StoreFactory(code="RACE")
+    stock_receive(actor=user, item=item, store=store, quantity=10, lot_code="A")
+    lot = Lot.objects.get(item=item)
+
+    outcomes = run_together(
+        [
+            lambda: stock_reserve(actor=user, item=item, store=store, quantity=6),
+            lambda: stock_issue(actor=user, item=item, store=store, quantity=6),
+            lambda: lot_reject(actor=user, lot=lot),
+        ]
+    )
+
+    assert all(not isinstance(o, Exception) or isinstance(o, InventoryError) for o in outcomes), (
+        outcomes
+    )
+    reserved_ok, issued_ok, rejected_ok = (not isinstance(o, Exception) for o in outcomes)
+    # 6 + 6 > 10: the reserve and the issue cannot both succeed
+    assert not (reserved_ok and issued_ok)
+    balance = StockBalance.objects.get(item=item, store=store)
+    lot.refresh_from_db()
+    assert balance.on_hand == Decimal("10") - (Decimal("6") if issued_ok else 0)
+    assert balance.reserved == (Decimal("6") if reserved_ok else Decimal("0"))
+    assert (lot.qc_status == QCStatus.REJECTED) == rejected_ok
+    if lot.qc_status == QCStatus.REJECTED:
+        assert balance.reserved == 0
+    assert_ledger_clean()
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_opposite_transfers_at_the_same_time_do_not_deadlock(round_):
+    # given 10 of two lots in each of two stores
+    user = UserFactory(role="Manager")
+    item = ItemFactory(sku=f"RACE-3-{round_}")
+    a, b = StoreFactory(code="RACE-A"), StoreFactory(code="RACE-B")
+    for code in ("L1", "L2"):
+        stock_receive(actor=user, item=item, store=a, quantity=5, lot_code=code)
+        stock_receive(actor=user, item=item, store=b, quantity=5, lot_code=code)
+    # when A sends 7 to B while B sends 7 to A
+    outcomes = run_together(
+        [
+            lambda: stock_transfer(actor=user, item=item, from_store=a, to_store=b, quantity=7),
+            lambda: stock_transfer(actor=user, item=item, from_store=b, to_store=a, quantity=7),
+        ]
+    )
+    # then both succeed and the total is conserved
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    totals = StockBalance.objects.filter(item=item).aggregate(on_hand=Sum("on_hand"))
+    assert totals["on_hand"] == Decimal("20")
+    per_store = dict(
+        StockBalance.objects.filter(item=item).values_list("store__code").annotate(Sum("on_hand"))
+    )
+    assert per_store == {"RACE-A": Decimal("10"), "RACE-B": Decimal("10")}
+    assert LedgerEntry.objects.filter(item=item, kind="TRANSFER_OUT").count() >= 2
+    assert_ledger_clean()

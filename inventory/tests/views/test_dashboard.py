@@ -1,0 +1,112 @@
+"""The dashboard screen: who may open it, its filters, its figures and its query count."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inventory.services.stock import stock_receive
+from inventory.tests.factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("inventory:dashboard")
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+def test_staff_is_refused(staff_client):
+    assert staff_client.get(URL).status_code == 403
+
+
+def test_roleless_user_waits_for_approval(client, roleless_user):
+    client.force_login(roleless_user)
+
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response.url == reverse("awaiting_approval")
+
+
+@pytest.mark.parametrize("who", ["manager_client", "admin_role_client"])
+def test_managers_and_admins_see_it(request, who):
+    response = request.getfixturevalue(who).get(URL)
+
+    assert response.status_code == 200
+    assert b'id="sales-receipts-chart"' in response.content
+    assert b'id="chart-data"' in response.content
+
+
+def test_home_sends_a_manager_to_the_dashboard(manager_client):
+    response = manager_client.get("/")
+
+    assert response.status_code == 302
+    assert response.url == URL
+
+
+def test_figures_follow_the_store_filter(manager_client, manager_user, store, other_store, item):
+    # given receipts in two stores
+    stock_receive(actor=manager_user, item=item, store=store, quantity=3, unit_cost="2.00")
+    stock_receive(actor=manager_user, item=item, store=other_store, quantity=4, unit_cost="5.00")
+
+    # when
+    everything = manager_client.get(URL)
+    warehouse = manager_client.get(URL, {"store": other_store.pk})
+
+    # then
+    assert everything.context["stock_value"] == Decimal("26.00")
+    assert everything.context["chart"]["receipts"][-1] == 26.0
+    assert warehouse.context["stock_value"] == Decimal("20.00")
+    assert warehouse.context["chart"]["receipts"][-1] == 20.0
+    assert warehouse.context["store"] == other_store
+    assert b"Warehouse" in warehouse.content
+
+
+def test_date_range_filter_sets_the_chart_days(manager_client):
+    response = manager_client.get(URL, {"date_from": "2026-01-01", "date_to": "2026-01-07"})
+
+    assert response.status_code == 200
+    assert response.context["chart"]["labels"] == [f"2026-01-0{d}" for d in range(1, 8)]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "2026-02-10", "date_to": "2026-02-01"},
+        {"date_from": "not-a-date"},
+        {"store": "999999"},
+        {"store": "abc"},
+        {"date_from": "2000-01-01", "date_to": "2026-01-01"},
+    ],
+)
+def test_bad_filters_fall_back_to_the_last_30_days(manager_client, params):
+    response = manager_client.get(URL, params)
+
+    assert response.status_code == 200
+    assert len(response.context["chart"]["labels"]) == 30
+    assert response.context["store"] is None
+    assert b'data-testid="filter-errors"' in response.content
+
+
+def test_query_count_is_constant(manager_client, manager_user, store, django_assert_num_queries):
+    def receipts(n):
+        for _ in range(n):
+            stock_receive(actor=manager_user, item=ItemFactory(), store=store, quantity=1)
+
+    # given 1 movement, then 21
+    receipts(1)
+    with CaptureQueriesContext(connection) as few:
+        manager_client.get(URL)
+    receipts(20)
+
+    # then the dashboard runs the same queries: 16 of its own, the rest are the page's
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = manager_client.get(URL)
+    assert len(few.captured_queries) <= 24
+    assert len(response.context["recent_movements"]) == 10

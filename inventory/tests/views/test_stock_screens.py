@@ -1,0 +1,320 @@
+"""Stock levels, transfers and adjustments through their screens."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inventory.models import LedgerEntry, Lot
+from inventory.services.stock import stock_receive, stock_reserve
+from inventory.tests.factories import ItemFactory
+from inventory.tests.services.stock_helpers import figures, snapshot
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+LEVELS = reverse("inventory:stock_levels")
+TRANSFER = reverse("inventory:transfer_new")
+ADJUST = reverse("inventory:adjustment_new")
+
+
+def receive(user, item, store, quantity, code):
+    stock_receive(actor=user, item=item, store=store, quantity=quantity, lot_code=code)
+    return Lot.objects.get(item=item, code=code)
+
+
+def texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# --- permissions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [LEVELS, TRANSFER, ADJUST])
+def test_anonymous_is_sent_to_login(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+@pytest.mark.parametrize("url", [LEVELS, TRANSFER, ADJUST])
+def test_roleless_user_is_sent_to_awaiting_approval(client, roleless_user, url):
+    client.force_login(roleless_user)
+
+    assert client.get(url).url == reverse("awaiting_approval")
+
+
+def test_staff_sees_stock_levels(staff_client):
+    assert staff_client.get(LEVELS).status_code == 200
+
+
+@pytest.mark.parametrize("url", [TRANSFER, ADJUST])
+def test_staff_may_not_transfer_or_adjust(staff_client, url):
+    before = snapshot()
+
+    assert staff_client.get(url).status_code == 403
+    assert staff_client.post(url, {"quantity": "1"}).status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("who", ["manager_client", "admin_role_client"])
+@pytest.mark.parametrize("url", [LEVELS, TRANSFER, ADJUST])
+def test_managers_and_admins_open_every_stock_screen(request, who, url):
+    assert request.getfixturevalue(who).get(url).status_code == 200
+
+
+# --- stock levels ---------------------------------------------------------------
+
+
+@pytest.fixture
+def levels(manager_user, store, other_store):
+    """Three items: LOW-1 short in MAIN, OK-1 fine, LOW-1 also held (fine) in WH."""
+    low = ItemFactory(sku="LOW-1", name="Low widget", reorder_level=D("10"))
+    fine = ItemFactory(sku="OK-1", name="Fine gadget", reorder_level=D("2"))
+    receive(manager_user, low, store, 4, "L1")
+    receive(manager_user, low, other_store, 12, "L2")
+    lot = receive(manager_user, fine, store, 5, "F1")
+    stock_reserve(actor=manager_user, item=fine, store=store, quantity=1)
+    return low, fine, lot
+
+
+def rows(response):
+    return [
+        (r["item__sku"], r["store__code"], r["on_hand"], r["reserved"], r["available"])
+        for r in response.context["page"]
+    ]
+
+
+def test_levels_show_on_hand_reserved_and_available(staff_client, levels):
+    response = staff_client.get(LEVELS)
+
+    assert rows(response) == [
+        ("LOW-1", "MAIN", D("4"), D("0"), D("4")),
+        ("LOW-1", "WH", D("12"), D("0"), D("12")),
+        ("OK-1", "MAIN", D("5"), D("1"), D("4")),
+    ]
+
+
+def test_low_filter_keeps_rows_below_reorder_level(staff_client, levels):
+    response = staff_client.get(LEVELS, {"low": "1"})
+
+    assert rows(response) == [("LOW-1", "MAIN", D("4"), D("0"), D("4"))]
+    assert response.context["page"][0]["shortfall"] == D("6")
+    assert b"Low: 6 short" in response.content
+
+
+def test_store_and_search_filters(staff_client, levels, other_store):
+    assert rows(staff_client.get(LEVELS, {"store": other_store.pk})) == [
+        ("LOW-1", "WH", D("12"), D("0"), D("12"))
+    ]
+    assert [r[0] for r in rows(staff_client.get(LEVELS, {"q": "gadget"}))] == ["OK-1"]
+    assert [r[0] for r in rows(staff_client.get(LEVELS, {"q": "low-1"}))] == ["LOW-1", "LOW-1"]
+
+
+@pytest.mark.parametrize("params", [{"store": "x"}, {"store": "99999"}, {"page": "zz"}])
+def test_bad_level_filters_never_fail(staff_client, levels, params):
+    assert staff_client.get(LEVELS, params).status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_levels_query_count_is_constant(staff_client, manager_user, store, count):
+    for n in range(count):
+        receive(manager_user, ItemFactory(), store, 1, f"LOT{n}")
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(LEVELS)
+
+    assert len(response.context["page"]) == count
+    # session, user, role, stores list, count, page: the same for 5 rows and for 50
+    assert len(queries.captured_queries) == 6
+
+
+# --- transfers -------------------------------------------------------------------
+
+
+def transfer_data(item, source, target, quantity, **extra):
+    return {
+        "item": item.pk,
+        "from_store": source.pk,
+        "to_store": target.pk,
+        "quantity": quantity,
+        "idempotency_key": "transfer-key-1",
+        **extra,
+    }
+
+
+def test_transfer_moves_stock_and_lands_on_the_movements(
+    manager_client, manager_user, store, other_store, item
+):
+    # given
+    lot = receive(manager_user, item, store, 10, "A")
+
+    # when
+    response = manager_client.post(
+        TRANSFER, transfer_data(item, store, other_store, "4", note="restock")
+    )
+
+    # then
+    assert response.status_code == 302
+    assert response.url == f"{reverse('inventory:ledger_list')}?item={item.pk}"
+    assert figures(store=store, lot=lot) == (D("6"), D("0"))
+    assert figures(store=other_store, lot=lot) == (D("4"), D("0"))
+    assert texts(response) == ["Moved 4 pcs of SKU-0042 from Main Store to Warehouse."]
+    assert list(
+        LedgerEntry.objects.filter(kind__startswith="TRANSFER")
+        .order_by("pk")
+        .values_list("kind", "store__code", "on_hand_delta", "note")
+    ) == [("TRANSFER_OUT", "MAIN", D("-4"), "restock"), ("TRANSFER_IN", "WH", D("4"), "restock")]
+
+
+def test_a_replayed_transfer_moves_nothing_more(
+    manager_client, manager_user, store, other_store, item
+):
+    lot = receive(manager_user, item, store, 10, "A")
+    data = transfer_data(item, store, other_store, "4")
+    manager_client.post(TRANSFER, data)
+
+    response = manager_client.post(TRANSFER, data)
+
+    assert response.status_code == 302
+    assert figures(store=other_store, lot=lot) == (D("4"), D("0"))
+    assert texts(response)[-1] == (
+        "This was already recorded; nothing was changed the second time."
+    )
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"quantity": "11"}, "quantity", "Only 10 pcs of SKU-0042 available in Main Store"),
+        ({"quantity": "0"}, "quantity", "Ensure this value is greater than or equal to 0.001."),
+        ({"quantity": "abc"}, "quantity", "Enter a number."),
+        ({"to_store": "same"}, "to_store", "Choose two different stores."),
+        ({"item": "999999"}, "item", "Select a valid choice."),
+        ({"idempotency_key": ""}, "idempotency_key", "This field is required."),
+    ],
+)
+def test_refused_transfer_changes_nothing(
+    manager_client, manager_user, store, other_store, item, changes, field, message
+):
+    # given
+    receive(manager_user, item, store, 10, "A")
+    data = transfer_data(item, store, other_store, "4")
+    if changes.get("to_store") == "same":
+        changes = {"to_store": store.pk}
+    data.update(changes)
+    before = snapshot()
+
+    # when
+    response = manager_client.post(TRANSFER, data)
+
+    # then
+    assert response.status_code == 200
+    assert any(message in e for e in response.context["form"].errors[field])
+    assert snapshot() == before
+
+
+def test_transfer_refuses_a_lot_of_another_item(
+    manager_client, manager_user, store, other_store, item
+):
+    other = ItemFactory(sku="OTHER-1")
+    foreign = receive(manager_user, other, store, 5, "B")
+    receive(manager_user, item, store, 10, "A")
+    before = snapshot()
+
+    response = manager_client.post(
+        TRANSFER, transfer_data(item, store, other_store, "1", lot=foreign.pk)
+    )
+
+    assert response.context["form"].errors["lot"] == ["Lot B is a lot of OTHER-1, not of SKU-0042."]
+    assert snapshot() == before
+
+
+# --- adjustments -----------------------------------------------------------------
+
+
+def adjust_data(lot, store, quantity, reason="COUNT", **extra):
+    return {
+        "item": lot.item_id,
+        "lot": lot.pk,
+        "store": store.pk,
+        "quantity": quantity,
+        "reason": reason,
+        "idempotency_key": "adjust-key-1",
+        **extra,
+    }
+
+
+def test_adjustment_records_the_movement_with_its_reason(manager_client, manager_user, store, item):
+    lot = receive(manager_user, item, store, 10, "A")
+
+    response = manager_client.post(ADJUST, adjust_data(lot, store, "-2", "DAMAGE", note="dropped"))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('inventory:ledger_list')}?item={item.pk}"
+    assert figures(store=store, lot=lot) == (D("8"), D("0"))
+    entry = LedgerEntry.objects.get(kind="ADJUST")
+    assert (entry.on_hand_delta, entry.reason, entry.note) == (D("-2"), "DAMAGE", "dropped")
+    assert texts(response) == ["Adjusted SKU-0042 lot A in Main Store by -2 pcs."]
+
+
+def test_adjustment_can_add_found_stock(manager_client, manager_user, store, item):
+    lot = receive(manager_user, item, store, 1, "A")
+
+    manager_client.post(ADJUST, adjust_data(lot, store, "3.5", "FOUND"))
+
+    assert figures(store=store, lot=lot) == (D("4.5"), D("0"))
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"reason": ""}, "reason", "This field is required."),
+        ({"reason": "REVERSAL"}, "reason", "Select a valid choice."),
+        ({"quantity": "0"}, "quantity", "Quantity must not be zero."),
+        ({"quantity": "-11"}, "quantity", "Only 10 pcs of SKU-0042 unreserved in lot A"),
+        ({"quantity": "2", "reason": "DAMAGE"}, "quantity", "enter a negative quantity"),
+        ({"quantity": "1.0001"}, "quantity", "Ensure that there are no more than 3 decimal"),
+        ({"lot": "999999"}, "lot", "Select a valid choice."),
+    ],
+)
+def test_refused_adjustment_changes_nothing(
+    manager_client, manager_user, store, item, changes, field, message
+):
+    # given
+    lot = receive(manager_user, item, store, 10, "A")
+    data = adjust_data(lot, store, "-1")
+    data.update(changes)
+    before = snapshot()
+
+    # when
+    response = manager_client.post(ADJUST, data)
+
+    # then
+    assert response.status_code == 200
+    assert any(message in e for e in response.context["form"].errors[field])
+    assert snapshot() == before
+
+
+def test_adjustment_refuses_a_lot_of_another_item(manager_client, manager_user, store, item):
+    other = ItemFactory(sku="OTHER-1")
+    foreign = receive(manager_user, other, store, 5, "B")
+    before = snapshot()
+
+    response = manager_client.post(ADJUST, {**adjust_data(foreign, store, "-1"), "item": item.pk})
+
+    assert response.context["form"].errors["lot"] == ["Lot B is a lot of OTHER-1, not of SKU-0042."]
+    assert snapshot() == before
+
+
+def test_adjustment_form_for_an_item_lists_only_its_lots(manager_client, manager_user, store, item):
+    mine = receive(manager_user, item, store, 1, "A")
+    receive(manager_user, ItemFactory(sku="OTHER-1"), store, 1, "B")
+
+    response = manager_client.get(ADJUST, {"item": item.pk})
+
+    assert list(response.context["form"].fields["lot"].queryset) == [mine]
+    assert response.context["form"]["item"].value() == item.pk
+    assert 'name="idempotency_key"' in response.content.decode()

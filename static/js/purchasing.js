@@ -1,0 +1,35 @@
+// Purchase line formsets: a "Remove" button ticks the row's DELETE box and hides the row.
+// Without JavaScript the "Remove" checkbox itself is shown and does the same on submit.
+(function () {
+  "use strict";
+  function enhance(root) {
+    root.querySelectorAll("[data-formset-row] .js-hide").forEach(function (el) {
+      el.classList.add("d-none");
+    });
+    root.querySelectorAll("[data-formset-row] .js-show").forEach(function (el) {
+      el.classList.remove("d-none");
+    });
+  }
+  enhance(document);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-formset-remove]");
+    if (button) {
+      event.preventDefault();
+      var row = button.closest("[data-formset-row]");
+      var box = row && row.querySelector("input[type=checkbox][name$='-DELETE']");
+      if (box) box.checked = true;
+      if (row) row.classList.add("d-none");
+      return;
+    }
+    // Rows added by app.js come from the <template>; enhance them once they are in.
+    if (event.target.closest("[data-formset-add]")) {
+      window.setTimeout(function () { enhance(document); }, 0);
+    }
+  });
+  // Ask before a destructive action such as cancelling an order (on click, so a refusal
+  // never reaches the submit handler that disables the buttons).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+})();
