@@ -94,7 +94,7 @@ def _lookup_tables(cursor, stores, lots):
 
 def insert_rows(*, first, last, newest, oldest, window, manager, stores, lots) -> None:
     """Insert ledger rows g in [first, last), spread evenly from `newest` back to `oldest`,
-    with their operations (1 per 2 rows) and orders (1 PO per 20 rows, 1 SO per 10)."""
+    with their operations (1 per 10 rows) and orders (1 PO per 20 rows, 1 SO per 10)."""
     from django.db import connection
 
     from inventory.models import (
@@ -126,12 +126,12 @@ def insert_rows(*, first, last, newest, oldest, window, manager, stores, lots) -
     lot_n = "((g / (10 * %(stores)s)) %% %(lots)s)"
     with connection.cursor() as cursor:
         _lookup_tables(cursor, stores, lots)
-        # operations: id = 10,000,000 + g / 2 keeps them apart from the app's own
+        # operations (one per block of 10 rows): ids from 10,000,000 keep them apart
         cursor.execute(
             f"""
             INSERT INTO {_table(Operation)} (id, kind, idempotency_key, actor_id, created_at)
-            SELECT 10000000 + g / 2, 'BENCH', NULL, %(actor)s, {at}
-            FROM generate_series(%(first)s, %(last)s) AS g WHERE g %% 2 = 0
+            SELECT 10000000 + g / 10, 'BENCH', NULL, %(actor)s, {at}
+            FROM generate_series(%(first)s, %(last)s) AS g WHERE g %% 10 = 0
             """,
             params,
         )
@@ -188,7 +188,7 @@ def insert_rows(*, first, last, newest, oldest, window, manager, stores, lots) -
                 (operation_id, kind, item_id, store_id, lot_id, quantity, on_hand_delta,
                  reserved_delta, unit_cost, actor_id, created_at, po_line_id, so_line_id,
                  reason, note, reverses_id)
-            SELECT 10000000 + g / 2, {kind}, l.item_id, s.id, l.id,
+            SELECT 10000000 + g / 10, {kind}, l.item_id, s.id, l.id,
                    CASE WHEN g %% 10 < 4 THEN 10 WHEN g %% 10 < 7 THEN 3
                         WHEN g %% 10 = 8 THEN 2 ELSE 1 END,
                    CASE WHEN g %% 10 < 4 THEN 10 WHEN g %% 10 < 7 THEN -3
@@ -230,6 +230,24 @@ def sync_balances() -> None:
         cursor.execute("ANALYZE")
 
 
+OPEN_ORDER_INDEXES = [
+    "CREATE INDEX bench_po_open ON inventory_purchaseorder (status) "
+    "WHERE status IN ('ORDERED', 'PARTIALLY_RECEIVED')",
+    "CREATE INDEX bench_so_open ON inventory_salesorder (status) "
+    "WHERE status IN ('CONFIRMED', 'PARTIALLY_SHIPPED')",
+]
+
+
+def add_open_order_indexes() -> None:
+    """The partial indexes proposed for the open-order counts (not in the schema yet)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for statement in OPEN_ORDER_INDEXES:
+            cursor.execute(statement)
+        cursor.execute("ANALYZE inventory_purchaseorder, inventory_salesorder")
+
+
 def time_dashboard(client, params: dict, runs: int) -> tuple[float, int]:
     """Return (median seconds, queries) of GET /dashboard/ after 2 warm-up requests."""
     from django.db import connection
@@ -249,6 +267,24 @@ def time_dashboard(client, params: dict, runs: int) -> tuple[float, int]:
     return statistics.median(timings), len(queries.captured_queries)
 
 
+def slowest_queries(client, top: int) -> list[tuple[float, str]]:
+    """Return the `top` slowest statements of one /dashboard/ request, in ms."""
+    from django.db import connection
+
+    timed = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - started) * 1000, " ".join(sql.split())))
+
+    with connection.execute_wrapper(timer):
+        client.get("/dashboard/")
+    return sorted(timed, reverse=True)[:top]
+
+
 def counts() -> str:
     from inventory.models import LedgerEntry, PurchaseOrder, SalesOrder, StockBalance
 
@@ -263,6 +299,12 @@ def main(argv=None) -> int:
     parser.add_argument("--small", type=int, default=10_000, help="rows in the first 30 days")
     parser.add_argument("--large", type=int, default=1_000_000, help="rows in all")
     parser.add_argument("--runs", type=int, default=9, help="timed requests per measure")
+    parser.add_argument("--top", type=int, default=0, help="print the N slowest queries")
+    parser.add_argument(
+        "--open-order-indexes",
+        action="store_true",
+        help="then add partial indexes on open PO/SO statuses and time the large size again",
+    )
     args = parser.parse_args(argv)
     if args.large <= args.small:
         harness.die("--large must be greater than --small")
@@ -316,6 +358,8 @@ def main(argv=None) -> int:
                 default, queries = time_dashboard(client, {}, args.runs)
                 one_store, _ = time_dashboard(client, {"store": stores[0].pk}, args.runs)
                 results[label] = (default, one_store)
+                for ms, sql in slowest_queries(client, args.top):
+                    say(f"    {ms:7.1f} ms  {sql[:150]}")
                 say(
                     f"[{label}] GET /dashboard/ median of {args.runs}: {default * 1000:.1f} ms "
                     f"(all stores, last 30 days, {queries} queries); "
@@ -337,6 +381,17 @@ def main(argv=None) -> int:
                     f"{large * 1000:.1f} ms at {args.large:,} rows: ratio {ratio:.2f} "
                     f"(target <= {TARGET}) {'OK' if ratio <= TARGET else 'OVER TARGET'}"
                 )
+            if args.open_order_indexes:
+                add_open_order_indexes()
+                default, _ = time_dashboard(client, {}, args.runs)
+                one_store, _ = time_dashboard(client, {"store": stores[0].pk}, args.runs)
+                for n, value in enumerate([default, one_store]):
+                    view = ["all stores", "one store"][n]
+                    say(
+                        f"With partial indexes on open order statuses ({view}): "
+                        f"{value * 1000:.1f} ms at {args.large:,} rows: ratio "
+                        f"{value / results['small'][n]:.2f}"
+                    )
             clean, line = harness.verify_ledger()
             say(f"verify_ledger: {line}")
             return 0 if ok and clean else 1

@@ -30,14 +30,17 @@ INITIAL = Decimal("20")
 
 
 def seed(items: int):
+    from django.db import transaction
+
     from inventory.services.stock import stock_receive
 
     stores, item_rows, _supplier, _customer = harness.make_catalog(
         items=items, stores=1, prefix="POST"
     )
     user, _ = harness.make_user("bench-poster", "Manager")
-    for item in item_rows:
-        stock_receive(actor=user, item=item, store=stores[0], quantity=INITIAL)
+    with transaction.atomic():  # one commit for the opening stock, not 1,000
+        for item in item_rows:
+            stock_receive(actor=user, item=item, store=stores[0], quantity=INITIAL)
     return user, stores[0], item_rows
 
 

@@ -14,7 +14,9 @@ PRODUCTION = {
     "HTTPS": "1",
 }
 # Settings variables a developer's shell (or .env) might hold; each run sets its own.
+# DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest, never in production.
 CLEARED = (
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",

@@ -447,7 +447,9 @@ def mutate(draw, world: World, data: dict) -> dict:
     values = hostile_values(world)
     out = {}
     for name, value in data.items():
-        action = draw(st.sampled_from(["keep", "keep", "drop", "hostile", "hostile"]))
+        # Formset management fields are kept more often, so that the lines get checked too.
+        weights = ["keep"] * (5 if name.endswith("_FORMS") else 2) + ["drop", "hostile", "hostile"]
+        action = draw(st.sampled_from(weights))
         if action == "keep":
             out[name] = "" if value is None else value
         elif action == "hostile":
@@ -525,7 +527,7 @@ def world(db):
 
 
 HYPOTHESIS = settings(
-    max_examples=5,
+    max_examples=6,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
