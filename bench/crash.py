@@ -58,6 +58,7 @@ class Attempt:
     detail: str = ""
     started: float = 0.0
     after_restart: bool = False
+    quantity: Decimal = ZERO  # what the form asked to move
 
 
 class Dataset:
@@ -115,6 +116,7 @@ class Client(threading.Thread):
             except (OSError, HTTPException, RuntimeError, LookupError) as exc:
                 # The server is down or restarting (or the form did not render): wait, retry.
                 self.error = repr(exc)
+                self.state["retries"][self.n] += 1
                 self.stop.wait(0.2)
 
     def page_and_values(self):
@@ -181,6 +183,9 @@ class Client(threading.Thread):
                 return True
         data = form.fill(values, drop=("lines-0-DELETE",))
         attempt = Attempt(self.kind, form.value("idempotency_key"), started=time.monotonic())
+        attempt.quantity = sum(
+            (Decimal(str(v)) for k, v in values.items() if k.endswith("quantity")), ZERO
+        )
         attempt.after_restart = self.state["restarted"]
         self.attempts.append(attempt)
         self.state["in_flight"][self.n] = True
@@ -257,7 +262,13 @@ def check_everything(attempts: list[Attempt]) -> Checks:
         op.idempotency_key: op
         for op in Operation.objects.filter(
             idempotency_key__in=[a.key for a in attempts if a.key]
-        ).annotate(rows=Count("entries"))
+        ).annotate(
+            rows=Count("entries"),
+            issued=Sum("entries__quantity", filter=Q(entries__kind="ISSUE")),
+            received=Sum("entries__quantity", filter=Q(entries__kind="RECEIVE")),
+            moved_out=Sum("entries__quantity", filter=Q(entries__kind="TRANSFER_OUT")),
+            moved_in=Sum("entries__quantity", filter=Q(entries__kind="TRANSFER_IN")),
+        )
     }
     successes = [a for a in attempts if a.outcome == "success"]
     failures = []
@@ -265,10 +276,22 @@ def check_everything(attempts: list[Attempt]) -> Checks:
         op = operations.get(a.key)
         if op is None:
             failures.append(f"{a.kind} {a.key}: answered success, no operation recorded")
-        elif op.kind != OP_KIND[a.kind] or op.rows == 0:
-            failures.append(f"{a.kind} {a.key}: operation {op.kind} with {op.rows} ledger rows")
+            continue
+        moved = {
+            "sale": op.issued,
+            "receive": op.received,
+            "direct": op.received,
+            "transfer": op.moved_in if op.moved_out == op.moved_in else None,
+        }[a.kind]
+        if op.kind != OP_KIND[a.kind] or op.rows == 0 or moved != a.quantity:
+            failures.append(
+                f"{a.kind} {a.key}: operation {op.kind} with {op.rows} ledger rows moved "
+                f"{moved}, the form asked for {a.quantity}"
+            )
     checks.add(
-        "successes with their operation and movements in the ledger", len(successes), failures
+        "successes with their operation and the quantities they asked for in the ledger",
+        len(successes),
+        failures,
     )
 
     refusals = [a for a in attempts if a.outcome == "refusal"]
@@ -424,6 +447,7 @@ def crash(run, args) -> int:
     state = {
         "restarted": False,
         "in_flight": dict.fromkeys(range(args.threads), False),
+        "retries": dict.fromkeys(range(args.threads), 0),
     }
     say(
         f"crash: {args.threads} client threads ({', '.join(kinds)}) through gunicorn "
@@ -486,7 +510,8 @@ def crash(run, args) -> int:
 
     committed = Operation.objects.filter(idempotency_key__in=[a.key for a in lost]).count()
     say(f"lost in the crash (no answer): {len(lost)}, of which committed: {committed}")
-    say(f"refused connection while down: {outcomes['down']}")
+    say(f"POSTs refused while down: {outcomes['down']}")
+    say(f"connection errors while down or restarting (retried): {sum(state['retries'].values())}")
     say(f"other: {outcomes['other']}")
     for a in attempts:
         if a.outcome in ("other", "5xx", "pending"):

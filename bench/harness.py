@@ -106,17 +106,22 @@ class Run:
         with _admin_connect(base_url) as conn:
             conn.execute(f'CREATE DATABASE "{self.name}"')
         os.environ.update(self.env)
-        import django
+        try:
+            import django
 
-        django.setup()
-        from django.core.management import call_command
+            django.setup()
+            from django.core.management import call_command
 
-        call_command("migrate", verbosity=0, interactive=False)
+            call_command("migrate", verbosity=0, interactive=False)
+        except BaseException:
+            self.finish()
+            raise
 
     def finish(self) -> None:
         from django.db import connections
 
-        connections.close_all()
+        with contextlib.suppress(Exception):  # settings may have failed to load
+            connections.close_all()
         if os.environ.get("BENCH_KEEP_DB") == "1":
             say(f"(database {self.name} kept: BENCH_KEEP_DB=1)")
             return

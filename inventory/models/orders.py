@@ -37,6 +37,14 @@ class PurchaseOrder(models.Model):
                 name="po_status_valid",
             )
         ]
+        indexes = [
+            # Open orders are counted on every dashboard view; keep that off the full table.
+            models.Index(
+                fields=["status"],
+                condition=models.Q(status__in=["ORDERED", "PARTIALLY_RECEIVED"]),
+                name="po_open_status_idx",
+            )
+        ]
 
     def __str__(self):
         return self.number
@@ -111,6 +119,13 @@ class SalesOrder(models.Model):
                     status__in=["DRAFT", "CONFIRMED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED"]
                 ),
                 name="so_status_valid",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=models.Q(status__in=["CONFIRMED", "PARTIALLY_SHIPPED"]),
+                name="so_open_status_idx",
             )
         ]
 

@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -32,6 +42,7 @@ from inventory.models import (
     PurchaseOrder,
     QCStatus,
     SalesOrder,
+    SalesOrderLine,
     StockBalance,
     Store,
     Supplier,
@@ -95,7 +106,13 @@ def _at_cost():
 
 
 def _at_price():
-    return ExpressionWrapper(F("quantity") * F("so_line__unit_price"), output_field=MONEY)
+    # A per-row lookup of the line's price (a primary-key probe) rather than a join: a
+    # join lets the planner hash the whole sales order line table, which grows with
+    # history, while the period's rows stay few.
+    price = SalesOrderLine.objects.filter(pk=OuterRef("so_line_id")).values("unit_price")[:1]
+    return ExpressionWrapper(
+        F("quantity") * Subquery(price, output_field=MONEY), output_field=MONEY
+    )
 
 
 def _received_at_cost():
