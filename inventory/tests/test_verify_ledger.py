@@ -66,3 +66,27 @@ def test_verify_ledger_has_no_repair_option():
     parser = Command().create_parser("manage.py", "verify_ledger")
 
     assert not any("repair" in a.dest or "fix" in a.dest for a in parser._actions)
+
+
+def test_ledger_rows_whose_balance_row_is_missing_are_reported(staff_user, item, store):
+    # given a receipt whose balance row is then deleted behind the services' back
+    stock_receive(actor=staff_user, item=item, store=store, quantity=3, lot_code="B")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM inventory_stockbalance")
+    # then the command reports the ledger figures with a missing balance and exits 1
+    code, out, _ = _run()
+
+    assert code == 1
+    assert out == (
+        "DRIFT store=MAIN lot=B item=SKU-0042: on_hand expected 3 actual missing; "
+        "reserved expected 0 actual missing\n"
+    )
+
+
+def test_fractional_quantities_do_not_report_false_drift(staff_user, item, store):
+    for quantity in ["0.1", "0.2", "0.3", "0.001"]:
+        stock_receive(actor=staff_user, item=item, store=store, quantity=quantity, lot_code="F")
+
+    code, out, _ = _run()
+
+    assert code == 0, out

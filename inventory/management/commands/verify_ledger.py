@@ -3,57 +3,60 @@
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
-from django.db.models import Sum
+from django.db import connection
 
 from inventory.exceptions import fmt_qty
-from inventory.models import LedgerEntry, StockBalance
+from inventory.models import StockBalance
 
-ZERO = Decimal("0")
+# One aggregate statement: the ledger summed per (store, lot), compared with every
+# balance row, plus ledger groups that have no balance row at all. ROUND keeps
+# SQLite's floating-point sums from reporting 0.1 + 0.2 as drift.
+DRIFT_SQL = """
+WITH sums AS (
+    SELECT store_id, lot_id, SUM(on_hand_delta) AS on_hand, SUM(reserved_delta) AS reserved
+    FROM inventory_ledgerentry GROUP BY store_id, lot_id
+)
+SELECT s.code, l.code, i.sku, COALESCE(x.on_hand, 0), b.on_hand, COALESCE(x.reserved, 0), b.reserved
+FROM inventory_stockbalance b
+JOIN inventory_store s ON s.id = b.store_id
+JOIN inventory_lot l ON l.id = b.lot_id
+JOIN inventory_item i ON i.id = b.item_id
+LEFT JOIN sums x ON x.store_id = b.store_id AND x.lot_id = b.lot_id
+WHERE ROUND(b.on_hand - COALESCE(x.on_hand, 0), 3) <> 0
+   OR ROUND(b.reserved - COALESCE(x.reserved, 0), 3) <> 0
+UNION ALL
+SELECT s.code, l.code, i.sku, x.on_hand, NULL, x.reserved, NULL
+FROM sums x
+JOIN inventory_store s ON s.id = x.store_id
+JOIN inventory_lot l ON l.id = x.lot_id
+JOIN inventory_item i ON i.id = l.item_id
+WHERE NOT EXISTS (
+    SELECT 1 FROM inventory_stockbalance b WHERE b.store_id = x.store_id AND b.lot_id = x.lot_id
+) AND (ROUND(x.on_hand, 3) <> 0 OR ROUND(x.reserved, 3) <> 0)
+"""
+
+
+def _qty(value):
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.001"))
 
 
 def ledger_drift() -> list[dict]:
     """Return one dict per (store, lot) whose balance differs from its ledger sums."""
-    sums = {
-        (row["store_id"], row["lot_id"]): row
-        for row in LedgerEntry.objects.order_by()
-        .values("store_id", "lot_id")
-        .annotate(on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))
-    }
-    drift = []
-    balances = StockBalance.objects.values(
-        "store_id", "store__code", "lot_id", "lot__code", "item__sku", "on_hand", "reserved"
-    )
-    seen = set()
-    for b in balances:
-        key = (b["store_id"], b["lot_id"])
-        seen.add(key)
-        expected = sums.get(key, {"on_hand": ZERO, "reserved": ZERO})
-        if b["on_hand"] != expected["on_hand"] or b["reserved"] != expected["reserved"]:
-            drift.append(
-                {
-                    "store": b["store__code"],
-                    "lot": b["lot__code"],
-                    "item": b["item__sku"],
-                    "expected_on_hand": expected["on_hand"],
-                    "actual_on_hand": b["on_hand"],
-                    "expected_reserved": expected["reserved"],
-                    "actual_reserved": b["reserved"],
-                }
-            )
-    for key, row in sums.items():
-        if key not in seen and (row["on_hand"] or row["reserved"]):
-            drift.append(
-                {
-                    "store": key[0],
-                    "lot": key[1],
-                    "item": "?",
-                    "expected_on_hand": row["on_hand"],
-                    "actual_on_hand": None,
-                    "expected_reserved": row["reserved"],
-                    "actual_reserved": None,
-                }
-            )
-    return drift
+    with connection.cursor() as cursor:
+        cursor.execute(DRIFT_SQL)
+        rows = cursor.fetchall()
+    return [
+        {
+            "store": store,
+            "lot": lot,
+            "item": sku,
+            "expected_on_hand": _qty(exp_on_hand),
+            "actual_on_hand": _qty(on_hand),
+            "expected_reserved": _qty(exp_reserved),
+            "actual_reserved": _qty(reserved),
+        }
+        for store, lot, sku, exp_on_hand, on_hand, exp_reserved, reserved in rows
+    ]
 
 
 def _show(value) -> str:
