@@ -101,6 +101,8 @@ class Run:
         self.database_url = _with_database(base_url, self.name)
         self.secret_key = random_secret()
         self.env = server_env(self.database_url, self.secret_key)
+        self.logs: list[str] = []  # gunicorn logs, removed by finish() unless keep_logs
+        self.keep_logs = os.environ.get("BENCH_KEEP_LOGS") == "1"
         if real_hashing:
             self.env["BENCH_REAL_HASHING"] = "1"
         with _admin_connect(base_url) as conn:
@@ -122,6 +124,12 @@ class Run:
 
         with contextlib.suppress(Exception):  # settings may have failed to load
             connections.close_all()
+        for log in self.logs:
+            if self.keep_logs:
+                say(f"(gunicorn log kept: {log})")
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(log)
         if os.environ.get("BENCH_KEEP_DB") == "1":
             say(f"(database {self.name} kept: BENCH_KEEP_DB=1)")
             return
@@ -241,6 +249,7 @@ class Server:
         fd, name = tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")
         self.log = os.fdopen(fd, "w")
         self.log_path = name
+        run.logs.append(name)
         collectstatic(run.env)
 
     def start(self, wait: float = 60) -> "Server":
@@ -325,9 +334,13 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
     def errors_logged(self) -> int:
-        """Count tracebacks gunicorn's error log holds (Django logs 5xx there)."""
+        """Count tracebacks gunicorn's error log holds (Django logs 5xx there); keep the log
+        for reading when there are any."""
         self.log.flush()
-        return Path(self.log_path).read_text(errors="replace").count("Traceback")
+        count = Path(self.log_path).read_text(errors="replace").count("Traceback")
+        if count:
+            self.run.keep_logs = True
+        return count
 
     def __enter__(self) -> "Server":
         return self.start()
