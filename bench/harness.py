@@ -161,8 +161,8 @@ def make_user(username: str, role: str = "Staff", password: str = ""):
     return user, password
 
 
-def make_catalog(*, items: int = 1, stores: int = 2, prefix: str = "BENCH"):
-    """Create stores, a category, a supplier, a customer and `items` items (reorder level 0)."""
+def make_catalog(*, items: int = 1, stores: int = 2, prefix: str = "BENCH", reorder_level=0):
+    """Create stores, a category, a supplier, a customer and `items` items."""
     from decimal import Decimal
 
     from inventory.models import Category, Customer, Item, Store, Supplier
@@ -182,7 +182,7 @@ def make_catalog(*, items: int = 1, stores: int = 2, prefix: str = "BENCH"):
             supplier=supplier,
             unit_cost=Decimal("2.00"),
             unit_price=Decimal("5.00"),
-            reorder_level=Decimal("0"),
+            reorder_level=Decimal(reorder_level),
         )
         for n in range(1, items + 1)
     )

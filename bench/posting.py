@@ -3,8 +3,10 @@
     scripts/pg-tmp.sh .venv/bin/python -m bench.posting [--workers 8] [--seconds 20] [--items 1000]
     (or `make bench-posting`)
 
-Worker threads (each with its own database connection) call stock_receive and
-stock_issue, half and half, on random items of 1,000 in one store for 20 seconds.
+Worker processes (as gunicorn runs them; --threads for threads of one process),
+each with its own database connection, call stock_receive and stock_issue, half and
+half, on random items of 1,000 in one store for 20 seconds. Items have a reorder
+level of 5, so postings also check low-stock alerts, as in a real shop.
 It prints throughput, p50/p95 latency, refusals, the queries one posting makes and
 the verify_ledger result; then runs `pgbench -b tpcb-like` with the same client
 count on the same server (its own database, scale 1) and prints the ratio.
@@ -35,7 +37,7 @@ def seed(items: int):
     from inventory.services.stock import stock_receive
 
     stores, item_rows, _supplier, _customer = harness.make_catalog(
-        items=items, stores=1, prefix="POST"
+        items=items, stores=1, prefix="POST", reorder_level=5
     )
     user, _ = harness.make_user("bench-poster", "Manager")
     with transaction.atomic():  # one commit for the opening stock, not 1,000
@@ -104,6 +106,51 @@ def worker(user, store, items, deadline, barrier, out, seed_value):
         out.append((latencies, refusals, errors))
 
 
+def _process_worker(user_pk, store_pk, item_pks, seconds, barrier, queue, seed_value):
+    """One worker process, like one gunicorn worker: its own interpreter and connection."""
+    from django.contrib.auth import get_user_model
+
+    from inventory.models import Item, Store
+
+    user = get_user_model().objects.get(pk=user_pk)
+    store = Store.objects.get(pk=store_pk)
+    by_pk = Item.objects.in_bulk(item_pks)
+    items = [by_pk[pk] for pk in item_pks]
+    out: list = []
+    barrier.wait(timeout=120)
+    deadline = {"at": time.monotonic() + seconds}
+    worker(user, store, items, deadline, threading.Barrier(1), out, seed_value)
+    queue.put(out[0])
+
+
+def run_ours_processes(args, user, store, items) -> dict:
+    """Run the workers as forked processes, so Python's GIL does not cap throughput."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # children must not share the parent's connection
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(args.workers + 1)
+    queue = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_process_worker,
+            args=(user.pk, store.pk, [i.pk for i in items], args.seconds, barrier, queue, 1000 + n),
+        )
+        for n in range(args.workers)
+    ]
+    for proc in procs:
+        proc.start()
+    barrier.wait(timeout=120)
+    started = time.monotonic()
+    out = [queue.get(timeout=args.seconds + 120) for _ in procs]
+    elapsed = time.monotonic() - started
+    for proc in procs:
+        proc.join(timeout=30)
+    return _summarise(out, elapsed)
+
+
 def run_ours(args, user, store, items) -> dict:
     out: list = []
     barrier = threading.Barrier(args.workers + 1)
@@ -125,6 +172,10 @@ def run_ours(args, user, store, items) -> dict:
     for t in threads:
         t.join(timeout=args.seconds + 120)
     elapsed = time.monotonic() - started
+    return _summarise(out, elapsed)
+
+
+def _summarise(out, elapsed) -> dict:
     latencies = [x for lat, _, _ in out for x in lat]
     refusals = sum(r for _, r, _ in out)
     errors = [e for _, _, errs in out for e in errs]
@@ -202,6 +253,11 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--no-pgbench", action="store_true")
+    parser.add_argument(
+        "--threads",
+        action="store_true",
+        help="run the workers as threads of one process (default: one process each)",
+    )
     args = parser.parse_args(argv)
 
     run = harness.start("posting")
@@ -211,10 +267,11 @@ def main(argv=None) -> int:
         say(f"seeded {len(items)} items x {INITIAL} in one store ({time.monotonic() - t0:.1f}s)")
         receipt_q, issue_q = count_queries(user, store, items[0])
         say(f"SQL statements per posting: receipt {receipt_q}, issue {issue_q}")
-        ours = run_ours(args, user, store, items)
+        ours = (run_ours if args.threads else run_ours_processes)(args, user, store, items)
         clean, ledger_line = harness.verify_ledger()
         say(
-            f"ours: {args.workers} workers x {args.seconds}s: {ours['ops']} postings "
+            f"ours: {args.workers} {'threads' if args.threads else 'processes'} x "
+            f"{args.seconds}s: {ours['ops']} postings "
             f"({ours['refusals']} refused), {ours['tps']:.0f} ops/s committed "
             f"({ours['attempts_per_s']:.0f} attempts/s); "
             f"p50 {ours['p50']:.1f} ms, p95 {ours['p95']:.1f} ms; errors {len(ours['errors'])}"

@@ -11,18 +11,29 @@ from .actor import as_actor
 from .audit import audit_record
 
 
-def alerts_refresh(*, pairs, actor=None) -> list[Alert]:
+def alerts_refresh(*, pairs, actor=None, levels=None, include_unlevelled=False) -> list[Alert]:
     """Open an alert for each (item, store) now below its reorder level that has none
-    unresolved, and resolve those that have recovered. Return the alerts opened."""
+    unresolved, and resolve those that have recovered. Return the alerts opened.
+
+    `levels` ({item_id: reorder_level}) spares a query when the caller has the items.
+    Items without a reorder level can never be low, so postings skip them (no query);
+    item_update passes include_unlevelled=True when a level changes, to resolve
+    alerts left open under the old level.
+    """
     from inventory.selectors.stock import stock_available_by_pair
 
     pairs = set(pairs)
     if not pairs:
         return []
+    levels = dict(levels or {})
+    missing = {i for i, _ in pairs} - set(levels)
+    if missing:
+        levels.update(Item.objects.filter(pk__in=missing).values_list("pk", "reorder_level"))
+    if not include_unlevelled:
+        pairs = {pair for pair in pairs if levels[pair[0]] > 0}
+        if not pairs:
+            return []
     available = stock_available_by_pair(pairs=pairs)
-    levels = dict(
-        Item.objects.filter(pk__in={i for i, _ in pairs}).values_list("pk", "reorder_level")
-    )
     unresolved = {
         (a.item_id, a.store_id): a
         for a in Alert.objects.filter(

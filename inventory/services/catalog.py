@@ -13,9 +13,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils.text import capfirst
 
 from inventory.exceptions import InventoryError
-from inventory.models import Category, Customer, Item, Store, Supplier
+from inventory.models import Category, Customer, Item, StockBalance, Store, Supplier
 
 from .actor import as_actor
+from .alerts import alerts_refresh
 from .audit import audit_record, model_changes
 
 # The fields each service may set; is_active moves only through (de)activate.
@@ -218,8 +219,24 @@ def item_create(*, actor, data: dict) -> Item:
 
 
 def item_update(*, actor, item: Item, data: dict) -> Item:
-    """Change an item's catalogue fields; stock figures are never set here."""
-    return _update(actor=actor, obj=item, data=data)
+    """Change an item's catalogue fields; stock figures are never set here.
+
+    A new reorder level re-evaluates the item's low-stock alerts in every store it is
+    stocked in, in the same transaction.
+    """
+    with transaction.atomic():
+        old_level = type(item).objects.filter(pk=item.pk).values_list("reorder_level", flat=True)
+        old_level = old_level.first()
+        item = _update(actor=actor, obj=item, data=data)
+        if item.reorder_level != old_level:
+            stores = StockBalance.objects.filter(item=item).values_list("store_id", flat=True)
+            alerts_refresh(
+                pairs={(item.pk, store_id) for store_id in stores},
+                actor=actor,
+                levels={item.pk: item.reorder_level},
+                include_unlevelled=True,
+            )
+    return item
 
 
 def item_deactivate(*, actor, item: Item) -> Item:

@@ -26,6 +26,7 @@ class StockResult:
     entries: list[LedgerEntry] = field(default_factory=list)
     replayed: bool = False
     touched: set = field(default_factory=set)  # (item_id, store_id) pairs for alerts
+    levels: dict = field(default_factory=dict)  # item_id -> reorder level, for alerts
 
 
 def clean_quantity(value, *, allow_negative: bool = False, label: str = "Quantity") -> Decimal:
@@ -132,7 +133,12 @@ def post_entry(
     balance.reserved += reserved_delta
     result.entries.append(entry)
     result.touched.add((balance.item_id, balance.store_id))
+    if _BALANCE_ITEM.is_cached(balance):  # locked rows carry their item: no query
+        result.levels[balance.item_id] = balance.item.reorder_level
     return entry
+
+
+_BALANCE_ITEM = StockBalance._meta.get_field("item")
 
 
 def fefo_key(balance: StockBalance):

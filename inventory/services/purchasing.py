@@ -350,7 +350,7 @@ def purchase_order_receive(
                 "receipts": details,
             },
         )
-        alerts_refresh(pairs=result.touched, actor=actor)
+        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
     return ReceiptResult(order=order, stock=result)
 
 
@@ -404,5 +404,5 @@ def purchase_direct(
                 ],
             },
         )
-        alerts_refresh(pairs=result.touched, actor=actor)
+        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
     return ReceiptResult(order=order, stock=result)

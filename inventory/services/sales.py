@@ -279,7 +279,7 @@ def sales_order_confirm(*, actor, order: SalesOrder, idempotency_key: str | None
             obj=order,
             details={"operation": result.operation.pk, "lines": _lines_detail(order)},
         )
-        alerts_refresh(pairs=result.touched, actor=actor)
+        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
     return SalesResult(order=order, stock=result)
 
 
@@ -374,7 +374,7 @@ def sales_order_ship(
                 ],
             },
         )
-        alerts_refresh(pairs=result.touched, actor=actor)
+        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
     return SalesResult(order=order, stock=result)
 
 
@@ -415,7 +415,7 @@ def sales_order_cancel(*, actor, order: SalesOrder, idempotency_key: str | None)
             obj=order,
             details={"operation": result.operation.pk, "released": released},
         )
-        alerts_refresh(pairs=result.touched, actor=actor)
+        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
     return SalesResult(order=order, stock=result)
 
 
@@ -468,7 +468,7 @@ def sales_quick_sale(
                 "lines": _lines_detail(order),
             },
         )
-        alerts_refresh(pairs=result.touched, actor=actor)
+        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
     return SalesResult(order=order, stock=result)
 
 
@@ -528,5 +528,5 @@ def sales_order_return(
                 "into_lots": [e.lot.code for e in result.entries],
             },
         )
-        alerts_refresh(pairs=result.touched, actor=actor)
+        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
     return SalesResult(order=order, stock=result)

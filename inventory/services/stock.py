@@ -8,7 +8,7 @@ low-stock alerts. A replayed idempotency key returns the first result unchanged.
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inventory.exceptions import (
@@ -54,8 +54,20 @@ def _start(kind, actor, idempotency_key, result):
 def _finish(result: StockResult, *, actor, action, obj, details, own_operation: bool):
     audit_record(actor=actor, action=action, obj=obj, details=details)
     if own_operation:
-        alerts_refresh(pairs=result.touched, actor=actor)
+        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
     return result
+
+
+def _draw(quantity, rows, allowance):
+    """Yield (row, take) that draw `quantity` from rows in order, at most allowance(row) each."""
+    remaining = quantity
+    for row in rows:
+        if remaining <= 0:
+            return
+        take = min(remaining, allowance(row))
+        if take > 0:
+            remaining -= take
+            yield row, take
 
 
 def _entries_detail(entries):
@@ -103,9 +115,13 @@ def stock_receive(
         result, replayed = _start("RECEIVE", actor, idempotency_key, result)
         if replayed:
             return result
-        lot = _lot_for_receipt(item, (lot_code or "").strip(), cost, expires_on, supplier)
-        balance = balance_for(store=store, lot=lot)
-        (balance,) = lock_balances(StockBalance.objects.filter(pk=balance.pk))
+        lot, created = _lot_for_receipt(item, (lot_code or "").strip(), cost, expires_on, supplier)
+        if created:
+            # Nobody else can see a lot made in this transaction: its balance needs no lock.
+            balance = StockBalance.objects.create(store=store, lot=lot, item=item)
+        else:
+            balance = balance_for(store=store, lot=lot)
+            (balance,) = lock_balances(StockBalance.objects.filter(pk=balance.pk))
         post_entry(
             result,
             balance=balance,
@@ -153,41 +169,51 @@ def _clean_cost(value) -> Decimal:
     return cost.quantize(Decimal("0.01"))
 
 
-def _lot_for_receipt(item, code, cost, expires_on, supplier) -> Lot:
-    if code:
-        lot = Lot.objects.filter(item=item, code__iexact=code).first()
-        if lot is not None:
-            # Lock the lot (before any balance, as locks.py orders them) so that a QC
-            # rejection cannot commit between this check and the receipt.
-            lot = lock_lot(lot.pk)
-            if lot.qc_status == QCStatus.REJECTED:
-                raise InventoryError(
-                    f"Lot {lot.code} was rejected by QC; receive into a new lot.", field="lot_code"
-                )
-            if lot.unit_cost != cost:
-                raise InventoryError(
-                    f"Lot {lot.code} was received at {lot.unit_cost}; "
-                    "a receipt at another cost needs a new lot code.",
-                    field="lot_code",
-                )
-            if expires_on and lot.expires_on and lot.expires_on != expires_on:
-                raise InventoryError(
-                    f"Lot {lot.code} expires on {lot.expires_on}; use a new lot code for "
-                    "another expiry date.",
-                    field="expires_on",
-                )
-            return lot
-    else:
-        code = f"L{timezone.localdate():%y%m%d}-{secrets.token_hex(3).upper()}"
+def _lot_for_receipt(item, code, cost, expires_on, supplier) -> tuple[Lot, bool]:
+    """Return (lot, created): the named lot to extend, or a new one."""
+    if not code:
+        code = f"L{timezone.localdate():%y%m%d}-{secrets.token_hex(4).upper()}"
+        return _new_lot(item, code, cost, expires_on, supplier), True
     if len(code) > 60:
         raise InventoryError("Lot code is too long (60 characters at most).", field="lot_code")
+    lot = Lot.objects.filter(item=item, code__iexact=code).first()
+    if lot is None:
+        try:
+            with transaction.atomic():
+                return _new_lot(item, code, cost, expires_on, supplier), True
+        except IntegrityError:
+            # A concurrent receipt created the same lot code first: extend that lot.
+            lot = Lot.objects.get(item=item, code__iexact=code)
+    # Lock the lot (before any balance, as locks.py orders them) so that a QC
+    # rejection cannot commit between this check and the receipt.
+    lot = lock_lot(lot.pk)
+    if lot.qc_status == QCStatus.REJECTED:
+        raise InventoryError(
+            f"Lot {lot.code} was rejected by QC; receive into a new lot.", field="lot_code"
+        )
+    if lot.unit_cost != cost:
+        raise InventoryError(
+            f"Lot {lot.code} was received at {lot.unit_cost}; "
+            "a receipt at another cost needs a new lot code.",
+            field="lot_code",
+        )
+    if expires_on and lot.expires_on and lot.expires_on != expires_on:
+        raise InventoryError(
+            f"Lot {lot.code} expires on {lot.expires_on}; use a new lot code for "
+            "another expiry date.",
+            field="expires_on",
+        )
+    return lot, False
+
+
+def _new_lot(item, code, cost, expires_on, supplier) -> Lot:
     return Lot.objects.create(
         item=item,
         code=code,
         qc_status=QCStatus.QUARANTINE if item.qc_required else QCStatus.APPROVED,
         expires_on=expires_on,
         unit_cost=cost,
-        supplier=supplier or item.supplier,
+        supplier_id=supplier.pk if supplier else item.supplier_id,
         received_at=timezone.now(),
     )
 
@@ -224,11 +250,7 @@ def stock_reserve(
         available = sum((b.available for b in candidates), ZERO)
         if available < quantity:
             raise InsufficientStock(item=item, store=store, requested=quantity, available=available)
-        remaining = quantity
-        for balance in candidates:
-            take = min(remaining, balance.available)
-            if take <= 0:
-                continue
+        for balance, take in _draw(quantity, candidates, lambda balance: balance.available):
             post_entry(
                 result,
                 balance=balance,
@@ -238,9 +260,6 @@ def stock_reserve(
                 actor=actor,
                 so_line=so_line,
             )
-            remaining -= take
-            if remaining == 0:
-                break
         return _finish(
             result,
             actor=actor,
@@ -280,11 +299,11 @@ def stock_unreserve(
             raise InsufficientStock(
                 item=item, store=store, requested=quantity, available=total, what="reserved"
             )
-        remaining = quantity
-        for balance in sorted(balances, key=fefo_key, reverse=True):
-            take = min(remaining, held.get(balance.lot_id, ZERO))
-            if take <= 0:
-                continue
+        for balance, take in _draw(
+            quantity,
+            sorted(balances, key=fefo_key, reverse=True),
+            lambda balance: held.get(balance.lot_id, ZERO),
+        ):
             post_entry(
                 result,
                 balance=balance,
@@ -294,9 +313,6 @@ def stock_unreserve(
                 actor=actor,
                 so_line=so_line,
             )
-            remaining -= take
-            if remaining == 0:
-                break
         return _finish(
             result,
             actor=actor,
@@ -373,11 +389,7 @@ def stock_issue(
             raise InsufficientStock(
                 item=item, store=store, requested=quantity, available=total, what=what
             )
-        remaining = quantity
-        for balance in ordered:
-            take = min(remaining, allowance[balance.lot_id])
-            if take <= 0:
-                continue
+        for balance, take in _draw(quantity, ordered, lambda balance: allowance[balance.lot_id]):
             post_entry(
                 result,
                 balance=balance,
@@ -389,9 +401,6 @@ def stock_issue(
                 so_line=so_line,
                 note=note,
             )
-            remaining -= take
-            if remaining == 0:
-                break
         return _finish(
             result,
             actor=actor,
@@ -535,11 +544,7 @@ def stock_transfer(
             raise InsufficientStock(
                 item=item, store=from_store, requested=quantity, available=available
             )
-        remaining = quantity
-        for source in sources:
-            take = min(remaining, source.available)
-            if take <= 0:
-                continue
+        for source, take in _draw(quantity, sources, lambda source: source.available):
             target = targets.get(source.lot_id) or balance_for(store=to_store, lot=source.lot)
             post_entry(
                 result,
@@ -560,9 +565,6 @@ def stock_transfer(
                 actor=actor,
                 note=note,
             )
-            remaining -= take
-            if remaining == 0:
-                break
         return _finish(
             result,
             actor=actor,
@@ -606,11 +608,11 @@ def stock_return(
     order = so_line.order
     item, store = so_line.item, order.store
     shipped = _shipped_by_lot(so_line)
-    remaining = quantity
-    for lot_id in sorted(shipped, reverse=True):
-        take = min(remaining, shipped[lot_id])
-        if take <= 0:
-            continue
+    if sum(shipped.values(), ZERO) < quantity:
+        raise InventoryError("More is being returned than was shipped.", field="quantity")
+    for lot_id, take in _draw(
+        quantity, sorted(shipped, reverse=True), lambda lot_id: shipped[lot_id]
+    ):
         source_lot = Lot.objects.get(pk=lot_id)
         target_lot = _return_lot(source_lot, order) if item.qc_required else source_lot
         balance = balance_for(store=store, lot=target_lot)
@@ -625,11 +627,6 @@ def stock_return(
             so_line=so_line,
             note=note,
         )
-        remaining -= take
-        if remaining == 0:
-            break
-    if remaining > 0:
-        raise InventoryError("More is being returned than was shipped.", field="quantity")
     audit_record(
         actor=actor,
         action="stock.return",

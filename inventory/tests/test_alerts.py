@@ -416,3 +416,28 @@ def test_acknowledge_is_post_only(manager_client, staff_user, store):
 
 def test_acknowledging_an_unknown_alert_is_a_404(manager_client):
     assert manager_client.post("/alerts/999999/acknowledge/").status_code == 404
+
+
+def test_raising_the_reorder_level_opens_an_alert_and_clearing_it_resolves(
+    manager_user, staff_user, store
+):
+    from inventory.services.catalog import item_update
+    from inventory.tests.factories import ItemFactory
+
+    # given an item with 5 available and no reorder level
+    item = ItemFactory(sku="LEVEL-1", reorder_level=0)
+    stock_receive(actor=staff_user, item=item, store=store, quantity=5)
+    assert Alert.objects.count() == 0
+    # when a manager sets the reorder level above what is available
+    item = item_update(actor=manager_user, item=item, data={"reorder_level": Decimal("8")})
+    # then one alert opens for that store
+    alert = Alert.objects.get()
+    assert (alert.status, alert.available_at_open, alert.reorder_level) == (
+        Alert.Status.OPEN,
+        Decimal("5.000"),
+        Decimal("8.000"),
+    )
+    # and clearing the level resolves it
+    item_update(actor=manager_user, item=item, data={"reorder_level": Decimal("0")})
+    alert.refresh_from_db()
+    assert alert.status == Alert.Status.RESOLVED
