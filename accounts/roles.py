@@ -28,7 +28,8 @@ def user_role(user) -> Role:
     if user.is_superuser:
         role = Role.ADMIN
     else:
-        names = user.groups.values_list("name", flat=True)
+        # .all() uses prefetch_related("groups") when a list prefetched them.
+        names = [group.name for group in user.groups.all()]
         role = max((GROUP_ROLES.get(n, Role.NONE) for n in names), default=Role.NONE)
     user._role_cache = role
     return role

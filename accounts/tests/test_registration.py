@@ -107,3 +107,20 @@ def test_invalid_role_value_changes_nothing(admin_role_client, roleless_user):
 @pytest.mark.django_db
 def test_role_change_for_unknown_user_is_404(admin_role_client):
     assert admin_role_client.post("/users/999999/role/", {"role": "1"}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra_users", [5, 50])
+def test_user_list_makes_a_constant_number_of_queries(
+    admin_role_client, django_assert_num_queries, extra_users
+):
+    from accounts.tests.factories import UserFactory
+
+    for n in range(extra_users):
+        UserFactory(username=f"listed{n}", role="Staff" if n % 2 else None)
+
+    # session, user, user's groups, count, page of users, their groups, alert count
+    with django_assert_num_queries(7):
+        response = admin_role_client.get("/users/")
+
+    assert response.status_code == 200

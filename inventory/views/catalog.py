@@ -31,7 +31,7 @@ from inventory.models import Category, Customer, Item, Store, Supplier
 from inventory.selectors import catalog as catalog_selectors
 from inventory.services import catalog as services
 
-from .common import actor_for, attach_error
+from .common import actor_for, attach_error, sort_columns
 
 PER_PAGE = 25
 
@@ -86,16 +86,7 @@ class CatalogListView(ManagerRequiredMixin, ListView):
 
     def _sort_columns(self):
         current = self.filterset.form.cleaned_data.get("sort") if self.filterset.is_bound else None
-        current = (current or [""])[0]
-        columns = []
-        for param, heading in self.columns:
-            if current == param:
-                columns.append({"heading": heading, "next": f"-{param}", "arrow": "up"})
-            elif current == f"-{param}":
-                columns.append({"heading": heading, "next": param, "arrow": "down"})
-            else:
-                columns.append({"heading": heading, "next": param, "arrow": ""})
-        return columns
+        return sort_columns((current or [""])[0], self.columns)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

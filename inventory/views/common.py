@@ -27,3 +27,16 @@ def report_replay(request, result) -> bool:
         messages.info(request, ALREADY_RECORDED)
         return True
     return False
+
+
+def sort_columns(current: str, columns) -> list[dict]:
+    """Describe sortable headers: each (param, heading) with the next ?sort= and its arrow."""
+    result = []
+    for param, heading in columns:
+        if current == param:
+            result.append({"heading": heading, "next": f"-{param}", "arrow": "up"})
+        elif current == f"-{param}":
+            result.append({"heading": heading, "next": param, "arrow": "down"})
+        else:
+            result.append({"heading": heading, "next": param, "arrow": ""})
+    return result

@@ -17,9 +17,48 @@ from inventory.selectors.stock import (
     stock_by_store_for_item,
     stock_totals_for_item,
 )
+from inventory.views.common import sort_columns
 
 PER_PAGE = 25
+# ?sort= values (a leading "-" sorts descending) and the order each one means.
+SORTS = {
+    "sku": "sku",
+    "name": "name",
+    "category": "category__name",
+    "on_hand": "on_hand",
+    "reserved": "reserved",
+    "available": "available",
+    "reorder": "reorder_level",
+}
+SORT_COLUMNS = (
+    ("sku", "SKU"),
+    ("name", "Name"),
+    ("category", "Category"),
+    ("on_hand", "On hand"),
+    ("reserved", "Reserved"),
+    ("available", "Available"),
+    ("reorder", "Reorder level"),
+)
 MOVEMENTS_PER_PAGE = 25
+# ?sort= values (a leading "-" sorts descending) and the order each one means.
+SORTS = {
+    "sku": "sku",
+    "name": "name",
+    "category": "category__name",
+    "on_hand": "on_hand",
+    "reserved": "reserved",
+    "available": "available",
+    "reorder": "reorder_level",
+}
+SORT_COLUMNS = (
+    ("sku", "SKU"),
+    ("name", "Name"),
+    ("category", "Category"),
+    ("on_hand", "On hand"),
+    ("reserved", "Reserved"),
+    ("available", "Available"),
+    ("reorder", "Reorder level"),
+)
 
 
 def _pick(request, name, model):
@@ -56,7 +95,13 @@ def item_list(request):
     low_ids = {row["item_id"] for row in low_stock(store=store)}
     if low_only:
         items = items.filter(pk__in=low_ids)
-    page = Paginator(items_with_stock(items, store=store).order_by("sku"), PER_PAGE).get_page(
+    sort = request.GET.get("sort", "")
+    order = SORTS.get(sort.removeprefix("-"))
+    if order is None:
+        sort, ordering = "", ["sku"]
+    else:
+        ordering = [f"-{order}" if sort.startswith("-") else order, "sku"]
+    page = Paginator(items_with_stock(items, store=store).order_by(*ordering), PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -70,6 +115,7 @@ def item_list(request):
             "store": store,
             "low_only": low_only,
             "show_inactive": show_inactive,
+            "sort_columns": sort_columns(sort, SORT_COLUMNS),
             "categories": Category.objects.order_by("name"),
             "stores": Store.objects.order_by("code"),
         },

@@ -9,7 +9,7 @@ from django.urls import reverse
 from inventory.models import Item, LedgerEntry, StockBalance
 from inventory.services.qc import lot_reject
 from inventory.services.stock import stock_issue, stock_receive, stock_reserve
-from inventory.tests.factories import CategoryFactory, ItemFactory, StoreFactory
+from inventory.tests.factories import CategoryFactory, ItemFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +226,21 @@ def test_the_screens_change_nothing(staff_client, manager_user, item, store):
         LedgerEntry.objects.count(),
         list(StockBalance.objects.values_list("on_hand")),
     ) == before
+
+
+def test_item_list_sorts_by_a_whitelisted_column_and_ignores_others(staff_client, store):
+    from inventory.services.stock import stock_receive
+
+    # given three items with different available quantities
+    user = UserFactory(role="Staff", username="sorter")
+    for sku, quantity in [("SORT-A", 5), ("SORT-B", 9), ("SORT-C", 1)]:
+        stock_receive(actor=user, item=ItemFactory(sku=sku), store=store, quantity=quantity)
+
+    def skus(query):
+        page = staff_client.get(f"/items/?{query}").context["page"]
+        return [item.sku for item in page]
+
+    # then ?sort=-available lists the most available first, and junk keeps SKU order
+    assert skus("sort=-available") == ["SORT-B", "SORT-A", "SORT-C"]
+    assert skus("sort=available") == ["SORT-C", "SORT-A", "SORT-B"]
+    assert skus("sort=password") == ["SORT-A", "SORT-B", "SORT-C"]
