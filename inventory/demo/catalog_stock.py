@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from inventory.demo.clock import days_ago_at, frozen_clock
 from inventory.models import Category, Customer, Item, Store, Supplier
 from inventory.services.qc import lot_approve, lot_reject
 from inventory.services.stock import (
@@ -47,6 +48,12 @@ ITEMS = [
 
 
 def seed(users) -> dict:
+    """Catalogue and opening stock, dated five weeks ago (before the demo's trading)."""
+    with frozen_clock(days_ago_at(35, 8)):
+        return _seed(users)
+
+
+def _seed(users) -> dict:
     admin, manager, staff = users["Admin"], users["Manager"], users["Staff"]
     main = Store.objects.create(code="MAIN", name="Main Store", address="1 High Street")
     north = Store.objects.create(code="NORTH", name="North Store", address="9 North Road")

@@ -37,11 +37,11 @@ class Command(BaseCommand):
 
 
 def _order_modules():
-    """Purchasing and sales demo data, where those parts exist."""
+    """Purchasing, sales and past-weeks demo data, where those parts exist."""
     import importlib
 
     modules = []
-    for name in ("purchasing", "sales"):
+    for name in ("purchasing", "sales", "history"):
         try:
             modules.append(importlib.import_module(f"inventory.demo.{name}"))
         except ModuleNotFoundError:
