@@ -7,12 +7,10 @@ order confirm, ship and return, purchase receipt, direct purchase, transfer,
 adjustment and reversal.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import constants as levels
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -21,6 +19,7 @@ from inventory.models import LedgerEntry, Operation, StockBalance
 from inventory.services.purchasing import purchase_order_create, purchase_order_place
 from inventory.services.sales import sales_order_confirm, sales_order_create, sales_quick_sale
 from inventory.services.stock import stock_receive
+from inventory.tests.concurrency import run_together
 from inventory.tests.factories import ItemFactory, StoreFactory
 from inventory.views.common import ALREADY_RECORDED
 
@@ -232,24 +231,11 @@ def test_the_same_form_posted_twice_at_once_records_one_movement(form):
     setup = Setup()
     user, url, data = form(setup)
     rows_before = LedgerEntry.objects.count()
-    barrier = threading.Barrier(2)
-    responses, errors = [], []
-
-    def submit():
-        try:
-            barrier.wait(timeout=30)
-            responses.append(post_as(user, url, data))
-        except Exception as exc:  # surfaced below with the thread's own traceback text
-            errors.append(repr(exc))
-        finally:
-            connection.close()
 
     # when both submit
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = run_together([lambda: post_as(user, url, data)] * 2)
+    errors = [repr(o) for o in outcomes if isinstance(o, Exception)]
+    responses = [o for o in outcomes if not isinstance(o, Exception)]
 
     # then one operation and one set of movements; one response says done, the other
     # that it was already recorded

@@ -4,11 +4,9 @@ Real threads, each on its own connection, released together by a Barrier. Runs o
 SQLite (IMMEDIATE transactions queue the writers) and on PostgreSQL (row locks).
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from inventory.exceptions import InventoryError
 from inventory.models import LedgerEntry, Operation, PurchaseOrder
@@ -18,33 +16,11 @@ from inventory.services.purchasing import (
     purchase_order_place,
     purchase_order_receive,
 )
+from inventory.tests.concurrency import run_together
 from inventory.tests.factories import ItemFactory, StoreFactory, SupplierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = PurchaseOrder.Status
-
-
-def run_together(calls) -> list:
-    """Run each call in its own thread, released at once; return a result or error per call."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return outcomes
 
 
 def placed_order(user, sku):

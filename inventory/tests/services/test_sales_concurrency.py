@@ -4,17 +4,16 @@ Runs on SQLite (IMMEDIATE transactions queue the writers) and on PostgreSQL (the
 balance rows are locked with SELECT ... FOR UPDATE): exactly one order wins.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from inventory.exceptions import ShortLines, fmt_qty
 from inventory.models import LedgerEntry, SalesOrder
 from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.sales import sales_order_confirm, sales_order_create
 from inventory.services.stock import stock_receive
+from inventory.tests.concurrency import run_together
 
 Status = SalesOrder.Status
 
@@ -27,27 +26,17 @@ def test_two_orders_for_the_last_units_exactly_one_is_confirmed(staff_user, stor
         sales_order_create(actor=staff_user, store=store, customer=None, lines=[(item, "4", None)])
         for _ in range(2)
     ]
-    barrier = threading.Barrier(2)
-    outcomes = {}
 
     def confirm(order):
         try:
-            barrier.wait(timeout=10)
             sales_order_confirm(actor=staff_user, order=order, idempotency_key=f"race-{order.pk}")
-            outcomes[order.pk] = "confirmed"
         except ShortLines as exc:
-            outcomes[order.pk] = fmt_qty(exc.shortages[0].available)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            outcomes[order.pk] = repr(exc)
-        finally:
-            connection.close()
+            return fmt_qty(exc.shortages[0].available)
+        return "confirmed"
 
     # when both are confirmed at the same moment
-    threads = [threading.Thread(target=confirm, args=(order,)) for order in orders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_together([lambda order=order: confirm(order) for order in orders], timeout=60)
+    outcomes = {order.pk: result for order, result in zip(orders, results, strict=True)}
 
     # then one is confirmed and the other is told that only 1 is left
     assert sorted(outcomes.values()) == ["1", "confirmed"], outcomes

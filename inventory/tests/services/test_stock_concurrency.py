@@ -6,44 +6,20 @@ PostgreSQL (row locks in primary-key order).
 """
 
 import io
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Sum
 
 from inventory.exceptions import InventoryError
 from inventory.models import LedgerEntry, Lot, QCStatus, StockBalance
 from inventory.services.qc import lot_reject
 from inventory.services.stock import stock_issue, stock_receive, stock_reserve, stock_transfer
+from inventory.tests.concurrency import run_together
 from inventory.tests.factories import ItemFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(calls) -> list:
-    """Run each call in its own thread, released at once; return a result or error per call."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return outcomes
 
 
 def assert_ledger_clean():
