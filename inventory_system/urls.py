@@ -3,11 +3,13 @@ from django.urls import include, path
 
 from inventory.views.home import home
 
-from .health import healthz
+from .health import favicon, healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the Django admin).
+    path("favicon.ico", favicon, name="favicon"),
     path("", home, name="home"),
     path("", include("accounts.urls")),
     path("", include("inventory.urls")),

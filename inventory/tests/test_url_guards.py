@@ -144,7 +144,7 @@ def test_only_the_expected_views_are_public_or_open_to_roleless_users():
     public = sorted(r.name for r in all_routes() if r.is_public)
     roleless = sorted(r.name for r in all_routes() if r.allows_roleless and not r.is_public)
 
-    assert public == ["healthz", "login", "logout", "register"]
+    assert public == ["favicon", "healthz", "login", "logout", "register"]
     assert roleless == ["awaiting_approval", "password_change"]
 
 
