@@ -41,7 +41,7 @@ def _order_modules():
     import importlib
 
     modules = []
-    for name in ("purchasing", "sales", "history"):
+    for name in ("history", "purchasing", "sales"):
         try:
             modules.append(importlib.import_module(f"inventory.demo.{name}"))
         except ModuleNotFoundError:
