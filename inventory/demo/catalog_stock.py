@@ -70,8 +70,12 @@ def _seed(users) -> dict:
         "Adhesives": coat,
         "Building": acme,
     }
-    for name in ["Harper Builders", "Kim's Kitchens", "Riverside School"]:
-        Customer.objects.create(name=name, email=f"{name.split()[0].lower()}@customer.example")
+    for name, mailbox in [
+        ("Harper Builders", "harper"),
+        ("Kim's Kitchens", "kims"),
+        ("Riverside School", "riverside"),
+    ]:
+        Customer.objects.create(name=name, email=f"{mailbox}@customer.example")
     items = {}
     for sku, name, cat, unit, cost, price, reorder, qc in ITEMS:
         category, _ = Category.objects.get_or_create(name=cat)

@@ -50,6 +50,14 @@ class Area:
     def label(self) -> str:
         return str(self.model._meta.verbose_name)
 
+    @property
+    def detail_url_name(self) -> str:
+        return f"inventory:{self.key}_detail"
+
+    @property
+    def plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural).capitalize()
+
     def service(self, action: str):
         return getattr(services, f"{self.key}_{action}")
 
@@ -64,6 +72,11 @@ CATEGORIES = Area(Category, CategoryForm, "category", "category_list", "category
 STORES = Area(Store, StoreForm, "store", "store_list", "store_list")
 SUPPLIERS = Area(Supplier, SupplierForm, "supplier", "supplier_list", "supplier_detail")
 CUSTOMERS = Area(Customer, CustomerForm, "customer", "customer_list", "customer_detail")
+
+
+# Suppliers and customers share one list layout.
+PARTY_LIST = "inventory/catalog/party_list.html"
+PARTY_COLUMNS = (("name", "Name"), ("email", "Email"), ("orders", "Orders"), ("active", "Status"))
 
 
 class CatalogListView(ManagerRequiredMixin, ListView):
@@ -81,8 +94,10 @@ class CatalogListView(ManagerRequiredMixin, ListView):
         # A stable order (primary key last) so pages never repeat or skip a row.
         return qs.order_by(*(qs.query.order_by or self.area.model._meta.ordering), "pk")
 
+    template_name: str | None = None  # default: inventory/catalog/<key>_list.html
+
     def get_template_names(self):
-        return [f"inventory/catalog/{self.area.key}_list.html"]
+        return [self.template_name or f"inventory/catalog/{self.area.key}_list.html"]
 
     def _sort_columns(self):
         current = self.filterset.form.cleaned_data.get("sort") if self.filterset.is_bound else None
@@ -266,12 +281,8 @@ urlpatterns = [
             area=SUPPLIERS,
             filterset_class=SupplierFilter,
             selector=catalog_selectors.supplier_list,
-            columns=(
-                ("name", "Name"),
-                ("email", "Email"),
-                ("orders", "Orders"),
-                ("active", "Status"),
-            ),
+            columns=PARTY_COLUMNS,
+            template_name=PARTY_LIST,
         ),
     ),
     path("suppliers/<int:pk>/", SupplierDetailView.as_view(), name="supplier_detail"),
@@ -282,12 +293,8 @@ urlpatterns = [
             area=CUSTOMERS,
             filterset_class=CustomerFilter,
             selector=catalog_selectors.customer_list,
-            columns=(
-                ("name", "Name"),
-                ("email", "Email"),
-                ("orders", "Orders"),
-                ("active", "Status"),
-            ),
+            columns=PARTY_COLUMNS,
+            template_name=PARTY_LIST,
         ),
     ),
     path("customers/<int:pk>/", CustomerDetailView.as_view(), name="customer_detail"),

@@ -20,45 +20,19 @@ from inventory.selectors.stock import (
 from inventory.views.common import sort_columns
 
 PER_PAGE = 25
-# ?sort= values (a leading "-" sorts descending) and the order each one means.
-SORTS = {
-    "sku": "sku",
-    "name": "name",
-    "category": "category__name",
-    "on_hand": "on_hand",
-    "reserved": "reserved",
-    "available": "available",
-    "reorder": "reorder_level",
-}
-SORT_COLUMNS = (
-    ("sku", "SKU"),
-    ("name", "Name"),
-    ("category", "Category"),
-    ("on_hand", "On hand"),
-    ("reserved", "Reserved"),
-    ("available", "Available"),
-    ("reorder", "Reorder level"),
+# ?sort= parameter, column heading, and the order it means (a leading "-" reverses it).
+SORTABLE = (
+    ("sku", "SKU", "sku"),
+    ("name", "Name", "name"),
+    ("category", "Category", "category__name"),
+    ("on_hand", "On hand", "on_hand"),
+    ("reserved", "Reserved", "reserved"),
+    ("available", "Available", "available"),
+    ("reorder", "Reorder level", "reorder_level"),
 )
+SORTS = {param: order for param, _, order in SORTABLE}
+SORT_COLUMNS = tuple((param, heading) for param, heading, _ in SORTABLE)
 MOVEMENTS_PER_PAGE = 25
-# ?sort= values (a leading "-" sorts descending) and the order each one means.
-SORTS = {
-    "sku": "sku",
-    "name": "name",
-    "category": "category__name",
-    "on_hand": "on_hand",
-    "reserved": "reserved",
-    "available": "available",
-    "reorder": "reorder_level",
-}
-SORT_COLUMNS = (
-    ("sku", "SKU"),
-    ("name", "Name"),
-    ("category", "Category"),
-    ("on_hand", "On hand"),
-    ("reserved", "Reserved"),
-    ("available", "Available"),
-    ("reorder", "Reorder level"),
-)
 
 
 def _pick(request, name, model):
