@@ -94,13 +94,13 @@ def server_env(database_url: str, secret_key: str) -> dict:
 class Run:
     """One script run: its own database, Django set up on it, migrated."""
 
-    def __init__(self, prefix: str, *, real_hashing: bool = False):
+    def __init__(self, prefix: str, *, real_hashing: bool = False, env: dict | None = None):
         base_url = require_postgres()
         self.base_url = base_url
         self.name = f"bench_{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
         self.database_url = _with_database(base_url, self.name)
         self.secret_key = random_secret()
-        self.env = server_env(self.database_url, self.secret_key)
+        self.env = {**server_env(self.database_url, self.secret_key), **(env or {})}
         self.logs: list[str] = []  # gunicorn logs, removed by finish() unless keep_logs
         self.keep_logs = os.environ.get("BENCH_KEEP_LOGS") == "1"
         if real_hashing:
@@ -140,8 +140,9 @@ class Run:
             print(f"bench: could not drop {self.name}: {exc}", file=sys.stderr)
 
 
-def start(prefix: str, *, real_hashing: bool = False) -> Run:
-    return Run(prefix, real_hashing=real_hashing)
+def start(prefix: str, *, real_hashing: bool = False, env: dict | None = None) -> Run:
+    """Create the run's database and set Django up on it; `env` overrides server_env()."""
+    return Run(prefix, real_hashing=real_hashing, env=env)
 
 
 # --- dataset -------------------------------------------------------------------------

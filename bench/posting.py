@@ -260,7 +260,9 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
 
-    run = harness.start("posting")
+    # Alert e-mails are queued for a worker (TASKS_BACKEND=database), as the README's
+    # production set-up does, rather than rendered inside the posting worker.
+    run = harness.start("posting", env={"TASKS_BACKEND": "database"})
     try:
         t0 = time.monotonic()
         user, store, items = seed(args.items)

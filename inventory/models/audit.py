@@ -16,8 +16,8 @@ class AuditEvent(AppendOnlyModel):
         related_name="audit_events",
     )
     actor_username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=60, db_index=True)
-    object_type = models.CharField(max_length=60, blank=True, db_index=True)
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
     details = models.JSONField(default=dict, blank=True)
@@ -27,7 +27,12 @@ class AuditEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # Plain indexes, not db_index=True, which on PostgreSQL adds a LIKE-pattern twin
+        # to each: every posting writes an audit event, and no query uses LIKE here.
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["action"], name="audit_action_idx"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"

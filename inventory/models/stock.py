@@ -18,7 +18,8 @@ class QCStatus(models.TextChoices):
 class Lot(models.Model):
     """A batch of one item, valued at the cost of its receipt."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="lots")
+    # Indexed by lot_code_unique_per_item (item first): no index of its own.
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="lots", db_index=False)
     code = models.CharField(max_length=60)
     qc_status = models.CharField(max_length=10, choices=QCStatus.choices)
     expires_on = models.DateField(null=True, blank=True)
@@ -71,9 +72,15 @@ class LotDecision(AppendOnlyModel):
 class StockBalance(models.Model):
     """Projection of the ledger per (store, lot); changed only by the stock services."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="balances")
+    # store and item lead the unique (store, lot) and the (item, store) indexes; every
+    # index costs each posting a write, so they have none of their own.
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="balances", db_index=False
+    )
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="balances")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="balances")
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="balances", db_index=False
+    )
     on_hand = QuantityField()
     reserved = QuantityField()
 
@@ -106,12 +113,17 @@ class Operation(AppendOnlyModel):
     """
 
     kind = models.CharField(max_length=40)
-    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Unique by constraint (see Meta), not unique=True, which on PostgreSQL would add a
+    # second, LIKE-pattern index that no query uses and every posting writes.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="operation_key_unique")
+        ]
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
@@ -139,8 +151,13 @@ class LedgerEntry(AppendOnlyModel):
 
     operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="ledger_entries")
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="ledger_entries")
+    # item and store lead the (item, store) and (store, lot) indexes below.
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="ledger_entries", db_index=False
+    )
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="ledger_entries", db_index=False
+    )
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="ledger_entries")
     quantity = QuantityField()
     on_hand_delta = QuantityField()

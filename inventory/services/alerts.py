@@ -11,14 +11,37 @@ from .actor import as_actor
 from .audit import audit_record
 
 
-def alerts_refresh(*, pairs, actor=None, levels=None, include_unlevelled=False) -> list[Alert]:
-    """Open an alert for each (item, store) now below its reorder level that has none
-    unresolved, and resolve those that have recovered. Return the alerts opened.
+def alert_actions(available: dict, levels: dict, *, include_unlevelled: bool = False) -> list:
+    """The alert rule. Return, per (item, store), whether an alert must be open.
 
-    `levels` ({item_id: reorder_level}) spares a query when the caller has the items.
-    Items without a reorder level can never be low, so postings skip them (no query);
-    item_update passes include_unlevelled=True when a level changes, to resolve
-    alerts left open under the old level.
+    Below the reorder level an alert must be open (at most one unresolved per item
+    and store, which a unique index keeps); at or above it, any alert is resolved.
+    Items without a reorder level can never be low, so they are skipped, unless a
+    level was just removed (include_unlevelled) and old alerts must be resolved.
+    """
+    actions = []
+    for (item_id, store_id), now_available in available.items():
+        level = levels[item_id]
+        if level <= 0 and not include_unlevelled:
+            continue
+        actions.append(
+            {
+                "item_id": item_id,
+                "store_id": store_id,
+                "open": now_available < level,
+                "available": now_available,
+                "level": level,
+            }
+        )
+    return actions
+
+
+def alerts_refresh(*, pairs, actor=None, levels=None, include_unlevelled=False) -> list[Alert]:
+    """Apply the alert rule to each (item, store) from its current available stock.
+
+    Return the alerts opened. `levels` ({item_id: reorder_level}) spares a query when
+    the caller has the items. Stock postings that locked every balance of the pair
+    already know the figure and pass their actions to the posting write instead.
     """
     from inventory.selectors.stock import stock_available_by_pair
 
@@ -34,38 +57,51 @@ def alerts_refresh(*, pairs, actor=None, levels=None, include_unlevelled=False) 
         if not pairs:
             return []
     available = stock_available_by_pair(pairs=pairs)
+    actions = alert_actions(available, levels, include_unlevelled=include_unlevelled)
+    return apply_alert_actions(actions)
+
+
+def apply_alert_actions(actions) -> list[Alert]:
+    """Open or resolve alerts as `actions` say; e-mail the opened ones after commit."""
+    if not actions:
+        return []
     unresolved = {
         (a.item_id, a.store_id): a
         for a in Alert.objects.filter(
             ~Q(status=Alert.Status.RESOLVED),
-            item_id__in={i for i, _ in pairs},
-            store_id__in={s for _, s in pairs},
+            item_id__in={a["item_id"] for a in actions},
+            store_id__in={a["store_id"] for a in actions},
         )
     }
     opened = []
-    for pair in pairs:
-        level, now_available = levels[pair[0]], available[pair]
-        alert = unresolved.get(pair)
-        if now_available < level and alert is None:
+    for action in actions:
+        alert = unresolved.get((action["item_id"], action["store_id"]))
+        if action["open"] and alert is None:
             try:
                 with transaction.atomic():
                     alert = Alert.objects.create(
-                        item_id=pair[0],
-                        store_id=pair[1],
-                        available_at_open=now_available,
-                        reorder_level=level,
+                        item_id=action["item_id"],
+                        store_id=action["store_id"],
+                        available_at_open=action["available"],
+                        reorder_level=action["level"],
                     )
             except IntegrityError:
                 continue  # a concurrent posting opened it first
             opened.append(alert)
-            transaction.on_commit(lambda pk=alert.pk: _enqueue_email(pk))
-        elif now_available >= level and alert is not None:
+        elif not action["open"] and alert is not None:
             # An acknowledged alert keeps when and by whom it was acknowledged.
             Alert.objects.filter(pk=alert.pk).update(
                 status=Alert.Status.RESOLVED,
                 closed_at=Coalesce("closed_at", Value(timezone.now())),
             )
+    announce_alerts([alert.pk for alert in opened])
     return opened
+
+
+def announce_alerts(alert_pks) -> None:
+    """E-mail the managers about newly opened alerts once the transaction commits."""
+    for pk in alert_pks:
+        transaction.on_commit(lambda pk=pk: _enqueue_email(pk))
 
 
 def _enqueue_email(alert_pk: int) -> None:

@@ -21,20 +21,27 @@ def _jsonable(value):
     return value
 
 
-def audit_record(*, actor: Actor, action: str, obj=None, details: dict | None = None) -> AuditEvent:
-    """Record that `actor` did `action` to `obj`; details must say what changed."""
+def audit_values(*, actor: Actor, action: str, obj=None, details: dict | None = None) -> dict:
+    """Return the audit event's column values: `actor` did `action` to `obj`."""
     actor = as_actor(actor)
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    return {
+        "actor_id": user.pk if user is not None else None,
+        "actor_username": getattr(actor.user, "username", "") or "",
+        "action": action,
+        "object_type": type(obj).__name__ if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
+        "object_repr": str(obj)[:200] if obj is not None else "",
+        "details": _jsonable(details or {}),
+        "ip_address": actor.ip,
+        "user_agent": (actor.user_agent or "")[:300],
+    }
+
+
+def audit_record(*, actor: Actor, action: str, obj=None, details: dict | None = None) -> AuditEvent:
+    """Record that `actor` did `action` to `obj`; details must say what changed."""
     return AuditEvent.objects.create(
-        actor=user,
-        actor_username=getattr(actor.user, "username", "") or "",
-        action=action,
-        object_type=type(obj).__name__ if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        details=_jsonable(details or {}),
-        ip_address=actor.ip,
-        user_agent=(actor.user_agent or "")[:300],
+        **audit_values(actor=actor, action=action, obj=obj, details=details)
     )
 
 

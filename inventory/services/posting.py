@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
+from django.utils import timezone
 
 from inventory.exceptions import IdempotencyConflict, InactiveRecord, InvalidQuantity
 from inventory.models import LedgerEntry, Operation, QCStatus, StockBalance
@@ -20,13 +21,30 @@ QTY_STEP = Decimal("0.001")
 
 @dataclass
 class StockResult:
-    """What a stock operation wrote; `replayed` is True when the key had been used already."""
+    """What a stock operation wrote; `replayed` is True when the key had been used already.
+
+    post_entry() stages ledger rows in `pending`; each service writes them with
+    posting_io.write_posting() before it returns, so `entries` have primary keys then.
+    """
 
     operation: Operation
     entries: list[LedgerEntry] = field(default_factory=list)
     replayed: bool = False
     touched: set = field(default_factory=set)  # (item_id, store_id) pairs for alerts
     levels: dict = field(default_factory=dict)  # item_id -> reorder level, for alerts
+    # When: ledger rows and new lots. Looked up at call time, so that a patched clock
+    # (the demo history, tests) applies.
+    at: object = field(default_factory=lambda: timezone.now())
+    pending: list = field(default_factory=list)  # (LedgerEntry, StockBalance) not yet written
+    # (item_id, store_id) -> every balance of the pair that holds stock, locked: the
+    # pair's available stock is known without a query.
+    pairs: dict = field(default_factory=dict)
+
+    def available(self, pair) -> Decimal:
+        return sum(
+            (b.available for b in self.pairs[pair] if b.lot.qc_status == QCStatus.APPROVED),
+            Decimal("0"),
+        )
 
 
 def clean_quantity(value, *, allow_negative: bool = False, label: str = "Quantity") -> Decimal:
@@ -62,9 +80,7 @@ def begin_operation(*, kind: str, actor: Actor, idempotency_key: str | None):
     in the transaction, before any lock, so that a concurrent twin waits on the key
     rather than on a balance row.
     """
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > 64:
-        raise IdempotencyConflict("The form token is invalid; reload the page and try again.")
+    key = clean_idempotency_key(idempotency_key)
     # No look-up first: a fresh key (the usual case) costs one INSERT; a used key fails
     # it on the unique index, and the first operation is read back below.
     try:
@@ -77,6 +93,13 @@ def begin_operation(*, kind: str, actor: Actor, idempotency_key: str | None):
             raise
         return _replay(existing, kind), True
     return operation, False
+
+
+def clean_idempotency_key(value) -> str | None:
+    key = (value or "").strip() or None
+    if key is not None and len(key) > 64:
+        raise IdempotencyConflict("The form token is invalid; reload the page and try again.")
+    return key
 
 
 def _replay(operation: Operation, kind: str) -> Operation:
@@ -112,8 +135,12 @@ def post_entry(
     actor: Actor,
     **links,
 ) -> LedgerEntry:
-    """Write one ledger row and move its (locked) balance by the same deltas with F()."""
-    entry = LedgerEntry.objects.create(
+    """Stage one ledger row that moves its (locked, or new) balance by the same deltas.
+
+    The row and the F() update are written by posting_io.write_posting(); a balance
+    or lot without a primary key is created there first.
+    """
+    entry = LedgerEntry(
         operation=result.operation,
         kind=kind,
         item_id=balance.item_id,
@@ -126,15 +153,13 @@ def post_entry(
         actor=actor.user,
         **links,
     )
-    StockBalance.objects.filter(pk=balance.pk).update(
-        on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
-    )
     balance.on_hand += on_hand_delta
     balance.reserved += reserved_delta
+    result.pending.append((entry, balance))
     result.entries.append(entry)
     result.touched.add((balance.item_id, balance.store_id))
     if _BALANCE_ITEM.is_cached(balance):  # locked rows carry their item: no query
-        result.levels[balance.item_id] = balance.item.reorder_level
+        result.levels.setdefault(balance.item_id, balance.item.reorder_level)
     return entry
 
 

@@ -21,8 +21,7 @@ from inventory.locks import lock_balances, lock_lot
 from inventory.models import LedgerEntry, Lot, QCStatus, StockBalance
 
 from .actor import as_actor
-from .alerts import alerts_refresh
-from .audit import audit_record
+from .alerts import alert_actions, alerts_refresh
 from .posting import (
     StockResult,
     approved,
@@ -36,6 +35,7 @@ from .posting import (
     replayed_result,
     require_active,
 )
+from .posting_io import open_posting, write_posting
 
 Kind = LedgerEntry.Kind
 ZERO = Decimal("0")
@@ -51,10 +51,46 @@ def _start(kind, actor, idempotency_key, result):
     return StockResult(operation=operation), False
 
 
+def _open(kind, actor, idempotency_key, result, *, item, store, lot=None):
+    """Claim the key (or join the caller's operation), then lock the item's stocked
+    balances in the store. Return (result, replayed, balances)."""
+    at = result.at if result is not None else timezone.now()
+    opened = open_posting(
+        kind=kind if result is None else None,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        item=item,
+        store=store,
+        lot=lot,
+        at=at,
+    )
+    if opened.replayed:
+        return replayed_result(opened.operation), True, []
+    if result is None:
+        result = StockResult(operation=opened.operation, at=at)
+    result.levels[item.pk] = opened.reorder_level
+    if lot is None:  # every stocked balance of the pair is locked: available is known
+        result.pairs[(item.pk, store.pk)] = opened.balances
+    return result, False, opened.balances
+
+
 def _finish(result: StockResult, *, actor, action, obj, details, own_operation: bool):
-    audit_record(actor=actor, action=action, obj=obj, details=details)
+    """Write the staged rows with the audit event and, for an operation of its own,
+    the low-stock alerts: from the locked balances where every one of the pair is
+    locked, from a query for the other pairs."""
+    known = {pair: result.available(pair) for pair in result.pairs} if own_operation else {}
+    write_posting(
+        result,
+        actor=actor,
+        audit={
+            "action": action,
+            "obj": obj,
+            "details": {**details, "operation": result.operation.pk},
+        },
+        alerts=alert_actions(known, result.levels),
+    )
     if own_operation:
-        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
+        alerts_refresh(pairs=result.touched - known.keys(), actor=actor, levels=result.levels)
     return result
 
 
@@ -73,9 +109,8 @@ def _draw(quantity, rows, allowance):
 def _entries_detail(entries):
     return [
         {
-            "entry": e.pk,
             "kind": e.kind,
-            "lot": e.lot.code if hasattr(e, "lot") else e.lot_id,
+            "lot": e.lot.code,
             "store": e.store_id,
             "quantity": e.quantity,
             "on_hand_delta": e.on_hand_delta,
@@ -111,17 +146,31 @@ def stock_receive(
     require_active(store, "Store", field_name="store")
     cost = item.unit_cost if unit_cost in (None, "") else _clean_cost(unit_cost)
     own = result is None
+    code = (lot_code or "").strip()
     with transaction.atomic():
-        result, replayed = _start("RECEIVE", actor, idempotency_key, result)
-        if replayed:
-            return result
-        lot, created = _lot_for_receipt(item, (lot_code or "").strip(), cost, expires_on, supplier)
-        if created:
-            # Nobody else can see a lot made in this transaction: its balance needs no lock.
-            balance = StockBalance.objects.create(store=store, lot=lot, item=item)
+        if code:
+            result, replayed = _start("RECEIVE", actor, idempotency_key, result)
+            if replayed:
+                return result
+            lot, created = _named_lot(item, code, cost, expires_on, supplier)
+            if created:
+                # Nobody else can see a lot made in this transaction: its balance needs
+                # no lock (write_posting creates it).
+                balance = StockBalance(store=store, lot=lot, item=item)
+            else:
+                balance = balance_for(store=store, lot=lot)
+                (balance,) = lock_balances(StockBalance.objects.filter(pk=balance.pk))
         else:
-            balance = balance_for(store=store, lot=lot)
-            (balance,) = lock_balances(StockBalance.objects.filter(pk=balance.pk))
+            # A new lot: lock the item's balances only to know its available stock after.
+            result, replayed, balances = _open(
+                "RECEIVE", actor, idempotency_key, result, item=item, store=store
+            )
+            if replayed:
+                return result
+            code = f"L{timezone.localdate():%y%m%d}-{secrets.token_hex(4).upper()}"
+            lot = _new_lot(item, code, cost, expires_on, supplier, at=result.at)
+            balance = StockBalance(store=store, lot=lot, item=item)
+            balances.append(balance)
         post_entry(
             result,
             balance=balance,
@@ -169,18 +218,17 @@ def _clean_cost(value) -> Decimal:
     return cost.quantize(Decimal("0.01"))
 
 
-def _lot_for_receipt(item, code, cost, expires_on, supplier) -> tuple[Lot, bool]:
-    """Return (lot, created): the named lot to extend, or a new one."""
-    if not code:
-        code = f"L{timezone.localdate():%y%m%d}-{secrets.token_hex(4).upper()}"
-        return _new_lot(item, code, cost, expires_on, supplier), True
+def _named_lot(item, code, cost, expires_on, supplier) -> tuple[Lot, bool]:
+    """Return (lot, created): the named lot to extend, or a new one (saved)."""
     if len(code) > 60:
         raise InventoryError("Lot code is too long (60 characters at most).", field="lot_code")
     lot = Lot.objects.filter(item=item, code__iexact=code).first()
     if lot is None:
         try:
             with transaction.atomic():
-                return _new_lot(item, code, cost, expires_on, supplier), True
+                lot = _new_lot(item, code, cost, expires_on, supplier, at=timezone.now())
+                lot.save()
+                return lot, True
         except IntegrityError:
             # A concurrent receipt created the same lot code first: extend that lot.
             lot = Lot.objects.get(item=item, code__iexact=code)
@@ -206,15 +254,16 @@ def _lot_for_receipt(item, code, cost, expires_on, supplier) -> tuple[Lot, bool]
     return lot, False
 
 
-def _new_lot(item, code, cost, expires_on, supplier) -> Lot:
-    return Lot.objects.create(
+def _new_lot(item, code, cost, expires_on, supplier, *, at) -> Lot:
+    """An unsaved lot: QUARANTINE when the item needs QC, otherwise APPROVED."""
+    return Lot(
         item=item,
         code=code,
         qc_status=QCStatus.QUARANTINE if item.qc_required else QCStatus.APPROVED,
         expires_on=expires_on,
         unit_cost=cost,
         supplier_id=supplier.pk if supplier else item.supplier_id,
-        received_at=timezone.now(),
+        received_at=at,
     )
 
 
@@ -239,12 +288,13 @@ def stock_reserve(
     quantity = clean_quantity(quantity)
     require_active(item, "Item", field_name="item")
     own = result is None
+    _check_lot_of_item(item, lot)
     with transaction.atomic():
-        result, replayed = _start("RESERVE", actor, idempotency_key, result)
+        result, replayed, balances = _open(
+            "RESERVE", actor, idempotency_key, result, item=item, store=store, lot=lot
+        )
         if replayed:
             return result
-        balances = lock_balances(_item_balances(item, store, lot))
-        refresh_lot_statuses(balances)
         _require_approved(lot)
         candidates = sorted(approved(balances), key=fefo_key)
         available = sum((b.available for b in candidates), ZERO)
@@ -289,10 +339,12 @@ def stock_unreserve(
     quantity = clean_quantity(quantity)
     own = result is None
     with transaction.atomic():
-        result, replayed = _start("UNRESERVE", actor, idempotency_key, result)
+        # Reserved stock is on hand, so the stocked balances hold every reservation.
+        result, replayed, balances = _open(
+            "UNRESERVE", actor, idempotency_key, result, item=item, store=store
+        )
         if replayed:
             return result
-        balances = lock_balances(StockBalance.objects.filter(item=item, store=store))
         held = held_reservations(item=item, store=store, so_line=so_line)
         total = sum(held.values(), ZERO)
         if total < quantity:
@@ -327,13 +379,9 @@ def stock_unreserve(
         )
 
 
-def _item_balances(item, store, lot):
-    qs = StockBalance.objects.filter(item=item, store=store)
-    if lot is not None:
-        if lot.item_id != item.pk:
-            raise InventoryError(f"Lot {lot.code} is not a lot of {item.sku}.", field="lot")
-        qs = qs.filter(lot=lot)
-    return qs
+def _check_lot_of_item(item, lot) -> None:
+    if lot is not None and lot.item_id != item.pk:
+        raise InventoryError(f"Lot {lot.code} is not a lot of {item.sku}.", field="lot")
 
 
 def _require_approved(lot) -> None:
@@ -369,12 +417,13 @@ def stock_issue(
     if not from_reservation:
         require_active(item, "Item", field_name="item")
     own = result is None
+    _check_lot_of_item(item, lot)
     with transaction.atomic():
-        result, replayed = _start("ISSUE", actor, idempotency_key, result)
+        result, replayed, balances = _open(
+            "ISSUE", actor, idempotency_key, result, item=item, store=store, lot=lot
+        )
         if replayed:
             return result
-        balances = lock_balances(_item_balances(item, store, lot))
-        refresh_lot_statuses(balances)
         _require_approved(lot)
         ordered = sorted(approved(balances), key=fefo_key)
         if from_reservation:
@@ -627,15 +676,18 @@ def stock_return(
             so_line=so_line,
             note=note,
         )
-    audit_record(
+    details = {
+        "order": order.number,
+        "quantity": quantity,
+        "entries": _entries_detail(result.entries),
+        "operation": result.operation.pk,
+    }
+    # Alerts are refreshed by the sales service, which holds the whole operation.
+    write_posting(
+        result,
         actor=actor,
-        action="stock.return",
-        obj=item,
-        details={
-            "order": order.number,
-            "quantity": quantity,
-            "entries": _entries_detail(result.entries),
-        },
+        audit={"action": "stock.return", "obj": item, "details": details},
+        alerts=[],
     )
     return result
 

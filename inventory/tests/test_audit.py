@@ -27,8 +27,8 @@ def actor(manager_user):
 
 
 def _entry(entry, **overrides):
+    """One ledger row as the audit event lists it; the event names the operation."""
     detail = {
-        "entry": entry.pk,
         "kind": entry.kind,
         "lot": entry.lot.code,
         "store": entry.store_id,
@@ -79,6 +79,7 @@ def test_receive_records_quantity_lot_cost_and_request_context(actor, manager_us
         "quantity": "10.000",
         "unit_cost": "3.20",
         "entries": [_entry(entry, reserved_delta="0")],
+        "operation": entry.operation_id,
     }
 
 
@@ -97,11 +98,13 @@ def test_reserve_and_unreserve_record_the_lots_held_and_released(actor, manager_
         "store": "MAIN",
         "quantity": "3.000",
         "entries": [_entry(reserve_entry, on_hand_delta="0", reserved_delta="3.000")],
+        "operation": reserve_entry.operation_id,
     }
     assert unreserve.details == {
         "store": "MAIN",
         "quantity": "1.000",
         "entries": [_entry(unreserve_entry, on_hand_delta="0", reserved_delta="-1.000")],
+        "operation": unreserve_entry.operation_id,
     }
 
 
@@ -123,6 +126,7 @@ def test_issue_records_each_lot_drawn(actor, manager_user, item, store):
             _entry(first, on_hand_delta="-2.000", reserved_delta="0"),
             _entry(second, on_hand_delta="-2.000", reserved_delta="0"),
         ],
+        "operation": second.operation_id,
     }
 
 
@@ -144,6 +148,7 @@ def test_adjust_records_signed_quantity_reason_and_note(actor, manager_user, ite
         "reason": "DAMAGE",
         "note": "dropped",
         "entries": [_entry(entry, on_hand_delta="-1.500", reserved_delta="0")],
+        "operation": entry.operation_id,
     }
 
 
@@ -169,6 +174,7 @@ def test_transfer_records_both_stores_and_both_halves(
             _entry(out, on_hand_delta="-4.000", reserved_delta="0"),
             _entry(into, on_hand_delta="4.000", reserved_delta="0"),
         ],
+        "operation": into.operation_id,
     }
 
 
@@ -184,6 +190,7 @@ def test_reversal_records_the_entry_reversed_and_the_compensation(actor, manager
     assert event.details == {
         "reversed": [original.pk],
         "entries": [_entry(compensation, on_hand_delta="-5.000", reserved_delta="0")],
+        "operation": compensation.operation_id,
     }
 
 

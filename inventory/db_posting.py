@@ -1,0 +1,158 @@
+"""PostgreSQL functions that carry a posting's reads and writes in two round trips.
+
+They hold no stock rule. `inventory_open_posting` claims the idempotency key, locks
+the balances of one item in one store and returns them with their lots' current QC
+status; the Python service then decides (FEFO, availability, QC, alert thresholds)
+and hands `inventory_write_posting` the exact rows to write: new lots and balances,
+ledger rows, balance deltas, the audit event and the alert changes.
+
+On SQLite, inventory/services/posting_io.py performs the same reads and writes
+statement by statement; the whole test suite runs on both databases.
+
+Used by migration 0004 (and re-created by later migrations when they change).
+"""
+
+OPEN_POSTING = """
+CREATE OR REPLACE FUNCTION inventory_open_posting(
+    p_kind text, p_key text, p_actor bigint, p_at timestamptz,
+    p_item bigint, p_store bigint, p_lot bigint
+) RETURNS TABLE (
+    operation_id bigint, replayed boolean, reorder_level numeric,
+    balance_id bigint, lot_id bigint, on_hand numeric, reserved numeric,
+    qc_status text, expires_on date, received_at timestamptz, unit_cost numeric,
+    lot_code text, supplier_id bigint
+) LANGUAGE plpgsql AS $$
+DECLARE
+    v_operation bigint;
+BEGIN
+    IF p_kind IS NOT NULL THEN
+        INSERT INTO inventory_operation (kind, idempotency_key, actor_id, created_at)
+        VALUES (p_kind, p_key, p_actor, p_at)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING id INTO v_operation;
+        IF v_operation IS NULL THEN  -- the key was used before: the caller replays
+            RETURN QUERY SELECT o.id, true, NULL::numeric, NULL::bigint, NULL::bigint,
+                NULL::numeric, NULL::numeric, NULL::text, NULL::date, NULL::timestamptz,
+                NULL::numeric, NULL::text, NULL::bigint
+                FROM inventory_operation o WHERE o.idempotency_key = p_key;
+            RETURN;
+        END IF;
+    END IF;
+    -- Balances in primary-key order (inventory/locks.py). Empty rows cannot be drawn
+    -- from, so they are neither locked nor returned.
+    PERFORM 1 FROM inventory_stockbalance b
+        WHERE b.item_id = p_item AND b.store_id = p_store AND b.on_hand > 0
+          AND (p_lot IS NULL OR b.lot_id = p_lot)
+        ORDER BY b.id FOR UPDATE;
+    -- A new statement, so a new snapshot: QC decisions that committed while we
+    -- waited for the locks are seen. One row even when no balance holds stock.
+    RETURN QUERY SELECT v_operation, false, i.reorder_level, b.id, b.lot_id, b.on_hand,
+            b.reserved, l.qc_status::text, l.expires_on, l.received_at, l.unit_cost,
+            l.code::text, l.supplier_id
+        FROM inventory_item i
+        LEFT JOIN inventory_stockbalance b
+            ON b.item_id = i.id AND b.store_id = p_store AND b.on_hand > 0
+           AND (p_lot IS NULL OR b.lot_id = p_lot)
+        LEFT JOIN inventory_lot l ON l.id = b.lot_id
+        WHERE i.id = p_item
+        ORDER BY b.id;
+END;
+$$;
+"""
+
+WRITE_POSTING = """
+CREATE OR REPLACE FUNCTION inventory_write_posting(
+    p_operation bigint, p_actor bigint, p_at timestamptz,
+    p_entries jsonb, p_audit jsonb, p_alerts jsonb
+) RETURNS TABLE (out_entry bigint, out_balance bigint, out_lot bigint, out_alert bigint)
+LANGUAGE plpgsql AS $$
+-- One row per ledger row written, in order (its id, balance and lot), then one row
+-- per alert opened.
+DECLARE
+    e record;
+    a record;
+    v_lot bigint;
+    v_balance bigint;
+    v_id bigint;
+BEGIN
+    FOR e IN SELECT * FROM jsonb_to_recordset(p_entries) AS x(
+        kind text, item_id bigint, store_id bigint, lot_id bigint, balance_id bigint,
+        new_lot jsonb, quantity numeric, on_hand_delta numeric, reserved_delta numeric,
+        unit_cost numeric, po_line_id bigint, so_line_id bigint, reverses_id bigint,
+        reason text, note text
+    ) LOOP
+        v_lot := e.lot_id;
+        v_balance := e.balance_id;
+        IF e.new_lot IS NOT NULL THEN
+            INSERT INTO inventory_lot (item_id, code, qc_status, expires_on, unit_cost,
+                                       supplier_id, received_at, origin_lot_id)
+            VALUES (e.item_id, e.new_lot->>'code', e.new_lot->>'qc_status',
+                    (e.new_lot->>'expires_on')::date, e.unit_cost,
+                    (e.new_lot->>'supplier_id')::bigint, p_at, NULL)
+            RETURNING id INTO v_lot;
+        END IF;
+        IF v_balance IS NULL THEN  -- a lot new to this store (the caller made sure)
+            INSERT INTO inventory_stockbalance (store_id, lot_id, item_id, on_hand, reserved)
+            VALUES (e.store_id, v_lot, e.item_id, 0, 0)
+            RETURNING id INTO v_balance;
+        END IF;
+        INSERT INTO inventory_ledgerentry (operation_id, kind, item_id, store_id, lot_id,
+            quantity, on_hand_delta, reserved_delta, unit_cost, actor_id, created_at,
+            po_line_id, so_line_id, reason, note, reverses_id)
+        VALUES (p_operation, e.kind, e.item_id, e.store_id, v_lot, e.quantity,
+            e.on_hand_delta, e.reserved_delta, e.unit_cost, p_actor, p_at,
+            e.po_line_id, e.so_line_id, e.reason, e.note, e.reverses_id)
+        RETURNING id INTO v_id;
+        UPDATE inventory_stockbalance
+            SET on_hand = on_hand + e.on_hand_delta, reserved = reserved + e.reserved_delta
+            WHERE id = v_balance;
+        out_entry := v_id; out_balance := v_balance; out_lot := v_lot; out_alert := NULL;
+        RETURN NEXT;
+    END LOOP;
+    IF p_audit IS NOT NULL THEN
+        INSERT INTO inventory_auditevent (actor_id, actor_username, action, object_type,
+            object_id, object_repr, details, ip_address, user_agent, created_at)
+        VALUES ((p_audit->>'actor_id')::integer, p_audit->>'actor_username',
+            p_audit->>'action', p_audit->>'object_type', p_audit->>'object_id',
+            p_audit->>'object_repr', p_audit->'details', (p_audit->>'ip_address')::inet,
+            p_audit->>'user_agent', p_at);
+    END IF;
+    FOR a IN SELECT * FROM jsonb_to_recordset(coalesce(p_alerts, '[]'::jsonb)) AS x(
+        item_id bigint, store_id bigint, open boolean, available numeric, level numeric
+    ) LOOP
+        IF a.open THEN  -- at most one unresolved alert per item and store (unique index)
+            v_id := NULL;
+            INSERT INTO inventory_alert (item_id, store_id, status, available_at_open,
+                                         reorder_level, opened_at)
+            VALUES (a.item_id, a.store_id, 'OPEN', a.available, a.level, p_at)
+            ON CONFLICT DO NOTHING
+            RETURNING id INTO v_id;
+            IF v_id IS NOT NULL THEN
+                out_entry := NULL; out_balance := NULL; out_lot := NULL; out_alert := v_id;
+                RETURN NEXT;
+            END IF;
+        ELSE  -- an acknowledged alert keeps when it was closed
+            UPDATE inventory_alert SET status = 'RESOLVED', closed_at = coalesce(closed_at, p_at)
+                WHERE item_id = a.item_id AND store_id = a.store_id AND status <> 'RESOLVED';
+        END IF;
+    END LOOP;
+END;
+$$;
+"""
+
+FUNCTIONS = ("inventory_open_posting", "inventory_write_posting")
+
+
+def create_statements(vendor: str) -> list[str]:
+    return [OPEN_POSTING, WRITE_POSTING] if vendor == "postgresql" else []
+
+
+def drop_statements(vendor: str) -> list[str]:
+    if vendor != "postgresql":
+        return []
+    return [
+        "DROP FUNCTION IF EXISTS inventory_open_posting(text, text, bigint, timestamptz, "
+        "bigint, bigint, bigint);",
+        "DROP FUNCTION IF EXISTS inventory_write_posting(bigint, bigint, timestamptz, "
+        "jsonb, jsonb, jsonb);",
+    ]
