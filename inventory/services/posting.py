@@ -14,6 +14,7 @@ from inventory.exceptions import IdempotencyConflict, InactiveRecord, InvalidQua
 from inventory.models import LedgerEntry, Operation, QCStatus, StockBalance
 
 from .actor import Actor
+from .posting_io import build_instance
 
 MAX_QUANTITY = Decimal("99999999999.999")  # what Decimal(14,3) can hold
 QTY_STEP = Decimal("0.001")
@@ -140,19 +141,30 @@ def post_entry(
     The row and the F() update are written by posting_io.write_posting(); a balance
     or lot without a primary key is created there first.
     """
-    entry = LedgerEntry(
-        operation=result.operation,
-        kind=kind,
-        item_id=balance.item_id,
-        store_id=balance.store_id,
-        lot=balance.lot,  # the locked row's lot, so audit details need no query for it
-        quantity=quantity,
-        on_hand_delta=on_hand_delta,
-        reserved_delta=reserved_delta,
-        unit_cost=balance.lot.unit_cost,
-        actor=actor.user,
-        **links,
-    )
+    lot = balance.lot
+    values = {
+        "operation_id": result.operation.pk,
+        "kind": kind,
+        "item_id": balance.item_id,
+        "store_id": balance.store_id,
+        "lot_id": lot.pk,  # None for a lot that write_posting() creates
+        "quantity": quantity,
+        "on_hand_delta": on_hand_delta,
+        "reserved_delta": reserved_delta,
+        "unit_cost": lot.unit_cost,
+        "actor_id": actor.user.pk,
+        "reason": links.pop("reason", ""),
+        "note": links.pop("note", ""),
+    }
+    # The lot is the locked row's, so audit details need no query for it.
+    related = {"operation": result.operation, "lot": lot, "actor": actor.user}
+    for name in ("po_line", "so_line", "reverses"):
+        linked = links.pop(name, None)
+        if linked is not None:
+            values[f"{name}_id"], related[name] = linked.pk, linked
+    if links:
+        raise TypeError(f"post_entry() got unexpected ledger fields: {sorted(links)}")
+    entry = build_instance(LedgerEntry, values, adding=True, **related)
     balance.on_hand += on_hand_delta
     balance.reserved += reserved_delta
     result.pending.append((entry, balance))

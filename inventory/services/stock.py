@@ -35,7 +35,7 @@ from .posting import (
     replayed_result,
     require_active,
 )
-from .posting_io import open_posting, write_posting
+from .posting_io import build_instance, open_posting, write_posting
 
 Kind = LedgerEntry.Kind
 ZERO = Decimal("0")
@@ -156,7 +156,7 @@ def stock_receive(
             if created:
                 # Nobody else can see a lot made in this transaction: its balance needs
                 # no lock (write_posting creates it).
-                balance = StockBalance(store=store, lot=lot, item=item)
+                balance = _new_balance(store, lot, item)
             else:
                 balance = balance_for(store=store, lot=lot)
                 (balance,) = lock_balances(StockBalance.objects.filter(pk=balance.pk))
@@ -169,7 +169,7 @@ def stock_receive(
                 return result
             code = f"L{timezone.localdate():%y%m%d}-{secrets.token_hex(4).upper()}"
             lot = _new_lot(item, code, cost, expires_on, supplier, at=result.at)
-            balance = StockBalance(store=store, lot=lot, item=item)
+            balance = _new_balance(store, lot, item)
             balances.append(balance)
         post_entry(
             result,
@@ -256,15 +256,23 @@ def _named_lot(item, code, cost, expires_on, supplier) -> tuple[Lot, bool]:
 
 def _new_lot(item, code, cost, expires_on, supplier, *, at) -> Lot:
     """An unsaved lot: QUARANTINE when the item needs QC, otherwise APPROVED."""
-    return Lot(
-        item=item,
-        code=code,
-        qc_status=QCStatus.QUARANTINE if item.qc_required else QCStatus.APPROVED,
-        expires_on=expires_on,
-        unit_cost=cost,
-        supplier_id=supplier.pk if supplier else item.supplier_id,
-        received_at=at,
-    )
+    values = {
+        "item_id": item.pk,
+        "code": code,
+        "qc_status": QCStatus.QUARANTINE if item.qc_required else QCStatus.APPROVED,
+        "expires_on": expires_on,
+        "unit_cost": cost,
+        "supplier_id": supplier.pk if supplier else item.supplier_id,
+        "received_at": at,
+    }
+    return build_instance(Lot, values, adding=True, item=item)
+
+
+def _new_balance(store, lot, item) -> StockBalance:
+    """An unsaved, empty balance of a lot new to the store (write_posting creates it)."""
+    values = {"store_id": store.pk, "lot_id": lot.pk, "item_id": item.pk}
+    values.update(on_hand=ZERO, reserved=ZERO)
+    return build_instance(StockBalance, values, adding=True, store=store, lot=lot, item=item)
 
 
 def stock_reserve(
