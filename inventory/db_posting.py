@@ -62,19 +62,39 @@ $$;
 
 WRITE_POSTING = """
 CREATE OR REPLACE FUNCTION inventory_write_posting(
-    p_operation bigint, p_actor bigint, p_at timestamptz,
-    p_entries jsonb, p_audit jsonb, p_alerts jsonb
-) RETURNS TABLE (out_entry bigint, out_balance bigint, out_lot bigint, out_alert bigint)
-LANGUAGE plpgsql AS $$
--- One row per ledger row written, in order (its id, balance and lot), then one row
--- per alert opened.
+    p_operation bigint, p_kind text, p_key text, p_actor bigint, p_at timestamptz,
+    p_entries jsonb, p_audit jsonb, p_alerts jsonb, p_pairs jsonb
+) RETURNS TABLE (
+    out_tag text, out_id bigint, out_balance bigint, out_lot bigint,
+    out_item bigint, out_store bigint, out_available numeric, out_unresolved boolean
+) LANGUAGE plpgsql AS $$
+-- Without p_operation, first claim p_key for a new operation of kind p_kind: a used
+-- key returns one 'replayed' row (the first operation) and writes nothing.
+-- Rows returned: 'operation'; one 'entry' per ledger row, in order (id, balance,
+-- lot); one 'alert' per alert opened; one 'pair' per (item, store) in p_pairs with
+-- its available stock after the writes and whether an alert is unresolved.
 DECLARE
     e record;
     a record;
+    v_operation bigint := p_operation;
     v_lot bigint;
     v_balance bigint;
     v_id bigint;
 BEGIN
+    IF v_operation IS NULL THEN
+        INSERT INTO inventory_operation (kind, idempotency_key, actor_id, created_at)
+        VALUES (p_kind, p_key, p_actor, p_at)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING id INTO v_operation;
+        IF v_operation IS NULL THEN
+            RETURN QUERY SELECT 'replayed'::text, o.id, NULL::bigint, NULL::bigint,
+                NULL::bigint, NULL::bigint, NULL::numeric, NULL::boolean
+                FROM inventory_operation o WHERE o.idempotency_key = p_key;
+            RETURN;
+        END IF;
+    END IF;
+    out_tag := 'operation'; out_id := v_operation;
+    RETURN NEXT;
     FOR e IN SELECT * FROM jsonb_to_recordset(p_entries) AS x(
         kind text, item_id bigint, store_id bigint, lot_id bigint, balance_id bigint,
         new_lot jsonb, quantity numeric, on_hand_delta numeric, reserved_delta numeric,
@@ -99,23 +119,25 @@ BEGIN
         INSERT INTO inventory_ledgerentry (operation_id, kind, item_id, store_id, lot_id,
             quantity, on_hand_delta, reserved_delta, unit_cost, actor_id, created_at,
             po_line_id, so_line_id, reason, note, reverses_id)
-        VALUES (p_operation, e.kind, e.item_id, e.store_id, v_lot, e.quantity,
+        VALUES (v_operation, e.kind, e.item_id, e.store_id, v_lot, e.quantity,
             e.on_hand_delta, e.reserved_delta, e.unit_cost, p_actor, p_at,
             e.po_line_id, e.so_line_id, e.reason, e.note, e.reverses_id)
         RETURNING id INTO v_id;
         UPDATE inventory_stockbalance
             SET on_hand = on_hand + e.on_hand_delta, reserved = reserved + e.reserved_delta
             WHERE id = v_balance;
-        out_entry := v_id; out_balance := v_balance; out_lot := v_lot; out_alert := NULL;
+        out_tag := 'entry'; out_id := v_id; out_balance := v_balance; out_lot := v_lot;
         RETURN NEXT;
     END LOOP;
+    out_balance := NULL; out_lot := NULL;
     IF p_audit IS NOT NULL THEN
         INSERT INTO inventory_auditevent (actor_id, actor_username, action, object_type,
             object_id, object_repr, details, ip_address, user_agent, created_at)
         VALUES ((p_audit->>'actor_id')::integer, p_audit->>'actor_username',
             p_audit->>'action', p_audit->>'object_type', p_audit->>'object_id',
-            p_audit->>'object_repr', p_audit->'details', (p_audit->>'ip_address')::inet,
-            p_audit->>'user_agent', p_at);
+            p_audit->>'object_repr',
+            p_audit->'details' || jsonb_build_object('operation', v_operation),
+            (p_audit->>'ip_address')::inet, p_audit->>'user_agent', p_at);
     END IF;
     FOR a IN SELECT * FROM jsonb_to_recordset(coalesce(p_alerts, '[]'::jsonb)) AS x(
         item_id bigint, store_id bigint, open boolean, available numeric, level numeric
@@ -128,7 +150,7 @@ BEGIN
             ON CONFLICT DO NOTHING
             RETURNING id INTO v_id;
             IF v_id IS NOT NULL THEN
-                out_entry := NULL; out_balance := NULL; out_lot := NULL; out_alert := v_id;
+                out_tag := 'alert'; out_id := v_id;
                 RETURN NEXT;
             END IF;
         ELSE  -- an acknowledged alert keeps when it was closed
@@ -136,6 +158,18 @@ BEGIN
                 WHERE item_id = a.item_id AND store_id = a.store_id AND status <> 'RESOLVED';
         END IF;
     END LOOP;
+    -- Available = APPROVED on hand minus reserved, as the stock selectors compute it.
+    RETURN QUERY SELECT 'pair'::text, NULL::bigint, NULL::bigint, NULL::bigint,
+            p.item_id, p.store_id,
+            coalesce((SELECT sum(b.on_hand - b.reserved) FROM inventory_stockbalance b
+                      JOIN inventory_lot l ON l.id = b.lot_id
+                      WHERE b.item_id = p.item_id AND b.store_id = p.store_id
+                        AND b.on_hand > 0 AND l.qc_status = 'APPROVED'), 0),
+            EXISTS (SELECT 1 FROM inventory_alert al
+                    WHERE al.item_id = p.item_id AND al.store_id = p.store_id
+                      AND al.status <> 'RESOLVED')
+        FROM jsonb_to_recordset(coalesce(p_pairs, '[]'::jsonb))
+            AS p(item_id bigint, store_id bigint);
 END;
 $$;
 """
@@ -153,6 +187,6 @@ def drop_statements(vendor: str) -> list[str]:
     return [
         "DROP FUNCTION IF EXISTS inventory_open_posting(text, text, bigint, timestamptz, "
         "bigint, bigint, bigint);",
-        "DROP FUNCTION IF EXISTS inventory_write_posting(bigint, bigint, timestamptz, "
-        "jsonb, jsonb, jsonb);",
+        "DROP FUNCTION IF EXISTS inventory_write_posting(bigint, text, text, bigint, "
+        "timestamptz, jsonb, jsonb, jsonb, jsonb);",
     ]

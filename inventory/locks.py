@@ -4,6 +4,10 @@ Order: the document row (purchase or sales order), then lot rows, then balance r
 by primary key. Services call these helpers instead of select_for_update() so that
 two services can never wait on each other in opposite orders. On SQLite the
 transactions are IMMEDIATE, so writers are serialised and these are no-ops.
+
+On PostgreSQL the stock postings lock an item's balances inside the
+inventory_open_posting function (inventory/db_posting.py), in the same
+primary-key order.
 """
 
 from inventory.models import Lot, PurchaseOrder, SalesOrder, StockBalance

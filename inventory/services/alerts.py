@@ -36,6 +36,16 @@ def alert_actions(available: dict, levels: dict, *, include_unlevelled: bool = F
     return actions
 
 
+def alert_changes(available: dict, unresolved: set, levels: dict) -> list:
+    """The actions of alert_actions() that change something: open where an alert
+    must be open and none is unresolved, resolve where none must be and one is."""
+    return [
+        action
+        for action in alert_actions(available, levels)
+        if action["open"] != ((action["item_id"], action["store_id"]) in unresolved)
+    ]
+
+
 def alerts_refresh(*, pairs, actor=None, levels=None, include_unlevelled=False) -> list[Alert]:
     """Apply the alert rule to each (item, store) from its current available stock.
 

@@ -151,46 +151,97 @@ def _blank_row(model) -> dict:
     return row
 
 
-def write_posting(result, *, actor, audit: dict | None, alerts: list) -> None:
+@dataclass
+class Written:
+    """What write_posting() reports back."""
+
+    replayed: Operation | None = None  # the first operation, when the key was used
+    available: dict = field(default_factory=dict)  # pair -> available after the writes
+    unresolved: set = field(default_factory=set)  # pairs with an unresolved alert
+
+
+def write_posting(
+    result, *, actor, audit: dict | None, alerts: list, pairs=(), claim: bool = False
+) -> Written:
     """Write the result's staged ledger rows with their balance deltas (creating new
-    lots and balances first), the audit event and the alert actions, then mark the
-    staged rows as written (their primary keys are set)."""
+    lots and balances first), the audit event (naming the operation) and the alert
+    actions, then give the staged rows their primary keys.
+
+    claim: the operation is not saved yet (result.operation.pk is None); claim its
+    idempotency key first, and when the key was used write nothing and return the
+    first operation as Written.replayed. pairs: (item_id, store_id) pairs whose
+    available stock after the writes, and unresolved alerts, the caller needs.
+    """
     pending, result.pending = result.pending, []
     audit_row = audit_values(actor=actor, **audit) if audit is not None else None
     if not _uses_functions():
-        _write_with_orm(pending, audit_row, alerts)
-        return
+        return _write_with_orm(result, actor, pending, audit_row, alerts, pairs, claim)
+    operation = result.operation
     entries = [_entry_json(entry, balance) for entry, balance in pending]
     rows = _call(
-        "SELECT * FROM inventory_write_posting(%s::bigint, %s::bigint, %s::timestamptz, "
-        "%s::jsonb, %s::jsonb, %s::jsonb)",
+        "SELECT * FROM inventory_write_posting(%s::bigint, %s::text, %s::text, %s::bigint, "
+        "%s::timestamptz, %s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb)",
         [
-            result.operation.pk,
+            None if claim else operation.pk,
+            operation.kind,
+            operation.idempotency_key,
             actor.user.pk,
             result.at,
             json.dumps(entries),
             json.dumps(audit_row) if audit_row is not None else None,
             json.dumps(alerts, default=str),
+            json.dumps([{"item_id": i, "store_id": s} for i, s in pairs]),
         ],
     )
-    for (entry, balance), (entry_id, balance_id, lot_id, _) in zip(
-        pending, rows[: len(pending)], strict=True
+    if rows[0][0] == "replayed":
+        from .posting import _replay
+
+        return Written(replayed=_replay(Operation.objects.get(pk=rows[0][1]), operation.kind))
+    operation.pk = rows[0][1]
+    operation._state.adding, operation._state.db = False, DEFAULT_DB_ALIAS
+    written = Written()
+    opened = []
+    entry_rows = iter(rows[1 : len(pending) + 1])
+    for (entry, balance), (_, entry_id, balance_id, lot_id, *_) in zip(
+        pending, entry_rows, strict=True
     ):
         lot = balance.lot
         lot.pk = lot_id  # a new lot's id (the same for an existing lot)
         # Straight into the instances: the lot_id descriptor would drop the cached lot.
         balance.__dict__.update(id=balance_id, lot_id=lot_id)
-        entry.__dict__.update(id=entry_id, lot_id=lot_id, created_at=result.at)
-        for written in (entry, balance, lot):  # saved rows now, not new ones
-            written._state.adding, written._state.db = False, DEFAULT_DB_ALIAS
-    announce_alerts([row[3] for row in rows[len(pending) :]])
+        entry.__dict__.update(
+            id=entry_id, lot_id=lot_id, operation_id=operation.pk, created_at=result.at
+        )
+        for saved in (entry, balance, lot):  # saved rows now, not new ones
+            saved._state.adding, saved._state.db = False, DEFAULT_DB_ALIAS
+    for tag, row_id, _, _, item_id, store_id, available, unresolved in rows[len(pending) + 1 :]:
+        if tag == "alert":
+            opened.append(row_id)
+        else:
+            written.available[(item_id, store_id)] = available
+            if unresolved:
+                written.unresolved.add((item_id, store_id))
+    announce_alerts(opened)
+    return written
 
 
-def _write_with_orm(pending, audit_row, alerts) -> None:
-    from django.db.models import F
+def _write_with_orm(result, actor, pending, audit_row, alerts, pairs, claim) -> Written:
+    """The same writes and reads as inventory_write_posting, through the ORM."""
+    from django.db.models import F, Q
 
-    from inventory.models import AuditEvent
+    from inventory.models import Alert, AuditEvent
+    from inventory.selectors.stock import stock_available_by_pair
 
+    from .posting import begin_operation
+
+    operation = result.operation
+    if claim:
+        first, replayed = begin_operation(
+            kind=operation.kind, actor=actor, idempotency_key=operation.idempotency_key
+        )
+        if replayed:
+            return Written(replayed=first)
+        result.operation = operation = first
     for entry, balance in pending:
         lot = balance.lot
         if lot.pk is None:
@@ -200,15 +251,28 @@ def _write_with_orm(pending, audit_row, alerts) -> None:
                 store_id=balance.store_id, lot_id=lot.pk, item_id=balance.item_id
             ).pk
             balance._state.adding, balance._state.db = False, DEFAULT_DB_ALIAS
-        balance.lot, entry.lot = lot, lot  # setting lot_id alone would drop the cached lot
+        # Objects, not ids: setting lot_id alone would drop the cached lot.
+        balance.lot, entry.lot, entry.operation = lot, lot, operation
         entry.save()
         StockBalance.objects.filter(pk=balance.pk).update(
             on_hand=F("on_hand") + entry.on_hand_delta,
             reserved=F("reserved") + entry.reserved_delta,
         )
     if audit_row is not None:
+        audit_row["details"] = {**audit_row["details"], "operation": operation.pk}
         AuditEvent.objects.create(**audit_row)
     apply_alert_actions(alerts)
+    pairs = set(map(tuple, pairs))
+    if not pairs:
+        return Written()
+    unresolved = Alert.objects.filter(
+        ~Q(status=Alert.Status.RESOLVED),
+        item_id__in={i for i, _ in pairs},
+        store_id__in={s for _, s in pairs},
+    ).values_list("item_id", "store_id")
+    return Written(
+        available=stock_available_by_pair(pairs=pairs), unresolved=set(unresolved) & pairs
+    )
 
 
 def _entry_json(entry: LedgerEntry, balance: StockBalance) -> dict:

@@ -18,15 +18,16 @@ from inventory.exceptions import (
     NotReversible,
 )
 from inventory.locks import lock_balances, lock_lot
-from inventory.models import LedgerEntry, Lot, QCStatus, StockBalance
+from inventory.models import Item, LedgerEntry, Lot, Operation, QCStatus, StockBalance
 
 from .actor import as_actor
-from .alerts import alert_actions, alerts_refresh
+from .alerts import alert_actions, alert_changes, apply_alert_actions
 from .posting import (
     StockResult,
     approved,
     balance_for,
     begin_operation,
+    clean_idempotency_key,
     clean_quantity,
     fefo_key,
     held_reservations,
@@ -49,6 +50,13 @@ def _start(kind, actor, idempotency_key, result):
     if replayed:
         return replayed_result(operation), True
     return StockResult(operation=operation), False
+
+
+def _unclaimed(kind, actor, idempotency_key) -> Operation:
+    """The operation of a posting whose key write_posting() claims (not saved yet)."""
+    values = {"kind": kind, "idempotency_key": clean_idempotency_key(idempotency_key)}
+    values["actor_id"] = actor.user.pk
+    return build_instance(Operation, values, adding=True, actor=actor.user)
 
 
 def _open(kind, actor, idempotency_key, result, *, item, store, lot=None):
@@ -76,22 +84,37 @@ def _open(kind, actor, idempotency_key, result, *, item, store, lot=None):
 
 def _finish(result: StockResult, *, actor, action, obj, details, own_operation: bool):
     """Write the staged rows with the audit event and, for an operation of its own,
-    the low-stock alerts: from the locked balances where every one of the pair is
-    locked, from a query for the other pairs."""
-    known = {pair: result.available(pair) for pair in result.pairs} if own_operation else {}
-    write_posting(
+    the low-stock alerts: decided from the locked balances where every one of the
+    pair is locked, otherwise from the available stock the write reads back.
+
+    A receipt that locked nothing claims its key here; if the key was used, nothing
+    is written and the first operation's result is returned.
+    """
+    known, unknown = {}, set()
+    if own_operation:
+        known = {pair: result.available(pair) for pair in result.pairs}
+        _fill_levels(result.levels, {item_id for item_id, _ in result.touched})
+        unknown = {p for p in result.touched - known.keys() if result.levels[p[0]] > 0}
+    written = write_posting(
         result,
         actor=actor,
-        audit={
-            "action": action,
-            "obj": obj,
-            "details": {**details, "operation": result.operation.pk},
-        },
+        audit={"action": action, "obj": obj, "details": details},
         alerts=alert_actions(known, result.levels),
+        pairs=unknown,
+        claim=result.operation.pk is None,
     )
-    if own_operation:
-        alerts_refresh(pairs=result.touched - known.keys(), actor=actor, levels=result.levels)
+    if written.replayed is not None:
+        return replayed_result(written.replayed)
+    if unknown:
+        apply_alert_actions(alert_changes(written.available, written.unresolved, result.levels))
     return result
+
+
+def _fill_levels(levels: dict, item_ids) -> None:
+    """Add the reorder level of items the posting did not read with their balances."""
+    missing = set(item_ids) - levels.keys()
+    if missing:
+        levels.update(Item.objects.filter(pk__in=missing).values_list("pk", "reorder_level"))
 
 
 def _draw(quantity, rows, allowance):
@@ -161,16 +184,13 @@ def stock_receive(
                 balance = balance_for(store=store, lot=lot)
                 (balance,) = lock_balances(StockBalance.objects.filter(pk=balance.pk))
         else:
-            # A new lot: lock the item's balances only to know its available stock after.
-            result, replayed, balances = _open(
-                "RECEIVE", actor, idempotency_key, result, item=item, store=store
-            )
-            if replayed:
-                return result
+            # A new lot locks nothing: its own operation's key is claimed by the write
+            # (in _finish), which also reads back the available stock for the alerts.
+            if result is None:
+                result = StockResult(operation=_unclaimed("RECEIVE", actor, idempotency_key))
             code = f"L{timezone.localdate():%y%m%d}-{secrets.token_hex(4).upper()}"
             lot = _new_lot(item, code, cost, expires_on, supplier, at=result.at)
             balance = _new_balance(store, lot, item)
-            balances.append(balance)
         post_entry(
             result,
             balance=balance,
@@ -688,7 +708,6 @@ def stock_return(
         "order": order.number,
         "quantity": quantity,
         "entries": _entries_detail(result.entries),
-        "operation": result.operation.pk,
     }
     # Alerts are refreshed by the sales service, which holds the whole operation.
     write_posting(

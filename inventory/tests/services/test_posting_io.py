@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inventory.exceptions import IdempotencyConflict
-from inventory.models import AuditEvent, LedgerEntry, Lot, Operation, QCStatus, StockBalance
+from inventory.models import Alert, AuditEvent, LedgerEntry, Lot, Operation, QCStatus, StockBalance
 from inventory.services.actor import as_actor
 from inventory.services.posting_io import open_posting
 from inventory.services.stock import stock_adjust, stock_issue, stock_receive
@@ -32,7 +32,7 @@ def _statements(captured):
 
 
 @on_postgresql
-def test_a_receipt_and_an_issue_are_two_function_calls_each(staff_user, item, store):
+def test_a_receipt_is_one_function_call_and_an_issue_two(staff_user, item, store):
     stock_receive(actor=staff_user, item=item, store=store, quantity=5, idempotency_key="k0")
 
     with CaptureQueriesContext(connection) as receipt:
@@ -40,11 +40,11 @@ def test_a_receipt_and_an_issue_are_two_function_calls_each(staff_user, item, st
     with CaptureQueriesContext(connection) as issue:
         stock_issue(actor=staff_user, item=item, store=store, quantity=6, idempotency_key="k2")
 
-    for captured in (receipt, issue):
-        sql = _statements(captured)
-        assert len(sql) == 2, sql
-        assert sql[0].startswith("SELECT * FROM inventory_open_posting(")
-        assert sql[1].startswith("SELECT * FROM inventory_write_posting(")
+    (write,) = _statements(receipt)  # claims the key, writes, reads back available
+    assert write.startswith("SELECT * FROM inventory_write_posting(")
+    lock, write = _statements(issue)
+    assert lock.startswith("SELECT * FROM inventory_open_posting(")
+    assert write.startswith("SELECT * FROM inventory_write_posting(")
     # and the rows are what the ORM path writes
     assert figures(store=store, lot=Lot.objects.latest("pk")) == (D(2), D(0))
     assert [e.kind for e in LedgerEntry.objects.order_by("pk")] == [
@@ -54,6 +54,39 @@ def test_a_receipt_and_an_issue_are_two_function_calls_each(staff_user, item, st
         "ISSUE",
     ]
     assert AuditEvent.objects.filter(action__startswith="stock.").count() == 3
+
+
+def test_a_receipt_resolves_and_an_issue_opens_the_low_stock_alert(staff_user, item, store):
+    item.reorder_level = Decimal("5")
+    item.save()
+    stock_receive(actor=staff_user, item=item, store=store, quantity=3)
+    (alert,) = Alert.objects.all()
+    assert (alert.status, alert.available_at_open) == ("OPEN", D(3))
+
+    stock_receive(actor=staff_user, item=item, store=store, quantity=4)  # 7 available
+    alert.refresh_from_db()
+    assert alert.status == "RESOLVED"
+
+    stock_issue(actor=staff_user, item=item, store=store, quantity=3)  # 4 available
+    assert Alert.objects.filter(status="OPEN").get().available_at_open == D(4)
+    stock_receive(actor=staff_user, item=item, store=store, quantity=0.5)  # still low
+    assert Alert.objects.count() == 2  # one alert per crossing, not one per posting
+
+
+def test_a_replayed_receipt_writes_nothing(staff_user, item, store):
+    first = stock_receive(actor=staff_user, item=item, store=store, quantity=2, idempotency_key="k")
+
+    again = stock_receive(actor=staff_user, item=item, store=store, quantity=2, idempotency_key="k")
+
+    assert again.replayed is True
+    assert again.operation.pk == first.operation.pk
+    assert [e.pk for e in again.entries] == [e.pk for e in first.entries]
+    assert (Lot.objects.count(), LedgerEntry.objects.count(), AuditEvent.objects.count()) == (
+        1,
+        1,
+        1,
+    )
+    assert AuditEvent.objects.get().details["operation"] == first.operation.pk
 
 
 def test_a_written_receipt_carries_the_primary_keys_of_its_rows(staff_user, item, store):
