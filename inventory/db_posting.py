@@ -20,7 +20,7 @@ CREATE OR REPLACE FUNCTION inventory_open_posting(
     operation_id bigint, replayed boolean, reorder_level numeric,
     balance_id bigint, lot_id bigint, on_hand numeric, reserved numeric,
     qc_status text, expires_on date, received_at timestamptz, unit_cost numeric,
-    lot_code text, supplier_id bigint
+    lot_code text, supplier_id bigint, origin_lot_id bigint
 ) LANGUAGE plpgsql AS $$
 DECLARE
     v_operation bigint;
@@ -33,7 +33,7 @@ BEGIN
         IF v_operation IS NULL THEN  -- the key was used before: the caller replays
             RETURN QUERY SELECT o.id, true, NULL::numeric, NULL::bigint, NULL::bigint,
                 NULL::numeric, NULL::numeric, NULL::text, NULL::date, NULL::timestamptz,
-                NULL::numeric, NULL::text, NULL::bigint
+                NULL::numeric, NULL::text, NULL::bigint, NULL::bigint
                 FROM inventory_operation o WHERE o.idempotency_key = p_key;
             RETURN;
         END IF;
@@ -48,7 +48,7 @@ BEGIN
     -- waited for the locks are seen. One row even when no balance holds stock.
     RETURN QUERY SELECT v_operation, false, i.reorder_level, b.id, b.lot_id, b.on_hand,
             b.reserved, l.qc_status::text, l.expires_on, l.received_at, l.unit_cost,
-            l.code::text, l.supplier_id
+            l.code::text, l.supplier_id, l.origin_lot_id
         FROM inventory_item i
         LEFT JOIN inventory_stockbalance b
             ON b.item_id = i.id AND b.store_id = p_store AND b.on_hand > 0

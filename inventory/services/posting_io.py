@@ -2,10 +2,10 @@
 
 The stock services decide; these two calls only move rows. On PostgreSQL each is
 one call of a function from inventory/db_posting.py, sent as a prepared statement,
-so a receipt or an issue costs four round trips (BEGIN, open, write, COMMIT)
-instead of a dozen ORM statements. On other databases (SQLite) the same reads and
-writes run through the ORM, statement by statement. Both write identical rows; the
-test suite runs on both.
+so an issue costs four round trips (BEGIN, open, write, COMMIT) and a receipt into
+a new lot three (it locks nothing), instead of a dozen ORM statements. On other
+databases (SQLite) the same reads and writes run through the ORM, statement by
+statement. Both write identical rows; the test suite runs on both.
 """
 
 import json
@@ -88,7 +88,7 @@ def open_posting(*, kind, actor, idempotency_key, item, store, lot=None, at) -> 
         if row[3] is None:
             continue
         (_, _, _, balance_id, lot_id, on_hand, reserved, qc_status) = row[:8]
-        (expires_on, received_at, unit_cost, code, supplier_id) = row[8:]
+        (expires_on, received_at, unit_cost, code, supplier_id, origin_lot_id) = row[8:]
         lot = build_instance(
             Lot,
             {
@@ -100,7 +100,7 @@ def open_posting(*, kind, actor, idempotency_key, item, store, lot=None, at) -> 
                 "unit_cost": unit_cost,
                 "supplier_id": supplier_id,
                 "received_at": received_at,
-                "origin_lot_id": None,
+                "origin_lot_id": origin_lot_id,
             },
             item=item,
         )
