@@ -63,10 +63,9 @@ class StoreFilter(CatalogFilter):
 
 
 class PartyFilter(CatalogFilter):
+    """Suppliers and customers: the same search and the same sort columns."""
+
     search_fields = ("name", "email", "phone", "address")
-
-
-class SupplierFilter(PartyFilter):
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -77,22 +76,14 @@ class SupplierFilter(PartyFilter):
         label="Sort",
     )
 
+
+class SupplierFilter(PartyFilter):
     class Meta:
         model = Supplier
         fields: list[str] = []
 
 
 class CustomerFilter(PartyFilter):
-    sort = django_filters.OrderingFilter(
-        fields=(
-            ("name", "name"),
-            ("email", "email"),
-            ("order_count", "orders"),
-            ("is_active", "active"),
-        ),
-        label="Sort",
-    )
-
     class Meta:
         model = Customer
         fields: list[str] = []

@@ -1,19 +1,10 @@
 from django.db import migrations
 
 from inventory.db_triggers import create_statements, drop_statements
-
-
-def create_triggers(apps, schema_editor):
-    for sql in create_statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql, params=None)
-
-
-def drop_triggers(apps, schema_editor):
-    for sql in drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql, params=None)
+from inventory.migration_sql import run_sql
 
 
 class Migration(migrations.Migration):
     dependencies = [("inventory", "0001_initial")]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [migrations.RunPython(run_sql(create_statements), run_sql(drop_statements))]

@@ -5,13 +5,10 @@ from django.conf import settings
 from django.db import migrations, models
 
 from inventory.db_triggers import create_statements, drop_statements
+from inventory.migration_sql import run_sql
 
-
-def recreate_append_only_triggers(apps, schema_editor):
-    """SQLite alters a field by rebuilding its table, which drops the table's triggers."""
-    vendor = schema_editor.connection.vendor
-    for sql in drop_statements(vendor) + create_statements(vendor):
-        schema_editor.execute(sql, params=None)
+# SQLite alters a field by rebuilding its table, which drops the table's triggers.
+recreate_append_only_triggers = run_sql(drop_statements, create_statements)
 
 
 class Migration(migrations.Migration):
