@@ -59,9 +59,7 @@ def alerts_refresh(*, pairs, actor=None, levels=None, include_unlevelled=False) 
     if not pairs:
         return []
     levels = dict(levels or {})
-    missing = {i for i, _ in pairs} - set(levels)
-    if missing:
-        levels.update(Item.objects.filter(pk__in=missing).values_list("pk", "reorder_level"))
+    fill_reorder_levels(levels, {i for i, _ in pairs})
     if not include_unlevelled:
         pairs = {pair for pair in pairs if levels[pair[0]] > 0}
         if not pairs:
@@ -77,11 +75,7 @@ def apply_alert_actions(actions) -> list[Alert]:
         return []
     unresolved = {
         (a.item_id, a.store_id): a
-        for a in Alert.objects.filter(
-            ~Q(status=Alert.Status.RESOLVED),
-            item_id__in={a["item_id"] for a in actions},
-            store_id__in={a["store_id"] for a in actions},
-        )
+        for a in unresolved_alerts({(a["item_id"], a["store_id"]) for a in actions})
     }
     opened = []
     for action in actions:
@@ -106,6 +100,26 @@ def apply_alert_actions(actions) -> list[Alert]:
             )
     announce_alerts([alert.pk for alert in opened])
     return opened
+
+
+def unresolved_alerts(pairs):
+    """The open or acknowledged alerts of these (item_id, store_id) pairs."""
+    return [
+        alert
+        for alert in Alert.objects.filter(
+            ~Q(status=Alert.Status.RESOLVED),
+            item_id__in={i for i, _ in pairs},
+            store_id__in={s for _, s in pairs},
+        )
+        if (alert.item_id, alert.store_id) in pairs
+    ]
+
+
+def fill_reorder_levels(levels: dict, item_ids) -> None:
+    """Add to `levels` ({item_id: reorder level}) the items it does not have yet."""
+    missing = set(item_ids) - levels.keys()
+    if missing:
+        levels.update(Item.objects.filter(pk__in=missing).values_list("pk", "reorder_level"))
 
 
 def announce_alerts(alert_pks) -> None:

@@ -42,10 +42,7 @@ class StockResult:
     pairs: dict = field(default_factory=dict)
 
     def available(self, pair) -> Decimal:
-        return sum(
-            (b.available for b in self.pairs[pair] if b.lot.qc_status == QCStatus.APPROVED),
-            Decimal("0"),
-        )
+        return sum((b.available for b in approved(self.pairs[pair])), Decimal("0"))
 
 
 def clean_quantity(value, *, allow_negative: bool = False, label: str = "Quantity") -> Decimal:

@@ -17,9 +17,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.base import ModelState
 
 from inventory.locks import lock_balances
-from inventory.models import Item, LedgerEntry, Lot, Operation, StockBalance
+from inventory.models import LedgerEntry, Lot, Operation, StockBalance
 
-from .alerts import announce_alerts, apply_alert_actions
+from .alerts import announce_alerts, apply_alert_actions, fill_reorder_levels, unresolved_alerts
 from .audit import audit_values
 
 ZERO = Decimal("0")
@@ -58,8 +58,8 @@ def open_posting(*, kind, actor, idempotency_key, item, store, lot=None, at) -> 
         balances = StockBalance.objects.filter(item=item, store=store, on_hand__gt=0)
         if lot is not None:
             balances = balances.filter(lot=lot)
-        locked = lock_balances(balances)
-        level = Item.objects.filter(pk=item.pk).values_list("reorder_level", flat=True).get()
+        locked = lock_balances(balances)  # with their item, so its current reorder level
+        level = locked[0].item.reorder_level if locked else _reorder_level(item)
         return Opened(operation=operation, balances=locked, reorder_level=level)
 
     rows = _call(
@@ -151,6 +151,12 @@ def _blank_row(model) -> dict:
     return row
 
 
+def _reorder_level(item) -> Decimal:
+    levels: dict = {}
+    fill_reorder_levels(levels, {item.pk})
+    return levels[item.pk]
+
+
 @dataclass
 class Written:
     """What write_posting() reports back."""
@@ -227,9 +233,9 @@ def write_posting(
 
 def _write_with_orm(result, actor, pending, audit_row, alerts, pairs, claim) -> Written:
     """The same writes and reads as inventory_write_posting, through the ORM."""
-    from django.db.models import F, Q
+    from django.db.models import F
 
-    from inventory.models import Alert, AuditEvent
+    from inventory.models import AuditEvent
     from inventory.selectors.stock import stock_available_by_pair
 
     from .posting import begin_operation
@@ -265,13 +271,9 @@ def _write_with_orm(result, actor, pending, audit_row, alerts, pairs, claim) -> 
     pairs = set(map(tuple, pairs))
     if not pairs:
         return Written()
-    unresolved = Alert.objects.filter(
-        ~Q(status=Alert.Status.RESOLVED),
-        item_id__in={i for i, _ in pairs},
-        store_id__in={s for _, s in pairs},
-    ).values_list("item_id", "store_id")
     return Written(
-        available=stock_available_by_pair(pairs=pairs), unresolved=set(unresolved) & pairs
+        available=stock_available_by_pair(pairs=pairs),
+        unresolved={(a.item_id, a.store_id) for a in unresolved_alerts(pairs)},
     )
 
 

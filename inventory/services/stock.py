@@ -18,10 +18,10 @@ from inventory.exceptions import (
     NotReversible,
 )
 from inventory.locks import lock_balances, lock_lot
-from inventory.models import Item, LedgerEntry, Lot, Operation, QCStatus, StockBalance
+from inventory.models import LedgerEntry, Lot, Operation, QCStatus, StockBalance
 
 from .actor import as_actor
-from .alerts import alert_actions, alert_changes, apply_alert_actions
+from .alerts import alert_actions, alert_changes, apply_alert_actions, fill_reorder_levels
 from .posting import (
     StockResult,
     approved,
@@ -93,7 +93,7 @@ def _finish(result: StockResult, *, actor, action, obj, details, own_operation: 
     known, unknown = {}, set()
     if own_operation:
         known = {pair: result.available(pair) for pair in result.pairs}
-        _fill_levels(result.levels, {item_id for item_id, _ in result.touched})
+        fill_reorder_levels(result.levels, {item_id for item_id, _ in result.touched})
         unknown = {p for p in result.touched - known.keys() if result.levels[p[0]] > 0}
     written = write_posting(
         result,
@@ -108,13 +108,6 @@ def _finish(result: StockResult, *, actor, action, obj, details, own_operation: 
     if unknown:
         apply_alert_actions(alert_changes(written.available, written.unresolved, result.levels))
     return result
-
-
-def _fill_levels(levels: dict, item_ids) -> None:
-    """Add the reorder level of items the posting did not read with their balances."""
-    missing = set(item_ids) - levels.keys()
-    if missing:
-        levels.update(Item.objects.filter(pk__in=missing).values_list("pk", "reorder_level"))
 
 
 def _draw(quantity, rows, allowance):
