@@ -1,15 +1,37 @@
-"""PostgreSQL functions that carry a posting's reads and writes in two round trips.
+"""PostgreSQL functions that carry a posting's reads and writes in one or two calls.
 
 They hold no stock rule. `inventory_open_posting` claims the idempotency key, locks
 the balances of one item in one store and returns them with their lots' current QC
 status; the Python service then decides (FEFO, availability, QC, alert thresholds)
 and hands `inventory_write_posting` the exact rows to write: new lots and balances,
-ledger rows, balance deltas, the audit event and the alert changes.
+ledger rows, balance deltas, the audit event and the alert changes. A posting that
+locks nothing (a receipt into a new lot) lets the write claim the key. Both claim
+through `inventory_claim_operation`.
 
 On SQLite, inventory/services/posting_io.py performs the same reads and writes
 statement by statement; the whole test suite runs on both databases.
 
 Used by migration 0004 (and re-created by later migrations when they change).
+"""
+
+CLAIM_OPERATION = """
+CREATE OR REPLACE FUNCTION inventory_claim_operation(
+    p_kind text, p_key text, p_actor bigint, p_at timestamptz,
+    OUT claimed_id bigint, OUT was_used boolean
+) LANGUAGE plpgsql AS $$
+-- Insert the operation that claims the idempotency key; if the key was used, return
+-- that first operation instead (was_used), and the caller writes nothing.
+BEGIN
+    INSERT INTO inventory_operation (kind, idempotency_key, actor_id, created_at)
+    VALUES (p_kind, p_key, p_actor, p_at)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id INTO claimed_id;
+    was_used := claimed_id IS NULL;
+    IF was_used THEN
+        SELECT o.id INTO claimed_id FROM inventory_operation o WHERE o.idempotency_key = p_key;
+    END IF;
+END;
+$$;
 """
 
 OPEN_POSTING = """
@@ -24,17 +46,14 @@ CREATE OR REPLACE FUNCTION inventory_open_posting(
 ) LANGUAGE plpgsql AS $$
 DECLARE
     v_operation bigint;
+    v_used boolean;
 BEGIN
     IF p_kind IS NOT NULL THEN
-        INSERT INTO inventory_operation (kind, idempotency_key, actor_id, created_at)
-        VALUES (p_kind, p_key, p_actor, p_at)
-        ON CONFLICT (idempotency_key) DO NOTHING
-        RETURNING id INTO v_operation;
-        IF v_operation IS NULL THEN  -- the key was used before: the caller replays
-            RETURN QUERY SELECT o.id, true, NULL::numeric, NULL::bigint, NULL::bigint,
-                NULL::numeric, NULL::numeric, NULL::text, NULL::date, NULL::timestamptz,
-                NULL::numeric, NULL::text, NULL::bigint, NULL::bigint
-                FROM inventory_operation o WHERE o.idempotency_key = p_key;
+        SELECT c.claimed_id, c.was_used INTO v_operation, v_used
+            FROM inventory_claim_operation(p_kind, p_key, p_actor, p_at) c;
+        IF v_used THEN  -- the caller replays the first operation
+            operation_id := v_operation; replayed := true;
+            RETURN NEXT;
             RETURN;
         END IF;
     END IF;
@@ -77,19 +96,17 @@ DECLARE
     e record;
     a record;
     v_operation bigint := p_operation;
+    v_used boolean;
     v_lot bigint;
     v_balance bigint;
     v_id bigint;
 BEGIN
     IF v_operation IS NULL THEN
-        INSERT INTO inventory_operation (kind, idempotency_key, actor_id, created_at)
-        VALUES (p_kind, p_key, p_actor, p_at)
-        ON CONFLICT (idempotency_key) DO NOTHING
-        RETURNING id INTO v_operation;
-        IF v_operation IS NULL THEN
-            RETURN QUERY SELECT 'replayed'::text, o.id, NULL::bigint, NULL::bigint,
-                NULL::bigint, NULL::bigint, NULL::numeric, NULL::boolean
-                FROM inventory_operation o WHERE o.idempotency_key = p_key;
+        SELECT c.claimed_id, c.was_used INTO v_operation, v_used
+            FROM inventory_claim_operation(p_kind, p_key, p_actor, p_at) c;
+        IF v_used THEN
+            out_tag := 'replayed'; out_id := v_operation;
+            RETURN NEXT;
             RETURN;
         END IF;
     END IF;
@@ -174,11 +191,8 @@ END;
 $$;
 """
 
-FUNCTIONS = ("inventory_open_posting", "inventory_write_posting")
-
-
 def create_statements(vendor: str) -> list[str]:
-    return [OPEN_POSTING, WRITE_POSTING] if vendor == "postgresql" else []
+    return [CLAIM_OPERATION, OPEN_POSTING, WRITE_POSTING] if vendor == "postgresql" else []
 
 
 def drop_statements(vendor: str) -> list[str]:
@@ -189,4 +203,5 @@ def drop_statements(vendor: str) -> list[str]:
         "bigint, bigint, bigint);",
         "DROP FUNCTION IF EXISTS inventory_write_posting(bigint, text, text, bigint, "
         "timestamptz, jsonb, jsonb, jsonb, jsonb);",
+        "DROP FUNCTION IF EXISTS inventory_claim_operation(text, text, bigint, timestamptz);",
     ]
