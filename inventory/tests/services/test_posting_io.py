@@ -160,7 +160,8 @@ def test_a_key_used_by_another_kind_of_operation_is_refused(staff_user, item, st
         stock_issue(actor=staff_user, item=item, store=store, quantity=1, idempotency_key="k")
 
     assert figures(store=store, lot=Lot.objects.get()) == (D(2), D(0))
-    assert LedgerEntry.objects.count() == 1
+    assert (LedgerEntry.objects.count(), Operation.objects.count()) == (1, 1)
+    assert AuditEvent.objects.count() == 1
 
 
 def test_an_issue_across_lots_writes_one_row_per_lot_drawn(staff_user, item, store):
