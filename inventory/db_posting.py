@@ -191,6 +191,7 @@ END;
 $$;
 """
 
+
 def create_statements(vendor: str) -> list[str]:
     return [CLAIM_OPERATION, OPEN_POSTING, WRITE_POSTING] if vendor == "postgresql" else []
 
