@@ -7,7 +7,7 @@ Worker processes (as gunicorn runs them; --threads for threads of one process),
 each with its own database connection, call stock_receive and stock_issue, half and
 half, on random items of 1,000 in one store for 20 seconds. Items have a reorder
 level of 5, so postings also check low-stock alerts, as in a real shop.
-It prints throughput, p50/p95 latency, refusals, the queries one posting makes and
+It prints throughput, p50/p95 latency, refusals, the round trips one posting makes and
 the verify_ledger result; then runs `pgbench -b tpcb-like` with the same client
 count on the same server (its own database, scale 1) and prints the ratio. It does
 this for --rounds rounds (3), ours and pgbench interleaved so that both meet the
@@ -53,22 +53,37 @@ def seed(items: int):
     return user, stores[0], item_rows
 
 
-def count_queries(user, store, item) -> tuple[int, int]:
-    """Return the number of SQL statements one receipt and one issue execute."""
+def count_round_trips(user, store, item) -> tuple[int, int]:
+    """Return the round trips one receipt and one issue make: the statements sent,
+    plus the BEGIN, COMMIT or ROLLBACK psycopg sends on its own. (Django logs a
+    BEGIN and a COMMIT for every transaction, whether or not anything was sent.)"""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from psycopg._connection_base import BaseConnection
 
     from inventory.services.stock import stock_issue, stock_receive
 
-    with CaptureQueriesContext(connection) as receipt:
-        stock_receive(
-            actor=user, item=item, store=store, quantity=1, idempotency_key=uuid.uuid4().hex
-        )
-    with CaptureQueriesContext(connection) as issue:
-        stock_issue(
-            actor=user, item=item, store=store, quantity=1, idempotency_key=uuid.uuid4().hex
-        )
-    return len(receipt.captured_queries), len(issue.captured_queries)
+    sent = []
+    original = BaseConnection._exec_command
+
+    def recording(self, command, *args, **kwargs):
+        sent.append(command)
+        return original(self, command, *args, **kwargs)
+
+    def trips(post) -> int:
+        sent.clear()
+        BaseConnection._exec_command = recording
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                post(
+                    actor=user, item=item, store=store, quantity=1, idempotency_key=uuid.uuid4().hex
+                )
+        finally:
+            BaseConnection._exec_command = original
+        markers = {"BEGIN", "COMMIT", "ROLLBACK"}
+        return len(sent) + sum(q["sql"] not in markers for q in captured.captured_queries)
+
+    return trips(stock_receive), trips(stock_issue)
 
 
 def worker(user, store, items, deadline, barrier, out, seed_value):
@@ -287,8 +302,8 @@ def main(argv=None) -> int:
         t0 = time.monotonic()
         user, store, items = seed(args.items)
         say(f"seeded {len(items)} items x {INITIAL} in one store ({time.monotonic() - t0:.1f}s)")
-        receipt_q, issue_q = count_queries(user, store, items[0])
-        say(f"SQL statements per posting: receipt {receipt_q}, issue {issue_q}")
+        receipt_trips, issue_trips = count_round_trips(user, store, items[0])
+        say(f"round trips per posting: receipt {receipt_trips}, issue {issue_trips}")
         runner = run_ours if args.threads else run_ours_processes
         kind = "threads" if args.threads else "processes"
         ratios, clean = [], True

@@ -95,6 +95,7 @@ CREATE OR REPLACE FUNCTION inventory_write_posting(
 DECLARE
     e record;
     a record;
+    p record;
     v_operation bigint := p_operation;
     v_used boolean;
     v_lot bigint;
@@ -176,17 +177,21 @@ BEGIN
         END IF;
     END LOOP;
     -- Available = APPROVED on hand minus reserved, as the stock selectors compute it.
-    RETURN QUERY SELECT 'pair'::text, NULL::bigint, NULL::bigint, NULL::bigint,
-            p.item_id, p.store_id,
-            coalesce((SELECT sum(b.on_hand - b.reserved) FROM inventory_stockbalance b
-                      JOIN inventory_lot l ON l.id = b.lot_id
-                      WHERE b.item_id = p.item_id AND b.store_id = p.store_id
-                        AND b.on_hand > 0 AND l.qc_status = 'APPROVED'), 0),
-            EXISTS (SELECT 1 FROM inventory_alert al
-                    WHERE al.item_id = p.item_id AND al.store_id = p.store_id
-                      AND al.status <> 'RESOLVED')
-        FROM jsonb_to_recordset(coalesce(p_pairs, '[]'::jsonb))
-            AS p(item_id bigint, store_id bigint);
+    -- One pair at a time, with plain parameters: planned for a set of pairs, the
+    -- alert check hashed every unresolved alert and the lots were joined by scan.
+    out_tag := 'pair'; out_id := NULL;
+    FOR p IN SELECT * FROM jsonb_to_recordset(coalesce(p_pairs, '[]'::jsonb))
+            AS x(item_id bigint, store_id bigint) LOOP
+        out_item := p.item_id; out_store := p.store_id;
+        SELECT coalesce(sum(b.on_hand - b.reserved), 0) INTO out_available
+            FROM inventory_stockbalance b
+            WHERE b.item_id = p.item_id AND b.store_id = p.store_id AND b.on_hand > 0
+              AND (SELECT l.qc_status FROM inventory_lot l WHERE l.id = b.lot_id) = 'APPROVED';
+        out_unresolved := EXISTS (SELECT 1 FROM inventory_alert al
+            WHERE al.item_id = p.item_id AND al.store_id = p.store_id
+              AND al.status <> 'RESOLVED');
+        RETURN NEXT;
+    END LOOP;
 END;
 $$;
 """

@@ -95,7 +95,17 @@ class StockBalance(models.Model):
                 name="balance_reserved_lte_on_hand",
             ),
         ]
-        indexes = [models.Index(fields=["item", "store"])]
+        indexes = [
+            models.Index(fields=["item", "store"]),
+            # What a posting locks and reads: the pair's balances that hold stock.
+            # Emptied lots stay (the ledger keeps them), so without it a posting
+            # visits every lot the item ever had in the store.
+            models.Index(
+                fields=["item", "store"],
+                condition=models.Q(on_hand__gt=0),
+                name="balance_stocked_item_store",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.store.code}/{self.lot.code}: {self.on_hand} ({self.reserved} reserved)"

@@ -6,8 +6,12 @@ from inventory.models import AuditEvent
 
 from .actor import Actor, as_actor
 
+_AS_IS = {str, int, bool, float}
+
 
 def _jsonable(value):
+    if value is None or type(value) in _AS_IS:  # most details: no conversion
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):

@@ -1,11 +1,14 @@
 """The database side of a posting, batched: open (claim, lock, read) and write.
 
 The stock services decide; these two calls only move rows. On PostgreSQL each is
-one call of a function from inventory/db_posting.py, sent as a prepared statement,
-so an issue costs four round trips (BEGIN, open, write, COMMIT) and a receipt into
-a new lot three (it locks nothing), instead of a dozen ORM statements. On other
-databases (SQLite) the same reads and writes run through the ORM, statement by
-statement. Both write identical rows; the test suite runs on both.
+one call of a function from inventory/db_posting.py, instead of a dozen ORM
+statements. When the service's atomic block is the connection's only one, the
+posting owns its transaction and its edges travel with the calls (see _call): an
+issue costs two round trips ("BEGIN; open", "write; COMMIT") and a receipt into a
+new lot one (the write alone, committed as it runs). Inside a caller's transaction
+they are ordinary statements. On other databases (SQLite) the same reads and writes
+run through the ORM, statement by statement. Both write identical rows; the test
+suite runs on both.
 """
 
 import json
@@ -23,6 +26,7 @@ from .alerts import announce_alerts, apply_alert_actions, fill_reorder_levels, u
 from .audit import audit_values
 
 ZERO = Decimal("0")
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE
 
 
 @dataclass
@@ -84,6 +88,7 @@ def open_posting(*, kind, actor, idempotency_key, item, store, lot=None, at) -> 
             },
         )
     balances = []
+    item_id, store_id = item.pk, store.pk
     for row in rows:
         if row[3] is None:
             continue
@@ -93,7 +98,7 @@ def open_posting(*, kind, actor, idempotency_key, item, store, lot=None, at) -> 
             Lot,
             {
                 "id": lot_id,
-                "item_id": item.pk,
+                "item_id": item_id,
                 "code": code,
                 "qc_status": qc_status,
                 "expires_on": expires_on,
@@ -108,9 +113,9 @@ def open_posting(*, kind, actor, idempotency_key, item, store, lot=None, at) -> 
             StockBalance,
             {
                 "id": balance_id,
-                "store_id": store.pk,
+                "store_id": store_id,
                 "lot_id": lot_id,
-                "item_id": item.pk,
+                "item_id": item_id,
                 "on_hand": on_hand,
                 "reserved": reserved,
             },
@@ -167,7 +172,14 @@ class Written:
 
 
 def write_posting(
-    result, *, actor, audit: dict | None, alerts: list, pairs=(), claim: bool = False
+    result,
+    *,
+    actor,
+    audit: dict | None,
+    alerts: list,
+    pairs=(),
+    claim: bool = False,
+    final: bool = False,
 ) -> Written:
     """Write the result's staged ledger rows with their balance deltas (creating new
     lots and balances first), the audit event (naming the operation) and the alert
@@ -177,6 +189,10 @@ def write_posting(
     idempotency key first, and when the key was used write nothing and return the
     first operation as Written.replayed. pairs: (item_id, store_id) pairs whose
     available stock after the writes, and unresolved alerts, the caller needs.
+    final: the service writes nothing else in its transaction. When it owns the
+    transaction (its atomic block is the only one), the write commits it at once;
+    anything the caller runs afterwards (an alert the read-back calls for) is a
+    transaction of its own, as side effects are.
     """
     pending, result.pending = result.pending, []
     audit_row = audit_values(actor=actor, **audit) if audit is not None else None
@@ -198,6 +214,7 @@ def write_posting(
             json.dumps(alerts, default=str),
             json.dumps([{"item_id": i, "store_id": s} for i, s in pairs]),
         ],
+        final=final,
     )
     if rows[0][0] == "replayed":
         from .posting import _replay
@@ -306,14 +323,23 @@ def _entry_json(entry: LedgerEntry, balance: StockBalance) -> dict:
     }
 
 
-def _call(sql: str, params: list):
-    """Run one function call with server-side binding, as a prepared statement.
+def _call(sql: str, params: list, *, final: bool = False):
+    """Run one function call; where the posting owns its transaction, with its edges.
 
-    Django's own cursors bind on the client and never prepare; these two calls are
-    the hot path, so they use a plain psycopg cursor on the same connection and
-    transaction. Behind a pooler that cannot keep prepared statements (PgBouncer in
-    transaction mode before 1.21), set POSTING_PREPARED_STATEMENTS=0. Logged like
-    Django's queries, so query-count tests see them.
+    Each round trip costs as much CPU as a small statement (about 90 us, client and
+    server, on a 2-core machine), so when the service's atomic block is the
+    connection's only one (nothing outside it to roll back with):
+    - the first call of the transaction carries the BEGIN: "BEGIN; SELECT ...";
+    - the final write carries the COMMIT: "SELECT ...; COMMIT", or, when it is the
+      transaction's only statement, runs alone in autocommit (one round trip).
+    Django's own BEGIN and COMMIT then find nothing to do (psycopg sends neither on
+    an idle connection), its rollback still rolls back a failed posting, and its
+    on_commit hooks run as usual. Merged statements go as one simple query, bound
+    on the client. Otherwise the call is a prepared statement, bound on the server.
+
+    Behind a pooler that cannot keep prepared statements (PgBouncer in transaction
+    mode before 1.21), set POSTING_PREPARED_STATEMENTS=0. Logged like Django's
+    queries, so query-count tests see them.
     """
     from django.conf import settings
 
@@ -323,11 +349,29 @@ def _call(sql: str, params: list):
     prepare = settings.POSTING_PREPARED_STATEMENTS
     if prepare and raw.prepare_threshold is None:  # Django's default: never prepare
         raw.prepare_threshold = 2**31  # so only calls with prepare=True are prepared
-    cursor = _posting_cursor(db, raw)
+    edge = _transaction_edge(db, raw, final)
     started = time.monotonic()
     with db.wrap_database_errors:
-        cursor.execute(sql, params, prepare=prepare)
-        rows = cursor.fetchall()
+        try:
+            if edge is None or edge == "alone":
+                if edge == "alone":
+                    raw.autocommit = True  # idle, so allowed: the call is the transaction
+                cursor = _posting_cursor(db, raw, psycopg_cursor_class="Cursor")
+                cursor.execute(sql, params, prepare=prepare)
+            else:
+                if edge == "begin":  # else psycopg sends its own BEGIN first
+                    raw.autocommit = True
+                sql = f"BEGIN; {sql}" if edge == "begin" else f"{sql}; COMMIT"
+                cursor = _posting_cursor(db, raw, psycopg_cursor_class="ClientCursor")
+                cursor.execute(sql, params)
+                if edge == "begin":
+                    cursor.nextset()  # past BEGIN's result, to the call's rows
+            rows = cursor.fetchall()
+        finally:
+            # Committed (or never begun): back to Django's setting, so that whatever
+            # the block runs next starts a transaction of its own.
+            if raw.autocommit and not db.autocommit and raw.pgconn.transaction_status == _IDLE:
+                raw.autocommit = False
     if db.queries_logged:
         db.queries_log.append(
             {"sql": f"{sql} -- {params!r}"[:2000], "time": f"{time.monotonic() - started:.3f}"}
@@ -335,20 +379,37 @@ def _call(sql: str, params: list):
     return rows
 
 
-def _posting_cursor(db, raw):
-    """One server-binding cursor per connection, kept for the next postings.
+def _transaction_edge(db, raw, final: bool) -> str | None:
+    """Which edge of the transaction the call can carry: "begin", "commit", "alone"
+    (the whole transaction), or None (an ordinary statement)."""
+    owns = (
+        len(db.atomic_blocks) == 1  # a test case's or a caller's block counts too
+        and not db.savepoint_ids
+        and not db.needs_rollback
+    )
+    if not owns:
+        return None
+    idle = raw.pgconn.transaction_status == _IDLE  # nothing sent in the block yet
+    if final:
+        return "alone" if idle and not raw.autocommit else "commit"
+    return "begin" if idle and not raw.autocommit else None
 
-    It loads timestamptz with psycopg's C loader: Django's loader re-applies the
+
+def _posting_cursor(db, raw, *, psycopg_cursor_class: str):
+    """One cursor of each class per connection, kept for the next postings.
+
+    They load timestamptz with psycopg's C loader: Django's loader re-applies the
     time zone in Python (the connection's zone is UTC already), and the lots'
     receipt times were a tenth of a posting's Python time.
     """
     import psycopg
 
-    cursor = getattr(db, "_inventory_posting_cursor", None)
+    kept = db.__dict__.setdefault("_inventory_posting_cursors", {})
+    cursor = kept.get(psycopg_cursor_class)
     if cursor is None or cursor.closed or cursor.connection is not raw:
-        cursor = psycopg.Cursor(raw)
+        cursor = getattr(psycopg, psycopg_cursor_class)(raw)
         cursor.adapters.register_loader("timestamptz", _c_timestamptz_loader())
-        db._inventory_posting_cursor = cursor
+        kept[psycopg_cursor_class] = cursor
     return cursor
 
 

@@ -102,6 +102,7 @@ def _finish(result: StockResult, *, actor, action, obj, details, own_operation: 
         alerts=alert_actions(known, result.levels),
         pairs=unknown,
         claim=result.operation.pk is None,
+        final=own_operation,  # every service returns _finish(): nothing is written after
     )
     if written.replayed is not None:
         return replayed_result(written.replayed)
