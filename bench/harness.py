@@ -119,6 +119,13 @@ class Run:
             self.finish()
             raise
 
+    def vacuum(self) -> None:
+        """VACUUM (ANALYZE) the run's database, as pgbench does to its tables before a run."""
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE)")
+
     def finish(self) -> None:
         from django.db import connections
 

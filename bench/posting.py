@@ -310,6 +310,7 @@ def main(argv=None) -> int:
         with contextlib.ExitStack() as stack:
             pgbench = None if args.no_pgbench else stack.enter_context(PgBench(run, args.workers))
             for number in range(1, args.rounds + 1):
+                run.vacuum()  # each round starts as pgbench's does: tables vacuumed
                 ours = runner(args, user, store, items)
                 clean, ledger_line = harness.verify_ledger()
                 say(

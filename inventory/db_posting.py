@@ -129,10 +129,15 @@ BEGIN
                     (e.new_lot->>'supplier_id')::bigint, p_at, NULL)
             RETURNING id INTO v_lot;
         END IF;
-        IF v_balance IS NULL THEN  -- a lot new to this store (the caller made sure)
+        IF v_balance IS NULL THEN  -- a lot new to this store (the caller made sure):
+            -- the row starts at this entry's deltas, with no second version to update
             INSERT INTO inventory_stockbalance (store_id, lot_id, item_id, on_hand, reserved)
-            VALUES (e.store_id, v_lot, e.item_id, 0, 0)
+            VALUES (e.store_id, v_lot, e.item_id, e.on_hand_delta, e.reserved_delta)
             RETURNING id INTO v_balance;
+        ELSE
+            UPDATE inventory_stockbalance
+                SET on_hand = on_hand + e.on_hand_delta, reserved = reserved + e.reserved_delta
+                WHERE id = v_balance;
         END IF;
         INSERT INTO inventory_ledgerentry (operation_id, kind, item_id, store_id, lot_id,
             quantity, on_hand_delta, reserved_delta, unit_cost, actor_id, created_at,
@@ -141,9 +146,6 @@ BEGIN
             e.on_hand_delta, e.reserved_delta, e.unit_cost, p_actor, p_at,
             e.po_line_id, e.so_line_id, e.reason, e.note, e.reverses_id)
         RETURNING id INTO v_id;
-        UPDATE inventory_stockbalance
-            SET on_hand = on_hand + e.on_hand_delta, reserved = reserved + e.reserved_delta
-            WHERE id = v_balance;
         out_tag := 'entry'; out_id := v_id; out_balance := v_balance; out_lot := v_lot;
         RETURN NEXT;
     END LOOP;

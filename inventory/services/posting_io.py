@@ -11,11 +11,13 @@ run through the ORM, statement by statement. Both write identical rows; the test
 suite runs on both.
 """
 
+import functools
 import json
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.base import ModelState
 
@@ -39,7 +41,9 @@ class Opened:
     reorder_level: Decimal = ZERO
 
 
+@functools.cache
 def _uses_functions() -> bool:
+    """PostgreSQL: the posting functions. (A process talks to one kind of database.)"""
     return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
 
 
@@ -341,10 +345,9 @@ def _call(sql: str, params: list, *, final: bool = False):
     mode before 1.21), set POSTING_PREPARED_STATEMENTS=0. Logged like Django's
     queries, so query-count tests see them.
     """
-    from django.conf import settings
-
     db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a lookup per use
-    db.ensure_connection()
+    if db.connection is None:  # what ensure_connection() checks first
+        db.ensure_connection()
     raw = db.connection
     prepare = settings.POSTING_PREPARED_STATEMENTS
     if prepare and raw.prepare_threshold is None:  # Django's default: never prepare
