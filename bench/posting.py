@@ -11,7 +11,11 @@ It prints throughput, p50/p95 latency, refusals, the round trips one posting mak
 the verify_ledger result; then runs `pgbench -b tpcb-like` with the same client
 count on the same server (its own database, scale 1) and prints the ratio. It does
 this for --rounds rounds (3), ours and pgbench interleaved so that both meet the
-same moments of a shared machine, and prints the median ratio.
+same moments of a shared machine, and prints the median ratio. Each round posts on
+1,000 items of its own, seeded at 20 units, so every round measures the same
+workload (the stock of a random walk without reorders drifts: later rounds on the
+same items would lock more lots and refuse more issues); the tables keep growing
+across rounds, and every round starts, as pgbench's do, on vacuumed tables.
 
 Alert e-mails are queued for a worker (TASKS_BACKEND=database), as the README's
 production set-up does.
@@ -38,19 +42,19 @@ from .harness import say
 INITIAL = Decimal("20")
 
 
-def seed(items: int):
+def seed(items: int, user, prefix: str):
+    """A store of its own with `items` items, each 20 units in one lot."""
     from django.db import transaction
 
     from inventory.services.stock import stock_receive
 
     stores, item_rows, _supplier, _customer = harness.make_catalog(
-        items=items, stores=1, prefix="POST", reorder_level=5
+        items=items, stores=1, prefix=prefix, reorder_level=5
     )
-    user, _ = harness.make_user("bench-poster", "Manager")
     with transaction.atomic():  # one commit for the opening stock, not 1,000
         for item in item_rows:
             stock_receive(actor=user, item=item, store=stores[0], quantity=INITIAL)
-    return user, stores[0], item_rows
+    return stores[0], item_rows
 
 
 def count_round_trips(user, store, item) -> tuple[int, int]:
@@ -255,12 +259,19 @@ class PgBench:
         return f"pgbench -b tpcb-like -c {self.clients} -j {self.jobs} -T {seconds}"
 
     def tps(self, seconds: int) -> float | None:
+        import psycopg
+
         if self.binary is None:
             return None
         done = self._pgbench(
             ["-b", "tpcb-like", "-c", str(self.clients), "-j", str(self.jobs), "-T", str(seconds)],
             timeout=seconds + 300,
         )
+        # Clean up after its own run, so that autovacuum does not do it during the
+        # next round of ours (pgbench vacuums again before its next run).
+        with psycopg.connect(harness._with_database(self.run.base_url, self.name)) as conn:
+            conn.autocommit = True
+            conn.execute("VACUUM (ANALYZE)")
         match = re.search(r"tps = ([0-9.]+)", done.stdout)
         if not match:
             say(f"pgbench: could not read tps from:\n{done.stdout}")
@@ -299,9 +310,8 @@ def main(argv=None) -> int:
 
     run = harness.start("posting", env={"TASKS_BACKEND": "database"})
     try:
-        t0 = time.monotonic()
-        user, store, items = seed(args.items)
-        say(f"seeded {len(items)} items x {INITIAL} in one store ({time.monotonic() - t0:.1f}s)")
+        user, _ = harness.make_user("bench-poster", "Manager")
+        store, items = seed(1, user, "POST0")
         receipt_trips, issue_trips = count_round_trips(user, store, items[0])
         say(f"round trips per posting: receipt {receipt_trips}, issue {issue_trips}")
         runner = run_ours if args.threads else run_ours_processes
@@ -310,7 +320,16 @@ def main(argv=None) -> int:
         with contextlib.ExitStack() as stack:
             pgbench = None if args.no_pgbench else stack.enter_context(PgBench(run, args.workers))
             for number in range(1, args.rounds + 1):
-                run.vacuum()  # each round starts as pgbench's does: tables vacuumed
+                # Every round posts the same workload from the same start: its own
+                # 1,000 items at 20 units each (the tables keep what earlier rounds
+                # wrote), on tables vacuumed first, as pgbench vacuums its own.
+                t0 = time.monotonic()
+                store, items = seed(args.items, user, f"POST{number}")
+                run.vacuum()
+                say(
+                    f"round {number}: seeded {len(items)} items x {INITIAL} in a store of "
+                    f"their own and vacuumed ({time.monotonic() - t0:.1f}s)"
+                )
                 ours = runner(args, user, store, items)
                 clean, ledger_line = harness.verify_ledger()
                 say(

@@ -191,3 +191,57 @@ def test_low_stock_alerts_follow_committed_postings(staff_user, item, store):
     alert.refresh_from_db()
     assert alert.status == "RESOLVED"
     assert alert.closed_at is not None
+
+
+def test_every_stock_service_commits_its_own_transaction_and_the_ledger_matches(
+    staff_user, manager_user, item, store, other_store
+):
+    """Each service here owns its transaction, so its write carries the COMMIT."""
+    from inventory.management.commands.verify_ledger import ledger_drift
+    from inventory.services.stock import (
+        ledger_entry_reverse,
+        stock_adjust,
+        stock_reserve,
+        stock_transfer,
+        stock_unreserve,
+    )
+
+    stock_receive(
+        actor=staff_user, item=item, store=store, quantity=10, lot_code="B-1", idempotency_key="a"
+    )
+    lot = Lot.objects.get(code="B-1")
+    stock_receive(  # extends the named lot: it reads first, so the write carries COMMIT
+        actor=staff_user, item=item, store=store, quantity=5, lot_code="B-1", idempotency_key="b"
+    )
+    stock_reserve(actor=staff_user, item=item, store=store, quantity=4, idempotency_key="c")
+    stock_unreserve(actor=staff_user, item=item, store=store, quantity=1, idempotency_key="d")
+    stock_issue(
+        actor=staff_user,
+        item=item,
+        store=store,
+        quantity=2,
+        from_reservation=True,
+        idempotency_key="e",
+    )
+    stock_adjust(
+        actor=manager_user, lot=lot, store=store, quantity=-1, reason="DAMAGE", idempotency_key="f"
+    )
+    stock_transfer(
+        actor=manager_user,
+        item=item,
+        from_store=store,
+        to_store=other_store,
+        quantity=3,
+        idempotency_key="g",
+    )
+    damage = LedgerEntry.objects.get(operation__idempotency_key="f")
+    ledger_entry_reverse(actor=manager_user, entry=damage, idempotency_key="h")
+
+    # 15 received, 2 issued from the 3 still reserved (1 left), 1 damaged and put
+    # back by the reversal, 3 moved to the other store
+    assert figures(store=store, lot=lot) == (D(10), D(1))
+    assert figures(store=other_store, lot=lot) == (D(3), D(0))
+    assert LedgerEntry.objects.count() == 9
+    assert ledger_drift() == []
+    if connection.vendor == "postgresql":
+        assert _autocommit_agrees()
