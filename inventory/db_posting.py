@@ -6,7 +6,7 @@ status; the Python service then decides (FEFO, availability, QC, alert threshold
 and hands `inventory_write_posting` the exact rows to write: new lots and balances,
 ledger rows, balance deltas, the audit event and the alert changes. A posting that
 locks nothing (a receipt into a new lot) lets the write claim the key. Both claim
-through `inventory_claim_operation`.
+it with the same SQL (CLAIM).
 
 On SQLite, inventory/services/posting_io.py performs the same reads and writes
 statement by statement; the whole test suite runs on both databases.
@@ -14,25 +14,25 @@ statement by statement; the whole test suite runs on both databases.
 Used by migration 0004 (and re-created by later migrations when they change).
 """
 
-CLAIM_OPERATION = """
-CREATE OR REPLACE FUNCTION inventory_claim_operation(
-    p_kind text, p_key text, p_actor bigint, p_at timestamptz,
-    OUT claimed_id bigint, OUT was_used boolean
-) LANGUAGE plpgsql AS $$
--- Insert the operation that claims the idempotency key; if the key was used, return
--- that first operation instead (was_used), and the caller writes nothing.
-BEGIN
-    INSERT INTO inventory_operation (kind, idempotency_key, actor_id, created_at)
-    VALUES (p_kind, p_key, p_actor, p_at)
-    ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id INTO claimed_id;
-    was_used := claimed_id IS NULL;
-    IF was_used THEN
-        SELECT o.id INTO claimed_id FROM inventory_operation o WHERE o.idempotency_key = p_key;
-    END IF;
-END;
-$$;
-"""
+# The claim of the idempotency key, in both functions: insert the operation; if the
+# key was used, take that first operation instead (v_used), and write nothing. One
+# text, spliced into both at "-- claim --": as a function of its own, called from
+# each, it cost a nested call per posting.
+CLAIM = """
+        INSERT INTO inventory_operation (kind, idempotency_key, actor_id, created_at)
+        VALUES (p_kind, p_key, p_actor, p_at)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING id INTO v_operation;
+        v_used := v_operation IS NULL;
+        IF v_used THEN
+            SELECT o.id INTO v_operation FROM inventory_operation o
+                WHERE o.idempotency_key = p_key;
+        END IF;"""
+
+
+def _with_claim(sql: str) -> str:
+    return sql.replace("        -- claim --", CLAIM.strip("\n"))
+
 
 OPEN_POSTING = """
 CREATE OR REPLACE FUNCTION inventory_open_posting(
@@ -49,8 +49,7 @@ DECLARE
     v_used boolean;
 BEGIN
     IF p_kind IS NOT NULL THEN
-        SELECT c.claimed_id, c.was_used INTO v_operation, v_used
-            FROM inventory_claim_operation(p_kind, p_key, p_actor, p_at) c;
+        -- claim --
         IF v_used THEN  -- the caller replays the first operation
             operation_id := v_operation; replayed := true;
             RETURN NEXT;
@@ -103,8 +102,7 @@ DECLARE
     v_id bigint;
 BEGIN
     IF v_operation IS NULL THEN
-        SELECT c.claimed_id, c.was_used INTO v_operation, v_used
-            FROM inventory_claim_operation(p_kind, p_key, p_actor, p_at) c;
+        -- claim --
         IF v_used THEN
             out_tag := 'replayed'; out_id := v_operation;
             RETURN NEXT;
@@ -200,7 +198,9 @@ $$;
 
 
 def create_statements(vendor: str) -> list[str]:
-    return [CLAIM_OPERATION, OPEN_POSTING, WRITE_POSTING] if vendor == "postgresql" else []
+    if vendor != "postgresql":
+        return []
+    return [_with_claim(OPEN_POSTING), _with_claim(WRITE_POSTING), DROP_CLAIM_FUNCTION]
 
 
 def drop_statements(vendor: str) -> list[str]:
@@ -211,5 +211,11 @@ def drop_statements(vendor: str) -> list[str]:
         "bigint, bigint, bigint);",
         "DROP FUNCTION IF EXISTS inventory_write_posting(bigint, text, text, bigint, "
         "timestamptz, jsonb, jsonb, jsonb, jsonb);",
-        "DROP FUNCTION IF EXISTS inventory_claim_operation(text, text, bigint, timestamptz);",
+        DROP_CLAIM_FUNCTION,
     ]
+
+
+# Until migration 0006 the claim was a function of its own.
+DROP_CLAIM_FUNCTION = (
+    "DROP FUNCTION IF EXISTS inventory_claim_operation(text, text, bigint, timestamptz);"
+)
