@@ -59,7 +59,7 @@ BEGIN
     -- Balances in primary-key order (inventory/locks.py). Empty rows cannot be drawn
     -- from, so they are neither locked nor returned.
     PERFORM 1 FROM inventory_stockbalance b
-        WHERE b.item_id = p_item AND b.store_id = p_store AND b.on_hand > 0
+        WHERE b.item_id = p_item AND b.store_id = p_store AND b.has_stock
           AND (p_lot IS NULL OR b.lot_id = p_lot)
         ORDER BY b.id FOR UPDATE;
     -- A new statement, so a new snapshot: QC decisions that committed while we
@@ -69,7 +69,7 @@ BEGIN
             l.code::text, l.supplier_id, l.origin_lot_id
         FROM inventory_item i
         LEFT JOIN inventory_stockbalance b
-            ON b.item_id = i.id AND b.store_id = p_store AND b.on_hand > 0
+            ON b.item_id = i.id AND b.store_id = p_store AND b.has_stock
            AND (p_lot IS NULL OR b.lot_id = p_lot)
         LEFT JOIN inventory_lot l ON l.id = b.lot_id
         WHERE i.id = p_item
@@ -185,7 +185,7 @@ BEGIN
         out_item := p.item_id; out_store := p.store_id;
         SELECT coalesce(sum(b.on_hand - b.reserved), 0) INTO out_available
             FROM inventory_stockbalance b
-            WHERE b.item_id = p.item_id AND b.store_id = p.store_id AND b.on_hand > 0
+            WHERE b.item_id = p.item_id AND b.store_id = p.store_id AND b.has_stock
               AND (SELECT l.qc_status FROM inventory_lot l WHERE l.id = b.lot_id) = 'APPROVED';
         out_unresolved := EXISTS (SELECT 1 FROM inventory_alert al
             WHERE al.item_id = p.item_id AND al.store_id = p.store_id

@@ -83,6 +83,14 @@ class StockBalance(models.Model):
     )
     on_hand = QuantityField()
     reserved = QuantityField()
+    # Computed by the database. What the stocked-balances index keys on: it changes
+    # only when stock reaches or leaves zero, so most balance updates stay HOT (no
+    # new index entries); an index on on_hand itself would forbid that.
+    has_stock = models.GeneratedField(
+        expression=models.Q(on_hand__gt=0),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [
@@ -102,7 +110,7 @@ class StockBalance(models.Model):
             # visits every lot the item ever had in the store.
             models.Index(
                 fields=["item", "store"],
-                condition=models.Q(on_hand__gt=0),
+                condition=models.Q(has_stock=True),
                 name="balance_stocked_item_store",
             ),
         ]
