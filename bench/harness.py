@@ -121,10 +121,7 @@ class Run:
 
     def vacuum(self) -> None:
         """VACUUM (ANALYZE) the run's database, as pgbench does to its tables before a run."""
-        import psycopg
-
-        with psycopg.connect(self.database_url, autocommit=True) as conn:
-            conn.execute("VACUUM (ANALYZE)")
+        vacuum(self.database_url)
 
     def finish(self) -> None:
         from django.db import connections
@@ -145,6 +142,37 @@ class Run:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         except Exception as exc:  # the figures are printed already; a leftover db is harmless
             print(f"bench: could not drop {self.name}: {exc}", file=sys.stderr)
+
+
+def vacuum(database_url: str) -> None:
+    """VACUUM (ANALYZE) one database."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+
+
+@contextlib.contextmanager
+def transaction_commands():
+    """Record, as upper-case words, the commands psycopg sends on its own (BEGIN,
+    COMMIT, ROLLBACK, DEALLOCATE): with the statements the code runs, the round trips.
+    Django logs a BEGIN and a COMMIT for every transaction whether or not psycopg
+    had anything to send, so its query log cannot tell."""
+    from psycopg._connection_base import BaseConnection
+
+    sent: list[str] = []
+    original = BaseConnection._exec_command
+
+    def recording(self, command, *args, **kwargs):
+        text = command.decode() if isinstance(command, bytes) else str(command)
+        sent.append(text.split()[0].upper())
+        return original(self, command, *args, **kwargs)
+
+    BaseConnection._exec_command = recording
+    try:
+        yield sent
+    finally:
+        BaseConnection._exec_command = original
 
 
 def start(prefix: str, *, real_hashing: bool = False, env: dict | None = None) -> Run:

@@ -59,33 +59,18 @@ def seed(items: int, user, prefix: str):
 
 def count_round_trips(user, store, item) -> tuple[int, int]:
     """Return the round trips one receipt and one issue make: the statements sent,
-    plus the BEGIN, COMMIT or ROLLBACK psycopg sends on its own. (Django logs a
-    BEGIN and a COMMIT for every transaction, whether or not anything was sent.)"""
+    plus the transaction commands psycopg sends on its own."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from psycopg._connection_base import BaseConnection
 
     from inventory.services.stock import stock_issue, stock_receive
 
-    sent = []
-    original = BaseConnection._exec_command
-
-    def recording(self, command, *args, **kwargs):
-        sent.append(command)
-        return original(self, command, *args, **kwargs)
+    markers = {"BEGIN", "COMMIT", "ROLLBACK"}  # Django's log lines, sent or not
 
     def trips(post) -> int:
-        sent.clear()
-        BaseConnection._exec_command = recording
-        try:
-            with CaptureQueriesContext(connection) as captured:
-                post(
-                    actor=user, item=item, store=store, quantity=1, idempotency_key=uuid.uuid4().hex
-                )
-        finally:
-            BaseConnection._exec_command = original
-        markers = {"BEGIN", "COMMIT", "ROLLBACK"}
-        return len(sent) + sum(q["sql"] not in markers for q in captured.captured_queries)
+        with harness.transaction_commands() as sent, CaptureQueriesContext(connection) as log:
+            post(actor=user, item=item, store=store, quantity=1, idempotency_key=uuid.uuid4().hex)
+        return len(sent) + sum(q["sql"] not in markers for q in log.captured_queries)
 
     return trips(stock_receive), trips(stock_issue)
 
@@ -259,8 +244,6 @@ class PgBench:
         return f"pgbench -b tpcb-like -c {self.clients} -j {self.jobs} -T {seconds}"
 
     def tps(self, seconds: int) -> float | None:
-        import psycopg
-
         if self.binary is None:
             return None
         done = self._pgbench(
@@ -269,9 +252,7 @@ class PgBench:
         )
         # Clean up after its own run, so that autovacuum does not do it during the
         # next round of ours (pgbench vacuums again before its next run).
-        with psycopg.connect(harness._with_database(self.run.base_url, self.name)) as conn:
-            conn.autocommit = True
-            conn.execute("VACUUM (ANALYZE)")
+        harness.vacuum(harness._with_database(self.run.base_url, self.name))
         match = re.search(r"tps = ([0-9.]+)", done.stdout)
         if not match:
             say(f"pgbench: could not read tps from:\n{done.stdout}")

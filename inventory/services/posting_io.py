@@ -63,7 +63,7 @@ def open_posting(*, kind, actor, idempotency_key, item, store, lot=None, at) -> 
             operation, replayed = begin_operation(kind=kind, actor=actor, idempotency_key=key)
             if replayed:
                 return Opened(operation=operation, replayed=True)
-        balances = StockBalance.objects.filter(item=item, store=store, on_hand__gt=0)
+        balances = StockBalance.objects.filter(item=item, store=store, has_stock=True)
         if lot is not None:
             balances = balances.filter(lot=lot)
         locked = lock_balances(balances)  # with their item, so its current reorder level
@@ -273,18 +273,23 @@ def _write_with_orm(result, actor, pending, audit_row, alerts, pairs, claim) -> 
         lot = balance.lot
         if lot.pk is None:
             lot.save()
-        if balance.pk is None:
+        if balance.pk is None:  # starts at this entry's deltas, as in the SQL
             balance.pk = StockBalance.objects.create(
-                store_id=balance.store_id, lot_id=lot.pk, item_id=balance.item_id
+                store_id=balance.store_id,
+                lot_id=lot.pk,
+                item_id=balance.item_id,
+                on_hand=entry.on_hand_delta,
+                reserved=entry.reserved_delta,
             ).pk
             balance._state.adding, balance._state.db = False, DEFAULT_DB_ALIAS
+        else:
+            StockBalance.objects.filter(pk=balance.pk).update(
+                on_hand=F("on_hand") + entry.on_hand_delta,
+                reserved=F("reserved") + entry.reserved_delta,
+            )
         # Objects, not ids: setting lot_id alone would drop the cached lot.
         balance.lot, entry.lot, entry.operation = lot, lot, operation
         entry.save()
-        StockBalance.objects.filter(pk=balance.pk).update(
-            on_hand=F("on_hand") + entry.on_hand_delta,
-            reserved=F("reserved") + entry.reserved_delta,
-        )
     if audit_row is not None:
         audit_row["details"] = {**audit_row["details"], "operation": operation.pk}
         AuditEvent.objects.create(**audit_row)
@@ -356,19 +361,17 @@ def _call(sql: str, params: list, *, final: bool = False):
     started = time.monotonic()
     with db.wrap_database_errors:
         try:
-            if edge is None or edge == "alone":
-                if edge == "alone":
-                    raw.autocommit = True  # idle, so allowed: the call is the transaction
-                cursor = _posting_cursor(db, raw, psycopg_cursor_class="Cursor")
-                cursor.execute(sql, params, prepare=prepare)
-            else:
-                if edge == "begin":  # else psycopg sends its own BEGIN first
-                    raw.autocommit = True
+            if edge in ("begin", "alone"):  # idle, so allowed; else psycopg sends a BEGIN
+                raw.autocommit = True
+            if edge in ("begin", "commit"):
                 sql = f"BEGIN; {sql}" if edge == "begin" else f"{sql}; COMMIT"
-                cursor = _posting_cursor(db, raw, psycopg_cursor_class="ClientCursor")
+                cursor = _posting_cursor(db, raw, "ClientCursor")
                 cursor.execute(sql, params)
                 if edge == "begin":
                     cursor.nextset()  # past BEGIN's result, to the call's rows
+            else:
+                cursor = _posting_cursor(db, raw, "Cursor")
+                cursor.execute(sql, params, prepare=prepare)
             rows = cursor.fetchall()
         finally:
             # Committed (or never begun): back to Django's setting, so that whatever
@@ -392,13 +395,14 @@ def _transaction_edge(db, raw, final: bool) -> str | None:
     )
     if not owns:
         return None
-    idle = raw.pgconn.transaction_status == _IDLE  # nothing sent in the block yet
+    # Nothing sent in the block yet (psycopg would start with its own BEGIN).
+    untouched = raw.pgconn.transaction_status == _IDLE and not raw.autocommit
     if final:
-        return "alone" if idle and not raw.autocommit else "commit"
-    return "begin" if idle and not raw.autocommit else None
+        return "alone" if untouched else "commit"
+    return "begin" if untouched else None
 
 
-def _posting_cursor(db, raw, *, psycopg_cursor_class: str):
+def _posting_cursor(db, raw, psycopg_cursor_class: str):
     """One cursor of each class per connection, kept for the next postings.
 
     They load timestamptz with psycopg's C loader: Django's loader re-applies the

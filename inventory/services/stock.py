@@ -596,7 +596,7 @@ def stock_transfer(
             source_qs = source_qs.filter(lot=lot)
         # Make sure every destination row exists before locking, then lock source and
         # destination rows together in primary-key order: A->B and B->A cannot deadlock.
-        lot_ids = list(source_qs.filter(on_hand__gt=0).values_list("lot_id", flat=True))
+        lot_ids = list(source_qs.filter(has_stock=True).values_list("lot_id", flat=True))
         for source_lot in Lot.objects.filter(pk__in=lot_ids):
             balance_for(store=to_store, lot=source_lot)
         locked = lock_balances(

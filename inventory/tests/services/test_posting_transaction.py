@@ -5,7 +5,6 @@ service never owns its transaction, so the merged edges would not be exercised.
 The outcomes are asserted on both databases; what went over the wire, on PostgreSQL.
 """
 
-import contextlib
 from decimal import Decimal
 
 import pytest
@@ -13,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from bench.harness import transaction_commands
 from inventory.exceptions import InsufficientStock
 from inventory.models import Alert, LedgerEntry, Lot
 from inventory.services.stock import stock_issue, stock_receive
@@ -24,23 +24,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the posting functions exist on PostgreSQL only"
 )
-
-
-@contextlib.contextmanager
-def commands_sent(monkeypatch):
-    """Record the transaction commands psycopg sends on its own (BEGIN, COMMIT, ...)."""
-    from psycopg._connection_base import BaseConnection
-
-    sent: list[str] = []
-    original = BaseConnection._exec_command
-
-    def recording(self, command, *args, **kwargs):
-        text = command.decode() if isinstance(command, bytes) else str(command)
-        sent.append(text.split()[0].upper())
-        return original(self, command, *args, **kwargs)
-
-    monkeypatch.setattr(BaseConnection, "_exec_command", recording)
-    yield sent
 
 
 def _calls(captured) -> list[str]:
@@ -58,11 +41,11 @@ def _autocommit_agrees():
 
 @on_postgresql
 def test_an_issue_sends_begin_with_its_first_call_and_commit_with_its_write(
-    monkeypatch, staff_user, item, store
+    staff_user, item, store
 ):
     stock_receive(actor=staff_user, item=item, store=store, quantity=5, idempotency_key="r1")
 
-    with commands_sent(monkeypatch) as sent, CaptureQueriesContext(connection) as captured:
+    with transaction_commands() as sent, CaptureQueriesContext(connection) as captured:
         stock_issue(actor=staff_user, item=item, store=store, quantity=2, idempotency_key="i1")
 
     assert sent == []  # no BEGIN or COMMIT of their own: two round trips in all
@@ -75,10 +58,8 @@ def test_an_issue_sends_begin_with_its_first_call_and_commit_with_its_write(
 
 
 @on_postgresql
-def test_a_receipt_into_a_new_lot_is_one_statement_in_autocommit(
-    monkeypatch, staff_user, item, store
-):
-    with commands_sent(monkeypatch) as sent, CaptureQueriesContext(connection) as captured:
+def test_a_receipt_into_a_new_lot_is_one_statement_in_autocommit(staff_user, item, store):
+    with transaction_commands() as sent, CaptureQueriesContext(connection) as captured:
         stock_receive(actor=staff_user, item=item, store=store, quantity=4, idempotency_key="r1")
 
     assert sent == []
@@ -90,13 +71,11 @@ def test_a_receipt_into_a_new_lot_is_one_statement_in_autocommit(
 
 
 @on_postgresql
-def test_inside_a_callers_transaction_the_calls_are_ordinary_statements(
-    monkeypatch, staff_user, item, store
-):
+def test_inside_a_callers_transaction_the_calls_are_ordinary_statements(staff_user, item, store):
     stock_receive(actor=staff_user, item=item, store=store, quantity=5, idempotency_key="r1")
 
     with (
-        commands_sent(monkeypatch) as sent,
+        transaction_commands() as sent,
         CaptureQueriesContext(connection) as captured,
         transaction.atomic(),
     ):
@@ -122,13 +101,11 @@ def test_a_caller_that_rolls_back_undoes_the_postings_made_in_its_transaction(
     assert snapshot() == before  # neither posting committed on its own
 
 
-def test_a_refused_issue_rolls_back_and_the_next_posting_works(
-    monkeypatch, staff_user, item, store
-):
+def test_a_refused_issue_rolls_back_and_the_next_posting_works(staff_user, item, store):
     stock_receive(actor=staff_user, item=item, store=store, quantity=5, idempotency_key="r1")
     before = snapshot()
 
-    with commands_sent(monkeypatch) as sent, pytest.raises(InsufficientStock):
+    with transaction_commands() as sent, pytest.raises(InsufficientStock):
         stock_issue(actor=staff_user, item=item, store=store, quantity=6, idempotency_key="i1")
 
     assert snapshot() == before  # the key was claimed in the open, and rolled back
