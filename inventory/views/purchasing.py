@@ -211,7 +211,7 @@ def purchase_receive(request, pk):
                 "lot_code": d.get("lot_code", ""),
                 "expires_on": d.get("expires_on"),
             }
-            for d in (f.cleaned_data for f in formset.forms)
+            for d in kept_lines(formset)  # a blank extra row is no receipt (and has no line)
         ]
         try:
             result = purchase_order_receive(

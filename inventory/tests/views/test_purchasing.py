@@ -369,6 +369,37 @@ def test_staff_receives_part_of_an_order(staff_client, ordered, store, item):
     assert stock_totals_for_item(item=item, store=store)["on_hand"] == Decimal("4.000")
 
 
+def _with_blank_extra_row(data):
+    """The post with one more, blank, row than the order has lines (a tampered or
+    stale form). Django leaves a blank extra row unvalidated, without a line."""
+    return {**data, "receipts-TOTAL_FORMS": str(int(data["receipts-TOTAL_FORMS"]) + 1)}
+
+
+def test_a_blank_extra_row_is_skipped_and_the_receipt_recorded(staff_client, ordered, store, item):
+    """Found by the hostile-input test (it was a KeyError, a 500)."""
+    line = ordered.lines.get()
+    url = reverse("inventory:purchase_receive", args=[ordered.pk])
+
+    response = staff_client.post(url, _with_blank_extra_row(receive_post(ordered, (line, "4", ""))))
+
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.quantity_received == Decimal("4.000")
+    assert stock_totals_for_item(item=item, store=store)["on_hand"] == Decimal("4.000")
+
+
+def test_a_blank_extra_row_and_no_quantity_is_refused_and_changes_nothing(staff_client, ordered):
+    line = ordered.lines.get()
+    url = reverse("inventory:purchase_receive", args=[ordered.pk])
+    before = state(ordered)
+
+    response = staff_client.post(url, _with_blank_extra_row(receive_post(ordered, (line, "", ""))))
+
+    assert response.status_code == 200
+    assert "Enter a quantity received for at least one line." in response.content.decode()
+    assert state(ordered) == before
+
+
 def test_the_same_receipt_submitted_twice_is_recorded_once(staff_client, ordered):
     line = ordered.lines.get()
     url = reverse("inventory:purchase_receive", args=[ordered.pk])
