@@ -1,12 +1,19 @@
 """PostgreSQL functions that carry a posting's reads and writes in one or two calls.
 
-They hold no stock rule. `inventory_open_posting` claims the idempotency key, locks
-the balances of one item in one store and returns them with their lots' current QC
-status; the Python service then decides (FEFO, availability, QC, alert thresholds)
-and hands `inventory_write_posting` the exact rows to write: new lots and balances,
-ledger rows, balance deltas, the audit event and the alert changes. A posting that
-locks nothing (a receipt into a new lot) lets the write claim the key. Both claim
-it with the same SQL (CLAIM).
+`inventory_open_posting` claims the idempotency key, locks the balances of one item
+in one store and returns them with their lots' current QC status; the Python service
+then decides (FEFO, availability, QC, alert thresholds) and hands
+`inventory_write_posting` the exact rows to write: new lots and balances, ledger
+rows, balance deltas, the audit event and the alert changes. A posting that locks
+nothing (a receipt into a new lot) lets the write claim the key. All claim it with
+the same SQL (CLAIM).
+
+One exception, for the most frequent posting: `inventory_issue_posting` issues
+directly from available stock in one call, so it decides as it writes. It draws by
+the same rule as stock_issue (APPROVED lots only, FEFO as posting.fefo_key orders
+them, at most on hand minus reserved from each, refused when short) and writes the
+same rows and audit details; a property test on PostgreSQL
+(test_issue_posting_parity.py) holds the two to the same results.
 
 On SQLite, inventory/services/posting_io.py performs the same reads and writes
 statement by statement; the whole test suite runs on both databases.
@@ -14,9 +21,9 @@ statement by statement; the whole test suite runs on both databases.
 Used by migration 0004 (and re-created by later migrations when they change).
 """
 
-# The claim of the idempotency key, in both functions: insert the operation; if the
+# The claim of the idempotency key, in every function: insert the operation; if the
 # key was used, take that first operation instead (v_used), and write nothing. One
-# text, spliced into both at "-- claim --": as a function of its own, called from
+# text, spliced into each at "-- claim --": as a function of its own, called from
 # each, it cost a nested call per posting.
 CLAIM = """
         INSERT INTO inventory_operation (kind, idempotency_key, actor_id, created_at)
@@ -197,10 +204,108 @@ $$;
 """
 
 
+# Raised by inventory_issue_posting when the stock is short; DETAIL is the available
+# quantity. Nothing is written: the error rolls back the claim with the rest.
+SHORT_SQLSTATE = "IV001"
+
+ISSUE_POSTING = """
+CREATE OR REPLACE FUNCTION inventory_issue_posting(
+    p_kind text, p_key text, p_actor bigint, p_at timestamptz,
+    p_item bigint, p_store bigint, p_quantity numeric, p_note text, p_audit jsonb
+) RETURNS TABLE (
+    out_tag text, out_id bigint, out_quantity numeric, out_available numeric,
+    out_unresolved boolean, out_level numeric, lot_id bigint, lot_code text,
+    expires_on date, received_at timestamptz, unit_cost numeric, supplier_id bigint,
+    origin_lot_id bigint
+) LANGUAGE plpgsql AS $$
+-- Rows returned: 'replayed' (the first operation; nothing written) or 'operation'
+-- (available stock after the issue, whether an alert is unresolved, the reorder
+-- level), then one 'entry' per ledger row with its lot, in drawing order.
+DECLARE
+    v_operation bigint;
+    v_used boolean;
+    v_available numeric;
+    v_remaining numeric := p_quantity;
+    v_take numeric;
+    v_entries jsonb := '[]'::jsonb;
+    r record;
+BEGIN
+        -- claim --
+    IF v_used THEN
+        out_tag := 'replayed'; out_id := v_operation;
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    -- The same locks as inventory_open_posting: the stocked balances, in id order.
+    PERFORM 1 FROM inventory_stockbalance b
+        WHERE b.item_id = p_item AND b.store_id = p_store AND b.has_stock
+        ORDER BY b.id FOR UPDATE;
+    -- New statements, new snapshots: QC decisions committed while we waited count.
+    SELECT coalesce(sum(b.on_hand - b.reserved), 0) INTO v_available
+        FROM inventory_stockbalance b JOIN inventory_lot l ON l.id = b.lot_id
+        WHERE b.item_id = p_item AND b.store_id = p_store AND b.has_stock
+          AND l.qc_status = 'APPROVED';
+    IF v_available < p_quantity THEN
+        RAISE EXCEPTION 'not enough stock' USING ERRCODE = '$SHORT', DETAIL = v_available::text;
+    END IF;
+    out_tag := 'operation'; out_id := v_operation;
+    out_available := v_available - p_quantity;
+    out_unresolved := EXISTS (SELECT 1 FROM inventory_alert al
+        WHERE al.item_id = p_item AND al.store_id = p_store AND al.status <> 'RESOLVED');
+    SELECT i.reorder_level INTO out_level FROM inventory_item i WHERE i.id = p_item;
+    RETURN NEXT;
+    out_available := NULL; out_unresolved := NULL; out_level := NULL;
+    -- posting.fefo_key: earliest expiry first (none last), then oldest receipt.
+    FOR r IN SELECT b.id AS balance_id, b.on_hand - b.reserved AS available, l.*
+        FROM inventory_stockbalance b JOIN inventory_lot l ON l.id = b.lot_id
+        WHERE b.item_id = p_item AND b.store_id = p_store AND b.has_stock
+          AND l.qc_status = 'APPROVED' AND b.on_hand > b.reserved
+        ORDER BY l.expires_on IS NULL,
+                 coalesce(l.expires_on, (l.received_at AT TIME ZONE 'UTC')::date),
+                 l.received_at, l.id
+    LOOP
+        EXIT WHEN v_remaining <= 0;
+        v_take := least(v_remaining, r.available);
+        v_remaining := v_remaining - v_take;
+        UPDATE inventory_stockbalance SET on_hand = on_hand - v_take WHERE id = r.balance_id;
+        INSERT INTO inventory_ledgerentry (operation_id, kind, item_id, store_id, lot_id,
+            quantity, on_hand_delta, reserved_delta, unit_cost, actor_id, created_at,
+            po_line_id, so_line_id, reason, note, reverses_id)
+        VALUES (v_operation, 'ISSUE', p_item, p_store, r.id, v_take, -v_take, 0,
+            r.unit_cost, p_actor, p_at, NULL, NULL, '', p_note, NULL)
+        RETURNING id INTO out_id;
+        -- stock._entries_detail, quantities as text as audit._jsonable writes them
+        v_entries := v_entries || jsonb_build_object('kind', 'ISSUE', 'lot', r.code,
+            'store', p_store, 'quantity', v_take::text,
+            'on_hand_delta', (-v_take)::text, 'reserved_delta', '0');
+        out_tag := 'entry'; out_quantity := v_take;
+        lot_id := r.id; lot_code := r.code; expires_on := r.expires_on;
+        received_at := r.received_at; unit_cost := r.unit_cost;
+        supplier_id := r.supplier_id; origin_lot_id := r.origin_lot_id;
+        RETURN NEXT;
+    END LOOP;
+    INSERT INTO inventory_auditevent (actor_id, actor_username, action, object_type,
+        object_id, object_repr, details, ip_address, user_agent, created_at)
+    VALUES ((p_audit->>'actor_id')::integer, p_audit->>'actor_username',
+        p_audit->>'action', p_audit->>'object_type', p_audit->>'object_id',
+        p_audit->>'object_repr',
+        p_audit->'details'
+            || jsonb_build_object('entries', v_entries, 'operation', v_operation),
+        (p_audit->>'ip_address')::inet, p_audit->>'user_agent', p_at);
+END;
+$$;
+""".replace("$SHORT", SHORT_SQLSTATE)
+
+
 def create_statements(vendor: str) -> list[str]:
     if vendor != "postgresql":
         return []
-    return [_with_claim(OPEN_POSTING), _with_claim(WRITE_POSTING), DROP_CLAIM_FUNCTION]
+    return [
+        _with_claim(OPEN_POSTING),
+        _with_claim(WRITE_POSTING),
+        _with_claim(ISSUE_POSTING),
+        DROP_CLAIM_FUNCTION,
+    ]
 
 
 def drop_statements(vendor: str) -> list[str]:
@@ -211,6 +316,8 @@ def drop_statements(vendor: str) -> list[str]:
         "bigint, bigint, bigint);",
         "DROP FUNCTION IF EXISTS inventory_write_posting(bigint, text, text, bigint, "
         "timestamptz, jsonb, jsonb, jsonb, jsonb);",
+        "DROP FUNCTION IF EXISTS inventory_issue_posting(text, text, bigint, timestamptz, "
+        "bigint, bigint, numeric, text, jsonb);",
         DROP_CLAIM_FUNCTION,
     ]
 

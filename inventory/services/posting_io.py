@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models.base import ModelState
 
+from inventory.db_posting import SHORT_SQLSTATE
 from inventory.locks import lock_balances
 from inventory.models import LedgerEntry, Lot, Operation, StockBalance
 
@@ -42,7 +43,7 @@ class Opened:
 
 
 @functools.cache
-def _uses_functions() -> bool:
+def uses_functions() -> bool:
     """PostgreSQL: the posting functions. (A process talks to one kind of database.)"""
     return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
 
@@ -57,7 +58,7 @@ def open_posting(*, kind, actor, idempotency_key, item, store, lot=None, at) -> 
     from .posting import _replay, begin_operation, clean_idempotency_key
 
     key = clean_idempotency_key(idempotency_key)
-    if not _uses_functions():
+    if not uses_functions():
         operation = None
         if kind is not None:
             operation, replayed = begin_operation(kind=kind, actor=actor, idempotency_key=key)
@@ -200,7 +201,7 @@ def write_posting(
     """
     pending, result.pending = result.pending, []
     audit_row = audit_values(actor=actor, **audit) if audit is not None else None
-    if not _uses_functions():
+    if not uses_functions():
         return _write_with_orm(result, actor, pending, audit_row, alerts, pairs, claim)
     operation = result.operation
     entries = [_entry_json(entry, balance) for entry, balance in pending]
@@ -301,6 +302,126 @@ def _write_with_orm(result, actor, pending, audit_row, alerts, pairs, claim) -> 
         available=stock_available_by_pair(pairs=pairs),
         unresolved={(a.item_id, a.store_id) for a in unresolved_alerts(pairs)},
     )
+
+
+@dataclass
+class Issued:
+    """What issue_posting() wrote: the operation (the first one when replayed), its
+    ledger rows and, for the alerts, the pair's available stock after the issue."""
+
+    operation: Operation
+    replayed: bool = False
+    entries: list[LedgerEntry] = field(default_factory=list)
+    available: Decimal = ZERO
+    unresolved: bool = False
+    reorder_level: Decimal = ZERO
+
+
+def issue_posting(*, actor, idempotency_key, item, store, quantity, note, audit, at) -> Issued:
+    """Issue `quantity` of the item from the store's available APPROVED stock, earliest
+    expiry first, in one call of inventory_issue_posting (PostgreSQL only; see
+    inventory/db_posting.py). Short stock raises InsufficientStock, having written
+    nothing; a used key returns Issued(replayed=True) with the first operation."""
+    from inventory.exceptions import InsufficientStock
+
+    from .posting import _replay, clean_idempotency_key
+
+    key = clean_idempotency_key(idempotency_key)
+    audit_row = audit_values(actor=actor, **audit)
+    try:
+        rows = _call(
+            "SELECT * FROM inventory_issue_posting(%s::text, %s::text, %s::bigint, "
+            "%s::timestamptz, %s::bigint, %s::bigint, %s::numeric, %s::text, %s::jsonb)",
+            [
+                "ISSUE",
+                key,
+                actor.user.pk,
+                at,
+                item.pk,
+                store.pk,
+                quantity,
+                note,
+                json.dumps(audit_row),
+            ],
+            final=True,
+        )
+    except DatabaseError as exc:
+        cause = exc.__cause__
+        if getattr(cause, "sqlstate", None) != SHORT_SQLSTATE:
+            raise
+        available = Decimal(cause.diag.message_detail)
+        raise InsufficientStock(
+            item=item, store=store, requested=quantity, available=available
+        ) from None
+    tag, operation_id = rows[0][0], rows[0][1]
+    if tag == "replayed":
+        return Issued(
+            operation=_replay(Operation.objects.get(pk=operation_id), "ISSUE"), replayed=True
+        )
+    operation = build_instance(
+        Operation,
+        {
+            "id": operation_id,
+            "kind": "ISSUE",
+            "idempotency_key": key,
+            "actor_id": actor.user.pk,
+            "created_at": at,
+        },
+        actor=actor.user,
+    )
+    issued = Issued(
+        operation=operation, available=rows[0][3], unresolved=rows[0][4], reorder_level=rows[0][5]
+    )
+    for (
+        _,
+        entry_id,
+        take,
+        _,
+        _,
+        _,
+        lot_id,
+        code,
+        expires_on,
+        received_at,
+        cost,
+        supplier_id,
+        origin,
+    ) in rows[1:]:
+        lot = build_instance(
+            Lot,
+            {
+                "id": lot_id,
+                "item_id": item.pk,
+                "code": code,
+                "qc_status": "APPROVED",  # the only lots it draws from
+                "expires_on": expires_on,
+                "unit_cost": cost,
+                "supplier_id": supplier_id,
+                "received_at": received_at,
+                "origin_lot_id": origin,
+            },
+            item=item,
+        )
+        values = {
+            "id": entry_id,
+            "operation_id": operation_id,
+            "kind": "ISSUE",
+            "item_id": item.pk,
+            "store_id": store.pk,
+            "lot_id": lot_id,
+            "quantity": take,
+            "on_hand_delta": -take,
+            "reserved_delta": ZERO,
+            "unit_cost": cost,
+            "actor_id": actor.user.pk,
+            "created_at": at,
+            "reason": "",
+            "note": note,
+        }
+        issued.entries.append(
+            build_instance(LedgerEntry, values, operation=operation, lot=lot, actor=actor.user)
+        )
+    return issued
 
 
 def _entry_json(entry: LedgerEntry, balance: StockBalance) -> dict:

@@ -36,7 +36,7 @@ from .posting import (
     replayed_result,
     require_active,
 )
-from .posting_io import build_instance, open_posting, write_posting
+from .posting_io import build_instance, issue_posting, open_posting, uses_functions, write_posting
 
 Kind = LedgerEntry.Kind
 ZERO = Decimal("0")
@@ -440,6 +440,8 @@ def stock_issue(
         require_active(item, "Item", field_name="item")
     own = result is None
     _check_lot_of_item(item, lot)
+    if own and not from_reservation and so_line is None and lot is None and uses_functions():
+        return _issue_in_one_call(actor, item, store, quantity, note, idempotency_key)
     with transaction.atomic():
         result, replayed, balances = _open(
             "ISSUE", actor, idempotency_key, result, item=item, store=store, lot=lot
@@ -485,6 +487,36 @@ def stock_issue(
             },
             own_operation=own,
         )
+
+
+def _issue_in_one_call(actor, item, store, quantity, note, idempotency_key) -> StockResult:
+    """stock_issue from available stock, on PostgreSQL: the claim, the locks, the
+    drawing and the writes in one round trip (inventory_issue_posting draws by the
+    rule above). The low-stock alert change it calls for, if any, follows in a
+    transaction of its own, as after a receipt."""
+    at = timezone.now()
+    details = {"store": store.code, "quantity": quantity, "from_reservation": False}
+    with transaction.atomic():
+        issued = issue_posting(
+            actor=actor,
+            idempotency_key=idempotency_key,
+            item=item,
+            store=store,
+            quantity=quantity,
+            note=note,
+            audit={"action": "stock.issue", "obj": item, "details": details},
+            at=at,
+        )
+        if issued.replayed:
+            return replayed_result(issued.operation)
+        pair = (item.pk, store.pk)
+        changes = alert_changes(
+            {pair: issued.available},
+            {pair} if issued.unresolved else set(),
+            {item.pk: issued.reorder_level},
+        )
+        apply_alert_actions(changes)
+        return StockResult(operation=issued.operation, entries=issued.entries, at=at)
 
 
 NEGATIVE_REASONS = {"DAMAGE", "LOSS", "WRITE_OFF", "RETURN_TO_SUPPLIER"}

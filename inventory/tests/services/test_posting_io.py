@@ -32,28 +32,39 @@ def _statements(captured):
 
 
 @on_postgresql
-def test_a_receipt_is_one_function_call_and_an_issue_two(staff_user, item, store):
+def test_a_receipt_and_a_direct_issue_are_one_call_and_an_issue_from_a_lot_two(
+    staff_user, item, store
+):
     stock_receive(actor=staff_user, item=item, store=store, quantity=5, idempotency_key="k0")
 
     with CaptureQueriesContext(connection) as receipt:
         stock_receive(actor=staff_user, item=item, store=store, quantity=3, idempotency_key="k1")
     with CaptureQueriesContext(connection) as issue:
         stock_issue(actor=staff_user, item=item, store=store, quantity=6, idempotency_key="k2")
+    newest = Lot.objects.latest("pk")
+    with CaptureQueriesContext(connection) as from_lot:
+        stock_issue(
+            actor=staff_user, item=item, store=store, quantity=1, lot=newest, idempotency_key="k3"
+        )
 
     (write,) = _statements(receipt)  # claims the key, writes, reads back available
     assert write.startswith("SELECT * FROM inventory_write_posting(")
-    lock, write = _statements(issue)
+    (call,) = _statements(issue)  # claims, locks, draws and writes
+    assert call.startswith("SELECT * FROM inventory_issue_posting(")
+    lock, reread, write = _statements(from_lot)  # re-reads the named lot's QC status
     assert lock.startswith("SELECT * FROM inventory_open_posting(")
+    assert '"inventory_lot"."qc_status"' in reread
     assert write.startswith("SELECT * FROM inventory_write_posting(")
-    # and the rows are what the ORM path writes
-    assert figures(store=store, lot=Lot.objects.latest("pk")) == (D(2), D(0))
-    assert [e.kind for e in LedgerEntry.objects.order_by("pk")] == [
-        "RECEIVE",
-        "RECEIVE",
-        "ISSUE",
-        "ISSUE",
+    # and the rows are what the ORM path writes: 5 from the first lot, then 1 + 1
+    assert figures(store=store, lot=newest) == (D(1), D(0))
+    assert [(e.kind, e.quantity) for e in LedgerEntry.objects.order_by("pk")] == [
+        ("RECEIVE", D(5)),
+        ("RECEIVE", D(3)),
+        ("ISSUE", D(5)),
+        ("ISSUE", D(1)),
+        ("ISSUE", D(1)),
     ]
-    assert AuditEvent.objects.filter(action__startswith="stock.").count() == 3
+    assert AuditEvent.objects.filter(action__startswith="stock.").count() == 4
 
 
 def test_a_receipt_resolves_and_an_issue_opens_the_low_stock_alert(staff_user, item, store):

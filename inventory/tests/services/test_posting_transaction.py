@@ -30,7 +30,9 @@ def _calls(captured) -> list[str]:
     """The posting function calls, without Django's BEGIN/COMMIT log lines (which
     it writes whether or not psycopg had anything to send)."""
     return [
-        q["sql"].split(" -- ")[0] for q in captured.captured_queries if "inventory_" in q["sql"]
+        sql
+        for sql in (q["sql"].split(" -- ")[0] for q in captured.captured_queries)
+        if sql.startswith(("SELECT * FROM inventory_", "BEGIN; SELECT * FROM inventory_"))
     ]
 
 
@@ -43,16 +45,36 @@ def _autocommit_agrees():
 def test_an_issue_sends_begin_with_its_first_call_and_commit_with_its_write(
     staff_user, item, store
 ):
+    """An issue from a named lot opens, re-reads the lot, then writes (a direct
+    issue is one call)."""
     stock_receive(actor=staff_user, item=item, store=store, quantity=5, idempotency_key="r1")
+    lot = Lot.objects.get()
 
     with transaction_commands() as sent, CaptureQueriesContext(connection) as captured:
-        stock_issue(actor=staff_user, item=item, store=store, quantity=2, idempotency_key="i1")
+        stock_issue(
+            actor=staff_user, item=item, store=store, quantity=2, lot=lot, idempotency_key="i1"
+        )
 
     assert sent == []  # no BEGIN or COMMIT of their own: two round trips in all
     open_call, write_call = _calls(captured)
     assert open_call.startswith("BEGIN; SELECT * FROM inventory_open_posting(")
     assert write_call.startswith("SELECT * FROM inventory_write_posting(")
     assert write_call.endswith("; COMMIT")
+    assert figures(store=store, lot=lot) == (D(3), D(0))
+    assert _autocommit_agrees()
+
+
+@on_postgresql
+def test_a_direct_issue_is_one_statement_in_autocommit(staff_user, item, store):
+    stock_receive(actor=staff_user, item=item, store=store, quantity=5, idempotency_key="r1")
+
+    with transaction_commands() as sent, CaptureQueriesContext(connection) as captured:
+        stock_issue(actor=staff_user, item=item, store=store, quantity=2, idempotency_key="i1")
+
+    assert sent == []
+    (call,) = _calls(captured)
+    assert call.startswith("SELECT * FROM inventory_issue_posting(")
+    assert "COMMIT" not in call and "BEGIN" not in call
     assert figures(store=store, lot=Lot.objects.get()) == (D(3), D(0))
     assert _autocommit_agrees()
 
@@ -101,18 +123,24 @@ def test_a_caller_that_rolls_back_undoes_the_postings_made_in_its_transaction(
     assert snapshot() == before  # neither posting committed on its own
 
 
-def test_a_refused_issue_rolls_back_and_the_next_posting_works(staff_user, item, store):
+@pytest.mark.parametrize("named_lot", [False, True], ids=["direct", "from-a-lot"])
+def test_a_refused_issue_rolls_back_and_the_next_posting_works(staff_user, item, store, named_lot):
     stock_receive(actor=staff_user, item=item, store=store, quantity=5, idempotency_key="r1")
+    lot = Lot.objects.get() if named_lot else None
     before = snapshot()
 
-    with transaction_commands() as sent, pytest.raises(InsufficientStock):
-        stock_issue(actor=staff_user, item=item, store=store, quantity=6, idempotency_key="i1")
+    with transaction_commands() as sent, pytest.raises(InsufficientStock) as refused:
+        stock_issue(
+            actor=staff_user, item=item, store=store, quantity=6, lot=lot, idempotency_key="i1"
+        )
 
-    assert snapshot() == before  # the key was claimed in the open, and rolled back
+    assert refused.value.available == D(5)
+    assert snapshot() == before  # the key was claimed, and rolled back with the rest
     if connection.vendor == "postgresql":
-        assert sent[0] == "ROLLBACK"
+        # The direct issue ran alone in autocommit: its error ended its transaction.
+        assert sent[:1] == (["ROLLBACK"] if named_lot else [])
         assert _autocommit_agrees()
-    stock_issue(actor=staff_user, item=item, store=store, quantity=5, idempotency_key="i1")
+    stock_issue(actor=staff_user, item=item, store=store, quantity=5, lot=lot, idempotency_key="i1")
     assert figures(store=store, lot=Lot.objects.get()) == (D(0), D(0))
 
 
