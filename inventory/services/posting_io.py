@@ -1,14 +1,18 @@
 """The database side of a posting, batched: open (claim, lock, read) and write.
 
-The stock services decide; these two calls only move rows. On PostgreSQL each is
-one call of a function from inventory/db_posting.py, instead of a dozen ORM
+The stock services decide; these calls only move rows. On PostgreSQL each is one
+call of a function from inventory/db_posting.py, instead of a dozen ORM
 statements. When the service's atomic block is the connection's only one, the
 posting owns its transaction and its edges travel with the calls (see _call): an
-issue costs two round trips ("BEGIN; open", "write; COMMIT") and a receipt into a
-new lot one (the write alone, committed as it runs). Inside a caller's transaction
-they are ordinary statements. On other databases (SQLite) the same reads and writes
-run through the ORM, statement by statement. Both write identical rows; the test
-suite runs on both.
+issue from a reservation or a lot costs two round trips ("BEGIN; open", "write;
+COMMIT") and a receipt into a new lot one (the write alone, committed as it runs).
+Inside a caller's transaction they are ordinary statements. On other databases
+(SQLite) the same reads and writes run through the ORM, statement by statement.
+Both write identical rows; the test suite runs on both.
+
+The one exception, issue_posting(): a direct issue on PostgreSQL, drawn and written
+by one function call (one round trip), by the same rule as stock_issue; see
+inventory/db_posting.py.
 """
 
 import functools
