@@ -78,7 +78,9 @@ def _outcome(item, store, user, quantity, *, one_call: bool, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(stock, "uses_functions", lambda: one_call)
         try:
-            result = stock_issue(actor=user, item=item, store=store, quantity=quantity)
+            result = stock_issue(
+                actor=user, item=item, store=store, quantity=quantity, note="counter 2"
+            )
         except InsufficientStock as refusal:
             return ("refused", refusal.message.replace(item.sku, "SKU"), refusal.available)
     rows = [
