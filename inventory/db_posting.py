@@ -214,13 +214,14 @@ CREATE OR REPLACE FUNCTION inventory_issue_posting(
     p_item bigint, p_store bigint, p_quantity numeric, p_note text, p_audit jsonb
 ) RETURNS TABLE (
     out_tag text, out_id bigint, out_quantity numeric, out_available numeric,
-    out_unresolved boolean, out_level numeric, lot_id bigint, lot_code text,
-    expires_on date, received_at timestamptz, unit_cost numeric, supplier_id bigint,
-    origin_lot_id bigint
+    out_unresolved boolean, out_level numeric, lot_id bigint, qc_status text,
+    expires_on date, received_at timestamptz, unit_cost numeric, lot_code text,
+    supplier_id bigint, origin_lot_id bigint
 ) LANGUAGE plpgsql AS $$
 -- Rows returned: 'replayed' (the first operation; nothing written) or 'operation'
 -- (available stock after the issue, whether an alert is unresolved, the reorder
--- level), then one 'entry' per ledger row with its lot, in drawing order.
+-- level), then one 'entry' per ledger row with its lot (the columns after lot_id in
+-- inventory_open_posting's order), in drawing order.
 DECLARE
     v_operation bigint;
     v_used boolean;
@@ -279,8 +280,8 @@ BEGIN
             'store', p_store, 'quantity', v_take::text,
             'on_hand_delta', (-v_take)::text, 'reserved_delta', '0');
         out_tag := 'entry'; out_quantity := v_take;
-        lot_id := r.id; lot_code := r.code; expires_on := r.expires_on;
-        received_at := r.received_at; unit_cost := r.unit_cost;
+        lot_id := r.id; qc_status := r.qc_status; expires_on := r.expires_on;
+        received_at := r.received_at; unit_cost := r.unit_cost; lot_code := r.code;
         supplier_id := r.supplier_id; origin_lot_id := r.origin_lot_id;
         RETURN NEXT;
     END LOOP;

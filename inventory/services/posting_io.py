@@ -84,40 +84,14 @@ def open_posting(*, kind, actor, idempotency_key, item, store, lot=None, at) -> 
     if replayed:
         first = _replay(Operation.objects.get(pk=operation_id), kind)
         return Opened(operation=first, replayed=True)
-    operation = None
-    if kind is not None:
-        operation = build_instance(
-            Operation,
-            {
-                "id": operation_id,
-                "kind": kind,
-                "idempotency_key": key,
-                "actor_id": actor.user.pk,
-                "created_at": at,
-            },
-        )
+    operation = _saved_operation(operation_id, kind, key, actor, at) if kind is not None else None
     balances = []
     item_id, store_id = item.pk, store.pk
     for row in rows:
         if row[3] is None:
             continue
-        (_, _, _, balance_id, lot_id, on_hand, reserved, qc_status) = row[:8]
-        (expires_on, received_at, unit_cost, code, supplier_id, origin_lot_id) = row[8:]
-        lot = build_instance(
-            Lot,
-            {
-                "id": lot_id,
-                "item_id": item_id,
-                "code": code,
-                "qc_status": qc_status,
-                "expires_on": expires_on,
-                "unit_cost": unit_cost,
-                "supplier_id": supplier_id,
-                "received_at": received_at,
-                "origin_lot_id": origin_lot_id,
-            },
-            item=item,
-        )
+        balance_id, lot_id, on_hand, reserved = row[3:7]
+        lot = _lot_from_row(item, lot_id, row[7:])
         balance = build_instance(
             StockBalance,
             {
@@ -163,6 +137,32 @@ def _blank_row(model) -> dict:
     if row is None:
         row = _BLANK_ROWS[model] = {f.attname: None for f in model._meta.concrete_fields}
     return row
+
+
+def _saved_operation(operation_id, kind, key, actor, at) -> Operation:
+    """The operation a posting function claimed (inserted) for this posting."""
+    values = {"id": operation_id, "kind": kind, "idempotency_key": key}
+    values.update(actor_id=actor.user.pk, created_at=at)
+    return build_instance(Operation, values, actor=actor.user)
+
+
+# The lot columns the posting functions return after a lot's id, in this order.
+_LOT_COLUMNS = (
+    "qc_status",
+    "expires_on",
+    "received_at",
+    "unit_cost",
+    "code",
+    "supplier_id",
+    "origin_lot_id",
+)
+
+
+def _lot_from_row(item, lot_id, columns) -> Lot:
+    """A lot of `item` from a posting function's row: its id, then _LOT_COLUMNS."""
+    values = dict(zip(_LOT_COLUMNS, columns, strict=True))
+    values.update(id=lot_id, item_id=item.pk)
+    return build_instance(Lot, values, item=item)
 
 
 def _reorder_level(item) -> Decimal:
@@ -311,14 +311,14 @@ def _write_with_orm(result, actor, pending, audit_row, alerts, pairs, claim) -> 
 @dataclass
 class Issued:
     """What issue_posting() wrote: the operation (the first one when replayed), its
-    ledger rows and, for the alerts, the pair's available stock after the issue."""
+    ledger rows and, for the alerts, the item's current reorder level and the pair's
+    available stock after the issue, read back as write_posting() reads it."""
 
     operation: Operation
     replayed: bool = False
     entries: list[LedgerEntry] = field(default_factory=list)
-    available: Decimal = ZERO
-    unresolved: bool = False
     reorder_level: Decimal = ZERO
+    readback: Written = field(default_factory=Written)
 
 
 def issue_posting(*, actor, idempotency_key, item, store, quantity, note, audit, at) -> Issued:
@@ -362,50 +362,14 @@ def issue_posting(*, actor, idempotency_key, item, store, quantity, note, audit,
         return Issued(
             operation=_replay(Operation.objects.get(pk=operation_id), "ISSUE"), replayed=True
         )
-    operation = build_instance(
-        Operation,
-        {
-            "id": operation_id,
-            "kind": "ISSUE",
-            "idempotency_key": key,
-            "actor_id": actor.user.pk,
-            "created_at": at,
-        },
-        actor=actor.user,
-    )
-    issued = Issued(
-        operation=operation, available=rows[0][3], unresolved=rows[0][4], reorder_level=rows[0][5]
-    )
-    for (
-        _,
-        entry_id,
-        take,
-        _,
-        _,
-        _,
-        lot_id,
-        code,
-        expires_on,
-        received_at,
-        cost,
-        supplier_id,
-        origin,
-    ) in rows[1:]:
-        lot = build_instance(
-            Lot,
-            {
-                "id": lot_id,
-                "item_id": item.pk,
-                "code": code,
-                "qc_status": "APPROVED",  # the only lots it draws from
-                "expires_on": expires_on,
-                "unit_cost": cost,
-                "supplier_id": supplier_id,
-                "received_at": received_at,
-                "origin_lot_id": origin,
-            },
-            item=item,
-        )
+    operation = _saved_operation(operation_id, "ISSUE", key, actor, at)
+    _, _, _, available, unresolved, level = rows[0][:6]
+    pair = (item.pk, store.pk)
+    readback = Written(available={pair: available}, unresolved={pair} if unresolved else set())
+    issued = Issued(operation=operation, reorder_level=level, readback=readback)
+    for row in rows[1:]:
+        entry_id, take, lot_id = row[1], row[2], row[6]
+        lot = _lot_from_row(item, lot_id, row[7:])
         values = {
             "id": entry_id,
             "operation_id": operation_id,
@@ -416,7 +380,7 @@ def issue_posting(*, actor, idempotency_key, item, store, quantity, note, audit,
             "quantity": take,
             "on_hand_delta": -take,
             "reserved_delta": ZERO,
-            "unit_cost": cost,
+            "unit_cost": lot.unit_cost,
             "actor_id": actor.user.pk,
             "created_at": at,
             "reason": "",

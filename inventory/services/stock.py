@@ -480,13 +480,15 @@ def stock_issue(
             action="stock.issue",
             obj=item,
             details={
-                "store": store.code,
-                "quantity": quantity,
-                "from_reservation": from_reservation,
-                "entries": _entries_detail(result.entries),
+                **_issue_details(store, quantity, from_reservation),
+                "entries": _entries_detail(result.entries),  # the one call adds these itself
             },
             own_operation=own,
         )
+
+
+def _issue_details(store, quantity, from_reservation: bool) -> dict:
+    return {"store": store.code, "quantity": quantity, "from_reservation": from_reservation}
 
 
 def _issue_in_one_call(actor, item, store, quantity, note, idempotency_key) -> StockResult:
@@ -495,7 +497,7 @@ def _issue_in_one_call(actor, item, store, quantity, note, idempotency_key) -> S
     rule above). The low-stock alert change it calls for, if any, follows in a
     transaction of its own, as after a receipt."""
     at = timezone.now()
-    details = {"store": store.code, "quantity": quantity, "from_reservation": False}
+    details = _issue_details(store, quantity, from_reservation=False)
     with transaction.atomic():
         issued = issue_posting(
             actor=actor,
@@ -509,13 +511,8 @@ def _issue_in_one_call(actor, item, store, quantity, note, idempotency_key) -> S
         )
         if issued.replayed:
             return replayed_result(issued.operation)
-        pair = (item.pk, store.pk)
-        changes = alert_changes(
-            {pair: issued.available},
-            {pair} if issued.unresolved else set(),
-            {item.pk: issued.reorder_level},
-        )
-        apply_alert_actions(changes)
+        readback, levels = issued.readback, {item.pk: issued.reorder_level}
+        apply_alert_actions(alert_changes(readback.available, readback.unresolved, levels))
         return StockResult(operation=issued.operation, entries=issued.entries, at=at)
 
 

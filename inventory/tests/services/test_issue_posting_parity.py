@@ -23,6 +23,8 @@ from inventory.services import stock
 from inventory.services.stock import stock_issue
 from inventory.tests.factories import ItemFactory
 
+from .stock_helpers import snapshot
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
@@ -74,7 +76,8 @@ def _twin(lots, store) -> object:
 
 def _outcome(item, store, user, quantity, *, one_call: bool, monkeypatch):
     """What the issue did: its rows, the balances after and its audit details; or the
-    refusal's message and available figure."""
+    refusal's message and available figure, having checked that it changed nothing."""
+    before = snapshot()
     with monkeypatch.context() as patch:
         patch.setattr(stock, "uses_functions", lambda: one_call)
         try:
@@ -82,6 +85,7 @@ def _outcome(item, store, user, quantity, *, one_call: bool, monkeypatch):
                 actor=user, item=item, store=store, quantity=quantity, note="counter 2"
             )
         except InsufficientStock as refusal:
+            assert snapshot() == before  # no operation, ledger row, audit event or balance
             return ("refused", refusal.message.replace(item.sku, "SKU"), refusal.available)
     rows = [
         (e.lot.code, e.quantity, e.on_hand_delta, e.reserved_delta, e.unit_cost, e.note)
