@@ -87,3 +87,17 @@ class NotReversible(InventoryError):
 
 class IdempotencyConflict(InventoryError):
     pass
+
+
+class Busy(InventoryError):
+    """Another submission held the same rows twice in a row: ask the person to retry."""
+
+    def __init__(self):
+        super().__init__("The system is busy with the same stock right now; please try again.")
+
+
+class LotCodeTaken(InventoryError):
+    """A concurrent receipt created the same lot code first (retried once, then Busy)."""
+
+    def __init__(self):
+        super().__init__("Another receipt created that lot code just now; please try again.")

@@ -5,9 +5,8 @@ by primary key. Services call these helpers instead of select_for_update() so th
 two services can never wait on each other in opposite orders. On SQLite the
 transactions are IMMEDIATE, so writers are serialised and these are no-ops.
 
-On PostgreSQL the stock postings lock an item's balances inside the
-inventory_open_posting function (inventory/db_posting.py), in the same
-primary-key order.
+A document takes its locks through inventory.services.posting.Posting.lock():
+one statement per table, whatever its number of lines.
 """
 
 from inventory.models import Lot, PurchaseOrder, SalesOrder, StockBalance
@@ -42,10 +41,21 @@ def lock_lot(pk) -> Lot:
     )
 
 
+def lock_lots(pks) -> dict:
+    """Lock lots (a receipt into them, an adjustment) in primary-key order; by pk.
+
+    FOR NO KEY UPDATE, as lock_lot: ledger inserts' foreign-key checks must not wait.
+    """
+    rows = (
+        Lot.objects.filter(pk__in=set(pks))
+        .select_for_update(of=("self",), no_key=True)
+        .order_by("pk")
+    )
+    return {lot.pk: lot for lot in rows}
+
+
 def lock_balances(queryset) -> list[StockBalance]:
     """Lock the balances the queryset selects, in primary-key order, and return them fresh."""
     return list(
-        queryset.select_for_update(of=("self",))
-        .select_related("lot", "store", "item")
-        .order_by("pk")
+        queryset.select_for_update(of=("self",)).select_related("store", "item").order_by("pk")
     )

@@ -108,9 +108,6 @@ else:
     # JIT compilation costs more than it saves on these short OLTP queries.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
-# Stock postings call two PostgreSQL functions as prepared statements (posting_io.py).
-POSTING_PREPARED_STATEMENTS = env.bool("POSTING_PREPARED_STATEMENTS", default=True)
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

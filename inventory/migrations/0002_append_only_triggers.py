@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from inventory.db_triggers import create_statements, drop_statements
+from inventory.migrations._append_only_v1 import create_statements, drop_statements
 from inventory.migration_sql import run_sql
 
 

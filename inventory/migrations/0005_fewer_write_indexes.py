@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from inventory.db_triggers import create_statements, drop_statements
+from inventory.migrations._append_only_v1 import create_statements, drop_statements
 from inventory.migration_sql import run_sql
 
 # SQLite alters a field by rebuilding its table, which drops the table's triggers.

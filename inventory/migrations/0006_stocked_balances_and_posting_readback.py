@@ -1,6 +1,5 @@
 from django.db import migrations, models
 
-from inventory.db_posting import create_statements
 from inventory.migration_sql import run_sql
 
 
@@ -14,7 +13,7 @@ def fillfactor(vendor: str) -> list[str]:
 
 class Migration(migrations.Migration):
     """A partial index of the balances that hold stock (on a column the database
-    computes), and the posting functions re-created with the current SQL."""
+    computes). It also re-created the posting functions, which 0008 drops."""
 
     dependencies = [("inventory", "0005_fewer_write_indexes")]
 
@@ -37,5 +36,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(run_sql(fillfactor), migrations.RunPython.noop),
-        migrations.RunPython(run_sql(create_statements), migrations.RunPython.noop),
     ]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .append_only import AppendOnlyModel
@@ -18,7 +19,7 @@ class QCStatus(models.TextChoices):
 class Lot(models.Model):
     """A batch of one item, valued at the cost of its receipt."""
 
-    # Indexed by lot_code_unique_per_item (item first): no index of its own.
+    # Indexed by lot_code_ci_unique_per_item (item first): no index of its own.
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="lots", db_index=False)
     code = models.CharField(max_length=60)
     qc_status = models.CharField(max_length=10, choices=QCStatus.choices)
@@ -40,7 +41,13 @@ class Lot(models.Model):
     class Meta:
         ordering = ["item_id", "received_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "code"], name="lot_code_unique_per_item"),
+            # Case-insensitive: "abc" and "ABC" are the same batch on the shelf.
+            models.UniqueConstraint(
+                "item",
+                Lower("code"),
+                name="lot_code_ci_unique_per_item",
+                violation_error_message="This item already has a lot with that code.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(qc_status__in=QCStatus.values), name="lot_qc_status_valid"
             ),

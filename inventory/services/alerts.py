@@ -6,44 +6,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import Alert, Item
+from inventory.rules import alert_actions
 
 from .actor import as_actor
 from .audit import audit_record
-
-
-def alert_actions(available: dict, levels: dict, *, include_unlevelled: bool = False) -> list:
-    """The alert rule. Return, per (item, store), whether an alert must be open.
-
-    Below the reorder level an alert must be open (at most one unresolved per item
-    and store, which a unique index keeps); at or above it, any alert is resolved.
-    Items without a reorder level can never be low, so they are skipped, unless a
-    level was just removed (include_unlevelled) and old alerts must be resolved.
-    """
-    actions = []
-    for (item_id, store_id), now_available in available.items():
-        level = levels[item_id]
-        if level <= 0 and not include_unlevelled:
-            continue
-        actions.append(
-            {
-                "item_id": item_id,
-                "store_id": store_id,
-                "open": now_available < level,
-                "available": now_available,
-                "level": level,
-            }
-        )
-    return actions
-
-
-def alert_changes(available: dict, unresolved: set, levels: dict) -> list:
-    """The actions of alert_actions() that change something: open where an alert
-    must be open and none is unresolved, resolve where none must be and one is."""
-    return [
-        action
-        for action in alert_actions(available, levels)
-        if action["open"] != ((action["item_id"], action["store_id"]) in unresolved)
-    ]
 
 
 def alerts_refresh(*, pairs, actor=None, levels=None, include_unlevelled=False) -> list[Alert]:

@@ -1,68 +1,55 @@
-"""Building blocks shared by the stock services: validation, operations, ledger rows.
+"""The one posting pipeline every stock document goes through.
 
-Only services call these, inside their own transaction and after taking locks.
+A service validates its input, opens ``transaction.atomic()`` and then drives a
+Posting through the same steps:
+
+1. ``claim()``: insert the Operation that holds the idempotency key; a used key
+   returns the first result and nothing else happens.
+2. ``lock()``: lock every row the document will touch before deciding anything:
+   lots, then balances, each in primary-key order, one statement per table
+   whatever the number of lines (the document row is locked before, through
+   inventory.locks). Missing balance rows are created empty first, in one statement.
+3. Decide with the pure rules in inventory.rules and stage entries with ``post()``.
+4. ``write()``: new lots in one insert, new balances in one, ledger rows in one, the
+   balance changes in one UPDATE, the audit event in one insert, then the low-stock
+   alerts; their e-mails go out with ``on_commit``.
+
+Django owns the transaction: nothing here sends BEGIN or COMMIT or reads the
+connection's state. A deadlock or serialization failure is retried once by
+``retry_on_conflict`` (the idempotency key makes the retry safe).
 """
 
+import functools
+from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Case, DecimalField, F, Q, Value, When
 from django.utils import timezone
 
-from inventory.exceptions import IdempotencyConflict, InactiveRecord, InvalidQuantity
-from inventory.models import LedgerEntry, Operation, QCStatus, StockBalance
+from inventory import rules
+from inventory.exceptions import Busy, IdempotencyConflict, InactiveRecord, LotCodeTaken
+from inventory.locks import lock_balances, lock_lots
+from inventory.models import LedgerEntry, Lot, Operation, StockBalance
 
-from .actor import Actor
-from .posting_io import build_instance
+from .actor import Actor, as_actor
+from .alerts import apply_alert_actions, unresolved_alerts
+from .audit import audit_record
 
-MAX_QUANTITY = Decimal("99999999999.999")  # what Decimal(14,3) can hold
-QTY_STEP = Decimal("0.001")
+ZERO = Decimal("0")
+QTY = DecimalField(max_digits=14, decimal_places=3)
+# SQLSTATEs worth one more try: the other transaction has finished by then.
+RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 
 
 @dataclass
 class StockResult:
-    """What a stock operation wrote; `replayed` is True when the key had been used already.
-
-    post_entry() stages ledger rows in `pending`; each service writes them with
-    posting_io.write_posting() before it returns, so `entries` have primary keys then.
-    """
+    """What a posting wrote; `replayed` is True when the key had been used already."""
 
     operation: Operation
     entries: list[LedgerEntry] = field(default_factory=list)
     replayed: bool = False
-    touched: set = field(default_factory=set)  # (item_id, store_id) pairs for alerts
-    levels: dict = field(default_factory=dict)  # item_id -> reorder level, for alerts
-    # When: ledger rows and new lots. Looked up at call time, so that a patched clock
-    # (the demo history, tests) applies.
-    at: object = field(default_factory=lambda: timezone.now())
-    pending: list = field(default_factory=list)  # (LedgerEntry, StockBalance) not yet written
-    # (item_id, store_id) -> every balance of the pair that holds stock, locked: the
-    # pair's available stock is known without a query.
-    pairs: dict = field(default_factory=dict)
-
-    def available(self, pair) -> Decimal:
-        return sum((b.available for b in approved(self.pairs[pair])), Decimal("0"))
-
-
-def clean_quantity(value, *, allow_negative: bool = False, label: str = "Quantity") -> Decimal:
-    """Return the quantity as a Decimal with 3 places, or refuse it with a clear message."""
-    try:
-        quantity = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise InvalidQuantity(f"{label} must be a number.") from None
-    if not quantity.is_finite():
-        raise InvalidQuantity(f"{label} must be a number.")
-    # Before quantize(): a huge value (1e100) would overflow the decimal context there.
-    if abs(quantity) > MAX_QUANTITY:
-        raise InvalidQuantity(f"{label} is too large.")
-    if quantity != quantity.quantize(QTY_STEP):
-        raise InvalidQuantity(f"{label} can have at most 3 decimal places.")
-    if quantity == 0:
-        raise InvalidQuantity(f"{label} must not be zero.")
-    if quantity < 0 and not allow_negative:
-        raise InvalidQuantity(f"{label} must be greater than zero.")
-    return quantity.quantize(QTY_STEP)
 
 
 def require_active(obj, what: str, *, field_name: str | None = None) -> None:
@@ -70,150 +57,272 @@ def require_active(obj, what: str, *, field_name: str | None = None) -> None:
         raise InactiveRecord(f"{what} {obj} is deactivated.", field=field_name)
 
 
-def begin_operation(*, kind: str, actor: Actor, idempotency_key: str | None):
-    """Insert the operation row that claims the idempotency key.
-
-    Return (operation, replayed). When the key was used before, return that first
-    operation with replayed=True; the caller must then write nothing. Call it first
-    in the transaction, before any lock, so that a concurrent twin waits on the key
-    rather than on a balance row.
-    """
-    key = clean_idempotency_key(idempotency_key)
-    # No look-up first: a fresh key (the usual case) costs one INSERT; a used key fails
-    # it on the unique index, and the first operation is read back below.
-    try:
-        with transaction.atomic():
-            operation = Operation.objects.create(kind=kind, idempotency_key=key, actor=actor.user)
-    except IntegrityError:
-        # The key was used before, or a twin submission committed it while we waited.
-        existing = Operation.objects.filter(idempotency_key=key).first()
-        if existing is None:
-            raise
-        return _replay(existing, kind), True
-    return operation, False
-
-
 def clean_idempotency_key(value) -> str | None:
     key = (value or "").strip() or None
-    if key is not None and len(key) > 64:
+    if key is not None and (len(key) > 64 or "\x00" in key):
         raise IdempotencyConflict("The form token is invalid; reload the page and try again.")
     return key
 
 
-def _replay(operation: Operation, kind: str) -> Operation:
-    if operation.kind != kind:
-        raise IdempotencyConflict(
-            "This form token was already used for another operation; reload the page."
+def _is_conflict(exc: Exception) -> bool:
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) in RETRYABLE:
+        return True
+    return "database is locked" in str(exc)  # SQLite's busy timeout ran out
+
+
+def retry_on_conflict(service):
+    """Run a posting service again, once, after a deadlock or serialization failure;
+    after that, refuse with "busy" instead of an error page."""
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        for attempt in (1, 2):
+            try:
+                return service(*args, **kwargs)
+            except (OperationalError, LotCodeTaken) as exc:
+                if isinstance(exc, OperationalError) and not _is_conflict(exc):
+                    raise
+                if attempt == 2:
+                    raise Busy() from exc
+
+    return run
+
+
+class Posting:
+    """One stock document on its way to the ledger: claim, lock, stage, write."""
+
+    def __init__(self, *, kind: str, actor, idempotency_key: str | None = None):
+        self.kind = kind
+        self.actor: Actor = as_actor(actor)
+        self.key = clean_idempotency_key(idempotency_key)
+        self.today = timezone.localdate()
+        self.operation: Operation | None = None
+        self.entries: list[LedgerEntry] = []
+        self.balances: dict[tuple[int, int], StockBalance] = {}  # (store_id, lot_id) -> row
+        self.stocked: set[tuple[int, int]] = set()  # (item_id, store_id): all stock locked
+        self.new_lots: list[Lot] = []
+        self.new_balances: list[StockBalance] = []
+        self.deltas = defaultdict(lambda: [ZERO, ZERO])  # balance pk -> [on_hand, reserved]
+
+    # -- 1. claim ------------------------------------------------------------------
+
+    def claim(self) -> StockResult | None:
+        """Insert the operation that claims the key; return the first result on a replay.
+
+        First in the transaction, before any lock, so that a concurrent twin waits on
+        the key rather than on a balance row.
+        """
+        try:
+            with transaction.atomic():
+                self.operation = Operation.objects.create(
+                    kind=self.kind, idempotency_key=self.key, actor=self.actor.user
+                )
+        except IntegrityError:
+            first = Operation.objects.filter(idempotency_key=self.key).first()
+            if first is None:
+                raise
+            if first.kind != self.kind:
+                raise IdempotencyConflict(
+                    "This form token was already used for another operation; reload the page."
+                ) from None
+            entries = list(first.entries.select_related("lot").order_by("pk"))
+            return StockResult(operation=first, entries=entries, replayed=True)
+        return None
+
+    # -- 2. lock -------------------------------------------------------------------
+
+    def lock(self, *, stocked=(), rows=(), lots=()) -> dict[int, Lot]:
+        """Lock `lots` (pks), then the balances: every balance holding stock of each
+        (item_id, store_id) in `stocked`, and the (store_id, lot_id) `rows`, created
+        empty when missing. Return the locked lots by pk.
+
+        Lots and balances are each one statement in primary-key order, so documents
+        touching the same rows in any line order queue instead of deadlocking.
+        """
+        locked_lots = lock_lots(lots) if lots else {}
+        rows = sorted(set(rows), key=lambda pair: (pair[1], pair[0]))
+        if rows:
+            lot_items = dict(
+                Lot.objects.filter(pk__in={p[1] for p in rows}).values_list("pk", "item")
+            )
+            # Inserted in (lot, store) order: two documents adding the same rows wait
+            # on the first one's insert instead of each holding one the other needs.
+            StockBalance.objects.bulk_create(
+                [
+                    StockBalance(
+                        store_id=s, lot_id=lot, item_id=lot_items[lot], on_hand=0, reserved=0
+                    )
+                    for s, lot in rows
+                ],
+                ignore_conflicts=True,
+            )
+        where = Q(pk__in=[])
+        for store_id, item_ids in _group(((s, i) for i, s in stocked)).items():
+            where |= Q(store_id=store_id, item_id__in=item_ids, has_stock=True)
+        for store_id, lot_ids in _group(rows).items():
+            where |= Q(store_id=store_id, lot_id__in=lot_ids)
+        found = lock_balances(StockBalance.objects.filter(where)) if (stocked or rows) else []
+        # Re-read the lots after the balance locks: a QC decision that committed while
+        # we waited is seen (a decision in progress waits on these balances).
+        current = {**locked_lots}
+        missing = {b.lot_id for b in found} - current.keys()
+        if missing:
+            current.update(Lot.objects.in_bulk(missing))
+        for balance in found:
+            balance.lot = current[balance.lot_id]
+            self.balances[(balance.store_id, balance.lot_id)] = balance
+        self.stocked |= set(stocked)
+        return locked_lots
+
+    def stocked_balances(self, item_id, store_id) -> list[StockBalance]:
+        """The locked balances of the pair that hold stock (after earlier lines' draws)."""
+        return [
+            b
+            for b in self.balances.values()
+            if b.item_id == item_id and b.store_id == store_id and b.on_hand > 0
+        ]
+
+    def balance(self, store_id, lot, item=None) -> StockBalance:
+        """The locked balance of (store, lot), or a new one for a lot new to the store."""
+        found = self.balances.get((store_id, lot.pk)) if lot.pk is not None else None
+        if found is None:
+            found = StockBalance(
+                store_id=store_id, lot=lot, item_id=lot.item_id, on_hand=0, reserved=0
+            )
+            if item is not None:
+                found.item = item
+            if lot.pk is not None:
+                self.balances[(store_id, lot.pk)] = found
+            self.new_balances.append(found)
+        return found
+
+    def new_lot(self, **values) -> Lot:
+        """Stage a lot made by this document: nobody else can see it, so no lock."""
+        values.setdefault("received_at", timezone.now())
+        lot = Lot(**values)
+        self.new_lots.append(lot)
+        return lot
+
+    # -- 3. stage ------------------------------------------------------------------
+
+    def post(self, balance, *, kind, quantity, on_hand=ZERO, reserved=ZERO, **links) -> LedgerEntry:
+        """Stage one ledger row and move its balance (in memory) by the same deltas."""
+        entry = LedgerEntry(
+            kind=kind,
+            item_id=balance.item_id,
+            store_id=balance.store_id,
+            lot=balance.lot,
+            quantity=quantity,
+            on_hand_delta=on_hand,
+            reserved_delta=reserved,
+            unit_cost=balance.lot.unit_cost,
+            actor=self.actor.user,
+            **links,
         )
-    return operation
+        balance.on_hand += on_hand
+        balance.reserved += reserved
+        if balance.pk is not None:
+            delta = self.deltas[balance.pk]
+            delta[0] += on_hand
+            delta[1] += reserved
+        self.entries.append(entry)
+        return entry
+
+    # -- 4. write ------------------------------------------------------------------
+
+    def write(self, *, action: str, obj, details: dict) -> StockResult:
+        """Write everything staged, in bulk, with the audit event and the alerts."""
+        if self.new_lots:
+            try:
+                with transaction.atomic():
+                    Lot.objects.bulk_create(self.new_lots)
+            except IntegrityError as exc:
+                raise LotCodeTaken() from exc
+        for balance in self.new_balances:
+            balance.lot_id = balance.lot.pk
+        if self.new_balances:
+            StockBalance.objects.bulk_create(self.new_balances)
+        for entry in self.entries:
+            entry.operation = self.operation
+            entry.lot_id = entry.lot.pk
+        LedgerEntry.objects.bulk_create(self.entries)
+        changed = {pk: d for pk, d in self.deltas.items() if d[0] or d[1]}
+        if changed:
+            StockBalance.objects.filter(pk__in=changed).update(
+                on_hand=F("on_hand") + _by_pk(changed, 0),
+                reserved=F("reserved") + _by_pk(changed, 1),
+            )
+        audit_record(
+            actor=self.actor,
+            action=action,
+            obj=obj,
+            details={
+                "operation": self.operation.pk,
+                **details,
+                "entries": entries_detail(self.entries),
+            },
+        )
+        self._refresh_alerts()
+        return StockResult(operation=self.operation, entries=self.entries)
+
+    def _refresh_alerts(self) -> None:
+        """Open or resolve the low-stock alerts of every pair this document touched."""
+        from inventory.selectors.stock import stock_available_by_pair
+
+        levels, pairs = {}, set()
+        for balance in self.balances.values():
+            if balance.pk is None or balance.pk in self.deltas:
+                item = balance.item if _ITEM.is_cached(balance) else None
+                level = item.reorder_level if item is not None else None
+                pairs.add((balance.item_id, balance.store_id))
+                if level is not None:
+                    levels[balance.item_id] = level
+        if len(levels) < len({i for i, _ in pairs}):
+            from inventory.models import Item
+
+            missing = {i for i, _ in pairs} - levels.keys()
+            levels.update(Item.objects.filter(pk__in=missing).values_list("pk", "reorder_level"))
+        pairs = {p for p in pairs if levels[p[0]] > 0}
+        if not pairs:
+            return
+        known = {
+            p: rules.available(self.stocked_balances(*p), self.today) for p in pairs & self.stocked
+        }
+        unknown = pairs - known.keys()
+        if unknown:
+            known.update(stock_available_by_pair(pairs=unknown))
+        unresolved = {(a.item_id, a.store_id) for a in unresolved_alerts(pairs)}
+        apply_alert_actions(rules.alert_changes(known, unresolved, levels))
 
 
-def replayed_result(operation: Operation) -> StockResult:
-    return StockResult(
-        operation=operation, entries=list(operation.entries.order_by("pk")), replayed=True
+_ITEM = StockBalance._meta.get_field("item")
+
+
+def _group(pairs) -> dict:
+    grouped = defaultdict(set)
+    for key, value in pairs:
+        grouped[key].add(value)
+    return grouped
+
+
+def _by_pk(changed: dict, index: int) -> Case:
+    return Case(
+        *(When(pk=pk, then=Value(d[index])) for pk, d in changed.items()),
+        default=Value(ZERO),
+        output_field=QTY,
     )
 
 
-def balance_for(*, store, lot) -> StockBalance:
-    """Return the (store, lot) balance row, creating an empty one if it is missing."""
-    balance, _ = StockBalance.objects.get_or_create(
-        store=store, lot=lot, defaults={"item_id": lot.item_id}
-    )
-    return balance
-
-
-def post_entry(
-    result: StockResult,
-    *,
-    balance: StockBalance,
-    kind: str,
-    quantity: Decimal,
-    on_hand_delta: Decimal = Decimal("0"),
-    reserved_delta: Decimal = Decimal("0"),
-    actor: Actor,
-    **links,
-) -> LedgerEntry:
-    """Stage one ledger row that moves its (locked, or new) balance by the same deltas.
-
-    The row and the F() update are written by posting_io.write_posting(); a balance
-    or lot without a primary key is created there first.
-    """
-    lot = balance.lot
-    values = {
-        "operation_id": result.operation.pk,
-        "kind": kind,
-        "item_id": balance.item_id,
-        "store_id": balance.store_id,
-        "lot_id": lot.pk,  # None for a lot that write_posting() creates
-        "quantity": quantity,
-        "on_hand_delta": on_hand_delta,
-        "reserved_delta": reserved_delta,
-        "unit_cost": lot.unit_cost,
-        "actor_id": actor.user.pk,
-        "reason": links.pop("reason", ""),
-        "note": links.pop("note", ""),
-    }
-    # The lot is the locked row's, so audit details need no query for it.
-    related = {"operation": result.operation, "lot": lot, "actor": actor.user}
-    for name in ("po_line", "so_line", "reverses"):
-        linked = links.pop(name, None)
-        if linked is not None:
-            values[f"{name}_id"], related[name] = linked.pk, linked
-    if links:
-        raise TypeError(f"post_entry() got unexpected ledger fields: {sorted(links)}")
-    entry = build_instance(LedgerEntry, values, adding=True, **related)
-    balance.on_hand += on_hand_delta
-    balance.reserved += reserved_delta
-    result.pending.append((entry, balance))
-    result.entries.append(entry)
-    result.touched.add((balance.item_id, balance.store_id))
-    if _BALANCE_ITEM.is_cached(balance):  # locked rows carry their item: no query
-        result.levels.setdefault(balance.item_id, balance.item.reorder_level)
-    return entry
-
-
-_BALANCE_ITEM = StockBalance._meta.get_field("item")
-
-
-def fefo_key(balance: StockBalance):
-    """Earliest expiry first (no expiry last), then oldest receipt."""
-    lot = balance.lot
-    return (
-        lot.expires_on is None,
-        lot.expires_on or lot.received_at.date(),
-        lot.received_at,
-        lot.pk,
-    )
-
-
-def refresh_lot_statuses(balances: list[StockBalance]) -> None:
-    """Re-read QC status after locking: a QC decision may have committed while we waited."""
-    from inventory.models import Lot
-
-    statuses = dict(
-        Lot.objects.filter(pk__in={b.lot_id for b in balances}).values_list("pk", "qc_status")
-    )
-    for balance in balances:
-        balance.lot.qc_status = statuses[balance.lot_id]
-
-
-def approved(balances):
-    return [b for b in balances if b.lot.qc_status == QCStatus.APPROVED]
-
-
-def held_reservations(*, item, store, so_line=None) -> dict[int, Decimal]:
-    """Return {lot_id: reserved quantity} held by one sales order line (or by no line)."""
-    holder = Q(so_line=so_line) if so_line is not None else Q(so_line__isnull=True)
-    rows = (
-        LedgerEntry.objects.filter(holder, item=item, store=store)
-        .exclude(reserved_delta=0)
-        .values("lot_id")
-        .annotate(held=_sum("reserved_delta"))
-    )
-    return {row["lot_id"]: row["held"] for row in rows if row["held"] > 0}
-
-
-def _sum(name):
-    from django.db.models import Sum
-
-    return Sum(name)
+def entries_detail(entries) -> list[dict]:
+    return [
+        {
+            "kind": e.kind,
+            "lot": e.lot.code,
+            "store": e.store_id,
+            "quantity": e.quantity,
+            "on_hand_delta": e.on_hand_delta,
+            "reserved_delta": e.reserved_delta,
+        }
+        for e in entries
+    ]

@@ -7,26 +7,19 @@ changes in the same transaction as its ledger rows.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 
+from inventory import rules
 from inventory.exceptions import InvalidTransition, InventoryError, fmt_qty
 from inventory.locks import lock_purchase_order
 from inventory.models import PurchaseOrder, PurchaseOrderLine
 
 from .actor import as_actor
-from .alerts import alerts_refresh
 from .audit import audit_record, model_changes
-from .posting import (
-    StockResult,
-    begin_operation,
-    clean_quantity,
-    replayed_result,
-    require_active,
-)
-from .stock import stock_receive
+from .posting import Posting, StockResult, require_active, retry_on_conflict
+from .receipts import Receipt, clean_cost, clean_receipt, post_receipts
 
 Status = PurchaseOrder.Status
 
@@ -41,7 +34,6 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 RECEIVABLE = {s for s, targets in TRANSITIONS.items() if Status.RECEIVED in targets}
 EDITABLE = {Status.DRAFT}
-MAX_COST = Decimal("9999999999.99")  # what Decimal(12,2) can hold
 
 
 @dataclass
@@ -70,24 +62,6 @@ def _transition(order: PurchaseOrder, to_status: str) -> str:
     return from_status
 
 
-def _clean_cost(value, item) -> Decimal:
-    if value in (None, ""):
-        return item.unit_cost
-    try:
-        cost = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise InventoryError(f"Unit cost of {item.sku} must be a number.", field="unit_cost")
-    if not cost.is_finite() or cost != cost.quantize(Decimal("0.01")):
-        raise InventoryError(
-            f"Unit cost of {item.sku} can have at most 2 decimal places.", field="unit_cost"
-        )
-    if cost < 0:
-        raise InventoryError(f"Unit cost of {item.sku} cannot be negative.", field="unit_cost")
-    if cost > MAX_COST:
-        raise InventoryError(f"Unit cost of {item.sku} is too large.", field="unit_cost")
-    return cost.quantize(Decimal("0.01"))
-
-
 def _clean_lines(lines) -> list[tuple]:
     """Return [(item, quantity, unit_cost)] checked: active items, positive quantities."""
     cleaned = []
@@ -96,8 +70,8 @@ def _clean_lines(lines) -> list[tuple]:
         cleaned.append(
             (
                 item,
-                clean_quantity(quantity, label=f"Quantity of {item.sku}"),
-                _clean_cost(unit_cost, item),
+                rules.clean_quantity(quantity, label=f"Quantity of {item.sku}", unit=item.unit),
+                clean_cost(unit_cost, item),
             )
         )
     return cleaned
@@ -129,8 +103,8 @@ def _header(order) -> dict:
     }
 
 
-def _create_lines(order, lines) -> None:
-    PurchaseOrderLine.objects.bulk_create(
+def _create_lines(order, lines) -> list[PurchaseOrderLine]:
+    return PurchaseOrderLine.objects.bulk_create(
         PurchaseOrderLine(
             order=order,
             item=item,
@@ -245,80 +219,72 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _receive(*, actor, order, receipts, result: StockResult) -> list[dict]:
-    """Write the receipts of a locked order into `result` and move its status.
-
-    Refuses (before writing anything) a line of another order, a deactivated item,
-    a zero or negative quantity, more than is outstanding, or a submission with
-    every line blank.
-    """
+def _planned_receipts(order, lines, receipts) -> list[Receipt]:
+    """Check the submitted receipts of an order's lines: refuse (before writing anything)
+    a line of another order, a deactivated item, a bad quantity, more than is
+    outstanding, or a submission with every line blank."""
     if order.status not in RECEIVABLE:
         raise InvalidTransition(order.number, order.status, Status.RECEIVED)
-    lines = {line.pk: line for line in order.lines.select_related("item")}
+    by_pk = {line.pk: line for line in lines}
     wanted: dict[int, Decimal] = {}
     planned = []
     for receipt in receipts:
-        line = receipt["line"]
-        line_id = getattr(line, "pk", line)
-        if line_id not in lines:
+        line_id = getattr(receipt["line"], "pk", receipt["line"])
+        if line_id not in by_pk:
             raise InventoryError(f"That line does not belong to {order.number}.")
-        line = lines[line_id]
+        line = by_pk[line_id]
         if _is_blank(receipt.get("quantity")):
             continue
-        item = line.item
-        quantity = clean_quantity(receipt["quantity"], label=f"Quantity of {item.sku}")
-        require_active(item, "Item", field_name="item")
-        wanted[line.pk] = wanted.get(line.pk, Decimal("0")) + quantity
-        if wanted[line.pk] > line.outstanding:
-            raise InventoryError(
-                f"Only {fmt_qty(line.outstanding)} {item.unit} of {item.sku} are outstanding "
-                f"on {order.number}; {fmt_qty(wanted[line.pk])} received.",
-                field="quantity",
-            )
-        planned.append((line, quantity, receipt))
-    if not planned:
-        raise InventoryError("Enter a quantity received for at least one line.", field="quantity")
-    details = []
-    for line, quantity, receipt in planned:
-        stock_receive(
-            actor=actor,
+        cleaned = clean_receipt(
             item=line.item,
-            store=order.store,
-            quantity=quantity,
+            quantity=receipt["quantity"],
             unit_cost=line.unit_cost,
-            lot_code=(receipt.get("lot_code") or "").strip(),
+            lot_code=receipt.get("lot_code") or "",
             expires_on=receipt.get("expires_on") or None,
             supplier=order.supplier,
             po_line=line,
-            result=result,
         )
-        PurchaseOrderLine.objects.filter(pk=line.pk).update(
-            quantity_received=F("quantity_received") + quantity
-        )
-        lot = result.entries[-1].lot
-        details.append(
-            {
-                "line": line.pk,
-                "item": line.item.sku,
-                "quantity": quantity,
-                "lot": lot.code,
-                "qc_status": lot.qc_status,
-                "expires_on": lot.expires_on,
-                "entry": result.entries[-1].pk,
-            }
-        )
-    outstanding = any(line.quantity_received < line.quantity_ordered for line in order.lines.all())
+        wanted[line.pk] = wanted.get(line.pk, Decimal("0")) + cleaned.quantity
+        if wanted[line.pk] > line.outstanding:
+            raise InventoryError(
+                f"Only {fmt_qty(line.outstanding)} {line.item.unit} of {line.item.sku} are "
+                f"outstanding on {order.number}; {fmt_qty(wanted[line.pk])} received.",
+                field="quantity",
+            )
+        planned.append(cleaned)
+    if not planned:
+        raise InventoryError("Enter a quantity received for at least one line.", field="quantity")
+    return planned
+
+
+def _receive(posting: Posting, order, lines, planned: list[Receipt]) -> list[dict]:
+    """Stage the receipts, add them to their lines and move the order's status."""
+    lots = post_receipts(posting, store=order.store, receipts=planned)
+    for receipt in planned:
+        receipt.po_line.quantity_received += receipt.quantity
+    PurchaseOrderLine.objects.bulk_update({r.po_line for r in planned}, ["quantity_received"])
+    outstanding = any(line.quantity_received < line.quantity_ordered for line in lines)
     _transition(order, Status.PARTIALLY_RECEIVED if outstanding else Status.RECEIVED)
-    return details
+    return [
+        {
+            "line": receipt.po_line.pk,
+            "item": receipt.item.sku,
+            "quantity": receipt.quantity,
+            "lot": lot.code,
+            "qc_status": lot.qc_status,
+            "expires_on": lot.expires_on,
+        }
+        for receipt, lot in zip(planned, lots, strict=True)
+    ]
 
 
-def _replayed(operation) -> ReceiptResult:
-    stock = replayed_result(operation)
-    first = operation.entries.select_related("po_line__order").order_by("pk").first()
+def _replayed(stock: StockResult) -> ReceiptResult:
+    first = stock.operation.entries.select_related("po_line__order").order_by("pk").first()
     order = first.po_line.order if first is not None and first.po_line_id else None
     return ReceiptResult(order=order, stock=stock)
 
 
+@retry_on_conflict
 def purchase_order_receive(
     *, actor, order, receipts, idempotency_key: str | None = None
 ) -> ReceiptResult:
@@ -328,32 +294,24 @@ def purchase_order_receive(
     line, a blank lot code gets a generated one. Partial receipts accumulate; the order
     becomes RECEIVED when nothing is outstanding. A replayed key returns the first result.
     """
-    actor = as_actor(actor)
     with transaction.atomic():
-        operation, replayed = begin_operation(
-            kind="PO_RECEIVE", actor=actor, idempotency_key=idempotency_key
-        )
-        if replayed:
-            return _replayed(operation)
+        posting = Posting(kind="PO_RECEIVE", actor=actor, idempotency_key=idempotency_key)
+        if replayed := posting.claim():
+            return _replayed(replayed)
         order = lock_purchase_order(order.pk)
         from_status = order.status
-        result = StockResult(operation=operation)
-        details = _receive(actor=actor, order=order, receipts=receipts, result=result)
-        audit_record(
-            actor=actor,
+        lines = list(order.lines.select_related("item").order_by("pk"))
+        planned = _planned_receipts(order, lines, receipts)
+        details = _receive(posting, order, lines, planned)
+        stock = posting.write(
             action="purchase_order.receive",
             obj=order,
-            details={
-                "operation": operation.pk,
-                "from": from_status,
-                "to": order.status,
-                "receipts": details,
-            },
+            details={"from": from_status, "to": order.status, "receipts": details},
         )
-        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
-    return ReceiptResult(order=order, stock=result)
+    return ReceiptResult(order=order, stock=stock)
 
 
+@retry_on_conflict
 def purchase_direct(
     *, actor, supplier, store, lines, note: str = "", idempotency_key: str | None = None
 ) -> ReceiptResult:
@@ -362,24 +320,23 @@ def purchase_direct(
     `lines` is [{item, quantity, unit_cost, lot_code, expires_on}]; every line is
     received in full, in one transaction and one operation.
     """
-    actor = as_actor(actor)
     lines = list(lines)
     if not lines:
         raise InventoryError("Add at least one line.", field="quantity")
     _check_header(supplier, store)
     cleaned = _clean_lines((ln["item"], ln["quantity"], ln.get("unit_cost")) for ln in lines)
     with transaction.atomic():
-        operation, replayed = begin_operation(
-            kind="PO_DIRECT", actor=actor, idempotency_key=idempotency_key
-        )
-        if replayed:
-            return _replayed(operation)
+        posting = Posting(kind="PO_DIRECT", actor=actor, idempotency_key=idempotency_key)
+        if replayed := posting.claim():
+            return _replayed(replayed)
         order = PurchaseOrder.objects.create(
-            supplier=supplier, store=store, note=note or "", created_by=actor.user
+            supplier=supplier,
+            store=store,
+            note=note or "",
+            created_by=posting.actor.user,
+            status=Status.ORDERED,
         )
-        order = lock_purchase_order(order.pk)
-        _create_lines(order, cleaned)
-        _transition(order, Status.ORDERED)
+        po_lines = _create_lines(order, cleaned)
         receipts = [
             {
                 "line": po_line,
@@ -387,16 +344,14 @@ def purchase_direct(
                 "lot_code": line.get("lot_code", ""),
                 "expires_on": line.get("expires_on"),
             }
-            for po_line, line in zip(order.lines.order_by("pk"), lines, strict=True)
+            for po_line, line in zip(po_lines, lines, strict=True)
         ]
-        result = StockResult(operation=operation)
-        details = _receive(actor=actor, order=order, receipts=receipts, result=result)
-        audit_record(
-            actor=actor,
+        planned = _planned_receipts(order, po_lines, receipts)
+        details = _receive(posting, order, po_lines, planned)
+        stock = posting.write(
             action="purchase_order.direct",
             obj=order,
             details={
-                "operation": operation.pk,
                 **_header(order),
                 "to": order.status,
                 "receipts": [
@@ -404,5 +359,4 @@ def purchase_direct(
                 ],
             },
         )
-        alerts_refresh(pairs=result.touched, actor=actor, levels=result.levels)
-    return ReceiptResult(order=order, stock=result)
+    return ReceiptResult(order=order, stock=stock)

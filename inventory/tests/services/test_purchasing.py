@@ -90,6 +90,8 @@ def snapshot(order):
 
 
 def test_create_draft_with_lines_and_item_cost_default(manager_user, supplier, store, item):
+    item.unit = "kg"  # a fractional quantity below
+    item.save(update_fields=["unit"])
     order = purchase_order_create(
         actor=manager_user,
         supplier=supplier,

@@ -30,6 +30,8 @@ pytestmark = pytest.mark.django_db
 def test_adjust_moves_on_hand_by_the_signed_quantity(
     manager_user, item, store, reason, quantity, expected
 ):
+    item.unit = "kg"  # a fractional quantity below
+    item.save(update_fields=["unit"])
     lot = receive(manager_user, item, store, 10, "A")
 
     result = stock_adjust(

@@ -5,6 +5,7 @@ import pytest
 from inventory.exceptions import InactiveRecord, InsufficientStock, LotNotApproved
 from inventory.models import Lot
 from inventory.services.qc import lot_approve, lot_reject
+from inventory.services.sales import sales_order_confirm, sales_order_create, sales_order_ship
 from inventory.services.stock import stock_issue, stock_reserve
 
 from .stock_helpers import D, deltas, figures, receive, snapshot
@@ -13,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_issue_takes_available_stock_earliest_expiry_first(staff_user, item, store):
+    item.unit = "kg"
+    item.save(update_fields=["unit"])
     late = receive(staff_user, item, store, 5, "LATE", expires_on=datetime.date(2031, 6, 1))
     early = receive(staff_user, item, store, 2, "EARLY", expires_on=datetime.date(2031, 1, 1))
 
@@ -38,30 +41,6 @@ def test_direct_issue_leaves_reserved_stock_alone(staff_user, item, store):
     assert snapshot() == before
     stock_issue(actor=staff_user, item=item, store=store, quantity=2)
     assert figures(store=store, lot=lot) == (D(8), D(8))
-
-
-def test_issue_from_a_reservation_lowers_on_hand_and_reserved(staff_user, item, store):
-    lot = receive(staff_user, item, store, 10, "A")
-    stock_reserve(actor=staff_user, item=item, store=store, quantity=6)
-
-    result = stock_issue(
-        actor=staff_user, item=item, store=store, quantity=4, from_reservation=True
-    )
-
-    assert deltas(result) == [("ISSUE", "MAIN", "A", D(4), D(-4), D(-4))]
-    assert figures(store=store, lot=lot) == (D(6), D(2))
-
-
-def test_issue_from_a_reservation_beyond_it_is_refused(staff_user, item, store):
-    receive(staff_user, item, store, 10, "A")
-    stock_reserve(actor=staff_user, item=item, store=store, quantity=2)
-    before = snapshot()
-
-    with pytest.raises(InsufficientStock) as excinfo:
-        stock_issue(actor=staff_user, item=item, store=store, quantity=3, from_reservation=True)
-
-    assert str(excinfo.value) == "Only 2 pcs of SKU-0042 reserved in Main Store; 3 requested."
-    assert snapshot() == before
 
 
 def test_issue_never_draws_from_quarantine_or_rejected_lots(
@@ -97,7 +76,8 @@ def test_issue_of_a_deactivated_item_is_refused_but_a_reservation_still_ships(
     staff_user, item, store
 ):
     lot = receive(staff_user, item, store, 10, "A")
-    stock_reserve(actor=staff_user, item=item, store=store, quantity=4)
+    order = sales_order_create(actor=staff_user, store=store, customer=None, lines=[(item, 4)])
+    sales_order_confirm(actor=staff_user, order=order, idempotency_key="confirm")
     item.is_active = False
     item.save()
     before = snapshot()
@@ -106,5 +86,6 @@ def test_issue_of_a_deactivated_item_is_refused_but_a_reservation_still_ships(
         stock_issue(actor=staff_user, item=item, store=store, quantity=1)
     assert snapshot() == before
 
-    stock_issue(actor=staff_user, item=item, store=store, quantity=4, from_reservation=True)
+    line = order.lines.get()
+    sales_order_ship(actor=staff_user, order=order, shipments={line: 4}, idempotency_key="ship")
     assert figures(store=store, lot=Lot.objects.get(pk=lot.pk)) == (D(6), D(0))

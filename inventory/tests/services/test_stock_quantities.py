@@ -1,7 +1,7 @@
 import pytest
 
 from inventory.exceptions import InvalidQuantity
-from inventory.services.posting import clean_quantity
+from inventory.rules import clean_quantity
 from inventory.services.stock import (
     stock_adjust,
     stock_issue,
@@ -14,6 +14,15 @@ from inventory.services.stock import (
 from .stock_helpers import D, receive, snapshot
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def item(item):
+    """Measured in kg: these tests use fractional quantities (pcs take whole numbers)."""
+    item.unit = "kg"
+    item.save(update_fields=["unit"])
+    return item
+
 
 BAD = [
     (0, "Quantity must not be zero."),

@@ -13,6 +13,14 @@ from .stock_helpers import D, deltas, figures, snapshot
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def item(item):
+    """Measured in kg: these tests use fractional quantities (pcs take whole numbers)."""
+    item.unit = "kg"
+    item.save(update_fields=["unit"])
+    return item
+
+
 def test_receive_creates_an_approved_lot_at_the_item_cost(staff_user, item, store):
     # given an item that needs no QC, costing 2.50
     # when 10 are received without a lot code
@@ -103,13 +111,13 @@ def test_receive_into_an_existing_lot_with_another_expiry_is_refused(staff_user,
     assert snapshot() == before
 
 
-def test_receive_into_a_rejected_lot_is_refused(staff_user, manager_user, qc_item, store):
-    stock_receive(actor=staff_user, item=qc_item, store=store, quantity=4, lot_code="BAD")
+def test_receive_into_a_rejected_lot_is_refused(staff_user, manager_user, item, store):
+    stock_receive(actor=staff_user, item=item, store=store, quantity=4, lot_code="BAD")
     lot_reject(actor=manager_user, lot=Lot.objects.get(code="BAD"))
     before = snapshot()
 
     with pytest.raises(InventoryError, match="Lot BAD was rejected by QC; receive into a new lot"):
-        stock_receive(actor=staff_user, item=qc_item, store=store, quantity=1, lot_code="BAD")
+        stock_receive(actor=staff_user, item=item, store=store, quantity=1, lot_code="BAD")
 
     assert snapshot() == before
 

@@ -54,11 +54,13 @@ def test_reserve_more_than_available_is_refused_and_names_the_figures(staff_user
 
 
 def test_reserve_counts_what_is_already_reserved(staff_user, item, store):
+    item.unit = "kg"  # a fractional quantity below
+    item.save(update_fields=["unit"])
     receive(staff_user, item, store, 10, "A")
     stock_reserve(actor=staff_user, item=item, store=store, quantity=8)
     before = snapshot()
 
-    with pytest.raises(InsufficientStock, match="Only 2 pcs of SKU-0042 available"):
+    with pytest.raises(InsufficientStock, match="Only 2 kg of SKU-0042 available"):
         stock_reserve(actor=staff_user, item=item, store=store, quantity="2.001")
 
     assert snapshot() == before

@@ -1,0 +1,187 @@
+"""Stock rules: pure decisions on rows the services have already read and locked.
+
+Nothing here touches the database, so each rule is written once and runs the same
+on SQLite and PostgreSQL. The services (inventory/services/) validate, lock, call
+these rules and write what they decide.
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from inventory.exceptions import InsufficientStock, InvalidQuantity
+from inventory.models import QCStatus
+
+ZERO = Decimal("0")
+MAX_QUANTITY = Decimal("99999999999.999")  # what Decimal(14,3) can hold
+QTY_STEP = Decimal("0.001")
+# Counted units take whole numbers; measured ones up to the column's 3 places.
+UNIT_DECIMALS = {"pcs": 0, "box": 0, "kg": 3, "l": 3, "m": 3}
+
+
+# -- Quantities --------------------------------------------------------------------
+
+
+def clean_quantity(
+    value, *, allow_negative: bool = False, label: str = "Quantity", unit: str | None = None
+) -> Decimal:
+    """Return the quantity as a Decimal with 3 places, or refuse it with a clear message.
+
+    With `unit`, refuse more decimal places than the unit allows (no 1.5 pcs).
+    """
+    try:
+        quantity = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidQuantity(f"{label} must be a number.") from None
+    if not quantity.is_finite():
+        raise InvalidQuantity(f"{label} must be a number.")
+    # Before quantize(): a huge value (1e100) would overflow the decimal context there.
+    if abs(quantity) > MAX_QUANTITY:
+        raise InvalidQuantity(f"{label} is too large.")
+    places = UNIT_DECIMALS.get(unit, 3) if unit else 3
+    if quantity != quantity.quantize(Decimal(1).scaleb(-places)):
+        if places == 0:
+            raise InvalidQuantity(f"{label} must be a whole number of {unit}.")
+        raise InvalidQuantity(f"{label} can have at most {places} decimal places.")
+    if quantity == 0:
+        raise InvalidQuantity(f"{label} must not be zero.")
+    if quantity < 0 and not allow_negative:
+        raise InvalidQuantity(f"{label} must be greater than zero.")
+    return quantity.quantize(QTY_STEP)
+
+
+# -- Lots: QC and expiry -----------------------------------------------------------
+
+
+def is_expired(lot, today: date) -> bool:
+    """A lot expires at the end of its expiry date (in TIME_ZONE)."""
+    return lot.expires_on is not None and lot.expires_on < today
+
+
+def is_sellable(lot, today: date) -> bool:
+    """Only APPROVED lots that have not expired are reserved, issued or shipped."""
+    return lot.qc_status == QCStatus.APPROVED and not is_expired(lot, today)
+
+
+def new_lot_status(item) -> str:
+    """New stock of a QC item waits in QUARANTINE for a decision; other stock is usable."""
+    return QCStatus.QUARANTINE if item.qc_required else QCStatus.APPROVED
+
+
+def fefo_key(balance):
+    """Earliest expiry first (no expiry last), then oldest receipt, then lot id."""
+    lot = balance.lot
+    return (
+        lot.expires_on is None,
+        lot.expires_on or lot.received_at.date(),
+        lot.received_at,
+        lot.pk,
+    )
+
+
+def sellable_balances(balances, today: date) -> list:
+    """The balances stock may be drawn from, in FEFO order."""
+    return sorted((b for b in balances if is_sellable(b.lot, today)), key=fefo_key)
+
+
+def available(balances, today: date) -> Decimal:
+    """on_hand minus reserved over sellable lots: what can be promised or sold."""
+    return sum((b.on_hand - b.reserved for b in balances if is_sellable(b.lot, today)), ZERO)
+
+
+# -- Drawing -----------------------------------------------------------------------
+
+
+def draw(quantity: Decimal, rows, allowance) -> list[tuple]:
+    """Return [(row, take)] drawing `quantity` from rows in order, at most allowance(row) each.
+
+    The caller checks beforehand that the allowances cover the quantity.
+    """
+    taken, remaining = [], quantity
+    for row in rows:
+        if remaining <= 0:
+            break
+        take = min(remaining, allowance(row))
+        if take > 0:
+            remaining -= take
+            taken.append((row, take))
+    return taken
+
+
+def draw_available(*, item, store, quantity, balances, today, what="available") -> list[tuple]:
+    """Draw from the sellable stock of the (locked) balances, FEFO; refuse when short.
+
+    The balances' in-memory figures are what earlier lines of the same document left.
+    """
+    candidates = sellable_balances(balances, today)
+    have = sum((b.on_hand - b.reserved for b in candidates), ZERO)
+    if have < quantity:
+        raise InsufficientStock(
+            item=item, store=store, requested=quantity, available=max(have, ZERO), what=what
+        )
+    return draw(quantity, candidates, lambda b: b.on_hand - b.reserved)
+
+
+def draw_reserved(*, item, store, quantity, balances, held: dict, today) -> list[tuple]:
+    """Draw a shipment from the lots reserved for the line (`held`: {lot_id: quantity}).
+
+    A reservation on a lot that has since expired or left APPROVED is not shipped.
+    """
+    candidates = sellable_balances(balances, today)
+    have = sum((held.get(b.lot_id, ZERO) for b in candidates), ZERO)
+    if have < quantity:
+        raise InsufficientStock(
+            item=item,
+            store=store,
+            requested=quantity,
+            available=have,
+            what="reserved for this order (and not expired)",
+        )
+    return draw(quantity, candidates, lambda b: min(held.get(b.lot_id, ZERO), b.reserved))
+
+
+def draw_release(quantity, balances, held: dict) -> list[tuple]:
+    """Release reservations, latest expiry first, at most what the holder has per lot."""
+    ordered = sorted(balances, key=fefo_key, reverse=True)
+    return draw(quantity, ordered, lambda b: min(held.get(b.lot_id, ZERO), b.reserved))
+
+
+# -- Adjustments -------------------------------------------------------------------
+
+NEGATIVE_REASONS = {"DAMAGE", "LOSS", "WRITE_OFF", "RETURN_TO_SUPPLIER"}
+POSITIVE_REASONS = {"FOUND"}
+
+
+# -- Low-stock alerts --------------------------------------------------------------
+
+
+def alert_actions(available: dict, levels: dict, *, include_unlevelled: bool = False) -> list:
+    """Return, per (item_id, store_id), whether a low-stock alert must be open.
+
+    Below the reorder level an alert must be open; at or above it, any alert is
+    resolved. Items without a reorder level are skipped, unless a level was just
+    removed (include_unlevelled) and old alerts must be resolved.
+    """
+    actions = []
+    for (item_id, store_id), now_available in available.items():
+        level = levels[item_id]
+        if level <= 0 and not include_unlevelled:
+            continue
+        actions.append(
+            {
+                "item_id": item_id,
+                "store_id": store_id,
+                "open": now_available < level,
+                "available": now_available,
+                "level": level,
+            }
+        )
+    return actions
+
+
+def alert_changes(available: dict, unresolved: set, levels: dict) -> list:
+    """The actions of alert_actions() that change something."""
+    return [
+        action
+        for action in alert_actions(available, levels)
+        if action["open"] != ((action["item_id"], action["store_id"]) in unresolved)
+    ]

@@ -1,0 +1,185 @@
+"""Transfers between stores and reversals of single movements, through the pipeline."""
+
+from django.db import transaction
+
+from inventory import rules
+from inventory.exceptions import InsufficientStock, InventoryError, NotReversible
+from inventory.models import LedgerEntry, QCStatus
+
+from .posting import Posting, StockResult, require_active, retry_on_conflict
+
+Kind = LedgerEntry.Kind
+
+
+@retry_on_conflict
+def stock_transfer(
+    *,
+    actor,
+    item,
+    from_store,
+    to_store,
+    quantity,
+    lot=None,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> StockResult:
+    """Move stock between stores as TRANSFER_OUT and TRANSFER_IN rows, keeping lot identity.
+
+    Without a lot, moves sellable stock (APPROVED, unexpired) earliest expiry first;
+    with a lot, moves that lot's unreserved stock whatever its QC status (quarantined
+    stock stays quarantined: the status belongs to the lot), except a REJECTED lot's.
+    """
+    quantity = rules.clean_quantity(quantity, unit=item.unit)
+    if from_store.pk == to_store.pk:
+        raise InventoryError("Choose two different stores.", field="to_store")
+    require_active(item, "Item", field_name="item")
+    require_active(to_store, "Store", field_name="to_store")
+    with transaction.atomic():
+        posting = Posting(kind="TRANSFER", actor=actor, idempotency_key=idempotency_key)
+        if replayed := posting.claim():
+            return replayed
+        # Source and destination balances in one statement, in primary-key order:
+        # A->B and B->A cannot deadlock. Destination rows exist (empty) before it.
+        source_lots = _stocked_lot_ids(item, from_store, lot)
+        posting.lock(
+            stocked=[(item.pk, from_store.pk)],
+            rows=[(to_store.pk, lot_id) for lot_id in source_lots],
+        )
+        _refuse_inactive(posting, item, to_store)
+        # A lot stocked after the read above has no destination row locked: left out.
+        sources = [
+            b for b in posting.stocked_balances(item.pk, from_store.pk) if b.lot_id in source_lots
+        ]
+        if lot is not None:
+            sources = [b for b in sources if b.lot_id == lot.pk]
+            current = sources[0].lot if sources else lot
+            if current.qc_status == QCStatus.REJECTED:
+                raise InventoryError(
+                    f"Lot {current.code} of {item.sku} was rejected by QC; its stock leaves "
+                    "only through an adjustment (write-off or return to supplier).",
+                    field="lot",
+                )
+            have = sum((b.on_hand - b.reserved for b in sources), rules.ZERO)
+            if have < quantity:
+                raise InsufficientStock(
+                    item=item, store=from_store, requested=quantity, available=have
+                )
+            plan = rules.draw(quantity, sources, lambda b: b.on_hand - b.reserved)
+        else:
+            plan = rules.draw_available(
+                item=item,
+                store=from_store,
+                quantity=quantity,
+                balances=sources,
+                today=posting.today,
+            )
+        for source, take in plan:
+            posting.post(source, kind=Kind.TRANSFER_OUT, quantity=take, on_hand=-take, note=note)
+            target = posting.balance(to_store.pk, source.lot, item)
+            posting.post(target, kind=Kind.TRANSFER_IN, quantity=take, on_hand=take, note=note)
+        return posting.write(
+            action="stock.transfer",
+            obj=item,
+            details={
+                "from_store": from_store.code,
+                "to_store": to_store.code,
+                "quantity": quantity,
+            },
+        )
+
+
+def _stocked_lot_ids(item, store, lot) -> list[int]:
+    from inventory.models import StockBalance
+
+    rows = StockBalance.objects.filter(item=item, store=store, has_stock=True)
+    if lot is not None:
+        rows = rows.filter(lot=lot)
+    return list(rows.values_list("lot_id", flat=True))
+
+
+def _refuse_inactive(posting: Posting, item, to_store) -> None:
+    """Re-read under the locks: a store or item deactivated meanwhile takes no stock."""
+    for balance in posting.balances.values():
+        if balance.store_id == to_store.pk and not balance.store.is_active:
+            raise InventoryError(f"Store {balance.store} is deactivated.", field="to_store")
+        if not balance.item.is_active:
+            raise InventoryError(f"Item {item} is deactivated.", field="item")
+
+
+REVERSIBLE = {
+    Kind.RECEIVE,
+    Kind.ADJUST,
+    Kind.ISSUE,
+    Kind.RETURN,
+    Kind.TRANSFER_OUT,
+    Kind.TRANSFER_IN,
+}
+
+
+@retry_on_conflict
+def ledger_entry_reverse(
+    *, actor, entry: LedgerEntry, note: str = "", idempotency_key: str | None = None
+) -> StockResult:
+    """Write the compensating entry (both halves for a transfer), once per entry.
+
+    Movements that belong to an order or a reservation are changed through the order
+    instead; a reversal that would take stock below zero (or below what is reserved)
+    is refused.
+    """
+    if entry.reverses_id is not None:
+        raise NotReversible("This movement is itself a reversal; record a new movement instead.")
+    if entry.kind not in REVERSIBLE or entry.reserved_delta != 0:
+        raise NotReversible("Reservations are released, not reversed.")
+    if entry.po_line_id or entry.so_line_id:
+        raise NotReversible("This movement belongs to an order; correct it from the order.")
+    originals = [entry, *_transfer_twin(entry)]
+    with transaction.atomic():
+        posting = Posting(kind="REVERSAL", actor=actor, idempotency_key=idempotency_key)
+        if replayed := posting.claim():
+            return replayed
+        posting.lock(rows=[(o.store_id, o.lot_id) for o in originals])
+        # Checked under the locks: a concurrent reversal of the same entry has committed
+        # by now, and the unique `reverses` column would otherwise fail with a 500.
+        if LedgerEntry.objects.filter(reverses__in=originals).exists():
+            raise NotReversible(f"Movement #{entry.pk} has already been reversed.")
+        for original in originals:
+            balance = posting.balances[(original.store_id, original.lot_id)]
+            free = balance.on_hand - balance.reserved
+            if original.on_hand_delta > 0 and free < original.on_hand_delta:
+                raise InsufficientStock(
+                    item=balance.item,
+                    store=balance.store,
+                    requested=original.on_hand_delta,
+                    available=free,
+                    what=f"unreserved in lot {balance.lot.code}",
+                )
+        for original in originals:
+            posting.post(
+                posting.balances[(original.store_id, original.lot_id)],
+                kind=original.kind,
+                quantity=original.quantity,
+                on_hand=-original.on_hand_delta,
+                reverses=original,
+                reason=LedgerEntry.Reason.REVERSAL,
+                note=note,
+            )
+        return posting.write(
+            action="stock.reverse", obj=entry.item, details={"reversed": [o.pk for o in originals]}
+        )
+
+
+def _transfer_twin(entry: LedgerEntry) -> list[LedgerEntry]:
+    if entry.kind not in (Kind.TRANSFER_OUT, Kind.TRANSFER_IN):
+        return []
+    twin_kind = Kind.TRANSFER_IN if entry.kind == Kind.TRANSFER_OUT else Kind.TRANSFER_OUT
+    twin = (
+        LedgerEntry.objects.filter(
+            operation_id=entry.operation_id,
+            kind=twin_kind,
+            lot_id=entry.lot_id,
+            quantity=entry.quantity,
+        )
+        .exclude(store_id=entry.store_id)
+        .first()
+    )
+    return [twin] if twin is not None else []

@@ -1,0 +1,170 @@
+"""Receipts into lots, shared by stock_receive, purchase receipts and direct purchases.
+
+A receipt names a lot code or leaves it blank (a code is generated). New stock of a
+QC item always arrives in a new QUARANTINE lot, so it is never available before a
+QC decision on it; naming a lot of such an item that is already on record is refused.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from inventory import rules
+from inventory.exceptions import InventoryError
+from inventory.models import LedgerEntry, Lot, QCStatus
+
+from .posting import Posting, require_active
+
+MAX_COST = Decimal("9999999999.99")  # what Decimal(12,2) can hold
+
+
+@dataclass
+class Receipt:
+    """One line of stock arriving: validated by clean_receipt()."""
+
+    item: object
+    quantity: Decimal
+    unit_cost: Decimal
+    lot_code: str = ""
+    expires_on: date | None = None
+    supplier: object = None
+    po_line: object = None
+    note: str = ""
+
+
+def clean_cost(value, item, *, label: str | None = None) -> Decimal:
+    """Return a unit cost with 2 places (the item's when blank), or refuse it clearly."""
+    if value in (None, ""):
+        return item.unit_cost
+    label = label or f"Unit cost of {item.sku}"
+    try:
+        cost = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise InventoryError(f"{label} must be a number.", field="unit_cost") from None
+    if not cost.is_finite():
+        raise InventoryError(f"{label} must be a number.", field="unit_cost")
+    if cost < 0:
+        raise InventoryError(f"{label} cannot be negative.", field="unit_cost")
+    if cost > MAX_COST:
+        raise InventoryError(f"{label} is too large.", field="unit_cost")
+    if cost != cost.quantize(Decimal("0.01")):
+        raise InventoryError(f"{label} can have at most 2 decimal places.", field="unit_cost")
+    return cost.quantize(Decimal("0.01"))
+
+
+def clean_receipt(
+    *, item, quantity, unit_cost=None, lot_code="", expires_on=None, label=None, **rest
+) -> Receipt:
+    """Validate one receipt line before any transaction starts (`label`: how the
+    messages name the quantity and cost; by default "... of SKU")."""
+    require_active(item, "Item", field_name="item")
+    code = (lot_code or "").strip()
+    if len(code) > 60:
+        raise InventoryError("Lot code is too long (60 characters at most).", field="lot_code")
+    if "\x00" in code:
+        raise InventoryError("Lot code contains a character that is not allowed.", field="lot_code")
+    if expires_on and expires_on < timezone.localdate():
+        raise InventoryError(
+            f"Expiry date {expires_on} is in the past: expired stock cannot be received.",
+            field="expires_on",
+        )
+    suffix = f" of {item.sku}" if label is None else label
+    return Receipt(
+        item=item,
+        quantity=rules.clean_quantity(quantity, label=f"Quantity{suffix}", unit=item.unit),
+        unit_cost=clean_cost(unit_cost, item, label=f"Unit cost{suffix}"),
+        lot_code=code,
+        expires_on=expires_on or None,
+        **rest,
+    )
+
+
+def post_receipts(posting: Posting, *, store, receipts: list[Receipt]) -> list:
+    """Lock the named lots that exist and their balances, check each receipt against its
+    lot, and stage RECEIVE rows. Return the lot each receipt went into, in order."""
+    named = {(r.item.pk, r.lot_code.lower()) for r in receipts if r.lot_code}
+    existing = _existing_lots(named)
+    locked = posting.lock(
+        lots=[lot.pk for lot in existing.values()],
+        rows=[(store.pk, lot.pk) for lot in existing.values()],
+    )
+    made: dict = {}
+    lots = []
+    for receipt in receipts:
+        key = (receipt.item.pk, receipt.lot_code.lower()) if receipt.lot_code else None
+        lot = locked.get(existing[key].pk) if key in existing else made.get(key)
+        if lot is not None and lot.pk is not None:
+            lot.item = receipt.item
+            check_receipt_into(lot, receipt)
+        elif lot is None:
+            lot = posting.new_lot(
+                item=receipt.item,
+                code=receipt.lot_code or _generated_code(),
+                qc_status=rules.new_lot_status(receipt.item),
+                expires_on=receipt.expires_on,
+                unit_cost=receipt.unit_cost,
+                supplier=receipt.supplier or receipt.item.supplier,
+            )
+            if key is not None:
+                made[key] = lot
+        elif lot.unit_cost != receipt.unit_cost:
+            raise InventoryError(
+                f"Lot {lot.code} appears twice at different costs; use two lot codes.",
+                field="lot_code",
+            )
+        posting.post(
+            posting.balance(store.pk, lot, receipt.item),
+            kind=LedgerEntry.Kind.RECEIVE,
+            quantity=receipt.quantity,
+            on_hand=receipt.quantity,
+            po_line=receipt.po_line,
+            note=receipt.note,
+        )
+        lots.append(lot)
+    return lots
+
+
+def check_receipt_into(lot: Lot, receipt: Receipt) -> None:
+    """The rule for adding a receipt to a lot already on record (re-read under its lock)."""
+    item = receipt.item
+    if item.qc_required:
+        raise InventoryError(
+            f"Lot {lot.code} of {item.sku} is already on record. Each delivery of an item "
+            "that needs QC is inspected as a lot of its own: use a new lot code "
+            "(or leave it blank).",
+            field="lot_code",
+        )
+    if lot.qc_status == QCStatus.REJECTED:
+        raise InventoryError(
+            f"Lot {lot.code} was rejected by QC; receive into a new lot.", field="lot_code"
+        )
+    if lot.unit_cost != receipt.unit_cost:
+        raise InventoryError(
+            f"Lot {lot.code} was received at {lot.unit_cost}; "
+            "a receipt at another cost needs a new lot code.",
+            field="lot_code",
+        )
+    if receipt.expires_on and lot.expires_on and lot.expires_on != receipt.expires_on:
+        raise InventoryError(
+            f"Lot {lot.code} expires on {lot.expires_on}; use a new lot code for "
+            "another expiry date.",
+            field="expires_on",
+        )
+
+
+def _existing_lots(named: set) -> dict:
+    """{(item_id, lowercased code): lot} for the named lots on record, in one query."""
+    if not named:
+        return {}
+    rows = Lot.objects.annotate(code_ci=Lower("code")).filter(
+        item_id__in={i for i, _ in named}, code_ci__in={c for _, c in named}
+    )
+    return {(lot.item_id, lot.code_ci): lot for lot in rows if (lot.item_id, lot.code_ci) in named}
+
+
+def _generated_code() -> str:
+    return f"L{timezone.localdate():%y%m%d}-{secrets.token_hex(4).upper()}"

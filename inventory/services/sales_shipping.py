@@ -1,0 +1,230 @@
+"""Shipping sales orders from their reservations, and customer returns."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from inventory import rules
+from inventory.exceptions import InsufficientStock, InventoryError, ShortLines
+from inventory.locks import lock_sales_order
+from inventory.models import LedgerEntry, QCStatus, SalesOrder, SalesOrderLine
+
+from .posting import Posting, retry_on_conflict
+from .sales_common import (
+    RETURNABLE_STATUSES,
+    SalesResult,
+    Status,
+    check_transition,
+    held_reservations,
+    order_lines,
+    set_status,
+)
+
+Kind = LedgerEntry.Kind
+ZERO = Decimal("0")
+
+
+def _nothing(value) -> bool:
+    """True for an empty or zero quantity: that line is not shipped this time."""
+    if value in (None, ""):
+        return True
+    try:
+        return Decimal(str(value)) == 0
+    except (InvalidOperation, ValueError):
+        return False  # clean_quantity refuses it with a clear message
+
+
+def _planned(order, lines, shipments) -> list[tuple]:
+    by_pk = {line.pk: line for line in lines}
+    planned = []
+    for key, quantity in shipments.items():
+        line_pk = getattr(key, "pk", key)
+        if line_pk not in by_pk:
+            raise InventoryError("A shipped line does not belong to this order.")
+        if _nothing(quantity):
+            continue
+        line = by_pk[line_pk]
+        planned.append((line, rules.clean_quantity(quantity, unit=line.item.unit)))
+    if not planned:
+        raise InventoryError("Enter a quantity to ship for at least one line.")
+    planned.sort(key=lambda pair: pair[0].pk)
+    return planned
+
+
+@retry_on_conflict
+def sales_order_ship(
+    *, actor, order: SalesOrder, shipments: dict, idempotency_key: str | None
+) -> SalesResult:
+    """Ship part or all of each line, up to what it has reserved, from the reserved lots.
+
+    `shipments` maps a line (or its pk) to a quantity; zero means "not now". Reserved
+    stock in a lot that has expired (or left APPROVED) is not shipped. The order
+    becomes PARTIALLY_SHIPPED or SHIPPED in the same transaction.
+    """
+    with transaction.atomic():
+        posting = Posting(kind="SO_SHIP", actor=actor, idempotency_key=idempotency_key)
+        if replayed := posting.claim():
+            order = SalesOrder.objects.get(pk=order.pk)
+            return SalesResult(order=order, stock=replayed, replayed=True)
+        order = lock_sales_order(order.pk)
+        check_transition(order, Status.SHIPPED)
+        lines = order_lines(order)
+        planned = _planned(order, lines, shipments)
+        held = held_reservations(lines=[line for line, _ in planned])
+        posting.lock(
+            rows=[(order.store_id, lot) for line, _ in planned for lot in held.get(line.pk, {})]
+        )
+        shortages = []
+        for index, (line, quantity) in enumerate(planned):
+            mine = held.get(line.pk, {})
+            balances = [posting.balances[(order.store_id, lot)] for lot in mine]
+            try:
+                if quantity > line.quantity_reserved:
+                    raise InsufficientStock(
+                        item=line.item,
+                        store=order.store,
+                        requested=quantity,
+                        available=line.quantity_reserved,
+                        what="reserved for this order",
+                    )
+                plan = rules.draw_reserved(
+                    item=line.item,
+                    store=order.store,
+                    quantity=quantity,
+                    balances=balances,
+                    held=mine,
+                    today=posting.today,
+                )
+            except InsufficientStock as shortage:
+                shortage.line, shortage.index = line, index
+                shortages.append(shortage)
+                continue
+            for balance, take in plan:
+                posting.post(
+                    balance,
+                    kind=Kind.ISSUE,
+                    quantity=take,
+                    on_hand=-take,
+                    reserved=-take,
+                    so_line=line,
+                )
+            line.quantity_reserved -= quantity
+            line.quantity_shipped += quantity
+        if shortages:
+            raise ShortLines(shortages)
+        SalesOrderLine.objects.bulk_update(
+            [line for line, _ in planned], ["quantity_reserved", "quantity_shipped"]
+        )
+        outstanding = any(line.quantity_shipped < line.quantity for line in lines)
+        set_status(order, Status.PARTIALLY_SHIPPED if outstanding else Status.SHIPPED)
+        stock = posting.write(
+            action="sales_order.ship",
+            obj=order,
+            details={
+                "status": order.status,
+                "shipped": [
+                    {"line": e.so_line.pk, "lot": e.lot.code, "quantity": e.quantity}
+                    for e in posting.entries
+                ],
+            },
+        )
+    return SalesResult(order=order, stock=stock)
+
+
+@retry_on_conflict
+def sales_order_return(
+    *,
+    actor,
+    line: SalesOrderLine,
+    quantity,
+    note: str = "",
+    idempotency_key: str | None,
+) -> SalesResult:
+    """Take back at most shipped minus returned of a line as RETURN entries.
+
+    Stock goes back into the lots it left; for an item that needs QC, each return
+    goes into a new QUARANTINE lot per source lot, so returned units are never
+    available before a QC decision on them. The order's status does not change.
+    """
+    quantity = rules.clean_quantity(quantity, unit=line.item.unit)
+    with transaction.atomic():
+        posting = Posting(kind="SO_RETURN", actor=actor, idempotency_key=idempotency_key)
+        if replayed := posting.claim():
+            order = SalesOrder.objects.get(pk=line.order_id)
+            return SalesResult(order=order, stock=replayed, replayed=True)
+        order = lock_sales_order(line.order_id)
+        line = SalesOrderLine.objects.select_related("item").get(pk=line.pk, order=order)
+        item = line.item
+        returnable = line.quantity_shipped - line.quantity_returned
+        if order.status not in RETURNABLE_STATUSES or returnable <= 0:
+            raise InventoryError(
+                f"Nothing of {item.sku} has been shipped on {order.number} that could be returned.",
+                field="quantity",
+            )
+        if quantity > returnable:
+            raise InsufficientStock(
+                item=item,
+                store=order.store,
+                requested=quantity,
+                available=returnable,
+                what=f"shipped and not yet returned on {order.number}",
+            )
+        shipped = _shipped_by_lot(line)
+        plan = rules.draw(quantity, sorted(shipped, reverse=True), lambda lot_id: shipped[lot_id])
+        if item.qc_required:
+            sources = posting.lock(lots=[lot_id for lot_id, _ in plan])
+        else:
+            posting.lock(rows=[(order.store_id, lot_id) for lot_id, _ in plan])
+        for lot_id, take in plan:
+            if item.qc_required:
+                source = sources[lot_id]
+                lot = posting.new_lot(
+                    item=item,
+                    code=f"{source.code}/R{posting.operation.pk}"[-60:],
+                    qc_status=QCStatus.QUARANTINE,
+                    expires_on=source.expires_on,
+                    unit_cost=source.unit_cost,
+                    supplier_id=source.supplier_id,
+                    origin_lot=source,
+                )
+                balance = posting.balance(order.store_id, lot, item)
+            else:
+                balance = posting.balances[(order.store_id, lot_id)]
+            posting.post(
+                balance, kind=Kind.RETURN, quantity=take, on_hand=take, so_line=line, note=note
+            )
+        line.quantity_returned += quantity
+        SalesOrderLine.objects.filter(pk=line.pk).update(quantity_returned=line.quantity_returned)
+        stock = posting.write(
+            action="sales_order.return",
+            obj=order,
+            details={
+                "line": line.pk,
+                "item": item.sku,
+                "quantity": quantity,
+                "note": note,
+                "into_lots": [e.lot.code for e in posting.entries],
+            },
+        )
+    return SalesResult(order=order, stock=stock)
+
+
+def _shipped_by_lot(line) -> dict[int, Decimal]:
+    """{lot_id: shipped minus returned} for the line, per lot it was shipped from."""
+    shipped = dict(
+        LedgerEntry.objects.filter(so_line=line, kind=Kind.ISSUE)
+        .values_list("lot_id")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    )
+    returned = (
+        LedgerEntry.objects.filter(so_line=line, kind=Kind.RETURN)
+        .values_list(Coalesce("lot__origin_lot_id", "lot_id"))
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    )
+    for lot_id, quantity in returned:
+        shipped[lot_id] = shipped.get(lot_id, ZERO) - quantity
+    return {lot_id: q for lot_id, q in shipped.items() if q > 0}
