@@ -31,7 +31,7 @@ from django.utils import timezone
 from inventory import rules
 from inventory.exceptions import Busy, IdempotencyConflict, InactiveRecord, LotCodeTaken
 from inventory.locks import lock_balances, lock_lots
-from inventory.models import LedgerEntry, Lot, Operation, StockBalance
+from inventory.models import Item, LedgerEntry, Lot, Operation, StockBalance
 
 from .actor import Actor, as_actor
 from .alerts import apply_alert_actions, unresolved_alerts
@@ -270,18 +270,13 @@ class Posting:
         """Open or resolve the low-stock alerts of every pair this document touched."""
         from inventory.selectors.stock import stock_available_by_pair
 
-        levels, pairs = {}, set()
-        for balance in self.balances.values():
-            if balance.pk is None or balance.pk in self.deltas:
-                item = balance.item if _ITEM.is_cached(balance) else None
-                level = item.reorder_level if item is not None else None
-                pairs.add((balance.item_id, balance.store_id))
-                if level is not None:
-                    levels[balance.item_id] = level
-        if len(levels) < len({i for i, _ in pairs}):
-            from inventory.models import Item
-
-            missing = {i for i, _ in pairs} - levels.keys()
+        pairs = {(e.item_id, e.store_id) for e in self.entries}
+        levels = {}
+        for balance in [*self.balances.values(), *self.new_balances]:
+            if _ITEM.is_cached(balance):
+                levels[balance.item_id] = balance.item.reorder_level
+        missing = {item_id for item_id, _ in pairs} - levels.keys()
+        if missing:
             levels.update(Item.objects.filter(pk__in=missing).values_list("pk", "reorder_level"))
         pairs = {p for p in pairs if levels[p[0]] > 0}
         if not pairs:

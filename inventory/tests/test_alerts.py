@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def low_item(db):
-    return ItemFactory(sku="SKU-LOW1", name="Red bolt", reorder_level=Decimal("5"))
+    return ItemFactory(sku="SKU-LOW1", name="Red bolt", reorder_level=Decimal("5"), unit="kg")
 
 
 def _receive(user, item, store, qty):
@@ -199,8 +199,8 @@ def test_alert_email_goes_to_every_active_manager_after_commit(
     mail = mailoutbox[0]
     assert sorted(mail.to) == ["m2@example.com", "manager1@example.com"]
     assert mail.subject == "[Inventory] Low stock: SKU-LOW1 at Main Store"
-    assert "Available: 2 pcs" in mail.body
-    assert "Reorder level: 5 pcs" in mail.body
+    assert "Available: 2 kg" in mail.body
+    assert "Reorder level: 5 kg" in mail.body
 
     # when two more sales follow, no further email is sent
     with django_capture_on_commit_callbacks(execute=True):
@@ -305,9 +305,9 @@ def test_low_stock_report_emails_a_digest_of_every_line_below_its_reorder_level(
     assert mail.body == (
         "2 item/store line(s) are below their reorder level:\n"
         "\n"
-        "- SKU-LOW1 Red bolt at Main Store: available 3 pcs, reorder level 5 pcs, short 2 pcs\n"
-        "- SKU-LOW1 Red bolt at Warehouse: available 1.5 pcs, reorder level 5 pcs, "
-        "short 3.5 pcs\n"
+        "- SKU-LOW1 Red bolt at Main Store: available 3 kg, reorder level 5 kg, short 2 kg\n"
+        "- SKU-LOW1 Red bolt at Warehouse: available 1.5 kg, reorder level 5 kg, "
+        "short 3.5 kg\n"
     )
 
 

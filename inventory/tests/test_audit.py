@@ -131,6 +131,8 @@ def test_issue_records_each_lot_drawn(actor, manager_user, item, store):
 
 
 def test_adjust_records_signed_quantity_reason_and_note(actor, manager_user, item, store):
+    item.unit = "kg"  # a fractional quantity below
+    item.save(update_fields=["unit"])
     _receive(actor, item, store)
     lot = Lot.objects.get(code="LOT-A")
 

@@ -84,6 +84,8 @@ def test_ledger_rows_whose_balance_row_is_missing_are_reported(staff_user, item,
 
 
 def test_fractional_quantities_do_not_report_false_drift(staff_user, item, store):
+    item.unit = "kg"
+    item.save(update_fields=["unit"])
     for quantity in ["0.1", "0.2", "0.3", "0.001"]:
         stock_receive(actor=staff_user, item=item, store=store, quantity=quantity, lot_code="F")
 

@@ -6,22 +6,22 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from inventory.models import (
     Alert,
     Lot,
-    PurchaseOrder,
-    PurchaseOrderLine,
     SalesOrder,
-    SalesOrderLine,
 )
 from inventory.selectors.dashboard import Period, dashboard_figures
-from inventory.services.actor import as_actor
-from inventory.services.posting import StockResult, begin_operation
-from inventory.services.stock import stock_issue, stock_receive, stock_return
+from inventory.services.purchasing import (
+    purchase_direct,
+    purchase_order_create,
+    purchase_order_place,
+)
+from inventory.services.sales import sales_order_create, sales_order_return, sales_quick_sale
+from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,41 +36,28 @@ def moved_at(when):
 
 
 def purchase(user, item, store, quantity, cost):
-    order = PurchaseOrder.objects.create(
-        supplier=item.supplier, store=store, status=PurchaseOrder.Status.ORDERED, created_by=user
+    result = purchase_direct(
+        actor=user,
+        supplier=item.supplier,
+        store=store,
+        lines=[{"item": item, "quantity": quantity, "unit_cost": cost}],
     )
-    line = PurchaseOrderLine.objects.create(
-        order=order, item=item, quantity_ordered=quantity, unit_cost=cost, quantity_received=0
-    )
-    stock_receive(
-        actor=user, item=item, store=store, quantity=quantity, unit_cost=cost, po_line=line
-    )
-    return line
+    return result.order.lines.get()
 
 
 def sale(user, item, store, quantity, price):
-    order = SalesOrder.objects.create(
-        store=store, status=SalesOrder.Status.PARTIALLY_SHIPPED, created_by=user
+    result = sales_quick_sale(
+        actor=user,
+        store=store,
+        customer=None,
+        lines=[(item, quantity, price)],
+        idempotency_key=None,
     )
-    line = SalesOrderLine.objects.create(
-        order=order,
-        item=item,
-        quantity=quantity,
-        unit_price=price,
-        quantity_reserved=0,
-        quantity_shipped=0,
-        quantity_returned=0,
-    )
-    stock_issue(actor=user, item=item, store=store, quantity=quantity, so_line=line)
-    return line
+    return result.order.lines.get()
 
 
 def give_back(user, line, quantity):
-    with transaction.atomic():
-        operation, _ = begin_operation(kind="RETURN", actor=as_actor(user), idempotency_key=None)
-        stock_return(
-            actor=user, so_line=line, quantity=quantity, result=StockResult(operation=operation)
-        )
+    sales_order_return(actor=user, line=line, quantity=quantity, idempotency_key=None)
 
 
 @pytest.fixture
@@ -168,6 +155,15 @@ def test_counts_queues_and_low_stock(manager_user, store, other_store, item, qc_
     stock_receive(actor=manager_user, item=qc_item, store=other_store, quantity=D("2"))
     purchase(manager_user, item, store, D("1"), D("1.00"))
     sale(manager_user, item, store, D("1"), D("2.00"))
+    # and one order of each kind still open: a placed PO and a confirmed sales order
+    placed = purchase_order_create(
+        actor=manager_user, supplier=item.supplier, store=store, lines=[(item, D("5"), None)]
+    )
+    purchase_order_place(actor=manager_user, order=placed)
+    confirmed = sales_order_create(
+        actor=manager_user, store=other_store, customer=None, lines=[(qc_item, D("1"))]
+    )
+    SalesOrder.objects.filter(pk=confirmed.pk).update(status=SalesOrder.Status.CONFIRMED)
 
     # when
     figures = dashboard_figures()
@@ -180,8 +176,8 @@ def test_counts_queues_and_low_stock(manager_user, store, other_store, item, qc_
         "items": 3,
         "customers": 0,
         "suppliers": 3,
-        "purchases": 1,
-        "sales": 1,
+        "purchases": 2,
+        "sales": 2,
     }
     assert figures["qc_queue"] == 1
     assert at_main["qc_queue"] == 0

@@ -16,7 +16,7 @@ from inventory.selectors.stock import (
     stock_value_by_store,
 )
 from inventory.services.qc import lot_approve, lot_reject
-from inventory.services.stock import stock_issue, stock_receive, stock_reserve
+from inventory.services.stock import stock_issue, stock_receive, stock_reserve, stock_transfer
 from inventory.tests.factories import ItemFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +40,15 @@ def stocked(manager_user, qc_item, store, other_store):
         )
         return qc_item.lots.get(code=code)
 
-    good = receive(store, 10, "GOOD", "2.00", expires_on=datetime.date(2031, 1, 1))
-    receive(other_store, 5, "GOOD", "2.00")
+    good = receive(store, 15, "GOOD", "2.00", expires_on=datetime.date(2031, 1, 1))
+    stock_transfer(
+        actor=manager_user,
+        item=qc_item,
+        from_store=store,
+        to_store=other_store,
+        quantity=5,
+        lot=good,
+    )
     lot_approve(actor=manager_user, lot=good)
     receive(store, 4, "HELD", "3.00")
     bad = receive(store, 2, "BAD", "1.00")

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.models import LedgerEntry, Lot, PurchaseOrder, PurchaseOrderLine
+from inventory.services.purchasing import purchase_order_receive
 from inventory.services.stock import stock_adjust, stock_receive, stock_transfer
 from inventory.tests.factories import ItemFactory
 from inventory.tests.services.stock_helpers import figures, snapshot
@@ -347,7 +348,9 @@ def test_order_movements_are_refused_with_a_message(manager_client, manager_user
     line = PurchaseOrderLine.objects.create(
         order=order, item=item, quantity_ordered=5, unit_cost="2.50", quantity_received=0
     )
-    stock_receive(actor=manager_user, item=item, store=store, quantity=5, po_line=line)
+    purchase_order_receive(
+        actor=manager_user, order=order, receipts=[{"line": line, "quantity": 5}]
+    )
     entry = LedgerEntry.objects.get(kind="RECEIVE")
     before = snapshot()
 

@@ -263,9 +263,21 @@ def test_adjustment_records_the_movement_with_its_reason(manager_client, manager
 def test_adjustment_can_add_found_stock(manager_client, manager_user, store, item):
     lot = receive(manager_user, item, store, 1, "A")
 
-    manager_client.post(ADJUST, adjust_data(lot, store, "3.5", "FOUND"))
+    manager_client.post(ADJUST, adjust_data(lot, store, "3", "FOUND"))
 
-    assert figures(store=store, lot=lot) == (D("4.5"), D("0"))
+    assert figures(store=store, lot=lot) == (D("4"), D("0"))
+
+
+def test_adjustment_of_a_counted_unit_refuses_a_fraction_next_to_the_field(
+    manager_client, manager_user, store, item
+):
+    lot = receive(manager_user, item, store, 1, "A")
+
+    response = manager_client.post(ADJUST, adjust_data(lot, store, "3.5", "FOUND"))
+
+    assert response.status_code == 200
+    assert "Quantity must be a whole number of pcs." in response.content.decode()
+    assert figures(store=store, lot=lot) == (D("1"), D("0"))
 
 
 @pytest.mark.parametrize(
