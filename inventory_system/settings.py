@@ -110,6 +110,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Lots expiring within this many days are flagged on the item, stock and dashboard pages.
+NEAR_EXPIRY_DAYS = env.int("NEAR_EXPIRY_DAYS", default=30)
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

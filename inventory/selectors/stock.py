@@ -1,11 +1,15 @@
 """Read stock figures. Each selector is one query (or a constant few), whatever the volume.
 
-on_hand and reserved count every lot; available counts APPROVED lots only
-(on_hand - reserved), so quarantined or rejected stock is never offered for sale.
+on_hand and reserved count every lot; available counts sellable lots only
+(APPROVED and not expired: inventory.rules.is_sellable), so quarantined, rejected
+or expired stock is never offered for sale. Expired and near-expiry stock have
+figures of their own.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import (
     DecimalField,
@@ -18,21 +22,47 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from inventory.models import LedgerEntry, QCStatus, StockBalance
 
 ZERO = Decimal("0")
 QTY = DecimalField(max_digits=14, decimal_places=3)
 MONEY = DecimalField(max_digits=18, decimal_places=2)
-APPROVED = Q(lot__qc_status=QCStatus.APPROVED)
+
+
+def expired_q(today=None) -> Q:
+    """Balances of lots past their expiry date (the rule: inventory.rules.is_expired)."""
+    return Q(lot__expires_on__lt=today or timezone.localdate())
+
+
+def sellable_q(today=None) -> Q:
+    """Balances that count as available (the rule: inventory.rules.is_sellable)."""
+    return Q(lot__qc_status=QCStatus.APPROVED) & ~expired_q(today)
+
+
+def near_expiry_q(today=None) -> Q:
+    """Sellable balances whose lot expires within settings.NEAR_EXPIRY_DAYS."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.NEAR_EXPIRY_DAYS)
+    return sellable_q(today) & Q(lot__expires_on__lte=horizon)
 
 
 def _figures():
     # on_hand and reserved come last: once annotated under the fields' own names,
     # a later F("on_hand") in the same annotate() would refer to the aggregate.
+    today = timezone.localdate()
     return {
         "available": Coalesce(
-            Sum(F("on_hand") - F("reserved"), filter=APPROVED), Value(ZERO), output_field=QTY
+            Sum(F("on_hand") - F("reserved"), filter=sellable_q(today)),
+            Value(ZERO),
+            output_field=QTY,
+        ),
+        "expired": Coalesce(Sum("on_hand", filter=expired_q(today)), Value(ZERO), output_field=QTY),
+        "near_expiry": Coalesce(
+            Sum(F("on_hand") - F("reserved"), filter=near_expiry_q(today)),
+            Value(ZERO),
+            output_field=QTY,
         ),
         "quarantined": Coalesce(
             Sum("on_hand", filter=Q(lot__qc_status=QCStatus.QUARANTINE)),
@@ -123,7 +153,7 @@ def _balance_subquery(expression, *, store=None, approved_only=False):
     if store is not None:
         qs = qs.filter(store=store)
     if approved_only:
-        qs = qs.filter(APPROVED)
+        qs = qs.filter(sellable_q())
     return Coalesce(
         Subquery(
             qs.order_by().values("item").annotate(total=Sum(expression)).values("total")[:1],

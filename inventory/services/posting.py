@@ -239,13 +239,15 @@ class Posting:
                     Lot.objects.bulk_create(self.new_lots)
             except IntegrityError as exc:
                 raise LotCodeTaken() from exc
+        # Re-assigning the saved lot sets lot_id and keeps the cached lot (setting
+        # lot_id alone would drop the cache and cost a query per row later).
         for balance in self.new_balances:
-            balance.lot_id = balance.lot.pk
+            balance.lot = balance.lot
         if self.new_balances:
             StockBalance.objects.bulk_create(self.new_balances)
         for entry in self.entries:
             entry.operation = self.operation
-            entry.lot_id = entry.lot.pk
+            entry.lot = entry.lot
         LedgerEntry.objects.bulk_create(self.entries)
         changed = {pk: d for pk, d in self.deltas.items() if d[0] or d[1]}
         if changed:

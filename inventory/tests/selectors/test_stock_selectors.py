@@ -63,12 +63,16 @@ def test_totals_per_item_count_only_approved_stock_as_available(stocked, store):
         "reserved": D(3),
         "available": D(12),
         "quarantined": D(4),
+        "expired": D(0),
+        "near_expiry": D(0),
     }
     assert stock_totals_for_item(item=stocked, store=store) == {
         "on_hand": D(16),
         "reserved": D(3),
         "available": D(7),
         "quarantined": D(4),
+        "expired": D(0),
+        "near_expiry": D(0),
     }
     assert stock_available(item=stocked, store=store) == D(7)
 
@@ -79,6 +83,8 @@ def test_totals_of_an_item_without_stock_are_zero(item):
         "reserved": D(0),
         "available": D(0),
         "quarantined": D(0),
+        "expired": D(0),
+        "near_expiry": D(0),
     }
 
 
