@@ -1,5 +1,6 @@
 """Read-only item screens for Staff and above: the item list and an item's stock and history."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
@@ -107,6 +108,7 @@ def item_detail(request, pk):
         {
             "item": item,
             "totals": stock_totals_for_item(item=item),
+            "near_expiry_days": settings.NEAR_EXPIRY_DAYS,
             "by_store": stock_by_store_for_item(item=item),
             "by_lot": stock_by_lot_for_item(item=item),
             "page": ledger_for_item(

@@ -1,0 +1,139 @@
+"""Expired lots stay on hand, shown as expired, and leave only by an adjustment."""
+
+import datetime
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from inventory.exceptions import InsufficientStock, InventoryError, ShortLines
+from inventory.models import Lot
+from inventory.selectors.stock import stock_totals_for_item
+from inventory.services.sales import (
+    sales_order_confirm,
+    sales_order_create,
+    sales_order_ship,
+    sales_quick_sale,
+)
+from inventory.services.stock import stock_adjust, stock_issue, stock_reserve, stock_transfer
+
+from .stock_helpers import D, deltas, receive, snapshot
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def expiring(staff_user, item, store):
+    """An old lot expiring tomorrow (5) and a fresh one with no expiry (3)."""
+    old = receive(staff_user, item, store, 5, "OLD", expires_on=TODAY + datetime.timedelta(days=1))
+    receive(staff_user, item, store, 3, "NEW")
+    return old
+
+
+def _days_later(days):
+    later = timezone.now() + datetime.timedelta(days=days)
+    return mock.patch("django.utils.timezone.now", return_value=later)
+
+
+def test_a_lot_is_sellable_on_its_expiry_date_and_drawn_first(staff_user, item, store, expiring):
+    with _days_later(1):
+        result = stock_issue(actor=staff_user, item=item, store=store, quantity=6)
+
+    assert [d[2:4] for d in deltas(result)] == [("OLD", D(5)), ("NEW", D(1))]
+
+
+def test_an_expired_lot_is_never_issued_reserved_sold_or_transferred(
+    staff_user, manager_user, item, store, other_store, expiring
+):
+    with _days_later(2):
+        totals = stock_totals_for_item(item=item, store=store)
+        before = snapshot()
+
+        with pytest.raises(InsufficientStock, match="Only 3 pcs of SKU-0042 available"):
+            stock_issue(actor=staff_user, item=item, store=store, quantity=4)
+        with pytest.raises(InsufficientStock, match="Only 3 pcs"):
+            stock_reserve(actor=staff_user, item=item, store=store, quantity=4)
+        with pytest.raises(ShortLines, match="Only 3 pcs"):
+            sales_quick_sale(
+                actor=staff_user,
+                store=store,
+                customer=None,
+                lines=[(item, 4)],
+                idempotency_key="qs",
+            )
+        with pytest.raises(InsufficientStock, match="Only 3 pcs"):
+            stock_transfer(
+                actor=manager_user,
+                item=item,
+                from_store=store,
+                to_store=other_store,
+                quantity=4,
+            )
+        with pytest.raises(InventoryError, match="Lot OLD of SKU-0042 expired on"):
+            stock_issue(actor=staff_user, item=item, store=store, quantity=1, lot=expiring)
+        assert snapshot() == before
+
+    # on hand still counts it, shown as expired; available does not
+    assert (totals["on_hand"], totals["available"], totals["expired"]) == (D(8), D(3), D(5))
+
+
+def test_a_reservation_on_a_lot_that_expired_is_not_shipped(staff_user, item, store, expiring):
+    order = sales_order_create(actor=staff_user, store=store, customer=None, lines=[(item, 5)])
+    sales_order_confirm(actor=staff_user, order=order, idempotency_key="c")
+    line = order.lines.get()
+
+    with _days_later(2):
+        before = snapshot()
+        with pytest.raises(ShortLines, match="reserved for this order"):
+            sales_order_ship(
+                actor=staff_user, order=order, shipments={line.pk: 5}, idempotency_key="s"
+            )
+        assert snapshot() == before
+
+
+def test_expired_stock_leaves_by_a_write_off(manager_user, item, store, expiring):
+    with _days_later(2):
+        stock_adjust(actor=manager_user, lot=expiring, store=store, quantity=-5, reason="WRITE_OFF")
+        totals = stock_totals_for_item(item=item, store=store)
+
+    assert (totals["on_hand"], totals["available"], totals["expired"]) == (D(3), D(3), D(0))
+
+
+def test_near_expiry_counts_sellable_stock_within_the_window(staff_user, item, store, settings):
+    settings.NEAR_EXPIRY_DAYS = 10
+    receive(staff_user, item, store, 2, "SOON", expires_on=TODAY + datetime.timedelta(days=10))
+    receive(staff_user, item, store, 4, "LATER", expires_on=TODAY + datetime.timedelta(days=11))
+
+    totals = stock_totals_for_item(item=item, store=store)
+
+    assert (totals["available"], totals["near_expiry"]) == (D(6), D(2))
+
+
+def test_stock_already_expired_cannot_be_received(staff_user, item, store):
+    before = snapshot()
+
+    with pytest.raises(InventoryError, match="is in the past"):
+        receive(staff_user, item, store, 2, "GONE", expires_on=TODAY - datetime.timedelta(days=1))
+
+    assert snapshot() == before
+    assert Decimal(0) == stock_totals_for_item(item=item, store=store)["on_hand"]
+
+
+def test_item_and_stock_pages_show_expired_and_expiring_stock(
+    manager_client, staff_user, item, store, settings
+):
+    settings.NEAR_EXPIRY_DAYS = 30
+    receive(staff_user, item, store, 2, "SOON", expires_on=TODAY + datetime.timedelta(days=5))
+    old = receive(staff_user, item, store, 4, "OLD", expires_on=TODAY + datetime.timedelta(days=1))
+    Lot.objects.filter(pk=old.pk).update(expires_on=TODAY - datetime.timedelta(days=1))
+
+    detail = manager_client.get(f"/items/{item.pk}/").content.decode()
+    levels = manager_client.get("/stock/").content.decode()
+
+    assert 'data-testid="expired">4<' in detail
+    assert 'data-testid="near-expiry">2<' in detail
+    assert "Expired</span>" in detail and "Expires in 5 d</span>" in detail
+    assert '<span class="badge text-bg-danger">4</span>' in levels
+    assert '<span class="badge text-bg-warning">2</span>' in levels
