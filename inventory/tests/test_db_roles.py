@@ -20,6 +20,7 @@ from django.db import connection
 from accounts.roles import Role
 from accounts.services import user_set_role
 from accounts.tests.factories import PASSWORD
+from inventory.checks import check_app_owns_nothing, check_not_superuser
 from inventory.db_triggers import APPEND_ONLY_TABLES
 from inventory.management.commands.db_roles import DELETING, model_tables, table_access
 from inventory.models import LedgerEntry, SalesOrderLine, StockBalance
@@ -74,6 +75,13 @@ def roles(django_db_setup, django_db_blocker):
     settings = connection.settings_dict
     with django_db_blocker.unblock():
         superuser = _connect(settings["USER"], settings["PASSWORD"])
+        if not superuser.execute(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()[0]:
+            superuser.close()
+            pytest.skip(
+                "creating the roles needs a superuser in DATABASE_URL (as make test-pg has)"
+            )
         with superuser.transaction():
             superuser.execute(_sql("setup", owner, app))
             superuser.execute(f"ALTER ROLE {owner} PASSWORD '{password}'")
@@ -286,6 +294,27 @@ def test_the_rows_the_app_deletes_it_may_delete(
     assert list(staff_user.groups.values_list("name", flat=True)) == ["Manager"]
     assert (logged_in.status_code, logged_out.status_code) == (302, 302)
     assert "_auth_user_id" not in client.session
+
+
+def _warnings() -> list[str]:
+    found = check_not_superuser(None, databases=["default"])
+    found += check_app_owns_nothing(None, databases=["default"])
+    return [warning.id for warning in found]
+
+
+@pg_only
+@pytest.mark.django_db
+def test_the_checks_advise_against_a_superuser_or_an_owner_as_the_app(roles):
+    # the test database's own user is a superuser (and so holds every owner's rights)
+    as_superuser = _warnings()
+    with as_role(roles["owner"]):
+        as_owner = _warnings()
+    with as_role(roles["app"]):
+        as_app = _warnings()
+
+    assert as_superuser == ["inventory.W001", "inventory.W002"]
+    assert as_owner == ["inventory.W002"]
+    assert as_app == []
 
 
 # The policy itself, on any database: the command needs no connection.
