@@ -296,6 +296,33 @@ def test_the_rows_the_app_deletes_it_may_delete(
     assert "_auth_user_id" not in client.session
 
 
+@pg_only
+@pytest.mark.django_db
+def test_the_grants_part_run_by_the_owner_resets_the_app_roles_privileges(roles):
+    owner, app = roles["owner"], roles["app"]
+    with as_role(owner):
+        # given privileges drifted: the app may rewrite the ledger, and lost a DELETE it needs
+        _run(f"GRANT UPDATE, DELETE, TRUNCATE ON inventory_ledgerentry TO {app}")
+        _run(f"REVOKE DELETE ON django_session FROM {app}")
+        drifted = _privileges(app, "inventory_ledgerentry"), _privileges(app, "django_session")
+        # when the owner runs the grants part again, as after a migrate
+        out = io.StringIO()
+        call_command("db_roles", owner=owner, app=app, part="grants", execute=True, stdout=out)
+
+    assert drifted == (
+        {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"},
+        {"SELECT", "INSERT", "UPDATE"},
+    )
+    assert _privileges(app, "inventory_ledgerentry") == {"SELECT", "INSERT"}
+    assert _privileges(app, "django_session") == {"SELECT", "INSERT", "UPDATE", "DELETE"}
+    assert out.getvalue() == f"db_roles: grants applied for {app}.\n"
+
+
+def _run(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
 def _warnings() -> list[str]:
     found = check_not_superuser(None, databases=["default"])
     found += check_app_owns_nothing(None, databases=["default"])
@@ -370,3 +397,9 @@ def test_the_printed_sql_grants_every_table_and_no_truncate_delete_or_update_of_
 def test_unsafe_or_equal_role_names_are_refused(owner, app, message):
     with pytest.raises(CommandError, match=message):
         _sql(None, owner, app)
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the refusal is for databases other than PostgreSQL")
+def test_execute_on_another_database_is_refused_with_a_message():
+    with pytest.raises(CommandError, match="Database roles are PostgreSQL's"):
+        call_command("db_roles", part="grants", execute=True, stdout=io.StringIO())

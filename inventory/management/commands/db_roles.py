@@ -15,15 +15,17 @@ Two parts, both idempotent:
   privileges on every table of the installed models, and default privileges so that a
   table a later migration creates is readable and writable (no DELETE) at once.
 
-The table list comes from the installed models, so the command needs no database
-connection. Grants are on tables only: nothing depends on the posting functions, which
-run with their caller's privileges (EXECUTE stays granted to PUBLIC, PostgreSQL's default).
+The table list comes from the installed models, so printing needs no database
+connection; --execute runs the SQL through Django's own connection instead. Grants are
+on tables only: nothing depends on the posting functions, which run with their caller's
+privileges (EXECUTE stays granted to PUBLIC, PostgreSQL's default).
 """
 
 import re
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
 from inventory.db_triggers import APPEND_ONLY_TABLES
 
@@ -220,8 +222,14 @@ class Command(BaseCommand):
             help="print one part only (default: both): setup as a superuser once, "
             "grants as the owner after every migrate",
         )
+        parser.add_argument(
+            "--execute",
+            action="store_true",
+            help="run the SQL on DATABASE_URL's database, in one transaction, instead of "
+            "printing it (for the grants after a migrate, where psql is not at hand)",
+        )
 
-    def handle(self, *args, owner, app, part, **options):
+    def handle(self, *args, owner, app, part, execute, **options):
         for name in (owner, app):
             if not ROLE_NAME.match(name):
                 raise CommandError(
@@ -235,4 +243,14 @@ class Command(BaseCommand):
             parts.append(setup_sql(owner, app))
         if part in (None, "grants"):
             parts.append(grants_sql(owner, app))
-        self.stdout.write("\n".join(parts), ending="")
+        sql = "\n".join(parts)
+        if not execute:
+            self.stdout.write(sql, ending="")
+            return
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "Database roles are PostgreSQL's: DATABASE_URL names another database."
+            )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)  # no parameters: the % of format() in the SQL stays as it is
+        self.stdout.write(f"db_roles: {part or 'setup and grants'} applied for {app}.")
