@@ -318,6 +318,21 @@ def test_the_grants_part_run_by_the_owner_resets_the_app_roles_privileges(roles)
     assert out.getvalue() == f"db_roles: grants applied for {app}.\n"
 
 
+@pg_only
+@pytest.mark.django_db
+def test_the_grants_part_refuses_to_run_as_the_app_role(roles):
+    owner, app = roles["owner"], roles["app"]
+    before = {table: _privileges(app, table) for table in model_tables()}
+
+    with as_role(app), pytest.raises(CommandError) as refused:
+        call_command("db_roles", owner=owner, app=app, part="grants", execute=True)
+
+    assert str(refused.value) == (
+        f"Nothing was changed: Run the grants part as {owner} or a superuser, not as {app}"
+    )
+    assert {table: _privileges(app, table) for table in model_tables()} == before
+
+
 def _run(sql: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql)

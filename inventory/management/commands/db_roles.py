@@ -25,7 +25,7 @@ import re
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from inventory.db_triggers import APPEND_ONLY_TABLES
 
@@ -107,6 +107,9 @@ def setup_sql(owner: str, app: str) -> str:
 
 DO $$
 BEGIN
+    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        RAISE EXCEPTION 'Run the setup part as a superuser, not as %', current_user;
+    END IF;
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{owner}') THEN
         CREATE ROLE {owner} LOGIN;
     END IF;
@@ -185,6 +188,16 @@ def grants_sql(owner: str, app: str) -> str:
     lines = [
         "-- Part 2 of 2: run as the owner (or a superuser) after every migrate. Idempotent.",
         "",
+        "-- Another role's GRANT or REVOKE would only warn and change nothing: refuse it.",
+        "DO $$",
+        "BEGIN",
+        f"    IF NOT pg_has_role(current_user, '{owner}', 'USAGE') THEN",
+        f"        RAISE EXCEPTION 'Run the grants part as {owner} or a superuser, not as %',",
+        "            current_user;",
+        "    END IF;",
+        "END",
+        "$$;",
+        "",
         "-- Start from nothing, so a privilege taken away here is taken away in the database.",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {app};",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {app};",
@@ -251,6 +264,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "Database roles are PostgreSQL's: DATABASE_URL names another database."
             )
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)  # no parameters: the % of format() in the SQL stays as it is
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)  # no parameters: format()'s % signs reach PostgreSQL as is
+        except DatabaseError as exc:
+            diagnostic = getattr(exc.__cause__, "diag", None)
+            message = getattr(diagnostic, "message_primary", None) or str(exc).strip()
+            raise CommandError(f"Nothing was changed: {message}") from exc
         self.stdout.write(f"db_roles: {part or 'setup and grants'} applied for {app}.")
