@@ -1,9 +1,10 @@
 """Project-wide pytest fixtures: users of each role, logged-in clients, catalogue basics."""
 
 import pytest
+from django.db.backends.postgresql.base import DatabaseOperations as PgOperations
 from django.db.backends.sqlite3.base import DatabaseOperations  # base first: avoids an import cycle
 
-from inventory.db_triggers import create_statements, drop_statements
+from inventory.db_triggers import create_statements, drop_statements, truncate_guard_statements
 
 _sqlite_sql_flush = DatabaseOperations.sql_flush
 
@@ -20,6 +21,29 @@ def _sql_flush_around_triggers(self, style, tables, *, reset_sequences=False, al
 
 
 DatabaseOperations.sql_flush = _sql_flush_around_triggers
+
+_pg_sql_flush = PgOperations.sql_flush
+
+
+def _pg_sql_flush_around_truncate_guards(
+    self, style, tables, *, reset_sequences=False, allow_cascade=False
+):
+    """PostgreSQL flushes with TRUNCATE, which the append-only tables' BEFORE TRUNCATE
+    triggers refuse: disable them around the flush between transactional tests only. The
+    flush runs in one transaction, so a failed flush leaves them enabled."""
+    statements = _pg_sql_flush(
+        self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+    )
+    if not statements:
+        return statements
+    return (
+        truncate_guard_statements(tables, enable=False)
+        + statements
+        + truncate_guard_statements(tables, enable=True)
+    )
+
+
+PgOperations.sql_flush = _pg_sql_flush_around_truncate_guards
 
 
 @pytest.fixture(autouse=True)
