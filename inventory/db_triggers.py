@@ -6,8 +6,7 @@ from inventory.migrations._append_only_v1 import (  # noqa: F401
     drop_statements,
 )
 
-
-# Statement-level BEFORE TRUNCATE triggers, created by migration 0010 (which holds their
+# Statement-level BEFORE TRUNCATE triggers, created by migration 0009 (which holds their
 # SQL): TRUNCATE fires no row trigger. Named here for the test suite, whose flush between
 # transactional tests on PostgreSQL is a TRUNCATE of every table.
 TRUNCATE_GUARDS = {table: f"{table}_no_truncate" for table in APPEND_ONLY_TABLES}

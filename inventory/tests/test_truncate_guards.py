@@ -13,7 +13,7 @@ from inventory.services.stock import stock_receive
 
 pytestmark = pytest.mark.django_db
 ON_POSTGRES = connection.vendor == "postgresql"
-guards = importlib.import_module("inventory.migrations.0010_truncate_guards")
+guards = importlib.import_module("inventory.migrations.0009_truncate_guards")
 
 
 def pg_only(test):
