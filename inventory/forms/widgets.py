@@ -151,9 +151,10 @@ class _PickerField(forms.Field):
                 return self._text_of(value).casefold()
             return str(value)
 
-        if isinstance(data, PickerText) and initial not in self.empty_values:
-            if not isinstance(initial, self.model):
-                initial = self.model.objects.filter(pk=_digits_id(initial) or 0).first()
+        typed = isinstance(data, PickerText)
+        if typed and initial not in self.empty_values and not isinstance(initial, self.model):
+            # An edit page's initial id, against a typed SKU or code: compare like with like.
+            initial = self.model.objects.filter(pk=_digits_id(initial) or 0).first()
         return key(initial) != key(data)
 
 

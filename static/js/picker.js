@@ -25,7 +25,8 @@
     list.id = (input.id || "picker") + "-listbox-" + counter;
     list.className = "picker-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", (input.getAttribute("aria-label") || labelOf(input)) + " options");
+    // Not "<label> options": the box alone should answer to its field's label.
+    list.setAttribute("aria-label", "Matches");
     list.hidden = true;
     var status = document.createElement("div");
     status.className = "visually-hidden";
@@ -40,11 +41,6 @@
     var hint = box.querySelector(".picker-nojs");
     if (hint) hint.hidden = true;
     input._picker = { box: box, list: list, status: status, timer: null, seq: 0, results: [], active: -1 };
-  }
-
-  function labelOf(input) {
-    var label = input.id && document.querySelector("label[for='" + input.id + "']");
-    return label ? label.textContent.replace("*", "").trim() : "Choice";
   }
 
   // The form field named `field` next to this picker: the same formset row first
@@ -108,6 +104,7 @@
 
   function show(input, results, message) {
     var state = input._picker;
+    if (document.activeElement !== input) return; // answered after the user moved on
     var kind = state.box.dataset.picker;
     state.results = results;
     state.active = -1;
@@ -124,7 +121,11 @@
       var detail = document.createElement("span");
       detail.className = "picker-detail";
       detail.textContent = describe(kind, option);
+      var gap = document.createElement("span");
+      gap.className = "visually-hidden";
+      gap.textContent = ", "; // read between the label and its details
       li.appendChild(main);
+      li.appendChild(gap);
       li.appendChild(detail);
       state.list.appendChild(li);
     });
@@ -262,7 +263,10 @@
 
   document.addEventListener("focusout", function (event) {
     var input = event.target;
-    if (input._picker) open(input, false);
+    if (!input._picker) return;
+    window.clearTimeout(input._picker.timer);
+    input._picker.seq += 1; // drop an answer still on its way
+    open(input, false);
   });
 
   enhance(document);
