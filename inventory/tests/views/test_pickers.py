@@ -13,6 +13,7 @@ from inventory.forms.purchasing import OrderLineForm
 from inventory.forms.stock import AdjustmentForm
 from inventory.forms.widgets import ItemPickerField
 from inventory.models import SalesOrder
+from inventory.services.purchasing import purchase_order_create
 from inventory.services.sales import sales_order_create
 from inventory.services.stock import stock_issue, stock_receive, stock_reserve
 from inventory.tests.factories import ItemFactory, SupplierFactory
@@ -538,3 +539,32 @@ def test_a_direct_purchase_by_typed_sku(staff_client, store, item):
 
     assert response.status_code == 302
     assert item.lots.get().balances.get(store=store).on_hand == D("4")
+
+
+@pytest.mark.parametrize("kind", ["sales", "purchase"])
+def test_edit_pages_cost_the_same_queries_for_one_line_and_ten(
+    manager_client, manager_user, store, kind
+):
+    # given a draft of 1 line and one of 10
+    supplier = SupplierFactory()
+    items = [ItemFactory(sku=f"ED-{n:03d}") for n in range(10)]
+
+    def draft(count):
+        if kind == "sales":
+            lines = [(it, D("1"), None) for it in items[:count]]
+            order = sales_order_create(actor=manager_user, store=store, customer=None, lines=lines)
+            return reverse("inventory:sales_edit", args=[order.pk])
+        lines = [(it, D("1"), None) for it in items[:count]]
+        order = purchase_order_create(
+            actor=manager_user, supplier=supplier, store=store, lines=lines
+        )
+        return reverse("inventory:purchase_edit", args=[order.pk])
+
+    # when each is opened
+    html_one, queries_one = _page_queries(manager_client, draft(1))
+    html_ten, queries_ten = _page_queries(manager_client, draft(10))
+
+    # then each shows its lines' SKUs, at the same number of queries
+    assert html_one.count('value="ED-') == 1
+    assert html_ten.count('value="ED-') == 10
+    assert queries_ten == queries_one
