@@ -1,5 +1,5 @@
-"""The item and lot pickers: their JSON options, the fields that resolve what is typed,
-and form pages that no longer list the catalogue."""
+"""The JSON options of the item and lot pickers: who may ask, search, bounds, figures,
+hostile parameters and query counts. The fields and pages: test_picker_forms.py."""
 
 import datetime
 from decimal import Decimal
