@@ -1,6 +1,6 @@
 """Each views module owns its urlpatterns; this file only gathers them."""
 
-from .views import audit, catalog, dashboard, items, ledger, purchasing, qc, sales, stock
+from .views import audit, catalog, dashboard, items, ledger, pickers, purchasing, qc, sales, stock
 
 app_name = "inventory"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *sales.urlpatterns,
     *dashboard.urlpatterns,
     *audit.urlpatterns,
+    *pickers.urlpatterns,
 ]

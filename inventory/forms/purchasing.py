@@ -2,9 +2,10 @@
 
 from django import forms
 
-from inventory.models import Item, PurchaseOrder, Store, Supplier
+from inventory.models import PurchaseOrder, Store, Supplier
 
 from .common import IdempotentFormMixin, MoneyField, QuantityField
+from .widgets import ItemPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,7 +44,7 @@ class DirectPurchaseForm(IdempotentFormMixin, forms.Form):
 
 
 class OrderLineForm(forms.Form):
-    item = forms.ModelChoiceField(Item.objects.filter(is_active=True).order_by("sku"))
+    item = ItemPickerField()
     quantity = QuantityField(label="Quantity")
     unit_cost = MoneyField(
         label="Unit cost", required=False, help_text="Blank: the item's unit cost."

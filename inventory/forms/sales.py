@@ -3,9 +3,10 @@
 from django import forms
 from django.forms import formset_factory
 
-from inventory.models import Customer, Item, SalesOrder, Store
+from inventory.models import Customer, SalesOrder, Store
 
 from .common import IdempotentFormMixin, MoneyField, QuantityField
+from .widgets import ItemPickerField
 
 WALK_IN = "walk-in"
 
@@ -38,10 +39,7 @@ class SalesOrderForm(forms.Form):
 class SalesLineForm(forms.Form):
     """One line: an item, a quantity and a price (blank for the item's own price)."""
 
-    item = forms.ModelChoiceField(
-        queryset=Item.objects.filter(is_active=True).order_by("sku"),
-        widget=forms.Select(attrs={"aria-label": "Item"}),
-    )
+    item = ItemPickerField(store_field="store")
     quantity = QuantityField(widget=forms.NumberInput(attrs={"aria-label": "Quantity"}))
     unit_price = MoneyField(
         required=False,
@@ -53,6 +51,7 @@ class SalesLineForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+        self.fields["item"].widget.attrs["aria-label"] = "Item"
         self.fields["quantity"].widget.attrs.setdefault("step", "any")
         if "DELETE" in self.fields:
             self.fields["DELETE"].label = "Remove"

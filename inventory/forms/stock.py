@@ -2,9 +2,10 @@
 
 from django import forms
 
-from inventory.models import Item, LedgerEntry, Lot, Store
+from inventory.models import LedgerEntry, Store
 
 from .common import IdempotentFormMixin, QuantityField
+from .widgets import ItemPickerField, LotPickerField, resolve_lot
 
 ADJUST_REASON_CHOICES = [("", "Choose a reason…")] + [
     (value, label)
@@ -13,32 +14,12 @@ ADJUST_REASON_CHOICES = [("", "Choose a reason…")] + [
 ]
 
 
-class ItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.sku} {obj.name}" + ("" if obj.is_active else " (deactivated)")
-
-
-class LotChoiceField(forms.ModelChoiceField):
-    """Lots labelled with their item, so one select can list the lots of every item."""
-
-    def label_from_instance(self, obj):
-        return f"{obj.item.sku} · {obj.code} ({obj.get_qc_status_display()})"
-
-
-def _items():
-    return Item.objects.order_by("-is_active", "sku")
-
-
-def _lots(item_id=None):
-    lots = Lot.objects.select_related("item").order_by("item__sku", "received_at", "pk")
-    return lots.filter(item_id=item_id) if item_id else lots
-
-
 class _LotOfItemMixin:
-    """Refuse a lot that belongs to another item than the one chosen."""
+    """Resolve a typed lot code within the chosen item; refuse a lot of another item."""
 
     def clean(self):
         data = super().clean()
+        resolve_lot(self)
         item, lot = data.get("item"), data.get("lot")
         if item is not None and lot is not None and lot.item_id != item.pk:
             self.add_error("lot", f"Lot {lot.code} is a lot of {lot.item.sku}, not of {item.sku}.")
@@ -46,24 +27,19 @@ class _LotOfItemMixin:
 
 
 class TransferForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
-    item = ItemChoiceField(queryset=_items())
+    # Deactivated items too: their remaining stock may still be moved or written off.
+    item = ItemPickerField(include_inactive=True, store_field="from_store")
     from_store = forms.ModelChoiceField(queryset=Store.objects.order_by("code"), label="From store")
     to_store = forms.ModelChoiceField(
         queryset=Store.objects.filter(is_active=True).order_by("code"), label="To store"
     )
     quantity = QuantityField()
-    lot = LotChoiceField(
-        queryset=_lots(),
+    lot = LotPickerField(
+        store_field="from_store",
         required=False,
-        empty_label="Any approved lot, earliest expiry first",
         help_text="Leave empty to move available approved stock, earliest expiry first.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def __init__(self, *args, item_id=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if item_id:
-            self.fields["lot"].queryset = _lots(item_id)
 
     def clean(self):
         data = super().clean()
@@ -74,8 +50,8 @@ class TransferForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
 
 
 class AdjustmentForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
-    item = ItemChoiceField(queryset=_items())
-    lot = LotChoiceField(queryset=_lots(), empty_label="Choose a lot…")
+    item = ItemPickerField(include_inactive=True, store_field="store")
+    lot = LotPickerField(store_field="store")
     store = forms.ModelChoiceField(queryset=Store.objects.order_by("code"))
     quantity = QuantityField(
         allow_negative=True,
@@ -83,11 +59,6 @@ class AdjustmentForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
     )
     reason = forms.ChoiceField(choices=ADJUST_REASON_CHOICES)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def __init__(self, *args, item_id=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if item_id:
-            self.fields["lot"].queryset = _lots(item_id)
 
 
 class ReverseForm(IdempotentFormMixin, forms.Form):

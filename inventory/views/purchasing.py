@@ -132,8 +132,9 @@ def purchase_edit(request, pk):
         "note": order.note,
     }
     line_initial = [
-        {"item": line.item_id, "quantity": line.quantity_ordered, "unit_cost": line.unit_cost}
-        for line in order.lines.order_by("pk")
+        # The item itself, not its id: the picker shows its SKU without a query per line.
+        {"item": line.item, "quantity": line.quantity_ordered, "unit_cost": line.unit_cost}
+        for line in order.lines.select_related("item").order_by("pk")
     ]
     form = PurchaseOrderForm(request.POST or None, initial=initial)
     formset = OrderLineFormSet(request.POST or None, prefix="lines", initial=line_initial)

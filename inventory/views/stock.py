@@ -86,7 +86,7 @@ def transfer_new(request):
                     )
                 return redirect(_movements_url(data["item"]))
     else:
-        form = TransferForm(item_id=item_id, initial={"item": item_id} if item_id else None)
+        form = TransferForm(initial={"item": item_id} if item_id else None)
     return render(request, "inventory/stock/transfer_form.html", {"form": form})
 
 
@@ -120,7 +120,7 @@ def adjustment_new(request):
                     )
                 return redirect(_movements_url(data["item"]))
     else:
-        form = AdjustmentForm(item_id=item_id, initial={"item": item_id} if item_id else None)
+        form = AdjustmentForm(initial={"item": item_id} if item_id else None)
     return render(request, "inventory/stock/adjustment_form.html", {"form": form})
 
 

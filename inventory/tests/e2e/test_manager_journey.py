@@ -85,9 +85,14 @@ def test_manager_dashboard_export_and_adjustment(page, demo_users, shop, tmp_pat
     page.goto("/")
     page.get_by_test_id("main-nav").get_by_role("button", name="Manage", exact=True).click()
     page.get_by_role("link", name="Adjustment").click()
-    page.get_by_label("Item").select_option(label="BOLT-M8 Hex bolt M8")
-    page.get_by_label("Lot").select_option(label="BOLT-M8 · A1 (Approved)")
+    page.get_by_label("Item").fill("BOLT-M8")
     page.get_by_label("Store").select_option(label="Main Store")
+    # The lot picker lists the lots of that item in that store; ArrowDown opens it.
+    lot = page.get_by_role("combobox", name="Lot")
+    lot.press("ArrowDown")
+    page.get_by_role("option", name="A1").wait_for()
+    lot.press("Enter")
+    assert lot.input_value() == "A1"
     page.get_by_label("Quantity").fill("-2")
     page.get_by_label("Reason").select_option(label="Damage")
     page.get_by_label("Note").fill("Dropped a box")

@@ -1,0 +1,107 @@
+"""Read the options of the item and lot pickers: a bounded page, one query each.
+
+The form pages render only the chosen option; picker.js asks these (through
+inventory.views.pickers) for what matches what the user types.
+"""
+
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from inventory.models import Item, StockBalance
+
+# The figures of stock come from the stock selectors, so "available" means the same
+# here as on every other screen (APPROVED lots only, and whatever it comes to mean).
+from .stock import _figures, items_with_stock
+
+LIMIT = 20
+# Longer than any SKU (40), name (200) is pointless for a search box; keeps LIKE cheap.
+MAX_QUERY = 100
+
+
+def picker_query(text) -> str:
+    """Return the search text made safe for a query: stripped, bounded, without NUL.
+
+    PostgreSQL refuses NUL in a string parameter (a 500 otherwise).
+    """
+    return str(text or "").replace("\x00", "").strip()[:MAX_QUERY]
+
+
+def item_by_sku(sku: str):
+    """Return the item with this SKU in any case, or None; one lookup on Lower(sku)'s index."""
+    if not sku:
+        return None
+    return Item.objects.alias(sku_lower=Lower("sku")).filter(sku_lower=Lower(Value(sku))).first()
+
+
+def picker_items(*, query: str = "", store=None, include_inactive: bool = False, limit=LIMIT):
+    """Return up to `limit` items matching `query`, as dicts, in one query.
+
+    An item matches when its SKU starts with the text (any case) or its name
+    contains it; SKU matches come first, then by SKU. With a store, each carries
+    its available quantity there. Deactivated items only when asked for (managers
+    still transfer and adjust their remaining stock).
+    """
+    query = picker_query(query)
+    items = Item.objects.all()
+    if not include_inactive:
+        items = items.filter(is_active=True)
+    order = ["sku"]
+    if query:
+        # Lower() on both sides: the same case folding as the unique index on Lower(sku).
+        items = items.alias(sku_lower=Lower("sku"))
+        prefix = Q(sku_lower__startswith=Lower(Value(query)))
+        items = items.filter(prefix | Q(name__icontains=query)).alias(
+            rank=Case(When(prefix, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        order = ["rank", "sku"]
+    fields = ["id", "sku", "name", "unit", "is_active"]
+    if store is not None:
+        items = items_with_stock(items, store=store)
+        fields.append("available")
+    return list(items.order_by(*order).values(*fields)[: max(1, min(limit, LIMIT))])
+
+
+def picker_lots(*, item, store=None, query: str = "", limit=LIMIT):
+    """Return up to `limit` lots of `item` that have a balance (in `store`, or anywhere).
+
+    Each dict has the lot's id, code, QC status, expiry, whether it is past that
+    expiry today, and its on_hand, reserved and available figures (in the store,
+    or summed over stores). Lots holding stock come first, then earliest expiry
+    (FEFO). One query, on the (item, store) index of the balances.
+    """
+    query = picker_query(query)
+    balances = StockBalance.objects.filter(item=item)
+    if store is not None:
+        balances = balances.filter(store=store)
+    if query:
+        balances = balances.filter(lot__code__icontains=query)
+    rows = (
+        balances.values("lot_id", "lot__code", "lot__qc_status", "lot__expires_on")
+        .annotate(**_figures())
+        .annotate(
+            empty=Case(
+                When(on_hand__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by(
+            "empty",
+            F("lot__expires_on").asc(nulls_last=True),
+            "lot__received_at",
+            "lot_id",
+        )[: max(1, min(limit, LIMIT))]
+    )
+    today = timezone.localdate()
+    return [
+        {
+            "id": row["lot_id"],
+            "code": row["lot__code"],
+            "qc_status": row["lot__qc_status"],
+            "expires_on": row["lot__expires_on"],
+            "expired": row["lot__expires_on"] is not None and row["lot__expires_on"] < today,
+            "on_hand": row["on_hand"],
+            "reserved": row["reserved"],
+            "available": row["available"],
+        }
+        for row in rows
+    ]

@@ -1,0 +1,94 @@
+"""JSON options for the item and lot pickers of the stock forms (static/js/picker.js).
+
+Staff and up, like the forms that use them. Bad parameters never fail: an unknown
+or malformed store or item gives no figures or no lots, never a 500.
+"""
+
+from django.http import JsonResponse
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import role_required
+from accounts.roles import Role
+from inventory.exceptions import fmt_qty
+from inventory.models import Item, QCStatus, Store
+from inventory.selectors.pickers import item_by_sku, picker_items, picker_lots, picker_query
+
+# Ids are 64-bit at most; a longer run of digits is no id (and would overflow the query).
+MAX_ID_DIGITS = 18
+
+
+def _id_param(request, name) -> int | None:
+    value = request.GET.get(name, "")
+    if value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS:
+        return int(value)
+    return None
+
+
+def _qty(value) -> str | None:
+    return None if value is None else fmt_qty(value)
+
+
+@role_required(Role.STAFF)
+@require_GET
+def picker_item_options(request):
+    """?q= text; ?store= id for available figures; ?scope=all adds deactivated items."""
+    store_id = _id_param(request, "store")
+    store = Store.objects.filter(pk=store_id).first() if store_id else None
+    rows = picker_items(
+        query=request.GET.get("q", ""),
+        store=store,
+        include_inactive=request.GET.get("scope") == "all",
+    )
+    results = [
+        {
+            "id": row["id"],
+            "value": row["sku"],
+            "label": f"{row['sku']} {row['name']}",
+            "name": row["name"],
+            "unit": row["unit"],
+            "active": row["is_active"],
+            "available": _qty(row.get("available")),
+        }
+        for row in rows
+    ]
+    return JsonResponse({"results": results, "store": store.name if store else None})
+
+
+@role_required(Role.STAFF)
+@require_GET
+def picker_lot_options(request):
+    """?item= id (or ?sku= when the item was typed, not chosen), ?store= id, ?q= part of a
+    lot code."""
+    item_id = _id_param(request, "item")
+    if item_id:
+        item = Item.objects.filter(pk=item_id).first()
+    else:
+        item = item_by_sku(picker_query(request.GET.get("sku")))
+    if item is None:
+        return JsonResponse({"results": [], "item": None})
+    store_id = _id_param(request, "store")
+    store = Store.objects.filter(pk=store_id).first() if store_id else None
+    rows = picker_lots(item=item, store=store, query=request.GET.get("q", ""))
+    results = [
+        {
+            "id": row["id"],
+            "value": row["code"],
+            "label": row["code"],
+            "qc_status": row["qc_status"],
+            "qc_label": QCStatus(row["qc_status"]).label,
+            "expires_on": row["expires_on"].isoformat() if row["expires_on"] else None,
+            "expired": row["expired"],
+            "on_hand": _qty(row["on_hand"]),
+            "available": _qty(row["available"]),
+            "unit": item.unit,
+        }
+        for row in rows
+    ]
+    return JsonResponse({"results": results, "item": item.sku})
+
+
+urlpatterns = [
+    path("pickers/items/", picker_item_options, name="picker_items"),
+    path("pickers/lots/", picker_lot_options, name="picker_lots"),
+]

@@ -1,0 +1,284 @@
+// Item and lot pickers: a text box (inventory/forms/widgets.py) becomes a combobox
+// (WAI-ARIA 1.2, list autocomplete) that searches /pickers/items/ or /pickers/lots/ as
+// one types. Choosing an option writes its SKU or lot code into the box, which is what
+// the server resolves, with or without this script.
+// Keys: ArrowDown/ArrowUp open and move, Enter chooses, Escape closes (a second
+// Escape clears what was typed), Tab leaves. Rows added later (formsets) are enhanced
+// when they appear. No inline script or handler, so the strict CSP holds.
+(function () {
+  "use strict";
+  var DELAY = 150; // ms after the last key before asking the server
+  var counter = 0;
+
+  function enhance(root) {
+    var inputs = root.querySelectorAll ? root.querySelectorAll("[data-picker-input]") : [];
+    Array.prototype.forEach.call(inputs, setUp);
+  }
+
+  function setUp(input) {
+    if (input.dataset.pickerReady) return;
+    var box = input.closest("[data-picker]");
+    if (!box) return;
+    input.dataset.pickerReady = "1";
+    counter += 1;
+    var list = document.createElement("ul");
+    list.id = (input.id || "picker") + "-listbox-" + counter;
+    list.className = "picker-list";
+    list.setAttribute("role", "listbox");
+    // Not "<label> options": the box alone should answer to its field's label.
+    list.setAttribute("aria-label", "Matches");
+    list.hidden = true;
+    var status = document.createElement("div");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", list);
+    box.appendChild(status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+    var hint = box.querySelector(".picker-nojs");
+    if (hint) hint.hidden = true;
+    input._picker = { box: box, list: list, status: status, timer: null, seq: 0, results: [], active: -1 };
+  }
+
+  // The form field named `field` next to this picker: the same formset row first
+  // ("lines-3-" + field), then the form itself (a header field such as the store).
+  function sibling(input, field) {
+    if (!field || !input.form) return null;
+    var prefix = input.name.slice(0, input.name.lastIndexOf("-") + 1);
+    var form = input.form;
+    return (
+      form.querySelector("[name='" + prefix + field + "_q']") ||
+      form.querySelector("[name='" + prefix + field + "']") ||
+      form.querySelector("[name='" + field + "']")
+    );
+  }
+
+  function query(input) {
+    var state = input._picker;
+    var box = state.box;
+    var params = new URLSearchParams({ q: input.value.trim() });
+    if (box.dataset.pickerScope) params.set("scope", box.dataset.pickerScope);
+    var store = sibling(input, box.dataset.pickerStore);
+    if (store && store.value) params.set("store", store.value);
+    if (box.dataset.picker === "lot") {
+      var item = sibling(input, box.dataset.pickerItem);
+      if (item && item.dataset.pickerId) params.set("item", item.dataset.pickerId);
+      else if (item && item.value.trim()) params.set("sku", item.value.trim());
+      else return show(input, [], "Choose the item first.");
+    }
+    var seq = ++state.seq;
+    fetch(box.dataset.pickerUrl + "?" + params.toString(), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        if (seq !== state.seq) return; // a later search has been sent since
+        show(input, data.results, data.results.length ? "" : "No match.");
+      })
+      .catch(function () {
+        if (seq === state.seq) show(input, [], "Search failed; type the code and submit.");
+      });
+  }
+
+  function describe(kind, option) {
+    var parts = [];
+    if (kind === "lot") {
+      parts.push(option.qc_label);
+      if (option.expires_on) parts.push((option.expired ? "expired " : "expires ") + option.expires_on);
+      if (option.available !== null) parts.push(option.available + " " + option.unit + " available");
+    } else {
+      if (!option.active) parts.push("deactivated");
+      if (option.available !== null && option.available !== undefined) {
+        parts.push(option.available + " " + option.unit + " available");
+      }
+    }
+    return parts.join(" · ");
+  }
+
+  function show(input, results, message) {
+    var state = input._picker;
+    if (document.activeElement !== input) return; // answered after the user moved on
+    var kind = state.box.dataset.picker;
+    state.results = results;
+    state.active = -1;
+    state.list.textContent = "";
+    results.forEach(function (option, index) {
+      var li = document.createElement("li");
+      li.id = state.list.id + "-" + index;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.dataset.index = String(index);
+      var main = document.createElement("span");
+      main.className = "picker-main";
+      main.textContent = option.label;
+      var detail = document.createElement("span");
+      detail.className = "picker-detail";
+      detail.textContent = describe(kind, option);
+      var gap = document.createElement("span");
+      gap.className = "visually-hidden";
+      gap.textContent = ", "; // read between the label and its details
+      li.appendChild(main);
+      li.appendChild(gap);
+      li.appendChild(detail);
+      state.list.appendChild(li);
+    });
+    if (message) {
+      var note = document.createElement("li");
+      note.className = "picker-empty";
+      note.setAttribute("role", "presentation");
+      note.textContent = message;
+      state.list.appendChild(note);
+    }
+    open(input, true);
+    state.status.textContent = message || results.length + (results.length === 1 ? " result" : " results");
+    // The first option is active, so typing a full SKU (or scanning it) and Enter chooses it.
+    if (results.length) move(input, 0);
+  }
+
+  function open(input, visible) {
+    var state = input._picker;
+    state.list.hidden = !visible;
+    input.setAttribute("aria-expanded", visible ? "true" : "false");
+    if (!visible) {
+      input.removeAttribute("aria-activedescendant");
+      state.active = -1;
+    }
+  }
+
+  function move(input, index) {
+    var state = input._picker;
+    var options = state.list.querySelectorAll("[role=option]");
+    if (!options.length) return;
+    index = (index + options.length) % options.length;
+    Array.prototype.forEach.call(options, function (li, i) {
+      li.setAttribute("aria-selected", i === index ? "true" : "false");
+      li.classList.toggle("active", i === index);
+    });
+    state.active = index;
+    input.setAttribute("aria-activedescendant", options[index].id);
+    options[index].scrollIntoView({ block: "nearest" });
+  }
+
+  function choose(input, index) {
+    var state = input._picker;
+    var option = state.results[index];
+    if (!option) return;
+    input.value = option.value;
+    input.dataset.pickerId = String(option.id);
+    var picked = state.box.querySelector(".picker-picked");
+    if (picked) picked.textContent = [option.name || "", describe(state.box.dataset.picker, option)]
+      .filter(Boolean).join(" · ");
+    open(input, false);
+    state.status.textContent = option.label + " chosen.";
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  // A lot belongs to one item: when the item changes, the lot chosen before is forgotten.
+  function resetDependents(input) {
+    if (!input.form) return;
+    var field = input.name.slice(input.name.lastIndexOf("-") + 1).replace(/_q$/, "");
+    input.form.querySelectorAll("[data-picker=lot][data-picker-item='" + field + "']").forEach(function (box) {
+      var lot = box.querySelector("[data-picker-input]");
+      if (!lot || lot === input) return;
+      if (sibling(lot, field) !== input) return;
+      lot.value = "";
+      delete lot.dataset.pickerId;
+      var picked = box.querySelector(".picker-picked");
+      if (picked) picked.textContent = "";
+    });
+  }
+
+  function schedule(input) {
+    var state = input._picker;
+    window.clearTimeout(state.timer);
+    state.timer = window.setTimeout(function () { query(input); }, DELAY);
+  }
+
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input._picker) return;
+    // What is typed no longer names the option chosen before.
+    delete input.dataset.pickerId;
+    var picked = input._picker.box.querySelector(".picker-picked");
+    if (picked) picked.textContent = "";
+    resetDependents(input);
+    schedule(input);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    var state = input._picker;
+    if (!state) return;
+    var expanded = !state.list.hidden;
+    switch (event.key) {
+      case "ArrowDown":
+      case "ArrowUp":
+        event.preventDefault();
+        if (!expanded || !state.results.length) {
+          query(input);
+        } else {
+          move(input, state.active + (event.key === "ArrowDown" ? 1 : -1));
+        }
+        break;
+      case "Enter":
+        if (expanded && state.active >= 0) {
+          event.preventDefault(); // choosing is not submitting
+          choose(input, state.active);
+        }
+        break;
+      case "Escape":
+        if (expanded) {
+          event.preventDefault();
+          open(input, false);
+        } else if (input.value) {
+          input.value = "";
+          delete input.dataset.pickerId;
+        }
+        break;
+      case "Tab":
+        open(input, false);
+        break;
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target._picker) resetDependents(event.target);
+  });
+
+  // mousedown, not click: it comes before the box loses focus.
+  document.addEventListener("mousedown", function (event) {
+    var li = event.target.closest && event.target.closest(".picker-list [role=option]");
+    if (!li) return;
+    event.preventDefault();
+    var input = li.closest("[data-picker]").querySelector("[data-picker-input]");
+    choose(input, parseInt(li.dataset.index, 10));
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var input = event.target;
+    if (!input._picker) return;
+    window.clearTimeout(input._picker.timer);
+    input._picker.seq += 1; // drop an answer still on its way
+    open(input, false);
+  });
+
+  enhance(document);
+  // Formset rows come from a <template> (app.js); enhance them as they are added.
+  new MutationObserver(function (mutations) {
+    mutations.forEach(function (mutation) {
+      mutation.addedNodes.forEach(function (node) {
+        if (node.nodeType === 1) {
+          if (node.matches("[data-picker-input]")) setUp(node);
+          enhance(node);
+        }
+      });
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+})();
