@@ -52,9 +52,13 @@ def clean_quantity(
 # -- Lots: QC and expiry -----------------------------------------------------------
 
 
+def is_past(expires_on: date | None, today: date) -> bool:
+    """Stock expires at the end of its expiry date (in TIME_ZONE)."""
+    return expires_on is not None and expires_on < today
+
+
 def is_expired(lot, today: date) -> bool:
-    """A lot expires at the end of its expiry date (in TIME_ZONE)."""
-    return lot.expires_on is not None and lot.expires_on < today
+    return is_past(lot.expires_on, today)
 
 
 def is_sellable(lot, today: date) -> bool:

@@ -8,6 +8,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from inventory import rules
 from inventory.models import Item, StockBalance
 
 # The figures of stock come from the stock selectors, so "available" means the same
@@ -98,7 +99,7 @@ def picker_lots(*, item, store=None, query: str = "", limit=LIMIT):
             "code": row["lot__code"],
             "qc_status": row["lot__qc_status"],
             "expires_on": row["lot__expires_on"],
-            "expired": row["lot__expires_on"] is not None and row["lot__expires_on"] < today,
+            "expired": rules.is_past(row["lot__expires_on"], today),
             "on_hand": row["on_hand"],
             "reserved": row["reserved"],
             "available": row["available"],

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from inventory.models import Lot
 from inventory.services.stock import stock_issue, stock_receive, stock_reserve
 from inventory.tests.factories import ItemFactory
 
@@ -244,7 +245,8 @@ def test_lots_of_the_item_in_the_store_with_status_expiry_and_available(
 
 
 def test_quarantined_and_expired_lots_are_shown_as_such(staff_client, manager_user, store, qc_item):
-    receive(manager_user, qc_item, store, 5, "Q", expires_on=datetime.date(2020, 1, 1))
+    receive(manager_user, qc_item, store, 5, "Q", expires_on=datetime.date(2090, 1, 1))
+    Lot.objects.filter(code="Q").update(expires_on=datetime.date(2020, 1, 1))  # since expired
 
     response = staff_client.get(LOTS, {"item": qc_item.pk, "store": store.pk})
 
