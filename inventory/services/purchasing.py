@@ -26,6 +26,7 @@ from .posting import (
     replayed_result,
     require_active,
 )
+from .replays import created_by_operation
 from .stock import stock_receive
 
 Status = PurchaseOrder.Status
@@ -143,16 +144,34 @@ def _create_lines(order, lines) -> None:
 
 
 def purchase_order_create(
-    *, actor, supplier, store, expected_on=None, note: str = "", lines=()
+    *,
+    actor,
+    supplier,
+    store,
+    expected_on=None,
+    note: str = "",
+    lines=(),
+    idempotency_key: str | None = None,
 ) -> PurchaseOrder:
     """Create a DRAFT order with its lines [(item, quantity, unit_cost)].
 
-    A blank unit cost takes the item's cost; a draft may have no lines yet.
+    A blank unit cost takes the item's cost; a draft may have no lines yet. A repeated
+    idempotency key writes nothing and returns the first order, marked `replayed`.
     """
     actor = as_actor(actor)
     _check_header(supplier, store)
     lines = _clean_lines(lines)
     with transaction.atomic():
+        claimed = {}
+        if idempotency_key:
+            operation, replayed = begin_operation(
+                kind="PO_CREATE", actor=actor, idempotency_key=idempotency_key
+            )
+            if replayed:
+                return created_by_operation(
+                    PurchaseOrder, action="purchase_order.create", operation=operation
+                )
+            claimed = {"operation": operation.pk}
         order = PurchaseOrder.objects.create(
             supplier=supplier,
             store=store,
@@ -165,7 +184,7 @@ def purchase_order_create(
             actor=actor,
             action="purchase_order.create",
             obj=order,
-            details={**_header(order), "lines": _lines_detail(order)},
+            details={**claimed, **_header(order), "lines": _lines_detail(order)},
         )
     return order
 

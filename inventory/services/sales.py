@@ -32,6 +32,7 @@ from .posting import (
     replayed_result,
     require_active,
 )
+from .replays import created_by_operation
 from .stock import stock_issue, stock_reserve, stock_return, stock_unreserve
 
 Status = SalesOrder.Status
@@ -138,15 +139,28 @@ def sales_order_create(
     customer: Customer | None,
     note: str = "",
     lines,
+    idempotency_key: str | None = None,
 ) -> SalesOrder:
     """Record a DRAFT order; each line is (item, quantity, unit price or None for the item's).
 
-    Nothing is reserved yet. Deactivated stores, customers and items are refused.
+    Nothing is reserved yet. Deactivated stores, customers and items are refused. A
+    repeated idempotency key writes nothing and returns the first order, marked
+    `replayed`.
     """
     actor = as_actor(actor)
     _clean_header(store, customer)
     cleaned = _clean_lines(lines)
     with transaction.atomic():
+        claimed = {}
+        if idempotency_key:
+            operation, replayed = begin_operation(
+                kind="SO_CREATE", actor=actor, idempotency_key=idempotency_key
+            )
+            if replayed:
+                return created_by_operation(
+                    SalesOrder, action="sales_order.create", operation=operation
+                )
+            claimed = {"operation": operation.pk}
         order = SalesOrder.objects.create(
             store=store, customer=customer, note=note or "", created_by=actor.user
         )
@@ -159,6 +173,7 @@ def sales_order_create(
             action="sales_order.create",
             obj=order,
             details={
+                **claimed,
                 "store": store.code,
                 "customer": customer.name if customer else None,
                 "lines": _lines_detail(order),
