@@ -8,6 +8,7 @@ from inventory.services.actor import Actor
 
 # Every replay message contains this phrase; tests look for it.
 ALREADY_RECORDED = "was already recorded"
+NOTHING_CHANGED = "nothing was changed the second time."
 
 
 def actor_for(request) -> Actor:
@@ -37,24 +38,24 @@ def report_replay(
         return False
     if document is not None:
         message = format_html(
-            '{} {} {} <a href="{}" class="alert-link">{}</a>; '
-            "nothing was changed the second time.",
+            '{} {} {} <a href="{}" class="alert-link">{}</a>; {}',
             what,
             ALREADY_RECORDED,
             preposition,
             document.get_absolute_url(),
             document.number,
+            NOTHING_CHANGED,
         )
     elif url is not None:
         message = format_html(
-            '{} {} (<a href="{}" class="alert-link">its movements</a>); '
-            "nothing was changed the second time.",
+            '{} {} (<a href="{}" class="alert-link">its movements</a>); {}',
             what,
             ALREADY_RECORDED,
             url,
+            NOTHING_CHANGED,
         )
     else:
-        message = f"{what} {ALREADY_RECORDED}; nothing was changed the second time."
+        message = f"{what} {ALREADY_RECORDED}; {NOTHING_CHANGED}"
     messages.info(request, message)
     return True
 
