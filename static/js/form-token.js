@@ -13,9 +13,22 @@
       return action === null || action === "";
     }
   );
-  if (inputs.length !== 1 || !inputs[0].value || !window.history.replaceState) return;
-  var url = new URL(window.location.href);
-  if (url.searchParams.get("token") === inputs[0].value) return;
-  url.searchParams.set("token", inputs[0].value);
-  window.history.replaceState(window.history.state, "", url.toString());
+  if (inputs.length === 1 && inputs[0].value && window.history.replaceState) {
+    var url = new URL(window.location.href);
+    if (url.searchParams.get("token") !== inputs[0].value) {
+      url.searchParams.set("token", inputs[0].value);
+      window.history.replaceState(window.history.state, "", url.toString());
+    }
+  }
+  // Back may also restore the page as it was left (the back/forward cache), with its
+  // submit buttons still disabled by app.js after the first submit. The token is the
+  // same, so let the person submit again: the server answers "already recorded".
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    inputs.forEach(function (input) {
+      input.form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) {
+        b.disabled = false;
+      });
+    });
+  });
 })();

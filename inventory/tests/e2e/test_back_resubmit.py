@@ -4,7 +4,9 @@ A person submits a form, lands on the result, presses Back and submits the same 
 again. The browser fetches the form page again (a post to a URL drops the browser's
 cached copy of it), so the page keeps its one-time token in its address; the second
 submission is then a replay: nothing more is recorded and the page says so, naming and
-linking what the first one recorded. Run at a desktop and a phone viewport.
+linking what the first one recorded. Run at a desktop and a phone viewport, and once
+with the browser's back/forward cache on (Playwright turns it off by default), where
+Back shows the page as it was left.
 """
 
 from types import SimpleNamespace
@@ -18,7 +20,7 @@ from inventory.services.sales import sales_order_confirm, sales_order_create
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory, StoreFactory, SupplierFactory
 
-from .conftest import login
+from .conftest import CHROMIUM, CHROMIUM_ARGS, login
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
@@ -204,4 +206,51 @@ def test_back_and_submit_again_records_once_and_says_so(page, demo_users, shop, 
     # because the page came back with the same token, kept in its address
     assert f"token={token}" in back_url
     assert back_token == token
+    assert page.js_errors == []
+
+
+@pytest.fixture
+def cached_page(browser, live_server, transactional_db):
+    """A page in a browser that keeps left pages in its back/forward cache, as Chrome does."""
+    with_cache = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    context = with_cache.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    with_cache.close()
+
+
+def test_back_from_the_back_forward_cache_lets_the_same_form_be_sent_again(
+    cached_page, demo_users, shop
+):
+    # given a quick sale recorded from a page that the browser keeps when it is left
+    page = cached_page
+    login(page, *demo_users["Manager"])
+    page.goto("/sales/quick/")
+    page.evaluate("window.leftAsItWas = true")
+    sale_lines(page, shop)
+    page.get_by_role("button", name="Record sale").click()
+    page.wait_for_load_state()
+    order = SalesOrder.objects.get()
+
+    # when the person goes Back: the page is the one they left (no load event fires)
+    page.go_back(wait_until="commit")
+    page.wait_for_function("window.leftAsItWas === true")
+
+    # then its button, disabled by the first submit, works again, and sending the same
+    # form records nothing more
+    page.get_by_role("button", name="Record sale").click()
+    page.wait_for_load_state()
+    assert (SalesOrder.objects.count(), entries("ISSUE")()) == (1, 1)
+    expect(page.get_by_role("alert").filter(has_text="already recorded")).to_contain_text(
+        f"This sale was already recorded as {order.number}"
+    )
     assert page.js_errors == []
