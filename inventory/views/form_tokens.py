@@ -16,7 +16,11 @@ people's submissions share a key: theirs gets a fresh token.
 
 import uuid
 
+from django.contrib import messages
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.html import format_html
+
+from inventory.selectors.operations import recorded_for_key
 
 PARAM = "token"
 _SALT = "inventory.views.form_tokens"
@@ -50,5 +54,38 @@ def page_token(request) -> str:
 
 
 def token_initial(request) -> dict:
-    """Return the form's initial value for its token (see IdempotentFormMixin)."""
-    return {"idempotency_key": page_token(request)}
+    """Return the form's initial value for its token (see IdempotentFormMixin).
+
+    When the page comes back (Back, reload) with a token that was already used, say so
+    above the form before the person sends it again.
+    """
+    token = page_token(request)
+    if request.method == "GET" and token == request.GET.get(PARAM):
+        _note_used(request, token)
+    return {"idempotency_key": token}
+
+
+def _note_used(request, token: str) -> None:
+    recorded = recorded_for_key(token)
+    if recorded is None:
+        return
+    fresh = request.GET.copy()
+    fresh.pop(PARAM, None)
+    new_url = f"{request.path}?{fresh.urlencode()}" if fresh else request.path
+    if recorded.number:
+        what = format_html(
+            'recorded as <a href="{}" class="alert-link">{}</a>', recorded.url, recorded.number
+        )
+    else:
+        what = format_html(
+            'recorded (<a href="{}" class="alert-link">its movements</a>)', recorded.url
+        )
+    messages.warning(
+        request,
+        format_html(
+            "This form was already sent and {}. Sending it again records nothing; "
+            '<a href="{}" class="alert-link">start a new one</a>.',
+            what,
+            new_url,
+        ),
+    )

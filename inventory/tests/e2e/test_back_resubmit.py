@@ -192,6 +192,7 @@ def test_back_and_submit_again_records_once_and_says_so(page, demo_users, shop, 
     page.go_back()
     back_url = page.url
     back_token = page.locator("input[name=idempotency_key]").input_value()
+    warned = page.get_by_role("alert").filter(has_text="already sent").all_inner_texts()
     form.fill(page, shop)
     page.get_by_role("button", name=form.button, exact=True).click()
     page.wait_for_load_state()
@@ -206,6 +207,9 @@ def test_back_and_submit_again_records_once_and_says_so(page, demo_users, shop, 
     # because the page came back with the same token, kept in its address
     assert f"token={token}" in back_url
     assert back_token == token
+    # and the page said so before it was sent again
+    assert len(warned) == 1 and form.link() in warned[0]
+    assert "Sending it again records nothing" in warned[0]
     assert page.js_errors == []
 
 

@@ -236,3 +236,70 @@ def test_the_same_new_order_form_posted_twice_at_once_saves_one_draft(post, mode
             f'class="alert-link">{order.number}</a>; nothing was changed the second time.',
         ]
     )
+
+
+def test_a_page_back_with_a_used_token_says_what_it_recorded(
+    manager_client, manager_user, store, other_store, item
+):
+    # given a quick sale, a transfer and a new draft, each sent with a token of the manager
+    stock_receive(actor=manager_user, item=item, store=store, quantity="10")
+    sent = {}
+    for name, url, data in [
+        ("sale", reverse("inventory:sales_quick"), quick_sale_post(store, item)),
+        ("transfer", reverse("inventory:transfer_new"), transfer_post(store, other_store, item)),
+        ("draft", *sales_draft_post(store, item, "")),
+    ]:
+        token = new_token(manager_user)
+        assert manager_client.post(url, {**data, "idempotency_key": token}).status_code == 302
+        sent[name] = (url, token)
+
+    def warning(name):
+        url, token = sent[name]
+        response = manager_client.get(with_token(url, token))
+        assert response.status_code == 200 and rendered_token(response) == token
+        return [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+
+    # when each page comes back with its used token (Back, reload), then it says so and
+    # links what was recorded and a fresh form
+    sale, draft = SalesOrder.objects.order_by("pk")
+    operation = Operation.objects.get(idempotency_key=sent["transfer"][1]).pk
+    assert warning("sale") == [
+        "This form was already sent and recorded as "
+        f'<a href="/sales/{sale.pk}/" class="alert-link">{sale.number}</a>. Sending it again '
+        'records nothing; <a href="/sales/quick/" class="alert-link">start a new one</a>.'
+    ]
+    assert warning("transfer") == [
+        "This form was already sent and recorded "
+        f'(<a href="/ledger/?operation={operation}" class="alert-link">its movements</a>). '
+        'Sending it again records nothing; <a href="/transfers/new/" class="alert-link">'
+        "start a new one</a>."
+    ]
+    assert warning("draft") == [
+        "This form was already sent and recorded as "
+        f'<a href="/sales/{draft.pk}/" class="alert-link">{draft.number}</a>. Sending it again '
+        'records nothing; <a href="/sales/new/" class="alert-link">start a new one</a>.'
+    ]
+
+
+def test_a_page_with_an_unused_token_says_nothing(manager_client, manager_user):
+    response = manager_client.get(
+        with_token(reverse("inventory:sales_quick"), new_token(manager_user))
+    )
+
+    assert list(response.context["messages"]) == []
+
+
+def quick_sale_post(store, item):
+    url, data = sales_draft_post(store, item, "")
+    return data
+
+
+def transfer_post(store, other_store, item):
+    return {
+        "item": item.pk,
+        "from_store": store.pk,
+        "to_store": other_store.pk,
+        "quantity": "2",
+        "lot": "",
+        "note": "",
+    }
