@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from inventory.models import LedgerEntry, PurchaseOrder, SalesOrder
+from inventory.services.purchasing import purchase_order_create, purchase_order_place
 from inventory.services.sales import sales_order_confirm, sales_order_create
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory, StoreFactory, SupplierFactory
@@ -99,6 +100,26 @@ def direct_purchase(shop):
     )
 
 
+def receipt(shop):
+    order = purchase_order_create(
+        actor=shop.manager, supplier=shop.supplier, store=shop.main, lines=[(shop.lamp, 10, None)]
+    )
+    purchase_order_place(actor=shop.manager, order=order)
+
+    def fill(page, shop):
+        # Part of the order, so the receive page is still there after Back.
+        page.get_by_label("Quantity now of LAMP-1").fill("4")
+
+    return SimpleNamespace(
+        url=f"/purchases/{order.pk}/receive/",
+        fill=fill,
+        button="Record receipt",
+        recorded=entries("RECEIVE"),
+        replay=lambda: f"This receipt was already recorded on {order.number}",
+        link=lambda: order.number,
+    )
+
+
 def transfer(shop):
     def fill(page, shop):
         page.get_by_label("Item").select_option(label="LAMP-1 Desk lamp")
@@ -160,6 +181,7 @@ PAGES = [
     quick_sale,
     shipment,
     direct_purchase,
+    receipt,
     transfer,
     adjustment,
     new_sales_order,
