@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -303,3 +305,18 @@ def transfer_post(store, other_store, item):
         "lot": "",
         "note": "",
     }
+
+
+def test_reading_the_token_back_costs_one_query(manager_client, manager_user):
+    # The address's token is looked up once (was it used?); a page without one, none.
+    url = reverse("inventory:sales_quick")
+    manager_client.get(url)  # warm the session and the content types
+
+    with CaptureQueriesContext(connection) as plain:
+        manager_client.get(url)
+    with CaptureQueriesContext(connection) as with_unused:
+        manager_client.get(with_token(url, new_token(manager_user)))
+
+    assert len(with_unused) == len(plain) + 1
+    operation_reads = [q for q in with_unused.captured_queries if "inventory_operation" in q["sql"]]
+    assert len(operation_reads) == 1
