@@ -37,6 +37,18 @@ class PurchaseOrderForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PurchaseDraftForm(IdempotentFormMixin, PurchaseOrderForm):
+    """A new draft's header with a one-time token: the same page submitted twice saves one.
+
+    A blank token is accepted (the draft is then saved without that protection), so a
+    page rendered before drafts had tokens still saves.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].required = False
+
+
 class DirectPurchaseForm(IdempotentFormMixin, forms.Form):
     supplier = forms.ModelChoiceField(Supplier.objects.filter(is_active=True))
     store = forms.ModelChoiceField(Store.objects.filter(is_active=True))

@@ -88,6 +88,18 @@ class QuickSaleForm(IdempotentFormMixin, SalesOrderForm):
     """A counter sale: recorded and issued at once."""
 
 
+class SalesDraftForm(IdempotentFormMixin, SalesOrderForm):
+    """A new draft's header with a one-time token: the same page submitted twice saves one.
+
+    A blank token is accepted (the draft is then saved without that protection), so a
+    page rendered before drafts had tokens still saves.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].required = False
+
+
 class OrderActionForm(IdempotentFormMixin):
     """Confirm or cancel: only the one-time token."""
 

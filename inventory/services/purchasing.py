@@ -20,6 +20,7 @@ from .actor import as_actor
 from .audit import audit_record, model_changes
 from .posting import Posting, StockResult, require_active, retry_on_conflict
 from .receipts import Receipt, clean_cost, clean_receipt, post_receipts
+from .replays import created_by_operation
 
 Status = PurchaseOrder.Status
 
@@ -117,16 +118,32 @@ def _create_lines(order, lines) -> list[PurchaseOrderLine]:
 
 
 def purchase_order_create(
-    *, actor, supplier, store, expected_on=None, note: str = "", lines=()
+    *,
+    actor,
+    supplier,
+    store,
+    expected_on=None,
+    note: str = "",
+    lines=(),
+    idempotency_key: str | None = None,
 ) -> PurchaseOrder:
     """Create a DRAFT order with its lines [(item, quantity, unit_cost)].
 
-    A blank unit cost takes the item's cost; a draft may have no lines yet.
+    A blank unit cost takes the item's cost; a draft may have no lines yet. A repeated
+    idempotency key writes nothing and returns the first order, marked `replayed`.
     """
     actor = as_actor(actor)
     _check_header(supplier, store)
     lines = _clean_lines(lines)
     with transaction.atomic():
+        claimed = {}
+        if idempotency_key:
+            posting = Posting(kind="PO_CREATE", actor=actor, idempotency_key=idempotency_key)
+            if replayed := posting.claim():
+                return created_by_operation(
+                    PurchaseOrder, action="purchase_order.create", operation=replayed.operation
+                )
+            claimed = {"operation": posting.operation.pk}
         order = PurchaseOrder.objects.create(
             supplier=supplier,
             store=store,
@@ -139,7 +156,7 @@ def purchase_order_create(
             actor=actor,
             action="purchase_order.create",
             obj=order,
-            details={**_header(order), "lines": _lines_detail(order)},
+            details={**claimed, **_header(order), "lines": _lines_detail(order)},
         )
     return order
 

@@ -17,6 +17,7 @@ from inventory.models import Customer, LedgerEntry, SalesOrder, SalesOrderLine
 from .actor import as_actor
 from .audit import audit_record
 from .posting import Posting, retry_on_conflict
+from .replays import created_by_operation
 from .sales_common import (
     TRANSITIONS,
     SalesResult,
@@ -67,15 +68,26 @@ def sales_order_create(
     customer: Customer | None,
     note: str = "",
     lines,
+    idempotency_key: str | None = None,
 ) -> SalesOrder:
     """Record a DRAFT order; each line is (item, quantity, unit price or None for the item's).
 
-    Nothing is reserved yet. Deactivated stores, customers and items are refused.
+    Nothing is reserved yet. Deactivated stores, customers and items are refused. A
+    repeated idempotency key writes nothing and returns the first order, marked
+    `replayed`.
     """
     actor = as_actor(actor)
     clean_header(store, customer)
     cleaned = clean_lines(lines)
     with transaction.atomic():
+        claimed = {}
+        if idempotency_key:
+            posting = Posting(kind="SO_CREATE", actor=actor, idempotency_key=idempotency_key)
+            if replayed := posting.claim():
+                return created_by_operation(
+                    SalesOrder, action="sales_order.create", operation=replayed.operation
+                )
+            claimed = {"operation": posting.operation.pk}
         order = SalesOrder.objects.create(
             store=store, customer=customer, note=note or "", created_by=actor.user
         )
@@ -88,6 +100,7 @@ def sales_order_create(
             action="sales_order.create",
             obj=order,
             details={
+                **claimed,
                 "store": store.code,
                 "customer": customer.name if customer else None,
                 "lines": lines_detail(order_lines(order)),

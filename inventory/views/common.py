@@ -1,11 +1,14 @@
 """Helpers every view uses to translate between forms and services."""
 
 from django.contrib import messages
+from django.utils.html import format_html
 
 from inventory.exceptions import InventoryError, ShortLines
 from inventory.services.actor import Actor
 
-ALREADY_RECORDED = "This was already recorded; nothing was changed the second time."
+# Every replay message contains this phrase; tests look for it.
+ALREADY_RECORDED = "was already recorded"
+NOTHING_CHANGED = "nothing was changed the second time."
 
 
 def actor_for(request) -> Actor:
@@ -21,12 +24,40 @@ def attach_error(form, exc: InventoryError) -> None:
     form.add_error(field, exc.message)
 
 
-def report_replay(request, result) -> bool:
-    """Tell the user when a resubmitted form was recognised; return whether it was."""
-    if getattr(result, "replayed", False):
-        messages.info(request, ALREADY_RECORDED)
-        return True
-    return False
+def report_replay(
+    request, result, what: str = "This", document=None, url=None, preposition: str = "as"
+) -> bool:
+    """Tell the user when a resubmitted form was recognised; return whether it was.
+
+    A replay (Back and submit again, a double click, a retried post) recorded nothing:
+    say so, and link to what the first submission recorded, instead of a second
+    success. `what` names it ("This sale"); `document` is the order it was recorded
+    as (or on, with preposition="on"), or `url` where its movements are listed.
+    """
+    if not getattr(result, "replayed", False):
+        return False
+    if document is not None:
+        message = format_html(
+            '{} {} {} <a href="{}" class="alert-link">{}</a>; {}',
+            what,
+            ALREADY_RECORDED,
+            preposition,
+            document.get_absolute_url(),
+            document.number,
+            NOTHING_CHANGED,
+        )
+    elif url is not None:
+        message = format_html(
+            '{} {} (<a href="{}" class="alert-link">its movements</a>); {}',
+            what,
+            ALREADY_RECORDED,
+            url,
+            NOTHING_CHANGED,
+        )
+    else:
+        message = f"{what} {ALREADY_RECORDED}; {NOTHING_CHANGED}"
+    messages.info(request, message)
+    return True
 
 
 def sort_columns(current: str, columns) -> list[dict]:

@@ -18,6 +18,7 @@ from inventory.forms.purchasing import (
     DirectLineFormSet,
     DirectPurchaseForm,
     OrderLineFormSet,
+    PurchaseDraftForm,
     PurchaseFilterForm,
     PurchaseOrderForm,
     ReceiveForm,
@@ -45,6 +46,7 @@ from inventory.services.purchasing import (
 )
 
 from .common import actor_for, attach_error, report_replay
+from .form_tokens import token_initial
 
 PER_PAGE = 25
 
@@ -103,7 +105,8 @@ def _render_order_form(request, form, formset, order=None):
 @role_required(Role.MANAGER)
 def purchase_order_new(request):
     """Create a draft purchase order with its lines."""
-    form = PurchaseOrderForm(request.POST or None)
+    # The one-time token is kept in the page's URL, so Back and submit again saves one.
+    form = PurchaseDraftForm(request.POST or None, initial=token_initial(request))
     formset = OrderLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
@@ -113,7 +116,8 @@ def purchase_order_new(request):
         except InventoryError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, f"Draft {order.number} saved.")
+            if not report_replay(request, order, "This draft", document=order):
+                messages.success(request, f"Draft {order.number} saved.")
             return redirect(order)
     return _render_order_form(request, form, formset)
 
@@ -200,7 +204,7 @@ def purchase_receive(request, pk):
             f"{order.number} is {order.get_status_display().lower()}; it cannot be received.",
         )
         return redirect(order)
-    form = ReceiveForm(request.POST or None)
+    form = ReceiveForm(request.POST or None, initial=token_initial(request))
     formset = ReceiveLineFormSet(
         request.POST or None, prefix="receipts", initial=[{"line": line.pk} for line in lines]
     )
@@ -224,7 +228,7 @@ def purchase_receive(request, pk):
         except InventoryError as exc:
             attach_error(form, exc)
         else:
-            if not report_replay(request, result):
+            if not report_replay(request, result, "This receipt", document=order, preposition="on"):
                 messages.success(request, _receipt_message(result))
             return redirect(result.order or order)
     by_id = {line.pk: line for line in lines}
@@ -247,7 +251,7 @@ def purchase_receive(request, pk):
 @role_required(Role.STAFF)
 def purchase_new(request):
     """Direct purchase: what arrived without an order, received at once into lots."""
-    form = DirectPurchaseForm(request.POST or None)
+    form = DirectPurchaseForm(request.POST or None, initial=token_initial(request))
     formset = DirectLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         lines = kept_lines(formset)
@@ -266,7 +270,7 @@ def purchase_new(request):
             except InventoryError as exc:
                 attach_error(form, exc)
             else:
-                if not report_replay(request, result):
+                if not report_replay(request, result, "This purchase", document=result.order):
                     messages.success(request, _receipt_message(result))
                 return redirect(result.order)
     return render(request, "inventory/purchases/direct.html", {"form": form, "formset": formset})

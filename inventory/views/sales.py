@@ -17,6 +17,7 @@ from inventory.forms.sales import (
     OrderActionForm,
     QuickSaleForm,
     ReturnForm,
+    SalesDraftForm,
     SalesFilterForm,
     SalesLineFormSet,
     SalesOrderForm,
@@ -41,6 +42,7 @@ from inventory.services.sales import (
 )
 
 from .common import actor_for, attach_error, report_replay
+from .form_tokens import token_initial
 
 PER_PAGE = 25
 LINES = "lines"
@@ -77,7 +79,11 @@ def _order_form_page(request, *, order=None):
     header_initial = (
         {"store": order.store, "customer": order.customer, "note": order.note} if order else {}
     )
-    form = SalesOrderForm(request.POST or None, initial=header_initial)
+    if order is None:
+        # A new draft carries a one-time token (kept in the page's URL, so Back keeps it).
+        form = SalesDraftForm(request.POST or None, initial=token_initial(request))
+    else:
+        form = SalesOrderForm(request.POST or None, initial=header_initial)
     formset = SalesLineFormSet(request.POST or None, prefix=LINES, initial=initial_lines)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
@@ -90,8 +96,9 @@ def _order_form_page(request, *, order=None):
         }
         try:
             if order is None:
-                order = sales_order_create(**args)
-                messages.success(request, f"Draft {order.number} saved. Confirm it to reserve.")
+                order = sales_order_create(**args, idempotency_key=data["idempotency_key"])
+                if not report_replay(request, order, "This draft", document=order):
+                    messages.success(request, f"Draft {order.number} saved. Confirm it to reserve.")
             else:
                 order = sales_order_update(order=order, **args)
                 messages.success(request, f"Draft {order.number} updated.")
@@ -144,7 +151,7 @@ def sales_detail(request, pk):
     )
 
 
-def _order_action(request, pk, service, done: str):
+def _order_action(request, pk, service, done: str, what: str):
     order = get_object_or_404(SalesOrder, pk=pk)
     form = OrderActionForm(request.POST)
     if not form.is_valid():
@@ -159,7 +166,7 @@ def _order_action(request, pk, service, done: str):
     except InventoryError as exc:
         messages.error(request, exc.message)
         return redirect(order)
-    if not report_replay(request, result):
+    if not report_replay(request, result, what, document=order, preposition="for"):
         messages.success(request, f"{order.number} {done}.")
     return redirect(order)
 
@@ -167,14 +174,24 @@ def _order_action(request, pk, service, done: str):
 @role_required(Role.STAFF)
 @require_POST
 def sales_confirm(request, pk):
-    return _order_action(request, pk, sales_order_confirm, "confirmed: its stock is reserved")
+    return _order_action(
+        request,
+        pk,
+        sales_order_confirm,
+        "confirmed: its stock is reserved",
+        "This confirmation",
+    )
 
 
 @role_required(Role.STAFF)
 @require_POST
 def sales_cancel(request, pk):
     return _order_action(
-        request, pk, sales_order_cancel, "cancelled: what was still reserved is released"
+        request,
+        pk,
+        sales_order_cancel,
+        "cancelled: what was still reserved is released",
+        "This cancellation",
     )
 
 
@@ -188,7 +205,7 @@ def sales_ship(request, pk):
         )
         return redirect(order)
     lines = list(order.lines.select_related("item").order_by("pk"))
-    form = ShipForm(request.POST or None, lines=lines)
+    form = ShipForm(request.POST or None, lines=lines, initial=token_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
             result = sales_order_ship(
@@ -200,7 +217,9 @@ def sales_ship(request, pk):
         except InventoryError as exc:
             _attach_ship_errors(form, exc)
         else:
-            if not report_replay(request, result):
+            if not report_replay(
+                request, result, "This shipment", document=order, preposition="on"
+            ):
                 messages.success(
                     request,
                     f"{order.number} shipped; it is now "
@@ -244,7 +263,7 @@ def sales_return(request, pk, line_pk):
     except InventoryError as exc:
         messages.error(request, f"Return of {line.item.sku} not recorded: {exc.message}")
         return redirect(order)
-    if not report_replay(request, result):
+    if not report_replay(request, result, "This return", document=order, preposition="on"):
         where = " into quarantine for inspection" if line.item.qc_required else ""
         messages.success(
             request,
@@ -257,7 +276,10 @@ def sales_return(request, pk, line_pk):
 @role_required(Role.STAFF)
 def sales_quick(request):
     # The counter is usually in the same store as last time.
-    form = QuickSaleForm(request.POST or None, initial={"store": request.session.get(QUICK_STORE)})
+    form = QuickSaleForm(
+        request.POST or None,
+        initial={"store": request.session.get(QUICK_STORE), **token_initial(request)},
+    )
     formset = SalesLineFormSet(request.POST or None, prefix=LINES)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
@@ -274,7 +296,7 @@ def sales_quick(request):
             _attach_line_errors(form, formset, exc)
         else:
             request.session[QUICK_STORE] = result.order.store_id
-            if not report_replay(request, result):
+            if not report_replay(request, result, "This sale", document=result.order):
                 messages.success(
                     request,
                     f"Sale {result.order.number} recorded and issued from "

@@ -15,6 +15,7 @@ from inventory.selectors.levels import stock_level_rows
 from inventory.services.stock import stock_adjust, stock_transfer
 
 from .common import actor_for, attach_error, report_replay
+from .form_tokens import token_initial
 
 PER_PAGE = 50
 
@@ -33,6 +34,15 @@ def _int_param(request, name):
 
 def _movements_url(item) -> str:
     return f"{reverse('inventory:ledger_list')}?{urlencode({'item': item.pk})}"
+
+
+def _operation_url(operation) -> str:
+    return f"{reverse('inventory:ledger_list')}?{urlencode({'operation': operation.pk})}"
+
+
+def _initial(request, item_id) -> dict:
+    # The one-time token is kept in the page's URL, so Back and submit again moves once.
+    return {**({"item": item_id} if item_id else {}), **token_initial(request)}
 
 
 @role_required(Role.STAFF)
@@ -77,7 +87,9 @@ def transfer_new(request):
             except InventoryError as exc:
                 attach_error(form, exc)
             else:
-                if not report_replay(request, result):
+                if not report_replay(
+                    request, result, "This transfer", url=_operation_url(result.operation)
+                ):
                     item = data["item"]
                     messages.success(
                         request,
@@ -86,7 +98,7 @@ def transfer_new(request):
                     )
                 return redirect(_movements_url(data["item"]))
     else:
-        form = TransferForm(initial={"item": item_id} if item_id else None)
+        form = TransferForm(initial=_initial(request, item_id))
     return render(request, "inventory/stock/transfer_form.html", {"form": form})
 
 
@@ -110,7 +122,9 @@ def adjustment_new(request):
             except InventoryError as exc:
                 attach_error(form, exc)
             else:
-                if not report_replay(request, result):
+                if not report_replay(
+                    request, result, "This adjustment", url=_operation_url(result.operation)
+                ):
                     item, quantity = data["item"], data["quantity"]
                     sign = "+" if quantity > 0 else ""
                     messages.success(
@@ -120,7 +134,7 @@ def adjustment_new(request):
                     )
                 return redirect(_movements_url(data["item"]))
     else:
-        form = AdjustmentForm(initial={"item": item_id} if item_id else None)
+        form = AdjustmentForm(initial=_initial(request, item_id))
     return render(request, "inventory/stock/adjustment_form.html", {"form": form})
 
 

@@ -35,6 +35,14 @@ def lines_data(*rows, prefix="lines", initial=0):
     return data
 
 
+def replayed(what, preposition, order):
+    """The message a replayed form gets, naming and linking the order it concerned."""
+    return (
+        f'{what} {ALREADY_RECORDED} {preposition} <a href="/sales/{order.pk}/" '
+        f'class="alert-link">{order.number}</a>; nothing was changed the second time.'
+    )
+
+
 def msgs(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
 
@@ -301,7 +309,7 @@ def test_confirm_reserves_and_a_double_click_reserves_once(staff_client, staff_u
 
     assert first.status_code == 302 and first.url == order.get_absolute_url()
     assert "confirmed" in msgs(first)[0]
-    assert msgs(second)[-1] == ALREADY_RECORDED
+    assert msgs(second)[-1] == replayed("This confirmation", "for", order)
     order.refresh_from_db()
     assert order.status == Status.CONFIRMED
     assert LedgerEntry.objects.filter(kind="RESERVE").count() == 1
@@ -387,7 +395,7 @@ def test_ship_page_ships_part_then_the_rest(staff_client, staff_user, store, ite
     second = staff_client.post(url, {"idempotency_key": "s2", f"line_{line.pk}": "3"})
 
     assert "partially shipped" in msgs(first)[0]
-    assert msgs(replay)[-1] == ALREADY_RECORDED
+    assert msgs(replay)[-1] == replayed("This shipment", "on", order)
     assert "now shipped" in msgs(second)[-1]
     line.refresh_from_db()
     assert (line.quantity_reserved, line.quantity_shipped) == (D("0"), D("5.000"))
@@ -459,7 +467,7 @@ def test_quick_sale_replayed_records_once(staff_client, staff_user, store, item)
     staff_client.post(reverse("inventory:sales_quick"), data)
     response = staff_client.post(reverse("inventory:sales_quick"), data)
 
-    assert msgs(response)[-1] == ALREADY_RECORDED
+    assert msgs(response)[-1] == replayed("This sale", "as", SalesOrder.objects.get())
     assert SalesOrder.objects.count() == 1
     assert stock_totals_for_item(item=item, store=store)["on_hand"] == D("7.000")
 
@@ -515,7 +523,7 @@ def test_return_from_the_order_page(staff_client, staff_user, store, item):
     replay = staff_client.post(url, {"idempotency_key": "ret-1", "quantity": "1", "note": "x"})
 
     assert msgs(response) == ["Return of 1 pcs of SKU-0042 recorded."]
-    assert msgs(replay)[-1] == ALREADY_RECORDED
+    assert msgs(replay)[-1] == replayed("This return", "on", order)
     line.refresh_from_db()
     assert line.quantity_returned == D("1.000")
     assert stock_totals_for_item(item=item, store=store)["on_hand"] == D("7.000")

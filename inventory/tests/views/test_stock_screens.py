@@ -180,8 +180,10 @@ def test_a_replayed_transfer_moves_nothing_more(
 
     assert response.status_code == 302
     assert figures(store=other_store, lot=lot) == (D("4"), D("0"))
+    operation = LedgerEntry.objects.get(kind="TRANSFER_IN").operation_id
     assert texts(response)[-1] == (
-        "This was already recorded; nothing was changed the second time."
+        f'This transfer was already recorded (<a href="/ledger/?operation={operation}" '
+        'class="alert-link">its movements</a>); nothing was changed the second time.'
     )
 
 

@@ -1,0 +1,33 @@
+"""Find what a replayed draft submission created the first time.
+
+A draft order writes no ledger row, so its operation groups nothing. The audit event
+that records the creation names the operation in its details: that is the link back
+from a repeated idempotency key to the order it created.
+"""
+
+from inventory.exceptions import InventoryError
+from inventory.models import AuditEvent
+
+
+def created_by_operation(model, *, action: str, operation):
+    """Return the `model` row whose creation (audit `action`) claimed `operation`.
+
+    The row comes back with `replayed = True`, so the caller can say it was already
+    recorded instead of reporting a second success.
+    """
+    object_id = (
+        AuditEvent.objects.filter(
+            action=action,
+            # Written after the operation, in the same transaction: the time bound lets
+            # the database use the created_at index instead of reading every creation.
+            created_at__gte=operation.created_at,
+            details__operation=operation.pk,
+        )
+        .values_list("object_id", flat=True)
+        .first()
+    )
+    found = model.objects.filter(pk=object_id).first() if object_id else None
+    if found is None:
+        raise InventoryError("This form was already used; reload the page.")
+    found.replayed = True
+    return found
