@@ -131,3 +131,19 @@ def test_rejected_stock_leaves_only_through_an_adjustment(
     )
     assert figures(store=store, lot=bad) == (D(0), D(0))
     assert LedgerEntry.objects.filter(lot=bad).count() == 2
+
+
+@pytest.mark.parametrize("what", ["item", "store"])
+def test_adjustment_of_a_deactivated_item_or_store_is_refused(manager_user, item, store, what):
+    lot = receive(manager_user, item, store, 5, "A")
+    target = item if what == "item" else store
+    target.is_active = False
+    target.save()
+    before = snapshot()
+
+    with pytest.raises(InventoryError, match="is deactivated"):
+        stock_adjust(
+            actor=manager_user, lot=lot, store=store, quantity=1000, reason="FOUND", note=""
+        )
+
+    assert snapshot() == before

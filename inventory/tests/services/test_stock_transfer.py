@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from inventory.exceptions import InactiveRecord, InsufficientStock, InventoryError
-from inventory.models import Lot, QCStatus
+from inventory.models import Lot, QCStatus, Store
 from inventory.services.stock import stock_reserve, stock_transfer
 
 from .stock_helpers import D, deltas, figures, receive, snapshot
@@ -99,5 +99,19 @@ def test_transfer_to_a_deactivated_store_is_refused(manager_user, item, store, o
         stock_transfer(
             actor=manager_user, item=item, from_store=store, to_store=other_store, quantity=1
         )
+
+    assert snapshot() == before
+
+
+def test_transfer_into_a_store_closed_after_the_form_was_read_is_refused(
+    manager_user, item, store, other_store
+):
+    receive(manager_user, item, store, 5, "A")
+    stale = Store.objects.get(pk=other_store.pk)  # what the form read, still active
+    Store.objects.filter(pk=other_store.pk).update(is_active=False)
+    before = snapshot()
+
+    with pytest.raises(InventoryError, match="is deactivated"):
+        stock_transfer(actor=manager_user, item=item, from_store=store, to_store=stale, quantity=2)
 
     assert snapshot() == before
