@@ -31,7 +31,7 @@ from django.utils import timezone
 from inventory import rules
 from inventory.exceptions import Busy, IdempotencyConflict, InactiveRecord, LotCodeTaken
 from inventory.locks import lock_balances, lock_lots
-from inventory.models import Item, LedgerEntry, Lot, Operation, StockBalance
+from inventory.models import Item, LedgerEntry, Lot, Operation, QCStatus, StockBalance
 
 from .actor import Actor, as_actor
 from .alerts import apply_alert_actions, unresolved_alerts
@@ -203,6 +203,19 @@ class Posting:
         lot = Lot(**values)
         self.new_lots.append(lot)
         return lot
+
+    def quarantine_lot(self, source: Lot, item, tag: str) -> Lot:
+        """Stage a new QUARANTINE lot for stock of a QC item that came back from `source`
+        (a return, found stock): inspected before it can be sold again."""
+        return self.new_lot(
+            item=item,
+            code=f"{source.code}/{tag}{self.operation.pk}"[-60:],
+            qc_status=QCStatus.QUARANTINE,
+            expires_on=source.expires_on,
+            unit_cost=source.unit_cost,
+            supplier_id=source.supplier_id,
+            origin_lot=source,
+        )
 
     # -- 3. stage ------------------------------------------------------------------
 

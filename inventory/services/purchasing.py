@@ -20,7 +20,7 @@ from .actor import as_actor
 from .audit import audit_record, model_changes
 from .posting import Posting, StockResult, require_active, retry_on_conflict
 from .receipts import Receipt, clean_cost, clean_receipt, post_receipts
-from .replays import created_by_operation
+from .replays import claim_draft
 
 Status = PurchaseOrder.Status
 
@@ -136,14 +136,15 @@ def purchase_order_create(
     _check_header(supplier, store)
     lines = _clean_lines(lines)
     with transaction.atomic():
-        claimed = {}
-        if idempotency_key:
-            posting = Posting(kind="PO_CREATE", actor=actor, idempotency_key=idempotency_key)
-            if replayed := posting.claim():
-                return created_by_operation(
-                    PurchaseOrder, action="purchase_order.create", operation=replayed.operation
-                )
-            claimed = {"operation": posting.operation.pk}
+        first, claimed = claim_draft(
+            kind="PO_CREATE",
+            actor=actor,
+            idempotency_key=idempotency_key,
+            model=PurchaseOrder,
+            action="purchase_order.create",
+        )
+        if first is not None:
+            return first
         order = PurchaseOrder.objects.create(
             supplier=supplier,
             store=store,

@@ -31,3 +31,17 @@ def created_by_operation(model, *, action: str, operation):
         raise InventoryError("This form was already used; reload the page.")
     found.replayed = True
     return found
+
+
+def claim_draft(*, kind: str, actor, idempotency_key, model, action: str):
+    """Claim a draft form's key, if it has one. Return (first order or None, details):
+    the first order when the key was used (write nothing then), else the audit
+    details that name the operation, so a replay can find this order."""
+    from .posting import Posting
+
+    if not idempotency_key:
+        return None, {}
+    posting = Posting(kind=kind, actor=actor, idempotency_key=idempotency_key)
+    if replayed := posting.claim():
+        return created_by_operation(model, action=action, operation=replayed.operation), {}
+    return None, {"operation": posting.operation.pk}

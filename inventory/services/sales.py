@@ -17,7 +17,7 @@ from inventory.models import Customer, LedgerEntry, SalesOrder, SalesOrderLine
 from .actor import as_actor
 from .audit import audit_record
 from .posting import Posting, retry_on_conflict
-from .replays import created_by_operation
+from .replays import claim_draft
 from .sales_common import (
     TRANSITIONS,
     SalesResult,
@@ -80,14 +80,15 @@ def sales_order_create(
     clean_header(store, customer)
     cleaned = clean_lines(lines)
     with transaction.atomic():
-        claimed = {}
-        if idempotency_key:
-            posting = Posting(kind="SO_CREATE", actor=actor, idempotency_key=idempotency_key)
-            if replayed := posting.claim():
-                return created_by_operation(
-                    SalesOrder, action="sales_order.create", operation=replayed.operation
-                )
-            claimed = {"operation": posting.operation.pk}
+        first, claimed = claim_draft(
+            kind="SO_CREATE",
+            actor=actor,
+            idempotency_key=idempotency_key,
+            model=SalesOrder,
+            action="sales_order.create",
+        )
+        if first is not None:
+            return first
         order = SalesOrder.objects.create(
             store=store, customer=customer, note=note or "", created_by=actor.user
         )

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from inventory import rules
 from inventory.exceptions import InsufficientStock, InventoryError, ShortLines
 from inventory.locks import lock_sales_order
-from inventory.models import LedgerEntry, QCStatus, SalesOrder, SalesOrderLine
+from inventory.models import LedgerEntry, SalesOrder, SalesOrderLine
 
 from .posting import Posting, retry_on_conflict
 from .sales_common import (
@@ -179,16 +179,7 @@ def sales_order_return(
             posting.lock(rows=[(order.store_id, lot_id) for lot_id, _ in plan])
         for lot_id, take in plan:
             if item.qc_required:
-                source = sources[lot_id]
-                lot = posting.new_lot(
-                    item=item,
-                    code=f"{source.code}/R{posting.operation.pk}"[-60:],
-                    qc_status=QCStatus.QUARANTINE,
-                    expires_on=source.expires_on,
-                    unit_cost=source.unit_cost,
-                    supplier_id=source.supplier_id,
-                    origin_lot=source,
-                )
+                lot = posting.quarantine_lot(sources[lot_id], item, "R")
                 balance = posting.balance(order.store_id, lot, item)
             else:
                 balance = posting.balances[(order.store_id, lot_id)]

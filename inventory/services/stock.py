@@ -240,15 +240,7 @@ def stock_adjust(
             )
         target = balance
         if quantity > 0 and item.qc_required and locked.qc_status != QCStatus.QUARANTINE:
-            found = posting.new_lot(
-                item=item,
-                code=f"{locked.code}/F{posting.operation.pk}"[-60:],
-                qc_status=QCStatus.QUARANTINE,
-                expires_on=locked.expires_on,
-                unit_cost=locked.unit_cost,
-                supplier_id=locked.supplier_id,
-                origin_lot=locked,
-            )
+            found = posting.quarantine_lot(locked, item, "F")
             target = posting.balance(store.pk, found, item)
         posting.post(
             target,
