@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from inventory import rules
 from inventory.models import LedgerEntry, QCStatus, StockBalance
 
 ZERO = Decimal("0")
@@ -209,3 +210,24 @@ def low_stock(*, store=None):
         for row in rows
         if row["available"] < row["item__reorder_level"]
     ]
+
+
+def expiring_lots(*, store=None, limit: int = 20) -> list[dict]:
+    """Stock on hand in lots already expired or expiring within NEAR_EXPIRY_DAYS,
+    soonest first (one query, bounded): what to sell first, or write off."""
+    today = timezone.localdate()
+    horizon = today + timedelta(days=settings.NEAR_EXPIRY_DAYS)
+    qs = StockBalance.objects.filter(has_stock=True, lot__expires_on__lte=horizon)
+    if store is not None:
+        qs = qs.filter(store=store)
+    rows = qs.values(
+        "item_id",
+        "item__sku",
+        "item__name",
+        "item__unit",
+        "store__code",
+        "lot__code",
+        "lot__expires_on",
+        "on_hand",
+    ).order_by("lot__expires_on", "item__sku", "store__code")[:limit]
+    return [{**row, "expired": rules.is_past(row["lot__expires_on"], today)} for row in rows]
