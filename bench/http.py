@@ -1,13 +1,15 @@
 """What users feel, end to end: rate, p50 and p95 of the main pages through gunicorn.
 
-    scripts/pg-tmp.sh .venv/bin/python -m bench.http [--seconds 10] [--clients 8]
-        [--workers 4] [--conn-max-age 60] [--scenarios login,items,...]   (or `make bench-http`)
+    scripts/pg-tmp.sh .venv/bin/python -m bench.http [--seconds 10] [--rounds 1]
+        [--clients 8] [--workers 4] [--conn-max-age 60] [--scenarios login,items,...]
+                                                                  (or `make bench-http`)
 
 Migrates a fresh database, seeds 1,000 items with stock in one store, starts gunicorn
 (4 workers, PostgreSQL, persistent connections: CONN_MAX_AGE=60 by default) and runs
 8 client processes, each logged in as its own Staff user through the real login form
 (CSRF included). Scenarios run one after another, each for a fixed time with all
-clients at once:
+clients at once (with --rounds N the whole list N times, interleaved, and the table
+gives medians):
 
 - GET /login/ (anonymous; the baseline every other figure is divided by),
 - GET /items/ (the first page of 1,000 items), GET /sales/quick/ (the empty form),
@@ -37,6 +39,7 @@ import multiprocessing
 import os
 import random
 import re
+import statistics
 import time
 import uuid
 import zlib
@@ -348,14 +351,22 @@ def seed(args) -> tuple[dict, list[tuple[str, str]]]:
 
 @dataclass
 class Figures:
+    """One scenario in one round: what the clients timed and the CPU used meanwhile."""
+
     scenario: Scenario
-    requests: int
+    seconds: list[float]
     failures: int
-    rate: float
-    p50: float
-    p95: float
-    cpu: dict
+    elapsed: float
+    cpu: dict  # seconds used during the scenario: app, db, clients, machine
     first_failure: str
+
+    @property
+    def done(self) -> int:
+        return len(self.seconds) + self.failures
+
+    @property
+    def rate(self) -> float:
+        return len(self.seconds) / self.elapsed if self.elapsed else 0.0
 
 
 def run_scenario(scenario, args, queues, results, ready, go, counters) -> Figures:
@@ -366,52 +377,64 @@ def run_scenario(scenario, args, queues, results, ready, go, counters) -> Figure
     go.wait()
     collected = [results.get(timeout=args.seconds + 120)[1] for _ in queues]
     after = counters.read()
-    seconds = [s for r in collected for s in r.seconds]
-    failures = sum(r.failures for r in collected)
-    elapsed = max(r.ended for r in collected) - min(r.started for r in collected)
     first = next((r.error or r.first_failure for r in collected if r.error or r.failures), "")
-    done = len(seconds) + failures
-    cpu = {k: (after[k] - before[k]) / max(done, 1) for k in ("app", "db", "clients")}
-    cpu["machine"] = (after["machine"] - before["machine"]) / max(elapsed, 1e-9)
     return Figures(
         scenario,
-        len(seconds),
-        failures,
-        len(seconds) / elapsed if elapsed else 0.0,
-        harness.percentile(seconds, 50),
-        harness.percentile(seconds, 95),
-        cpu,
+        [s for r in collected for s in r.seconds],
+        sum(r.failures for r in collected),
+        max(r.ended for r in collected) - min(r.started for r in collected),
+        {k: after[k] - before[k] for k in after},
         first,
     )
 
 
-def print_table(figures: list[Figures], args) -> None:
-    base = next((f.rate for f in figures if f.scenario.name == "login"), None)
+def print_table(rounds: list[list[Figures]], args) -> None:
+    """One row per scenario: median rate and ratio over the rounds (each round's ratio
+    against that round's GET /login/), latencies and CPU over every request."""
     say(
         f"\n{args.clients} clients, gunicorn -w {args.workers}, CONN_MAX_AGE={args.conn_max_age}, "
-        f"{args.seconds:g} s per scenario; CPU in ms per request (app = gunicorn workers, "
-        "db = PostgreSQL)\n"
+        f"{args.seconds:g} s per scenario, {len(rounds)} round(s) (medians); CPU in ms per "
+        "request (app = gunicorn workers, db = PostgreSQL)\n"
     )
     say(
         "| scenario | ok | failed | req/s | ratio to login | target | p50 ms | p95 ms "
         "| CPU app | CPU db | CPU total | CPU clients | machine busy |"
     )
     say("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for f in figures:
-        ratio = f.rate / base if base else float("nan")
+    for index, scenario in enumerate(rounds[0]):
+        runs = [r[index] for r in rounds]
+        ratios = []
+        for r in rounds:
+            login = next((f.rate for f in r if f.scenario.name == "login"), 0.0)
+            ratios.append(r[index].rate / login if login else float("nan"))
+        ratio = statistics.median(ratios)
+        seconds = [s for f in runs for s in f.seconds]
+        done = max(sum(f.done for f in runs), 1)
+        cpu = {k: sum(f.cpu[k] for f in runs) / done * 1000 for k in ("app", "db", "clients")}
+        busy = sum(f.cpu["machine"] for f in runs) / max(sum(f.elapsed for f in runs), 1e-9)
         target = ""
-        if f.scenario.target is not None:
-            verdict = "met" if ratio >= f.scenario.target else "NOT met"
-            target = f"≥ {f.scenario.target:g}: {verdict}"
+        if scenario.scenario.target is not None:
+            verdict = "met" if ratio >= scenario.scenario.target else "NOT met"
+            target = f"≥ {scenario.scenario.target:g}: {verdict}"
         say(
-            f"| {f.scenario.label} | {f.requests:,} | {f.failures} | {f.rate:,.0f} | {ratio:.2f} "
-            f"| {target} | {f.p50 * 1000:.1f} | {f.p95 * 1000:.1f} | {f.cpu['app'] * 1000:.1f} "
-            f"| {f.cpu['db'] * 1000:.1f} | {(f.cpu['app'] + f.cpu['db']) * 1000:.1f} "
-            f"| {f.cpu['clients'] * 1000:.1f} | {f.cpu['machine']:.2f} cores |"
+            f"| {scenario.scenario.label} | {len(seconds):,} | {sum(f.failures for f in runs)} "
+            f"| {statistics.median([f.rate for f in runs]):,.0f} | {ratio:.2f} | {target} "
+            f"| {harness.percentile(seconds, 50) * 1000:.1f} "
+            f"| {harness.percentile(seconds, 95) * 1000:.1f} | {cpu['app']:.1f} | {cpu['db']:.1f} "
+            f"| {cpu['app'] + cpu['db']:.1f} | {cpu['clients']:.1f} | {busy:.2f} cores |"
         )
-    for f in figures:
-        if f.first_failure:
-            say(f"first failure of {f.scenario.label}: {f.first_failure}")
+    if len(rounds) > 1:
+        say("\nratio to login in each round:")
+        for index, scenario in enumerate(rounds[0]):
+            per_round = []
+            for r in rounds:
+                login = next((f.rate for f in r if f.scenario.name == "login"), 0.0)
+                per_round.append(f"{r[index].rate / login:.2f}" if login else "n/a")
+            say(f"  {scenario.scenario.label}: {', '.join(per_round)}")
+    for r in rounds:
+        for f in r:
+            if f.first_failure:
+                say(f"first failure of {f.scenario.label}: {f.first_failure}")
 
 
 def main(argv=None) -> int:
@@ -421,6 +444,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--conn-max-age", type=int, default=60)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run the scenarios this many times, interleaved"
+    )
     parser.add_argument(
         "--scenarios", default=",".join(DEFAULT), help=f"comma-separated, of {', '.join(BY_NAME)}"
     )
@@ -463,11 +489,14 @@ def bench(run, args, scenarios) -> int:
         ]
         for c in clients:
             c.start()
-        figures = []
+        rounds: list[list[Figures]] = []
         try:
-            for scenario in scenarios:
-                figures.append(run_scenario(scenario, args, queues, results, ready, go, counters))
-                say(f"  {scenario.label}: {figures[-1].rate:,.0f} req/s")
+            for number in range(1, args.rounds + 1):
+                rounds.append([])
+                for scenario in scenarios:
+                    figures = run_scenario(scenario, args, queues, results, ready, go, counters)
+                    rounds[-1].append(figures)
+                    say(f"  round {number}, {scenario.label}: {figures.rate:,.0f} req/s")
         finally:
             for q in queues:
                 q.put(None)
@@ -477,14 +506,15 @@ def bench(run, args, scenarios) -> int:
                     c.kill()
         tracebacks = server.errors_logged()
 
-    print_table(figures, args)
+    print_table(rounds, args)
+    every = [f for r in rounds for f in r]
     counted = {
         "SalesOrder": SalesOrder.objects.count(),
         "PurchaseOrder": PurchaseOrder.objects.count(),
     }
-    ok = tracebacks == 0 and all(f.failures == 0 for f in figures)
+    ok = tracebacks == 0 and len(rounds) == args.rounds and all(f.failures == 0 for f in every)
     for model, rows in counted.items():
-        expected = sum(f.requests for f in figures if f.scenario.counts == model)
+        expected = sum(len(f.seconds) for f in every if f.scenario.counts == model)
         say(f"{model}: {rows:,} in the database, {expected:,} successes counted")
         ok = ok and rows == expected
     clean, line = harness.verify_ledger()
