@@ -104,9 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 else:
     # Persistent connections: opening one forks a PostgreSQL backend and authenticates,
-    # which costs more than most requests' queries (/healthz through gunicorn: about 5x
-    # the rate with 60 than with 0; see docs/scaling.md). Health checks drop a connection
-    # the server closed before it is reused. 0 behind PgBouncer in transaction mode.
+    # which costs more than most requests' queries (/healthz through gunicorn: a sixth
+    # of the CPU per request with 60 as with 0; docs/scaling.md). Health checks drop a
+    # connection the server closed before it is reused.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # JIT compilation costs more than it saves on these short OLTP queries.
