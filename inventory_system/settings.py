@@ -103,10 +103,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run (pid), so parallel runs on one machine never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    # Persistent connections: opening one forks a PostgreSQL backend and authenticates,
+    # which costs more than most requests' queries (/healthz through gunicorn: a sixth
+    # of the CPU per request with 60 as with 0; docs/scaling.md). Health checks drop a
+    # connection the server closed before it is reused.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # JIT compilation costs more than it saves on these short OLTP queries.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
+# A read replica for the dashboard and the CSV exports (inventory_system/db_router.py).
+# Tests point it at the default test database (MIRROR) instead of creating one.
+READ_REPLICA_URL = env.str("READ_REPLICA_URL", default="")
+if READ_REPLICA_URL:
+    replica = env.db_url_config(READ_REPLICA_URL)
+    if replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
+        for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
+            if key in DATABASES["default"]:
+                replica.setdefault(key, DATABASES["default"][key])
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = replica
+    DATABASE_ROUTERS = ["inventory_system.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

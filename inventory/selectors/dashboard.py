@@ -48,6 +48,7 @@ from inventory.models import (
     Supplier,
 )
 
+from .replica import replica_reads
 from .stock import low_stock
 
 Kind = LedgerEntry.Kind
@@ -253,8 +254,10 @@ def dashboard_recent_movements(*, period: Period, store=None, limit: int = RECEN
     )
 
 
+@replica_reads()
 def dashboard_figures(*, period: Period | None = None, store=None) -> dict:
-    """Return every dashboard figure for the period (default: the last 30 days) and store."""
+    """Return every dashboard figure for the period (default: the last 30 days) and store,
+    read from the read replica when there is one."""
     period = period or Period.last_days()
     stock_value = dashboard_stock_value_by_store(store=store)
     return {

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 
 from inventory.models import LedgerEntry
 
+from .replica import read_alias
+
 CSV_HEADER = [
     "id",
     "created_at",
@@ -51,9 +53,11 @@ def ledger_entry_list():
 
 
 def ledger_csv_rows(queryset, *, chunk_size: int = 2000):
-    """Yield the CSV columns of each movement, read from the database in chunks."""
+    """Yield the CSV columns of each movement, read in chunks (from the read replica when
+    there is one)."""
     return (
-        queryset.order_by("-created_at", "-pk")
+        queryset.using(read_alias())
+        .order_by("-created_at", "-pk")
         .values_list(*CSV_FIELDS)
         .iterator(chunk_size=chunk_size)
     )

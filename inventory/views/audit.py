@@ -16,6 +16,7 @@ from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.filters.audit import AuditEventFilter
 from inventory.models import Alert, AuditEvent
+from inventory.selectors.replica import read_alias
 from inventory.selectors.stock import stock_available_by_pair
 from inventory.services.alerts import alert_acknowledge
 
@@ -97,7 +98,7 @@ def audit_export(request):
         # Never export more than was asked for because a filter could not be read.
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in event_filter.form.errors.items())
         return HttpResponseBadRequest(f"Invalid filter: {errors}", content_type="text/plain")
-    events = event_filter.qs.order_by("-created_at", "-pk")
+    events = event_filter.qs.using(read_alias()).order_by("-created_at", "-pk")
     response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
