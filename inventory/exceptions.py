@@ -94,10 +94,3 @@ class Busy(InventoryError):
 
     def __init__(self):
         super().__init__("The system is busy with the same stock right now; please try again.")
-
-
-class LotCodeTaken(InventoryError):
-    """A concurrent receipt created the same lot code first (retried once, then Busy)."""
-
-    def __init__(self):
-        super().__init__("Another receipt created that lot code just now; please try again.")

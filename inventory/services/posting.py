@@ -29,7 +29,7 @@ from django.db.models import Case, DecimalField, F, Q, Value, When
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import Busy, IdempotencyConflict, InactiveRecord, LotCodeTaken
+from inventory.exceptions import Busy, IdempotencyConflict, InactiveRecord
 from inventory.locks import lock_balances, lock_lots
 from inventory.models import Item, LedgerEntry, Lot, Operation, QCStatus, StockBalance
 
@@ -41,6 +41,7 @@ ZERO = Decimal("0")
 QTY = DecimalField(max_digits=14, decimal_places=3)
 # SQLSTATEs worth one more try: the other transaction has finished by then.
 RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
+LOT_CODE_INDEX = "lot_code_ci_unique_per_item"
 
 
 @dataclass
@@ -65,6 +66,8 @@ def clean_idempotency_key(value) -> str | None:
 
 
 def _is_conflict(exc: Exception) -> bool:
+    if isinstance(exc, IntegrityError):  # a lot code created concurrently
+        return LOT_CODE_INDEX in str(exc)
     cause = exc.__cause__
     if getattr(cause, "sqlstate", None) in RETRYABLE:
         return True
@@ -80,8 +83,8 @@ def retry_on_conflict(service):
         for attempt in (1, 2):
             try:
                 return service(*args, **kwargs)
-            except (OperationalError, LotCodeTaken) as exc:
-                if isinstance(exc, OperationalError) and not _is_conflict(exc):
+            except (OperationalError, IntegrityError) as exc:
+                if not _is_conflict(exc):
                     raise
                 if attempt == 2:
                     raise Busy() from exc
@@ -247,11 +250,9 @@ class Posting:
     def write(self, *, action: str, obj, details: dict) -> StockResult:
         """Write everything staged, in bulk, with the audit event and the alerts."""
         if self.new_lots:
-            try:
-                with transaction.atomic():
-                    Lot.objects.bulk_create(self.new_lots)
-            except IntegrityError as exc:
-                raise LotCodeTaken() from exc
+            # A concurrent receipt may create the same code first: the unique index
+            # refuses this insert and retry_on_conflict runs the document again.
+            Lot.objects.bulk_create(self.new_lots)
         # Re-assigning the saved lot sets lot_id and keeps the cached lot (setting
         # lot_id alone would drop the cache and cost a query per row later).
         for balance in self.new_balances:
