@@ -21,6 +21,7 @@ connection's state. A deadlock or serialization failure is retried once by
 
 import functools
 from collections import defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -74,20 +75,37 @@ def _is_conflict(exc: Exception) -> bool:
     return "database is locked" in str(exc)  # SQLite's busy timeout ran out
 
 
+class _KeyUsed(Exception):
+    """The key was claimed before: run the service again to answer with the replay."""
+
+
+# True while a service runs as the outermost transaction and has not met a used key:
+# the claim then needs no savepoint (a failed insert rolls the whole document back).
+_PLAIN_CLAIM: ContextVar[bool] = ContextVar("plain_claim", default=False)
+
+
 def retry_on_conflict(service):
-    """Run a posting service again, once, after a deadlock or serialization failure;
-    after that, refuse with "busy" instead of an error page."""
+    """Run a posting service as one document: again, once, after a deadlock or
+    serialization failure (then refuse with "busy" instead of an error page), and
+    again to answer a replay when its key turns out to be used."""
 
     @functools.wraps(service)
     def run(*args, **kwargs):
-        for attempt in (1, 2):
+        plain = transaction.get_autocommit()  # not inside a caller's transaction
+        for attempt in (1, 2, 3):
+            token = _PLAIN_CLAIM.set(plain)
             try:
                 return service(*args, **kwargs)
+            except _KeyUsed:
+                plain = False  # the rerun claims under a savepoint and reads the replay
             except (OperationalError, IntegrityError) as exc:
                 if not _is_conflict(exc):
                     raise
-                if attempt == 2:
+                if attempt >= 2:
                     raise Busy() from exc
+            finally:
+                _PLAIN_CLAIM.reset(token)
+        raise Busy()
 
     return run
 
@@ -116,6 +134,14 @@ class Posting:
         First in the transaction, before any lock, so that a concurrent twin waits on
         the key rather than on a balance row.
         """
+        if _PLAIN_CLAIM.get():
+            try:
+                self.operation = Operation.objects.create(
+                    kind=self.kind, idempotency_key=self.key, actor=self.actor.user
+                )
+            except IntegrityError as exc:
+                raise _KeyUsed() from exc
+            return None
         try:
             with transaction.atomic():
                 self.operation = Operation.objects.create(

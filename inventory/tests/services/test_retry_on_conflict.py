@@ -98,3 +98,19 @@ def test_concurrent_receipts_of_one_code_in_two_cases_make_one_lot(staff_user, i
     assert [o for o in outcomes if isinstance(o, Exception)] == []
     assert Lot.objects.filter(item=item).count() == 1
     assert LedgerEntry.objects.filter(kind="RECEIVE").count() == len(codes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replay_outside_any_transaction_returns_the_first_result(staff_user, item, store):
+    # given a service called as the outermost transaction (as a view calls it), whose
+    # claim of the key takes no savepoint
+    stock_receive(actor=staff_user, item=item, store=store, quantity=5)
+    first = stock_issue(actor=staff_user, item=item, store=store, quantity=2, idempotency_key="o")
+
+    # when the same key comes again
+    again = stock_issue(actor=staff_user, item=item, store=store, quantity=2, idempotency_key="o")
+
+    # then the first result is returned and nothing more is written
+    assert again.replayed and again.operation.pk == first.operation.pk
+    assert [e.pk for e in again.entries] == [e.pk for e in first.entries]
+    assert LedgerEntry.objects.filter(kind="ISSUE").count() == 1
