@@ -4,7 +4,6 @@ import csv
 import json
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from inventory.selectors.stock import stock_available_by_pair
 from inventory.services.alerts import alert_acknowledge
 
 from .common import actor_for
+from .paging import keyset_page_for
 
 PER_PAGE = 50
 CSV_HEADER = [
@@ -42,11 +42,9 @@ def _filtered_events(request) -> AuditEventFilter:
 @role_required(Role.MANAGER)
 @require_GET
 def audit_list(request):
-    """List audit events, newest first, filtered; two queries whatever the page size."""
+    """List audit events, newest first, filtered, a keyset page at a time (one query)."""
     event_filter = _filtered_events(request)
-    page = Paginator(event_filter.qs.order_by("-created_at", "-pk"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = keyset_page_for(request, event_filter.qs, per_page=PER_PAGE)
     return render(
         request,
         "inventory/audit/audit_list.html",

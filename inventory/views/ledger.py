@@ -3,7 +3,6 @@
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -25,6 +24,7 @@ from inventory.selectors.ledger import (
 from inventory.services.stock import ledger_entry_reverse
 
 from .common import actor_for, report_replay
+from .paging import keyset_page_for
 
 PER_PAGE = 50
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -33,12 +33,13 @@ TEXT_COLUMNS = {CSV_HEADER.index(name) for name in ("sku", "item", "lot", "note"
 
 @role_required(Role.STAFF)
 def ledger_list(request):
+    """List movements newest first, filtered, a keyset page at a time (no total count)."""
     filterset = LedgerEntryFilter(request.GET or None, queryset=ledger_entry_list())
     if filterset.is_bound and not filterset.is_valid():
         entries = ledger_entry_list().none()
     else:
         entries = filterset.qs
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    page = keyset_page_for(request, entries, per_page=PER_PAGE)
     return render(
         request,
         "inventory/ledger/list.html",
@@ -46,7 +47,7 @@ def ledger_list(request):
             "filter": filterset,
             "page": page,
             "can_export": has_role(request.user, Role.MANAGER),
-            "query": request.GET.urlencode(),
+            "query": page.newest_query,  # the filters without the cursor
         },
     )
 
