@@ -24,6 +24,7 @@ and the serving worker's peak resident memory (VmHWM) are printed for each size.
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import statistics
@@ -114,8 +115,21 @@ def pages(*, stores, lots, customer, supplier, manager) -> list[tuple[str, str]]
     ]
 
 
-def time_page(client, url: str, runs: int) -> tuple[float, int]:
-    """Return (median seconds, queries) of GET url after one warm-up request."""
+@contextlib.contextmanager
+def using(wrapper):
+    """Make `wrapper` this thread's default connection (both databases stay connected)."""
+    from django.db import connections
+
+    previous = connections["default"]
+    connections._connections.default = wrapper
+    try:
+        yield
+    finally:
+        connections._connections.default = previous
+
+
+def _get(client, url: str) -> int:
+    """GET url; return its statement count."""
     from django.db import connection
 
     statements = []
@@ -128,12 +142,28 @@ def time_page(client, url: str, runs: int) -> tuple[float, int]:
         response = client.get(url)
     if response.status_code != 200:
         harness.die(f"{url} answered {response.status_code}")
-    timings = []
+    return len(statements)
+
+
+def time_pair(client, small, large, runs: int) -> tuple[tuple[float, int], tuple[float, int]]:
+    """Time one page on both databases, interleaved, so a burst of load on this shared
+    machine falls on both sides alike; return (median seconds, queries) for each."""
+    (small_db, small_url), (large_db, large_url) = small, large
+    timings = {"small": [], "large": []}
+    with using(small_db):
+        small_queries = _get(client, small_url)
+    with using(large_db):
+        large_queries = _get(client, large_url)
     for _ in range(runs):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings), len(statements)
+        for side, db, url in (("small", small_db, small_url), ("large", large_db, large_url)):
+            with using(db):
+                started = time.perf_counter()
+                client.get(url)
+                timings[side].append(time.perf_counter() - started)
+    return (
+        (statistics.median(timings["small"]), small_queries),
+        (statistics.median(timings["large"]), large_queries),
+    )
 
 
 def _peak_rss_kb(pids) -> dict[int, int]:
@@ -154,7 +184,7 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in out.stdout.split()]
 
 
-def measure_export(run, password: str) -> str:
+def measure_export(run, database_url: str, password: str) -> str:
     """Serve as `make serve` does and download the full movements CSV; return a summary."""
     harness.collectstatic(run.env)
     port = harness.free_port()
@@ -164,7 +194,7 @@ def measure_export(run, password: str) -> str:
         [sys.executable, "-m", "gunicorn", "inventory_system.wsgi"]
         + ["--bind", f"127.0.0.1:{port}", "--workers", "4"],
         cwd=harness.REPO,
-        env={**os.environ, **run.env},
+        env={**os.environ, **run.env, "DATABASE_URL": database_url},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -205,11 +235,48 @@ def measure_export(run, password: str) -> str:
             proc.wait(timeout=30)
 
 
+def clone_database(run, name: str):
+    """Copy the run's database to `name`; return a connection wrapper for the copy."""
+    from django.db import connections
+
+    connections.close_all()  # CREATE DATABASE ... TEMPLATE needs the source idle
+    with harness._admin_connect(run.base_url) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{run.name}"')
+    wrapper = connections.create_connection("default")
+    wrapper.settings_dict = {**wrapper.settings_dict, "NAME": name}
+    return wrapper
+
+
+def drop_database(run, name: str) -> None:
+    if os.environ.get("BENCH_KEEP_DB") == "1":
+        say(f"(database {name} kept: BENCH_KEEP_DB=1)")
+        return
+    with harness._admin_connect(run.base_url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def fill(label, *, first, last, newest, oldest, window, manager, stores, lots, customers):
+    started = time.perf_counter()
+    dashboard.insert_rows(
+        first=first,
+        last=last,
+        newest=newest,
+        oldest=oldest,
+        window=window,
+        manager=manager,
+        stores=stores,
+        lots=lots,
+        customers=[c.pk for c in customers],
+    )
+    dashboard.sync_balances()
+    say(f"[{label}] filled in {time.perf_counter() - started:.1f} s: {dashboard.counts()}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__)
     parser.add_argument("--small", type=int, default=10_000, help="rows in the first 30 days")
     parser.add_argument("--large", type=int, default=1_000_000, help="rows in all")
-    parser.add_argument("--runs", type=int, default=5, help="timed requests per page")
+    parser.add_argument("--runs", type=int, default=5, help="timed requests per page and size")
     parser.add_argument("--no-export", action="store_true", help="skip the CSV export")
     parser.add_argument("--only", default="", help="time only pages whose label contains this")
     args = parser.parse_args(argv)
@@ -217,7 +284,9 @@ def main(argv=None) -> int:
         harness.die("--large must be greater than --small")
 
     run = harness.start("pages")
+    large_name = f"{run.name}_large"
     try:
+        from django.db import connections
         from django.test import Client
         from django.test.utils import override_settings
         from django.utils import timezone
@@ -248,45 +317,35 @@ def main(argv=None) -> int:
             now = timezone.now()
             window_start = now - timedelta(days=dashboard.WINDOW_DAYS)
             history_days = (args.large - args.small) / (args.small / dashboard.WINDOW_DAYS)
-            results: dict[str, dict[str, tuple[float, int]]] = {}
-            exports = {}
-            for label, first, last, newest, oldest in [
-                ("small", 0, args.small, now, window_start),
-                ("large", args.small, args.large, window_start,
-                 window_start - timedelta(days=round(history_days))),
-            ]:  # fmt: skip
-                started = time.perf_counter()
-                dashboard.insert_rows(
-                    first=first,
-                    last=last,
-                    newest=newest,
-                    oldest=oldest,
-                    window=window_start,
-                    manager=manager,
-                    stores=stores,
-                    lots=lots,
-                    customers=[c.pk for c in customers],
+            common = {
+                "window": window_start,
+                "manager": manager,
+                "stores": stores,
+                "lots": lots,
+                "customers": customers,
+            }
+            # The small history in the run's database, then a copy of it that gets the
+            # large history too: both stay up, so every page is timed on both, interleaved.
+            fill("small", first=0, last=args.small, newest=now, oldest=window_start, **common)
+            page_args = {
+                "stores": stores,
+                "lots": lots,
+                "customer": customers[1],
+                "supplier": supplier,
+            }
+            small_pages = pages(manager=manager, **page_args)
+            small_db = connections["default"]
+            large_db = clone_database(run, large_name)
+            with using(large_db):
+                fill(
+                    "large",
+                    first=args.small,
+                    last=args.large,
+                    newest=window_start,
+                    oldest=window_start - timedelta(days=round(history_days)),
+                    **common,
                 )
-                dashboard.sync_balances()
-                filled = time.perf_counter() - started
-                say(f"[{label}] filled in {filled:.1f} s: {dashboard.counts()}")
-                targets = pages(
-                    stores=stores,
-                    lots=lots,
-                    customer=customers[1],
-                    supplier=supplier,
-                    manager=manager,
-                )
-                results[label] = {}
-                for name, url in targets:
-                    if args.only and args.only not in name:
-                        continue
-                    results[label][name] = time_page(client, url, args.runs)
-                    seconds, queries = results[label][name]
-                    say(f"[{label}] {seconds * 1000:8.1f} ms  {queries:3d} q  {name}  {url[:60]}")
-                if not args.no_export:
-                    exports[label] = measure_export(run, password)
-                    say(f"[{label}] GET /ledger/export.csv through gunicorn: {exports[label]}")
+                large_pages = pages(manager=manager, **page_args)
 
             say()
             say(
@@ -294,24 +353,43 @@ def main(argv=None) -> int:
                 "|---|---|---|---|---|"
             )
             over = []
-            for name, (small, queries) in results["small"].items():
-                large, _ = results["large"][name]
+            for (name, small_url), (_, large_url) in zip(small_pages, large_pages, strict=True):
+                if args.only and args.only not in name:
+                    continue
+                (small, queries), (large, large_queries) = time_pair(
+                    client, (small_db, small_url), (large_db, large_url), args.runs
+                )
                 ratio = large / small
                 if ratio > TARGET:
                     over.append(name)
+                if large_queries != queries:
+                    queries = f"{queries} / {large_queries}"
                 say(
                     f"| {name} | {small * 1000:.1f} ms | {large * 1000:.1f} ms | "
                     f"{ratio:.2f}{' **over**' if ratio > TARGET else ''} | {queries} |"
                 )
             say()
-            say(f"Median of {args.runs} requests after a warm-up; target ratio <= {TARGET}.")
-            say(f"Over target: {', '.join(over) if over else 'none'}.")
-            for label, summary in exports.items():
-                say(f"Export at {label}: {summary}")
-            clean, line = harness.verify_ledger()
-            say(f"verify_ledger: {line}")
+            say(
+                f"Median of {args.runs} requests a page and size after a warm-up, the two sizes "
+                f"interleaved; target ratio <= {TARGET}. Over target: {', '.join(over) or 'none'}."
+            )
+            if not args.no_export:
+                large_url = run.database_url.rsplit("/", 1)[0] + f"/{large_name}"
+                for label, url in (("small", run.database_url), ("large", large_url)):
+                    summary = measure_export(run, url, password)
+                    say(f"GET /ledger/export.csv at {label} through gunicorn: {summary}")
+            for label, db in (("small", small_db), ("large", large_db)):
+                with using(db):
+                    clean, line = harness.verify_ledger()
+                say(f"verify_ledger ({label}): {line}")
+            large_db.close()
             return 0 if clean and not over else 1
     finally:
+        from django.db import connections
+
+        connections.close_all()
+        with contextlib.suppress(Exception):
+            drop_database(run, large_name)
         run.finish()
 
 

@@ -58,27 +58,22 @@ def store_list() -> QuerySet:
     return Store.objects.all()
 
 
-def _order_count(model, party: str):
-    """The party's order count as a subquery per listed row (the (party, created_at)
-    index, for the parties on the page), not a join and GROUP BY over every order."""
-    orders = (
-        model.objects.filter(**{party: OuterRef("pk")})
-        .order_by()
-        .values(party)
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return Coalesce(Subquery(orders), Value(0))
+def _last_order_at(model, party: str):
+    """The party's newest order time, as a subquery per listed row: one probe of the
+    (party, created_at) index each, however many orders the party has. (A count of
+    its orders would read them all, and grew with the history.)"""
+    newest = model.objects.filter(**{party: OuterRef("pk")}).order_by("-created_at")
+    return Subquery(newest.values("created_at")[:1])
 
 
 def supplier_list() -> QuerySet:
-    """Return suppliers with the number of their purchase orders."""
-    return Supplier.objects.annotate(order_count=_order_count(PurchaseOrder, "supplier"))
+    """Return suppliers with the time of their newest purchase order (None if none)."""
+    return Supplier.objects.annotate(last_order_at=_last_order_at(PurchaseOrder, "supplier"))
 
 
 def customer_list() -> QuerySet:
-    """Return customers with the number of their sales orders."""
-    return Customer.objects.annotate(order_count=_order_count(SalesOrder, "customer"))
+    """Return customers with the time of their newest sales order (None if none)."""
+    return Customer.objects.annotate(last_order_at=_last_order_at(SalesOrder, "customer"))
 
 
 def period_start(days: int, *, now: datetime | None = None) -> datetime:

@@ -76,7 +76,12 @@ CUSTOMERS = Area(Customer, CustomerForm, "customer", "customer_list", "customer_
 
 # Suppliers and customers share one list layout.
 PARTY_LIST = "inventory/catalog/party_list.html"
-PARTY_COLUMNS = (("name", "Name"), ("email", "Email"), ("orders", "Orders"), ("active", "Status"))
+PARTY_COLUMNS = (
+    ("name", "Name"),
+    ("email", "Email"),
+    ("orders", "Last order"),
+    ("active", "Status"),
+)
 
 
 class CatalogListView(ManagerRequiredMixin, ListView):

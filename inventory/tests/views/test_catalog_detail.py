@@ -1,6 +1,6 @@
 """The supplier and customer pages: their orders and what went through them."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
@@ -249,3 +249,30 @@ def test_customer_totals_cover_the_period_and_open_orders_whenever_made(
         "sales_value": Decimal("22.00"),
         "shipped_value": Decimal("18.00"),
     }
+
+
+def test_party_lists_show_and_sort_by_the_newest_order(manager_client, manager_user, store):
+    # given one customer ordering last week, one yesterday, one never
+    item = ItemFactory()
+    week, day, never = (CustomerFactory(name=n) for n in ("Week", "Day", "Never"))
+    for customer, days in ((week, 7), (day, 1)):
+        order = _so(customer, store, manager_user, "DRAFT", [(item, "1", "1.00", "0")])
+        SalesOrder.objects.filter(pk=order.pk).update(
+            created_at=datetime(2026, 3, 20, 12, tzinfo=UTC) - timedelta(days=days)
+        )
+    url = reverse("inventory:customer_list")
+    # when
+    listed = manager_client.get(url, {"sort": "orders"})
+    newest_first = manager_client.get(url, {"sort": "-orders"})
+    # then
+    rows = {c.name: c.last_order_at for c in listed.context["object_list"]}
+    assert rows == {
+        "Week": datetime(2026, 3, 13, 12, tzinfo=UTC),
+        "Day": datetime(2026, 3, 19, 12, tzinfo=UTC),
+        "Never": None,
+    }
+    # (where "Never" goes depends on the database's NULL ordering)
+    dated = [c.name for c in listed.context["object_list"] if c.last_order_at]
+    dated_desc = [c.name for c in newest_first.context["object_list"] if c.last_order_at]
+    assert (dated, dated_desc) == (["Week", "Day"], ["Day", "Week"])
+    assert "2026-03-19" in listed.content.decode()
