@@ -1,4 +1,4 @@
-"""Keyset pages of the movements list: Older, Newer, Newest and Oldest, filters kept."""
+"""Keyset pages: Older, Newer, Newest and Oldest, filters kept, as cheap deep as at the top."""
 
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -6,10 +6,18 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from inventory.models import LedgerEntry
+from inventory.models import (
+    AuditEvent,
+    LedgerEntry,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesOrder,
+    SalesOrderLine,
+)
 from inventory.selectors.keyset import encode_cursor
+from inventory.services.audit import audit_record
 from inventory.services.stock import stock_receive
-from inventory.tests.factories import ItemFactory
+from inventory.tests.factories import ItemFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("inventory:ledger_list")
@@ -129,3 +137,51 @@ def test_deep_pages_cost_as_many_queries_as_the_first(
         response = staff_client.get(f"{LIST}?{query}")
 
     assert response.status_code == 200
+
+
+def _orders(count, *, user, store, item):
+    supplier = SupplierFactory()
+    for _ in range(count):
+        po = PurchaseOrder.objects.create(supplier=supplier, store=store, created_by=user)
+        PurchaseOrderLine.objects.create(order=po, item=item, quantity_ordered=2, unit_cost=3)
+        so = SalesOrder.objects.create(customer=None, store=store, created_by=user)
+        SalesOrderLine.objects.create(order=so, item=item, quantity=1, unit_price=5)
+
+
+@pytest.mark.parametrize("link", ["older", "oldest"])
+@pytest.mark.parametrize("count", [5, 30])
+@pytest.mark.parametrize(
+    "url, queries",
+    [
+        # session, user, role, alert badge, the page's rows, the filters' choices (2)
+        (reverse("inventory:purchase_list"), 7),
+        (reverse("inventory:sales_list"), 7),
+        # session, user, role groups, alert badge, the page's rows
+        (reverse("inventory:audit_list"), 5),
+    ],
+)
+def test_order_and_audit_deep_pages_cost_as_many_queries_as_the_first(
+    admin_role_client,
+    manager_user,
+    store,
+    item,
+    django_assert_num_queries,
+    count,
+    link,
+    url,
+    queries,
+):
+    _orders(count, user=manager_user, store=store, item=item)
+    for n in range(count):
+        audit_record(actor=manager_user, action="some.event", details={"n": n})
+    first = admin_role_client.get(url)
+    query = getattr(first.context["page"], f"{link}_query") or "oldest=1"
+
+    with django_assert_num_queries(queries):
+        deep = admin_role_client.get(f"{url}?{query}")
+
+    assert deep.status_code == 200
+    # (the audit log also holds the admin's login)
+    listed = {"/purchases/": (PurchaseOrder, 25), "/sales/": (SalesOrder, 25)}
+    model, per_page = listed.get(url, (AuditEvent, 50))
+    assert len(first.context["page"]) == min(model.objects.count(), per_page)
