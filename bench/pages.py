@@ -62,8 +62,7 @@ def pages(*, stores, lots, customer, supplier, manager) -> list[tuple[str, str]]
         ("dashboard", "/dashboard/"),
         ("items", "/items/"),
         ("item detail", f"/items/{item.pk}/"),
-        # the item page still pages its movements by number: get_page() serves the last
-        ("item detail, last page of movements", f"/items/{item.pk}/?page=999999"),
+        ("item detail, oldest movements", f"/items/{item.pk}/?oldest=1"),
         ("stock levels", "/stock/"),
         ("lots (QC queue)", "/lots/"),
         ("alerts", "/alerts/"),
