@@ -54,6 +54,11 @@ class KeysetPage:
     has_older: bool
     has_newer: bool
     keyset: bool = field(default=True, init=False)  # pagination.html tells the kinds apart
+    # Query strings of the links, set by views.paging.keyset_page_for.
+    newest_query: str = field(default="", init=False)
+    newer_query: str = field(default="", init=False)
+    older_query: str = field(default="", init=False)
+    oldest_query: str = field(default="", init=False)
 
     def __iter__(self):
         return iter(self.object_list)
