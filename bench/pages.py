@@ -2,7 +2,7 @@
 (PostgreSQL only), and the full movements CSV export through gunicorn as `make serve` runs it.
 
     scripts/pg-tmp.sh .venv/bin/python -m bench.pages [--small 10000] [--large 1000000]
-        [--runs 5] [--no-export] [--only ledger]
+        [--runs 9] [--no-export] [--only ledger]
     (or `make bench-pages`)
 
 The history is bench.dashboard's: the same daily volume (about 333 movements a day), first
@@ -146,25 +146,39 @@ def _get(client, url: str) -> int:
     return len(statements)
 
 
-def time_pair(client, small, large, runs: int) -> tuple[tuple[float, int], tuple[float, int]]:
+def time_pair(client, small, large, runs: int) -> dict[str, tuple[float, float, int]]:
     """Time one page on both databases, interleaved, so a burst of load on this shared
-    machine falls on both sides alike; return (median seconds, queries) for each."""
-    (small_db, small_url), (large_db, large_url) = small, large
-    timings = {"small": [], "large": []}
-    with using(small_db):
-        small_queries = _get(client, small_url)
-    with using(large_db):
-        large_queries = _get(client, large_url)
+    machine falls on both sides alike. Return, for "small" and "large": the median
+    seconds of the request, the median seconds spent in the database, and the queries."""
+    from django.db import connection
+
+    sides = {"small": small, "large": large}
+    queries = {}
+    for side, (db, url) in sides.items():
+        with using(db):
+            queries[side] = _get(client, url)
+    timings = {side: [] for side in sides}
+    in_sql = {side: [] for side in sides}
     for _ in range(runs):
-        for side, db, url in (("small", small_db, small_url), ("large", large_db, large_url)):
-            with using(db):
+        for side, (db, url) in sides.items():
+            spent = []
+
+            def timer(execute, sql, params, many, context, spent=spent):
+                started = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    spent.append(time.perf_counter() - started)
+
+            with using(db), connection.execute_wrapper(timer):
                 started = time.perf_counter()
                 client.get(url)
                 timings[side].append(time.perf_counter() - started)
-    return (
-        (statistics.median(timings["small"]), small_queries),
-        (statistics.median(timings["large"]), large_queries),
-    )
+            in_sql[side].append(sum(spent))
+    return {
+        side: (statistics.median(timings[side]), statistics.median(in_sql[side]), queries[side])
+        for side in sides
+    }
 
 
 def _peak_rss_kb(pids) -> dict[int, int]:
@@ -277,7 +291,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__)
     parser.add_argument("--small", type=int, default=10_000, help="rows in the first 30 days")
     parser.add_argument("--large", type=int, default=1_000_000, help="rows in all")
-    parser.add_argument("--runs", type=int, default=5, help="timed requests per page and size")
+    parser.add_argument("--runs", type=int, default=9, help="timed requests per page and size")
     parser.add_argument("--no-export", action="store_true", help="skip the CSV export")
     parser.add_argument("--only", default="", help="time only pages whose label contains this")
     args = parser.parse_args(argv)
@@ -350,15 +364,17 @@ def main(argv=None) -> int:
 
             say()
             say(
-                f"| page | {args.small:,} rows | {args.large:,} rows | ratio | queries |\n"
-                "|---|---|---|---|---|"
+                f"| page | {args.small:,} rows | {args.large:,} rows | ratio "
+                "| of which SQL | queries |\n|---|---|---|---|---|---|"
             )
             over = []
             for (name, small_url), (_, large_url) in zip(small_pages, large_pages, strict=True):
                 if args.only and args.only not in name:
                     continue
-                (small, queries), (large, large_queries) = time_pair(
-                    client, (small_db, small_url), (large_db, large_url), args.runs
+                timed = time_pair(client, (small_db, small_url), (large_db, large_url), args.runs)
+                (small, small_sql, queries), (large, large_sql, large_queries) = (
+                    timed["small"],
+                    timed["large"],
                 )
                 ratio = large / small
                 if ratio > TARGET:
@@ -367,12 +383,14 @@ def main(argv=None) -> int:
                     queries = f"{queries} / {large_queries}"
                 say(
                     f"| {name} | {small * 1000:.1f} ms | {large * 1000:.1f} ms | "
-                    f"{ratio:.2f}{' **over**' if ratio > TARGET else ''} | {queries} |"
+                    f"{ratio:.2f}{' **over**' if ratio > TARGET else ''} | "
+                    f"{small_sql * 1000:.1f} / {large_sql * 1000:.1f} ms | {queries} |"
                 )
             say()
             say(
                 f"Median of {args.runs} requests a page and size after a warm-up, the two sizes "
-                f"interleaved; target ratio <= {TARGET}. Over target: {', '.join(over) or 'none'}."
+                "interleaved; 'of which SQL': the median time in the database at each size. "
+                f"Target ratio <= {TARGET}. Over target: {', '.join(over) or 'none'}."
             )
             if not args.no_export:
                 large_url = run.database_url.rsplit("/", 1)[0] + f"/{large_name}"
