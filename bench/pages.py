@@ -18,23 +18,21 @@ at most 1.5) and the page's query count. Deep pages are the oldest page (?oldest
 the page older than the middle row of the history (?older=<its cursor>): a keyset page
 reads the same few rows at any depth.
 
-Then gunicorn starts as `make serve` starts it (gunicorn.conf.py, 4 workers, no timeout
-flag) and a manager downloads GET /ledger/export.csv in full: lines, megabytes, seconds
-and the serving worker's peak resident memory (VmHWM) are printed for each size.
+Then gunicorn starts as `make serve` starts it (bench/export.py: gunicorn.conf.py, 4
+workers, no timeout flag) and a manager downloads GET /ledger/export.csv in full: lines,
+megabytes, seconds and the serving worker's peak resident memory (VmHWM) are printed
+for each size.
 """
 
 import argparse
 import contextlib
 import os
-import signal
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from datetime import timedelta
 
 from . import dashboard, harness
+from .export import measure_export
 from .harness import say
 
 TARGET = 1.5
@@ -179,75 +177,6 @@ def time_pair(client, small, large, runs: int) -> dict[str, tuple[float, float, 
         side: (statistics.median(timings[side]), statistics.median(in_sql[side]), queries[side])
         for side in sides
     }
-
-
-def _peak_rss_kb(pids) -> dict[int, int]:
-    peaks = {}
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/status") as status:
-                for line in status:
-                    if line.startswith("VmHWM:"):
-                        peaks[pid] = int(line.split()[1])
-        except OSError:
-            pass
-    return peaks
-
-
-def _children(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
-    return [int(p) for p in out.stdout.split()]
-
-
-def measure_export(run, database_url: str, password: str) -> str:
-    """Serve as `make serve` does and download the full movements CSV; return a summary."""
-    harness.collectstatic(run.env)
-    port = harness.free_port()
-    # make serve: gunicorn inventory_system.wsgi --bind HOST:PORT --workers 4, from the
-    # repository root, so gunicorn.conf.py applies (no --timeout flag).
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "inventory_system.wsgi"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", "4"],
-        cwd=harness.REPO,
-        env={**os.environ, **run.env, "DATABASE_URL": database_url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        session = harness.Session(url, timeout=900)
-        session.login("bench-manager", password)
-        workers = _children(proc.pid)
-        request = urllib.request.Request(f"{url}/ledger/export.csv")
-        started = time.perf_counter()
-        lines = size = 0
-        with session.opener.open(request, timeout=900) as response:
-            status = response.status
-            while chunk := response.read(1 << 16):
-                size += len(chunk)
-                lines += chunk.count(b"\n")
-        seconds = time.perf_counter() - started
-        peaks = sorted(_peak_rss_kb(workers).values()) or [0]
-        return (
-            f"status {status}, {lines:,} lines ({lines - 1:,} movements), "
-            f"{size / 1e6:.0f} MB in {seconds:.1f} s ({(lines - 1) / seconds:,.0f} rows/s); "
-            f"peak RSS of the serving worker {peaks[-1] / 1024:.0f} MB "
-            f"(the others {peaks[0] / 1024:.0f} MB)"
-        )
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
 
 
 def clone_database(run, name: str):
