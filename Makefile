@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-pg lint format setup migrate seed serve pg bench-posting bench-dashboard bench-http race crash clean
+.PHONY: run test test-pg lint format setup migrate seed serve pg bench-posting bench-dashboard bench-http bench-pages race crash clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.12)")'
@@ -59,6 +59,10 @@ bench-dashboard: $(STAMP)
 ## Rate, p50/p95 and CPU per request of the main pages through gunicorn, against GET /login/
 bench-http: $(STAMP)
 	scripts/pg-tmp.sh $(BIN)/python -m bench.http
+
+## Every list and detail page (deep pages too) at 10,000 and 1,000,000 ledger rows, and the full CSV export through gunicorn
+bench-pages: $(STAMP)
+	scripts/pg-tmp.sh $(BIN)/python -m bench.pages
 
 race: $(STAMP)
 	scripts/pg-tmp.sh $(BIN)/python -m bench.race

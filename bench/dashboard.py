@@ -92,12 +92,17 @@ def _lookup_tables(cursor, stores, lots):
     )
 
 
-def insert_rows(*, first, last, newest, oldest, window, manager, stores, lots) -> None:
+def insert_rows(
+    *, first, last, newest, oldest, window, manager, stores, lots, customers=()
+) -> None:
     """Insert ledger rows g in [first, last), spread evenly from `newest` back to `oldest`,
-    with their operations (1 per 10 rows) and orders (1 PO per 20 rows, 1 SO per 10)."""
+    with their operations (1 per 10 rows) and orders (1 PO per 20 rows, 1 SO per 10), and
+    an audit event per operation. Sales orders go round `customers` (ids), every fifth
+    one to a walk-in; all are walk-ins when `customers` is empty."""
     from django.db import connection
 
     from inventory.models import (
+        AuditEvent,
         LedgerEntry,
         Operation,
         PurchaseOrder,
@@ -119,13 +124,35 @@ def insert_rows(*, first, last, newest, oldest, window, manager, stores, lots) -
         "window": window,
         "actor": manager.pk,
         "supplier": lots[0].item.supplier_id,
+        "customers": len(customers),
     }
     # the time of row g: newest for g = first, going back by `step` seconds per row
     at = "(%(newest)s::timestamptz - ((g - %(first)s) * %(step)s) * interval '1 second')"
     store_of = "(SELECT id FROM bench_store WHERE n = (g / 10) %% %(stores)s)"
     lot_n = "((g / (10 * %(stores)s)) %% %(lots)s)"
+    customer_of = (
+        "CASE WHEN (g / 10) %% 5 = 0 OR %(customers)s = 0 THEN NULL ELSE "
+        "(SELECT id FROM bench_customer WHERE n = (g / 10) %% GREATEST(%(customers)s, 1)) END"
+    )
     with connection.cursor() as cursor:
         _lookup_tables(cursor, stores, lots)
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS bench_customer (n int PRIMARY KEY, id bigint)"
+        )
+        cursor.execute("TRUNCATE bench_customer")
+        cursor.executemany("INSERT INTO bench_customer VALUES (%s, %s)", list(enumerate(customers)))
+        # one audit event per operation, as each posting writes
+        cursor.execute(
+            f"""
+            INSERT INTO {_table(AuditEvent)} (actor_id, actor_username, action, object_type,
+                object_id, object_repr, details, ip_address, user_agent, created_at)
+            SELECT %(actor)s, 'bench-manager',
+                   CASE WHEN g %% 20 = 0 THEN 'stock.receive' ELSE 'stock.issue' END,
+                   'Operation', (10000000 + g / 10)::text, '', '{{}}'::jsonb, NULL, '', {at}
+            FROM generate_series(%(first)s, %(last)s) AS g WHERE g %% 10 = 0
+            """,
+            params,
+        )
         # operations (one per block of 10 rows): ids from 10,000,000 keep them apart
         cursor.execute(
             f"""
@@ -162,7 +189,7 @@ def insert_rows(*, first, last, newest, oldest, window, manager, stores, lots) -
             f"""
             INSERT INTO {_table(SalesOrder)}
                 (id, customer_id, store_id, status, note, created_by_id, created_at, updated_at)
-            SELECT 10000000 + g / 10, NULL, {store_of},
+            SELECT 10000000 + g / 10, {customer_of}, {store_of},
                    CASE WHEN {at} >= %(window)s AND (g / 10) %% 4 = 0 THEN 'CONFIRMED'
                         ELSE 'SHIPPED' END,
                    '', %(actor)s, {at}, {at}

@@ -63,6 +63,8 @@ def seed(args) -> tuple[dict, list[tuple[str, str]]]:
         "buy_store": stores[1].pk,
         "supplier": supplier.pk,
         "items": [item.pk for item in items],
+        # The item pickers post what a person types: the SKU (resolved by the server).
+        "skus": {item.pk: item.sku for item in items},
     }
     return data, [(user.username, password) for user, password in users]
 

@@ -102,6 +102,7 @@ def sale_lines(count: int):
         out["lines-TOTAL_FORMS"] = count
         for i, item in enumerate(chosen):
             out.update({f"lines-{i}-item": item, f"lines-{i}-quantity": "1"})
+            out[f"lines-{i}-item_q"] = d["skus"][item]
             out[f"lines-{i}-unit_price"] = ""
         return out
 
@@ -110,12 +111,14 @@ def sale_lines(count: int):
 
 def purchase_line(client: Client) -> dict:
     d = client.data
+    item = client.rng.choice(d["items"])
     return {
         "supplier": d["supplier"],
         "store": d["buy_store"],
         "note": "bench.http",
         "lines-TOTAL_FORMS": 1,
-        "lines-0-item": client.rng.choice(d["items"]),
+        "lines-0-item": item,
+        "lines-0-item_q": d["skus"][item],
         "lines-0-quantity": "2",
         "lines-0-unit_cost": "",
         "lines-0-lot_code": "",

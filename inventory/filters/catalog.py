@@ -70,7 +70,7 @@ class PartyFilter(CatalogFilter):
         fields=(
             ("name", "name"),
             ("email", "email"),
-            ("order_count", "orders"),
+            ("last_order_at", "orders"),  # ?sort=orders: by the newest order
             ("is_active", "active"),
         ),
         label="Sort",

@@ -43,7 +43,9 @@ class PurchaseOrder(models.Model):
                 fields=["status"],
                 condition=models.Q(status__in=["ORDERED", "PARTIALLY_RECEIVED"]),
                 name="po_open_status_idx",
-            )
+            ),
+            # A supplier's page lists its newest orders a keyset page at a time.
+            models.Index(fields=["supplier", "created_at"], name="po_supplier_created_idx"),
         ]
 
     def __str__(self):
@@ -126,7 +128,15 @@ class SalesOrder(models.Model):
                 fields=["status"],
                 condition=models.Q(status__in=["CONFIRMED", "PARTIALLY_SHIPPED"]),
                 name="so_open_status_idx",
-            )
+            ),
+            # A customer's page: its newest orders a keyset page at a time, and its open
+            # orders counted without reading the ones long shipped.
+            models.Index(fields=["customer", "created_at"], name="so_customer_created_idx"),
+            models.Index(
+                fields=["customer"],
+                condition=models.Q(status__in=["DRAFT", "CONFIRMED", "PARTIALLY_SHIPPED"]),
+                name="so_customer_open_idx",
+            ),
         ]
 
     def __str__(self):

@@ -239,6 +239,10 @@ class LedgerEntry(AppendOnlyModel):
             models.Index(fields=["item", "store"]),
             models.Index(fields=["store", "lot"]),
             models.Index(fields=["kind", "created_at"]),
+            # The movements list filtered by item or by store, newest first, a keyset page
+            # at a time: one range scan of a page's rows whatever the history.
+            models.Index(fields=["item", "created_at"], name="ledger_item_created_idx"),
+            models.Index(fields=["store", "created_at"], name="ledger_store_created_idx"),
         ]
 
     def __str__(self):

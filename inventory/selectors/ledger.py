@@ -52,6 +52,12 @@ def ledger_entry_list():
     )
 
 
+def ledger_entries_for_item(*, item):
+    """Return the item's movements, newest first, for a keyset page (the (item, created_at)
+    index reads a page's rows whatever the item's history)."""
+    return LedgerEntry.objects.filter(item=item).select_related("store", "lot", "actor")
+
+
 def ledger_csv_rows(queryset, *, chunk_size: int = 2000):
     """Yield the CSV columns of each movement, read in chunks (from the read replica when
     there is one)."""

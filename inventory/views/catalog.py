@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -32,6 +31,7 @@ from inventory.selectors import catalog as catalog_selectors
 from inventory.services import catalog as services
 
 from .common import actor_for, attach_error, sort_columns
+from .paging import keyset_page_for
 
 PER_PAGE = 25
 
@@ -76,7 +76,12 @@ CUSTOMERS = Area(Customer, CustomerForm, "customer", "customer_list", "customer_
 
 # Suppliers and customers share one list layout.
 PARTY_LIST = "inventory/catalog/party_list.html"
-PARTY_COLUMNS = (("name", "Name"), ("email", "Email"), ("orders", "Orders"), ("active", "Status"))
+PARTY_COLUMNS = (
+    ("name", "Name"),
+    ("email", "Email"),
+    ("orders", "Last order"),
+    ("active", "Status"),
+)
 
 
 class CatalogListView(ManagerRequiredMixin, ListView):
@@ -201,34 +206,51 @@ class CatalogSetActiveView(ManagerRequiredMixin, View):
         return self.area.url_after_save(obj)
 
 
-class SupplierDetailView(ManagerRequiredMixin, DetailView):
-    """A supplier, its purchase orders and what has been received from it."""
+def _period_days(request) -> int:
+    """Return the figures' period chosen by ?days= (30, 90 or 365), else 30."""
+    days = request.GET.get("days", "")
+    return int(days) if days in {str(d) for d in catalog_selectors.PERIOD_DAYS} else 30
+
+
+class PartyDetailView(ManagerRequiredMixin, DetailView):
+    """A supplier or customer page: a keyset page of its orders, figures for a period."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        days = _period_days(self.request)
+        context["page"] = keyset_page_for(self.request, self.orders(), per_page=PER_PAGE)
+        context["days"] = days
+        context["period_days"] = catalog_selectors.PERIOD_DAYS
+        context.update(self.figures(since=catalog_selectors.period_start(days)))
+        return context
+
+
+class SupplierDetailView(PartyDetailView):
+    """A supplier, its purchase orders and what has been received from it lately."""
 
     model = Supplier
     template_name = "inventory/catalog/supplier_detail.html"
     context_object_name = "supplier"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        orders = catalog_selectors.supplier_purchase_orders(supplier=self.object)
-        context["page"] = Paginator(orders, PER_PAGE).get_page(self.request.GET.get("page"))
-        context["received"] = catalog_selectors.supplier_received(supplier=self.object)
-        return context
+    def orders(self):
+        return catalog_selectors.supplier_purchase_orders(supplier=self.object)
+
+    def figures(self, *, since):
+        return {"received": catalog_selectors.supplier_received(supplier=self.object, since=since)}
 
 
-class CustomerDetailView(ManagerRequiredMixin, DetailView):
-    """A customer, their sales orders and totals."""
+class CustomerDetailView(PartyDetailView):
+    """A customer, their sales orders and recent totals."""
 
     model = Customer
     template_name = "inventory/catalog/customer_detail.html"
     context_object_name = "customer"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        orders = catalog_selectors.customer_sales_orders(customer=self.object)
-        context["page"] = Paginator(orders, PER_PAGE).get_page(self.request.GET.get("page"))
-        context["totals"] = catalog_selectors.customer_totals(customer=self.object)
-        return context
+    def orders(self):
+        return catalog_selectors.customer_sales_orders(customer=self.object)
+
+    def figures(self, *, since):
+        return {"totals": catalog_selectors.customer_totals(customer=self.object, since=since)}
 
 
 def _area_urls(prefix: str, area: Area, *, list_view=None) -> list:

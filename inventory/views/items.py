@@ -10,15 +10,16 @@ from django.views.decorators.http import require_safe
 from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.models import Category, Item, StockBalance, Store
+from inventory.selectors.ledger import ledger_entries_for_item
 from inventory.selectors.stock import (
     items_with_stock,
-    ledger_for_item,
     low_stock,
     stock_by_lot_for_item,
     stock_by_store_for_item,
     stock_totals_for_item,
 )
 from inventory.views.common import sort_columns
+from inventory.views.paging import keyset_page_for
 
 PER_PAGE = 25
 # ?sort= parameter, column heading, and the order it means (a leading "-" reverses it).
@@ -100,7 +101,8 @@ def item_list(request):
 @role_required(Role.STAFF)
 @require_safe
 def item_detail(request, pk):
-    """One item: its figures overall, per store and per lot, and its movements."""
+    """One item: its figures overall, per store and per lot, and its movements (a keyset
+    page: Older/Newer links, as fast at the item's first movement as at its last)."""
     item = get_object_or_404(Item.objects.select_related("category", "supplier"), pk=pk)
     return render(
         request,
@@ -111,8 +113,8 @@ def item_detail(request, pk):
             "near_expiry_days": settings.NEAR_EXPIRY_DAYS,
             "by_store": stock_by_store_for_item(item=item),
             "by_lot": stock_by_lot_for_item(item=item),
-            "page": ledger_for_item(
-                item=item, page=request.GET.get("page") or 1, per_page=MOVEMENTS_PER_PAGE
+            "page": keyset_page_for(
+                request, ledger_entries_for_item(item=item), per_page=MOVEMENTS_PER_PAGE
             ),
         },
     )

@@ -1,9 +1,9 @@
 """Movements: the filtered list, its streamed CSV export, one movement and its reversal."""
 
 import csv
+import io
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -25,6 +25,7 @@ from inventory.selectors.ledger import (
 from inventory.services.stock import ledger_entry_reverse
 
 from .common import actor_for, report_replay
+from .paging import keyset_page_for
 
 PER_PAGE = 50
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -33,12 +34,13 @@ TEXT_COLUMNS = {CSV_HEADER.index(name) for name in ("sku", "item", "lot", "note"
 
 @role_required(Role.STAFF)
 def ledger_list(request):
+    """List movements newest first, filtered, a keyset page at a time (no total count)."""
     filterset = LedgerEntryFilter(request.GET or None, queryset=ledger_entry_list())
     if filterset.is_bound and not filterset.is_valid():
         entries = ledger_entry_list().none()
     else:
         entries = filterset.qs
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    page = keyset_page_for(request, entries, per_page=PER_PAGE)
     return render(
         request,
         "inventory/ledger/list.html",
@@ -46,34 +48,39 @@ def ledger_list(request):
             "filter": filterset,
             "page": page,
             "can_export": has_role(request.user, Role.MANAGER),
-            "query": request.GET.urlencode(),
+            "query": page.newest_query,  # the filters without the cursor
         },
     )
 
 
-class Echo:
-    """A file-like object whose write returns the line, for csv.writer to stream through."""
-
-    def write(self, value):
-        return value
+CSV_BATCH = 1000  # rows per chunk handed to the server: one socket write each, not per row
 
 
-def _csv_cell(index, value):
-    if value is None:
-        return ""
-    if index == 1:
-        return timezone.localtime(value).isoformat()
-    if index in TEXT_COLUMNS and str(value).startswith(FORMULA_PREFIXES):
-        # A spreadsheet would run a cell starting with "=" as a formula.
-        return "'" + str(value)
-    return value
+def _csv_row(row, zone) -> list:
+    """Return a movement's CSV cells: local time, and text that cannot run as a formula."""
+    row = list(row)
+    row[1] = row[1].astimezone(zone).isoformat()
+    for index in TEXT_COLUMNS:
+        value = row[index]
+        if value and value.startswith(FORMULA_PREFIXES):
+            # A spreadsheet would run a cell starting with "=" as a formula.
+            row[index] = "'" + value
+    return row
 
 
 def _csv_lines(queryset):
-    writer = csv.writer(Echo())
-    yield writer.writerow(CSV_HEADER)
-    for row in ledger_csv_rows(queryset):
-        yield writer.writerow([_csv_cell(i, v) for i, v in enumerate(row)])
+    """Yield the CSV text in chunks of CSV_BATCH rows, read from the database in chunks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # writes None as an empty cell
+    writer.writerow(CSV_HEADER)
+    zone = timezone.get_current_timezone()
+    for count, row in enumerate(ledger_csv_rows(queryset), start=1):
+        writer.writerow(_csv_row(row, zone))
+        if count % CSV_BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 @role_required(Role.MANAGER)

@@ -5,7 +5,6 @@ inventory.services.purchasing.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -47,6 +46,7 @@ from inventory.services.purchasing import (
 
 from .common import actor_for, attach_error, report_replay
 from .form_tokens import token_initial
+from .paging import keyset_page_for
 
 PER_PAGE = 25
 
@@ -60,10 +60,11 @@ def _order_or_404(pk) -> PurchaseOrder:
 
 @role_required(Role.STAFF)
 def purchase_list(request):
-    """List orders with filters (status, supplier, store, dates) and pagination."""
+    """List orders newest first with filters (status, supplier, store, dates), a keyset
+    page at a time (no total count)."""
     filter_form = PurchaseFilterForm(request.GET or None)
     orders = purchase_order_list(**filter_form.filters())
-    page = Paginator(orders, PER_PAGE).get_page(request.GET.get("page"))
+    page = keyset_page_for(request, orders, per_page=PER_PAGE)
     return render(
         request,
         "inventory/purchases/list.html",

@@ -5,7 +5,6 @@ form carries a one-time token that the service uses as its idempotency key.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -43,6 +42,7 @@ from inventory.services.sales import (
 
 from .common import actor_for, attach_error, report_replay
 from .form_tokens import token_initial
+from .paging import keyset_page_for
 
 PER_PAGE = 25
 LINES = "lines"
@@ -51,9 +51,10 @@ QUICK_STORE = "sales_quick_store"
 
 @role_required(Role.STAFF)
 def sales_list(request):
+    """List orders newest first, filtered, a keyset page at a time (no total count)."""
     form = SalesFilterForm(request.GET or None)
     orders = sales_orders_list(**form.filters())
-    page = Paginator(orders, PER_PAGE).get_page(request.GET.get("page"))
+    page = keyset_page_for(request, orders, per_page=PER_PAGE)
     return render(request, "inventory/sales/list.html", {"form": form, "page": page})
 
 

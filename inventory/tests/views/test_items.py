@@ -186,10 +186,15 @@ def test_the_detail_paginates_movements_newest_first(staff_client, manager_user,
         stock_issue(actor=manager_user, item=item, store=store, quantity=1)
 
     first = staff_client.get(f"/items/{item.pk}/")
-    second = staff_client.get(f"/items/{item.pk}/", {"page": "2"})
+    second = staff_client.get(f"/items/{item.pk}/?{first.context['page'].older_query}")
+    oldest = staff_client.get(f"/items/{item.pk}/", {"oldest": "1"})
 
     assert first.context["page"][0].kind == "ISSUE"
     assert [e.kind for e in second.context["page"]] == ["ISSUE", "RECEIVE"]
+    assert [e.pk for e in oldest.context["page"]] == [e.pk for e in first.context["page"]][2:] + [
+        e.pk for e in second.context["page"]
+    ]
+    assert ">Older</a>" in first.content.decode()
     assert LedgerEntry.objects.filter(item=item).count() == 27
 
 
