@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
@@ -49,7 +50,7 @@ from inventory.models import (
 )
 
 from .replica import replica_reads
-from .stock import low_stock
+from .stock import expiring_lots, low_stock
 
 Kind = LedgerEntry.Kind
 ZERO = Decimal("0")
@@ -268,6 +269,8 @@ def dashboard_figures(*, period: Period | None = None, store=None) -> dict:
         "stock_value_by_store": stock_value,
         "stock_value": sum((row["value"] for row in stock_value), ZERO),
         "low_stock": low_stock(store=store),
+        "expiring": expiring_lots(store=store),
+        "near_expiry_days": settings.NEAR_EXPIRY_DAYS,
         **dashboard_queues(store=store),
         "chart": dashboard_daily_chart(period=period, store=store),
         "recent_movements": dashboard_recent_movements(period=period, store=store),

@@ -10,7 +10,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import (
     DecimalField,
     ExpressionWrapper,
@@ -25,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory import rules
-from inventory.models import LedgerEntry, QCStatus, StockBalance
+from inventory.models import QCStatus, StockBalance
 
 ZERO = Decimal("0")
 QTY = DecimalField(max_digits=14, decimal_places=3)
@@ -190,12 +189,6 @@ def stock_value_by_store():
         .annotate(value=Coalesce(Sum(value), Value(ZERO), output_field=MONEY))
         .order_by("store__code")
     )
-
-
-def ledger_for_item(*, item, page: int = 1, per_page: int = 25):
-    """Return one page of the item's movements, newest first."""
-    qs = LedgerEntry.objects.filter(item=item).select_related("store", "lot", "actor")
-    return Paginator(qs.order_by("-created_at", "-pk"), per_page).get_page(page)
 
 
 def low_stock(*, store=None):

@@ -6,7 +6,6 @@ import pytest
 from inventory.models import Item
 from inventory.selectors.stock import (
     items_with_stock,
-    ledger_for_item,
     low_stock,
     stock_available,
     stock_by_lot_for_item,
@@ -134,18 +133,6 @@ def test_items_with_stock_annotates_each_item(stocked, item, store):
     assert (in_main.on_hand, in_main.reserved, in_main.available) == (D(16), D(3), D(7))
 
 
-def test_ledger_for_item_pages_newest_first(manager_user, item, store):
-    for quantity in range(1, 8):
-        stock_receive(actor=manager_user, item=item, store=store, quantity=quantity, lot_code="A")
-
-    page = ledger_for_item(item=item, page=1, per_page=5)
-    second = ledger_for_item(item=item, page=2, per_page=5)
-
-    assert [e.quantity for e in page] == [D(7), D(6), D(5), D(4), D(3)]
-    assert [e.quantity for e in second] == [D(2), D(1)]
-    assert page.paginator.count == 7
-
-
 def test_low_stock_lists_stocked_pairs_below_the_reorder_level(manager_user, store, other_store):
     short = ItemFactory(sku="LOW-1", reorder_level=D(5))
     stock_receive(actor=manager_user, item=short, store=store, quantity=10)
@@ -186,5 +173,3 @@ def test_selectors_use_a_constant_number_of_queries(manager_user, django_assert_
         stock_value()
     with django_assert_num_queries(1):
         low_stock(store=stores[0])
-    with django_assert_num_queries(2):  # count + page
-        list(ledger_for_item(item=item))

@@ -137,3 +137,16 @@ def test_item_and_stock_pages_show_expired_and_expiring_stock(
     assert "Expired</span>" in detail and "Expires in 5 d</span>" in detail
     assert '<span class="badge text-bg-danger">4</span>' in levels
     assert '<span class="badge text-bg-warning">2</span>' in levels
+
+
+def test_dashboard_lists_expired_and_expiring_lots(manager_client, staff_user, item, store):
+    receive(staff_user, item, store, 2, "SOON", expires_on=TODAY + datetime.timedelta(days=5))
+    old = receive(staff_user, item, store, 4, "OLD", expires_on=TODAY + datetime.timedelta(days=1))
+    Lot.objects.filter(pk=old.pk).update(expires_on=TODAY - datetime.timedelta(days=1))
+    receive(staff_user, item, store, 9, "FAR", expires_on=TODAY + datetime.timedelta(days=300))
+
+    response = manager_client.get("/dashboard/")
+
+    rows = [(r["lot__code"], r["expired"], r["on_hand"]) for r in response.context["expiring"]]
+    assert rows == [("OLD", True, D(4)), ("SOON", False, D(2))]
+    assert 'data-testid="expiring"' in response.content.decode()
