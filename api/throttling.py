@@ -6,6 +6,7 @@ cache each worker counts on its own, so a shared cache (Redis, Memcached) makes 
 limit exact across workers.
 """
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from inventory.services.actor import client_ip
@@ -13,7 +14,13 @@ from inventory.services.actor import client_ip
 from .models import ApiToken
 
 
-class ClientRateThrottle(SimpleRateThrottle):
+class SettingsRateThrottle(SimpleRateThrottle):
+    def get_rate(self):
+        # Read when used, not when the class is defined, so a changed setting applies.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class ClientRateThrottle(SettingsRateThrottle):
     scope = "api_client"
 
     def get_cache_key(self, request, view):
@@ -27,7 +34,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class AnonAddressRateThrottle(SimpleRateThrottle):
+class AnonAddressRateThrottle(SettingsRateThrottle):
     scope = "api_anon"
 
     def get_cache_key(self, request, view):
