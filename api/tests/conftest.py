@@ -4,6 +4,7 @@ import json
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from api.services import api_token_create
@@ -46,6 +47,17 @@ class ApiClient:
 
     def patch(self, path, data=None, **kwargs):
         return self.send("patch", path, data, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate_limits(settings):
+    """Tests make many calls a minute from one address; the throttling test sets its own."""
+    rest = dict(settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"] = {"api_client": "100000/min", "api_anon": "100000/min"}
+    settings.REST_FRAMEWORK = rest
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def client_for(user) -> ApiClient:
