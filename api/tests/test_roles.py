@@ -14,7 +14,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.roles import Role
 from api.services import api_token_create
 from api.tests.conftest import ApiClient
-from inventory.models import Alert, AuditEvent, LedgerEntry, Lot, PurchaseOrder, SalesOrder
+from inventory.models import Alert, AuditEvent, LedgerEntry, Lot
 from inventory.services.purchasing import purchase_order_create
 from inventory.services.sales import sales_order_create
 from inventory.services.stock import stock_receive

@@ -1,5 +1,6 @@
 """The OpenAPI schema generates cleanly; its docs are served from static files under the CSP."""
 
+import json
 import re
 
 import pytest
@@ -83,7 +84,7 @@ def test_the_browsable_api_works_with_a_session_and_refuses_a_post_without_csrf(
     page = browser.get("/api/v1/items/", headers={"Accept": "text/html"})
     refused = browser.post(
         "/api/v1/sales-orders/",
-        '{"store": %d, "lines": [{"item": %d, "quantity": "1"}]}' % (store.pk, item.pk),
+        json.dumps({"store": store.pk, "lines": [{"item": item.pk, "quantity": "1"}]}),
         content_type="application/json",
     )
 
