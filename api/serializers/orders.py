@@ -111,7 +111,7 @@ class DirectPurchaseInput(serializers.Serializer):
 
 class ReceiptResultSerializer(serializers.Serializer):
     order = PurchaseOrderSerializer()
-    operation = serializers.IntegerField()
+    operation = serializers.IntegerField(allow_null=True)
     movements = serializers.ListField(child=serializers.IntegerField())
 
 
@@ -197,5 +197,5 @@ class ReturnInput(serializers.Serializer):
 
 class SalesResultSerializer(serializers.Serializer):
     order = SalesOrderSerializer()
-    operation = serializers.IntegerField()
+    operation = serializers.IntegerField(allow_null=True)
     movements = serializers.ListField(child=serializers.IntegerField())

@@ -108,6 +108,7 @@ class MovementSerializer(serializers.ModelSerializer):
     store_code = serializers.CharField(source="store.code", read_only=True)
     lot_code = serializers.CharField(source="lot.code", read_only=True)
     user = serializers.CharField(source="actor.username", read_only=True)
+    reason = serializers.CharField(read_only=True, help_text="Adjustments only; else blank.")
 
     class Meta:
         model = LedgerEntry
@@ -190,7 +191,9 @@ class AuditEventSerializer(serializers.ModelSerializer):
 class AlertSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
     store_code = serializers.CharField(source="store.code", read_only=True)
-    closed_by = serializers.CharField(source="closed_by.username", read_only=True, default=None)
+    closed_by = serializers.CharField(
+        source="closed_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Alert
