@@ -5,7 +5,9 @@ from rest_framework.routers import SimpleRouter
 
 from .views import audit, catalog, docs, movements, purchasing, sales, stock, tokens
 
-router = SimpleRouter()
+# Path converters, not regexes; `str` ids reach the view, which answers 404 for any
+# that is not a number (a problem, like every API error).
+router = SimpleRouter(use_regex_path=False)
 router.register("items", catalog.ItemViewSet, basename="item")
 router.register("categories", catalog.CategoryViewSet, basename="category")
 router.register("stores", catalog.StoreViewSet, basename="store")
@@ -30,6 +32,8 @@ api_patterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.swagger_ui, name="swagger-ui"),
     path("redoc/", docs.redoc, name="redoc"),
+    # Anything else under /api/ is a 404 problem, not the site's HTML page.
+    path("<path:rest>", docs.not_found, name="not-found"),
 ]
 
 urlpatterns = [

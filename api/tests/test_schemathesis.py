@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -40,6 +41,9 @@ CHECKS = [
     response_schema_conformance,
 ]
 
+# Invalid input (negative mode) must be refused cleanly: a problem, never a 5xx.
+NEGATIVE_CHECKS = [not_a_server_error, content_type_conformance, status_code_conformance]
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -61,8 +65,9 @@ def seed():
         )
 
 
-def run_operation(operation, base_url: str, headers: dict) -> str | None:
+def run_operation(operation, base_url: str, headers: dict, mode=GenerationMode.POSITIVE):
     """Run the operation's examples; return the first failure, or None."""
+    checks = CHECKS if mode is GenerationMode.POSITIVE else NEGATIVE_CHECKS
 
     @settings(
         max_examples=EXAMPLES,
@@ -72,10 +77,10 @@ def run_operation(operation, base_url: str, headers: dict) -> str | None:
         phases=[Phase.explicit, Phase.generate],  # no shrinking: report the example as is
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     def examples(case):
         response = case.call(base_url=base_url, headers=headers)
-        case.validate_response(response, checks=CHECKS, headers=headers)
+        case.validate_response(response, checks=checks, headers=headers)
 
     try:
         examples()
@@ -102,4 +107,23 @@ def test_every_operation_as_each_role_gives_no_server_error_and_matches_the_sche
             failures.append(failure)
 
     assert ran >= 60
+    assert failures == [], "\n\n".join(failures)
+
+
+def test_invalid_input_to_every_operation_is_refused_without_a_server_error(live_server):
+    seed()
+    user = UserFactory(role="Admin", username="st-negative")
+    headers = {"Authorization": f"Bearer {api_token_create(actor=user, name='st').raw}"}
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
+
+    failures = [
+        failure
+        for result in schema.get_all_operations()
+        if (
+            failure := run_operation(
+                result.ok(), live_server.url, headers, mode=GenerationMode.NEGATIVE
+            )
+        )
+    ]
+
     assert failures == [], "\n\n".join(failures)

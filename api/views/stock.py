@@ -1,11 +1,10 @@
 """Stock levels (by item, by store, by lot), lots with their QC actions, stock actions."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.response import Response
 
 from accounts.roles import Role
@@ -78,7 +77,7 @@ class StockViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self._page(stock_levels_with_expiry(**self._params()))
 
     @extend_schema(responses=StockLevelSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path=r"by_store/(?P<store_id>\d{1,19})")
+    @action(detail=False, methods=["get"], url_path="by_store/<str:store_id>")
     def by_store(self, request, store_id=None):
         """Figures of every item stocked in one store."""
         params = self._params()
@@ -86,7 +85,7 @@ class StockViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self._page(stock_levels_with_expiry(**params))
 
     @extend_schema(filters=False, responses=ItemStockSerializer)
-    @action(detail=False, methods=["get"], url_path=r"by_item/(?P<item_id>\d{1,19})")
+    @action(detail=False, methods=["get"], url_path="by_item/<str:item_id>")
     def by_item(self, request, item_id=None):
         """One item: its totals, and its figures in each store that stocks it."""
         item = get_object_or_404(Item, pk=item_id)
