@@ -1,5 +1,6 @@
 """Idempotency-Key: one movement per key, replays answer as the first time, misuse is refused."""
 
+import io
 import json
 from decimal import Decimal
 
@@ -207,3 +208,26 @@ def test_a_parallel_double_post_and_a_later_replay_make_one_movement():
     assert SalesOrder.objects.count() == 1
     assert LedgerEntry.objects.filter(kind="ISSUE").count() == 1
     assert StockBalance.objects.get(item=item, store=store).on_hand == Decimal("7")
+
+
+@pytest.mark.django_db
+def test_after_the_stored_response_is_purged_the_operation_key_still_makes_one_movement(
+    staff_api, stocked
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    item, store = stocked
+    first = staff_api.post(QUICK, sale(item, store), key="k-old")
+    IdempotentRequest.objects.update(created_at=timezone.now() - timedelta(days=8))
+    call_command("api_purge_idempotency", stdout=io.StringIO())
+    assert not IdempotentRequest.objects.exists()
+
+    again = staff_api.post(QUICK, sale(item, store), key="k-old")
+
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["order"]["id"] == first.json()["order"]["id"]
+    assert LedgerEntry.objects.filter(kind="ISSUE").count() == 1
