@@ -128,9 +128,10 @@ def run_idempotent(request, handler: Handler, *, required: bool):
         return _fresh(outcome.status, outcome.body, outcome.replayed)
     user = request.user
     fingerprint = request_fingerprint(request)
-    stored = IdempotentRequest.objects.filter(user=user, key=key).first()
-    if stored is not None:
-        return _replay(stored, fingerprint)
+    # No look-up first: a fresh key (the usual case) costs one INSERT at the end. A used
+    # key fails that INSERT on the unique index; the transaction, with whatever the
+    # handler did (the service replays its operation, or refuses), is rolled back and
+    # the stored response answers instead.
     try:
         with transaction.atomic():
             try:
@@ -149,7 +150,8 @@ def run_idempotent(request, handler: Handler, *, required: bool):
                 response_body=body,
             )
     except IntegrityError:
-        # A twin stored its response first (we waited on its lock): answer as it did.
+        # The key was used before, or a twin stored its response first while we
+        # waited on its lock: answer as the first response did.
         stored = IdempotentRequest.objects.filter(user=user, key=key).first()
         if stored is None:
             raise

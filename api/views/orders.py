@@ -21,12 +21,32 @@ def sales_orders():
     )
 
 
+def _with_lines(line_model, pk):
+    """The order and its lines in one query: lines joined with their item, order and creator.
+
+    Every order a service writes has at least one line; an order without any (a
+    draft emptied by hand in the admin) is read the plain way.
+    """
+    lines = list(
+        line_model.objects.filter(order_id=pk)
+        .select_related("item", "order__created_by")
+        .order_by("pk")
+    )
+    if not lines:
+        return None
+    order = lines[0].order
+    order._prefetched_objects_cache = {"lines": lines}
+    return order
+
+
 def purchase_order_body(pk) -> dict:
-    return PurchaseOrderSerializer(purchase_orders().get(pk=pk)).data
+    order = _with_lines(PurchaseOrderLine, pk) or purchase_orders().get(pk=pk)
+    return PurchaseOrderSerializer(order).data
 
 
 def sales_order_body(pk) -> dict:
-    return SalesOrderSerializer(sales_orders().get(pk=pk)).data
+    order = _with_lines(SalesOrderLine, pk) or sales_orders().get(pk=pk)
+    return SalesOrderSerializer(order).data
 
 
 def result_body(order_body: dict, stock) -> dict:
