@@ -178,3 +178,32 @@ def test_wrong_media_type_and_method_are_problems(staff_api, store):
 
     assert (text.status_code, delete.status_code) == (415, 405)
     assert text["Content-Type"] == delete["Content-Type"] == "application/problem+json"
+
+
+def test_a_form_post_to_an_action_that_reads_no_body_is_refused_and_changes_nothing(
+    manager_api, manager_user, store
+):
+    from decimal import Decimal
+
+    from inventory.models import Alert
+    from inventory.tests.factories import ItemFactory
+
+    low = ItemFactory(sku="LOW-FORM", reorder_level=Decimal("5"))
+    stock_receive(actor=manager_user, item=low, store=store, quantity=1)
+    alert = Alert.objects.get(item=low)
+
+    response = manager_api.client.post(
+        f"{V1}/alerts/{alert.pk}/acknowledge/",
+        {"quantity": "3"},
+        headers={"Authorization": f"Bearer {manager_api.raw_token}"},
+    )
+
+    assert response.status_code == 415
+    assert Alert.objects.get(pk=alert.pk).status == "OPEN"
+    empty = manager_api.client.generic(
+        "POST",
+        f"{V1}/alerts/{alert.pk}/acknowledge/",
+        b"",
+        headers={"Authorization": f"Bearer {manager_api.raw_token}"},
+    )
+    assert empty.status_code == 200  # no body at all: fine
