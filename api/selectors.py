@@ -1,6 +1,7 @@
 """Reads the API adds to inventory.selectors: the same figures, plus expired stock.
 
-`available` keeps the selectors' rule: on hand minus reserved over APPROVED lots.
+`available` follows the stock selectors (sellable lots: approved, and not expired once
+those selectors say so).
 `expired` is on hand in lots whose expiry date has passed (whatever their QC status).
 """
 
@@ -11,7 +12,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import LedgerEntry, Lot, QCStatus, StockBalance
+from inventory.selectors import stock as stock_selectors
 from inventory.selectors.stock import _figures, stock_totals_for_item
+
+# What counts as available, from the stock selectors when they name it (approved and
+# not expired); else approved lots, the older rule.
+SELLABLE = getattr(
+    stock_selectors, "sellable_q", lambda today=None: Q(lot__qc_status=QCStatus.APPROVED)
+)
 
 ZERO = Decimal("0")
 QTY = DecimalField(max_digits=14, decimal_places=3)
@@ -52,8 +60,12 @@ def stock_levels_with_expiry(*, store=None, item=None, search: str = "", low_onl
         qs = qs.filter(Q(item__sku__icontains=search) | Q(item__name__icontains=search))
     if low_only:
         qs = qs.filter(item__is_active=True, item__reorder_level__gt=0)
-    # expired first: after _figures() "on_hand" names the aggregate, not the column.
-    rows = qs.values(*LEVEL_FIELDS).annotate(expired=_expired(), **_figures())
+    figures = _figures()
+    if "expired" not in figures:
+        # Selectors without their own expired figure: add it first, since after
+        # _figures() "on_hand" names the aggregate, not the column.
+        figures = {"expired": _expired(), **figures}
+    rows = qs.values(*LEVEL_FIELDS).annotate(**figures)
     if low_only:
         rows = rows.filter(available__lt=F("item__reorder_level"))
     return rows.order_by("item__sku", "store__code")
@@ -62,9 +74,9 @@ def stock_levels_with_expiry(*, store=None, item=None, search: str = "", low_onl
 def item_stock(*, item) -> dict:
     """The item's totals and its figures per store (two queries)."""
     totals = stock_totals_for_item(item=item)
-    totals["expired"] = StockBalance.objects.filter(item=item).aggregate(expired=_expired())[
-        "expired"
-    ]
+    if "expired" not in totals:
+        expired = StockBalance.objects.filter(item=item).aggregate(expired=_expired())
+        totals["expired"] = expired["expired"]
     stores = list(stock_levels_with_expiry(item=item))
     return {"item": item.pk, "sku": item.sku, "totals": totals, "stores": stores}
 
@@ -83,7 +95,7 @@ def lot_balances(*, item=None, store=None, lot=None):
         qs.select_related("item", "store", "lot")
         .annotate(
             sellable=Case(
-                When(lot__qc_status=QCStatus.APPROVED, then=F("on_hand") - F("reserved")),
+                When(SELLABLE(today), then=F("on_hand") - F("reserved")),
                 default=Value(ZERO),
                 output_field=QTY,
             ),
