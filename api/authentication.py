@@ -2,12 +2,8 @@
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework import authentication, exceptions
-
-from accounts.roles import ROLE_GROUPS, Role
 
 from .models import ApiToken
 from .services import token_hash
@@ -16,31 +12,6 @@ KEYWORDS = {"bearer", "token"}
 # last_used_at is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 200
-
-
-# One EXISTS per role group, read with the token: the role costs no query of its own.
-_MEMBERSHIP = {
-    f"in_{name.lower()}": Exists(
-        get_user_model().groups.through.objects.filter(
-            user_id=OuterRef("user_id"), group__name=name
-        )
-    )
-    for name in ROLE_GROUPS.values()
-}
-
-
-def _remember_role(token) -> None:
-    """Fill accounts.roles.user_role's cache with the role it would compute from the groups.
-
-    has_role() and user_role() still decide every permission; they just find the
-    answer cached, as they do after their own first look-up.
-    """
-    user = token.user
-    if user.is_superuser:
-        user._role_cache = Role.ADMIN
-        return
-    held = [role for role, name in ROLE_GROUPS.items() if getattr(token, f"in_{name.lower()}")]
-    user._role_cache = max(held, default=Role.NONE)
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -65,7 +36,6 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
-            .annotate(**_MEMBERSHIP)
             .first()
         )
         # One message for all: an attacker learns nothing about which tokens exist.
@@ -73,7 +43,6 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The token is not valid: unknown, revoked, expired, or its user is deactivated."
             )
-        _remember_role(token)
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

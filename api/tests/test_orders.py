@@ -269,3 +269,36 @@ def test_a_return_of_a_line_of_another_order_is_a_400(staff_api, manager_user, s
     assert response.status_code == 400
     assert "line" in response.json()["errors"]
     assert LedgerEntry.objects.filter(kind="RETURN").count() == 0
+
+
+def test_the_hand_built_order_bodies_equal_the_documented_serializers(
+    manager_api, staff_api, manager_user, supplier, store, item, customer
+):
+    from api.serializers.orders import PurchaseOrderSerializer, SalesOrderSerializer
+    from api.views.orders import (
+        purchase_order_body,
+        purchase_orders,
+        sales_order_body,
+        sales_orders,
+    )
+
+    receive(manager_user, item, store, 10)
+    po = draft_po(manager_api, supplier, store, item)
+    manager_api.post(f"{V1}/purchase-orders/{po['id']}/place/")
+    so = staff_api.stock_post(
+        f"{V1}/sales-orders/quick/",
+        {
+            "store": store.pk,
+            "customer": customer.pk,
+            "note": "n",
+            "lines": [{"item": item.pk, "quantity": "1.5", "unit_price": "3"}],
+        },
+    ).json()["order"]
+
+    assert purchase_order_body(po["id"]) == dict(
+        PurchaseOrderSerializer(purchase_orders().get(pk=po["id"])).data
+    )
+    assert sales_order_body(so["id"]) == dict(
+        SalesOrderSerializer(sales_orders().get(pk=so["id"])).data
+    )
+    assert staff_api.get(f"{V1}/sales-orders/{so['id']}/").json() == so
