@@ -76,9 +76,9 @@ def request_fingerprint(request) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _as_json(body) -> dict:
-    """The body as the JSON types it is stored and replayed as (Decimals become strings)."""
-    return json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+def _as_json(body) -> str:
+    """The body as JSON text, as it is stored and replayed (Decimals become strings)."""
+    return json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":"))
 
 
 def _replay(stored: IdempotentRequest, fingerprint: str) -> HttpResponse:
@@ -91,14 +91,10 @@ def _replay(stored: IdempotentRequest, fingerprint: str) -> HttpResponse:
             f"({stored.method} {stored.path} with another body). Send a new key for a new "
             "request; send the same key only to retry the same request unchanged.",
         )
-    if stored.status_code >= 400:
-        response = problem_response(stored.response_body)
-    else:
-        response = HttpResponse(
-            json.dumps(stored.response_body),
-            status=stored.status_code,
-            content_type="application/json",
-        )
+    content_type = CONTENT_TYPE if stored.status_code >= 400 else "application/json"
+    response = HttpResponse(
+        stored.response_body, status=stored.status_code, content_type=content_type
+    )
     response[REPLAYED_HEADER] = "true"
     return response
 
@@ -159,8 +155,15 @@ def run_idempotent(request, handler: Handler, *, required: bool):
     return _fresh(status, body, outcome.replayed)
 
 
-def _fresh(status: int, body: dict, replayed: bool):
-    response = problem_response(body) if status >= 400 else Response(body, status=status)
+def _fresh(status: int, body, replayed: bool):
+    """The first answer: the body (JSON text once stored) with its status."""
+    if isinstance(body, str):
+        content_type = CONTENT_TYPE if status >= 400 else "application/json"
+        response = HttpResponse(body, status=status, content_type=content_type)
+    elif status >= 400:
+        response = problem_response(body)
+    else:
+        response = Response(body, status=status)
     if replayed:  # the service recognised its operation key (a purged stored response)
         response[REPLAYED_HEADER] = "true"
     return response

@@ -50,7 +50,8 @@ class IdempotentRequest(models.Model):
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=300)
     status_code = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
+    # The JSON text as first sent, so a replay is byte for byte the same answer.
+    response_body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
