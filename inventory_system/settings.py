@@ -234,3 +234,73 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {"axes": {"level": "ERROR"}},
 }
+
+# --- REST API (api/, issue 16) -------------------------------------------------------
+# Everything the API needs lives in this block: its apps, DRF and the OpenAPI schema.
+INSTALLED_APPS += [
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Bearer first: its WWW-Authenticate header makes an unauthenticated call a 401.
+        "api.authentication.ApiTokenAuthentication",
+        # The browsable API and Swagger UI in a signed-in browser; DRF enforces CSRF here.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RoleRequired"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.ClientRateThrottle",
+        "api.throttling.AnonAddressRateThrottle",
+    ],
+    # Requests per token (or per signed-in user) and per anonymous address.
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": env.str("API_THROTTLE_CLIENT", default="1200/min"),
+        "api_anon": env.str("API_THROTTLE_ANON", default="60/min"),
+    },
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Inventory API",
+    "DESCRIPTION": (
+        "Stock, orders and the catalogue over HTTP, on the same services as the web "
+        "screens. Authenticate with `Authorization: Bearer <token>` (tokens are made on "
+        "the API tokens page of the user menu). Every POST that moves stock needs an "
+        "`Idempotency-Key` header; errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "QCStatusEnum": "inventory.models.stock.QCStatus",
+        "PurchaseOrderStatusEnum": "inventory.models.orders.PurchaseOrder.Status",
+        "SalesOrderStatusEnum": "inventory.models.orders.SalesOrder.Status",
+        "AlertStatusEnum": "inventory.models.audit.Alert.Status",
+        "LedgerKindEnum": "inventory.models.stock.LedgerEntry.Kind",
+        "AdjustReasonEnum": "inventory.models.stock.LedgerEntry.Reason",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# An Idempotency-Key and the response it produced are kept this many days.
+API_IDEMPOTENCY_DAYS = env.int("API_IDEMPOTENCY_DAYS", default=7)
+# --- end REST API --------------------------------------------------------------------

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("accounts.urls")),
     path("", include("inventory.urls")),
+    path("", include("api.urls")),  # /api/ (REST API, schema, docs) and the API tokens page
 ]

@@ -1,0 +1,97 @@
+"""API filter sets: the web screens' filters where there is one, the same fields otherwise."""
+
+import django_filters
+from django.db.models import Q
+
+from inventory.filters.catalog import STATUS_CHOICES
+from inventory.models import (
+    Category,
+    Customer,
+    Item,
+    Lot,
+    PurchaseOrder,
+    QCStatus,
+    SalesOrder,
+    StockBalance,
+    Store,
+    Supplier,
+)
+
+
+class ItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="SKU or name contains")
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
+    supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all())
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
+
+    class Meta:
+        model = Item
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(sku__icontains=value) | Q(name__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(is_active=(value == "active"))
+
+
+class LotFilter(django_filters.FilterSet):
+    item = django_filters.ModelChoiceFilter(queryset=Item.objects.all())
+    qc_status = django_filters.ChoiceFilter(choices=QCStatus.choices)
+    code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
+
+    class Meta:
+        model = Lot
+        fields: list[str] = []
+
+
+class PurchaseOrderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PurchaseOrder.Status.choices)
+    supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all())
+    store = django_filters.ModelChoiceFilter(queryset=Store.objects.all())
+    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = PurchaseOrder
+        fields: list[str] = []
+
+
+class SalesOrderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=SalesOrder.Status.choices)
+    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all())
+    store = django_filters.ModelChoiceFilter(queryset=Store.objects.all())
+    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = SalesOrder
+        fields: list[str] = []
+
+
+class StockLevelFilter(django_filters.FilterSet):
+    """Query parameters of the stock levels (read by the view; the selector filters)."""
+
+    store = django_filters.ModelChoiceFilter(queryset=Store.objects.all())
+    item = django_filters.ModelChoiceFilter(queryset=Item.objects.all())
+    q = django_filters.CharFilter(label="SKU or name contains")
+    low = django_filters.BooleanFilter(label="Only rows below their reorder level")
+
+    class Meta:
+        model = StockBalance
+        fields: list[str] = []
+
+
+class LotBalanceFilter(django_filters.FilterSet):
+    """Query parameters of the per-lot balances (read by the view; the selector filters)."""
+
+    item = django_filters.ModelChoiceFilter(queryset=Item.objects.all())
+    store = django_filters.ModelChoiceFilter(queryset=Store.objects.all())
+    lot = django_filters.ModelChoiceFilter(queryset=Lot.objects.all())
+
+    class Meta:
+        model = StockBalance
+        fields: list[str] = []

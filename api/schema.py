@@ -1,0 +1,125 @@
+"""OpenAPI: every operation documents its problem responses; stock POSTs their key header."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import OpenApiParameter
+
+from .idempotency import KEY_HEADER, MAX_KEY_LENGTH, REPLAYED_HEADER
+
+KEY_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_KEY_LENGTH,
+    "pattern": "^[!-~]+$",  # visible ASCII
+}
+KEY_REQUIRED = OpenApiParameter(
+    KEY_HEADER,
+    KEY_SCHEMA,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=(
+        "Unique per request (a UUID will do); send it again unchanged to retry. A retry "
+        f"gets the first response with `{REPLAYED_HEADER}: true`."
+    ),
+)
+KEY_OPTIONAL = OpenApiParameter(
+    KEY_HEADER,
+    KEY_SCHEMA,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Optional here: with one, a retry gets the first response instead of a repeat.",
+)
+
+
+class AutoSchema(BaseAutoSchema):
+    """drf-spectacular's schema; an unauthenticated view says so (no security)."""
+
+
+class TokenAuthScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ApiTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from the API tokens page: `Authorization: Bearer <token>`.",
+        }
+
+
+# Statuses any operation may answer with a problem, beyond what it documents itself.
+COMMON_PROBLEMS = {
+    "400": "Invalid input: `errors` names each field.",
+    "401": "No valid token or session.",
+    "403": "The role does not allow this.",
+    "404": "No such object.",
+    "405": "Method not allowed.",
+    "406": "Not acceptable.",
+    "415": "Unsupported media type.",
+    "429": "Too many requests; see Retry-After.",
+}
+WRITE_PROBLEMS = {
+    "409": "Refused by the state of stock or of the document (a shortage names item, "
+    "store, requested and available).",
+    "422": "Refused by a rule of the inventory, or an Idempotency-Key reused with another body.",
+}
+
+
+_REF_OBJECT = {"type": "object", "additionalProperties": True}
+
+
+def _problem_ref():
+    return {"$ref": "#/components/schemas/Problem"}
+
+
+def add_problem_responses(result, generator, request, public):
+    """Postprocessing hook: document problem+json answers on every operation."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Problem",
+        {
+            "type": "object",
+            "description": (
+                "RFC 9457 problem details. `errors` (by field) and the shortage members "
+                "(item, store, requested, available, line, shortages) appear when they apply."
+            ),
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "errors": {"type": "object", "additionalProperties": True},
+                "item": _REF_OBJECT,
+                "store": _REF_OBJECT,
+                "requested": {"type": "string"},
+                "available": {"type": "string"},
+                "line": {"type": "integer"},
+                "shortages": {"type": "array", "items": {"type": "object"}},
+                "retry_after": {"type": "integer"},
+            },
+            "required": ["type", "title", "status", "detail"],
+            "additionalProperties": True,
+        },
+    )
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            wanted = dict(COMMON_PROBLEMS)
+            if method in {"post", "put", "patch"}:
+                wanted.update(WRITE_PROBLEMS)
+            for status, description in wanted.items():
+                response = responses.setdefault(status, {"description": description})
+                response.setdefault("content", {})["application/problem+json"] = {
+                    "schema": _problem_ref()
+                }
+                response["content"].pop("application/json", None)
+            if method == "post":
+                for status, response in responses.items():
+                    if status.startswith("2"):
+                        response.setdefault("headers", {})[REPLAYED_HEADER] = {
+                            "schema": {"type": "string", "enum": ["true"]},
+                            "description": "Present on a replay of an earlier request.",
+                        }
+    return result

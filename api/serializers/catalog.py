@@ -1,0 +1,90 @@
+"""Catalogue shapes. Output serializers read; input serializers only check types and shape,
+the catalogue services decide (uniqueness, signs, deactivated references)."""
+
+from rest_framework import serializers
+
+from inventory.models import Category, Customer, Item, Store, Supplier
+
+QTY = {"max_digits": 14, "decimal_places": 3}
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    item_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "description", "is_active", "item_count"]
+        read_only_fields = ["id", "is_active", "item_count"]
+        extra_kwargs = {"description": {"required": False}}
+
+
+class StoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Store
+        fields = ["id", "code", "name", "kind", "address", "contact", "is_active"]
+        read_only_fields = ["id", "is_active"]
+        # Uniqueness is the service's rule (case-insensitive); no duplicate check here.
+        extra_kwargs = {
+            "code": {"validators": []},
+            "address": {"required": False},
+            "contact": {"required": False},
+        }
+
+
+class PartySerializer(serializers.ModelSerializer):
+    order_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        fields = ["id", "name", "email", "phone", "address", "is_active", "order_count"]
+        read_only_fields = ["id", "is_active", "order_count"]
+        extra_kwargs = {
+            "email": {"required": False},
+            "phone": {"required": False},
+            "address": {"required": False},
+        }
+
+
+class SupplierSerializer(PartySerializer):
+    class Meta(PartySerializer.Meta):
+        model = Supplier
+
+
+class CustomerSerializer(PartySerializer):
+    class Meta(PartySerializer.Meta):
+        model = Customer
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    supplier = serializers.PrimaryKeyRelatedField(
+        queryset=Supplier.objects.all(), allow_null=True, required=False
+    )
+    unit_cost = serializers.DecimalField(**MONEY, required=False)
+    unit_price = serializers.DecimalField(**MONEY, required=False)
+    reorder_level = serializers.DecimalField(**QTY, required=False)
+    on_hand = serializers.DecimalField(**QTY, read_only=True)
+    reserved = serializers.DecimalField(**QTY, read_only=True)
+    available = serializers.DecimalField(**QTY, read_only=True)
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "sku",
+            "name",
+            "description",
+            "category",
+            "supplier",
+            "unit",
+            "unit_cost",
+            "unit_price",
+            "reorder_level",
+            "qc_required",
+            "is_active",
+            "on_hand",
+            "reserved",
+            "available",
+        ]
+        read_only_fields = ["id", "is_active", "on_hand", "reserved", "available"]
+        extra_kwargs = {"description": {"required": False}}

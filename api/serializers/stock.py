@@ -1,0 +1,216 @@
+"""Stock figures, lots, movements, stock actions, the audit log and alerts."""
+
+from rest_framework import serializers
+
+from inventory.models import (
+    Alert,
+    AuditEvent,
+    Item,
+    LedgerEntry,
+    Lot,
+    Store,
+)
+
+from .catalog import MONEY, QTY
+
+ADJUST_REASONS = [
+    (value, label)
+    for value, label in LedgerEntry.Reason.choices
+    if value != LedgerEntry.Reason.REVERSAL  # reversals have their own action
+]
+NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": ""}
+
+
+class StockFiguresSerializer(serializers.Serializer):
+    on_hand = serializers.DecimalField(**QTY)
+    reserved = serializers.DecimalField(**QTY)
+    available = serializers.DecimalField(**QTY, help_text="On hand minus reserved, approved lots.")
+    quarantined = serializers.DecimalField(**QTY)
+    expired = serializers.DecimalField(**QTY, help_text="On hand in lots past their expiry date.")
+
+
+class StockLevelSerializer(StockFiguresSerializer):
+    """One item in one store."""
+
+    item = serializers.IntegerField(source="item_id")
+    sku = serializers.CharField(source="item__sku")
+    item_name = serializers.CharField(source="item__name")
+    unit = serializers.CharField(source="item__unit")
+    reorder_level = serializers.DecimalField(**QTY, source="item__reorder_level")
+    store = serializers.IntegerField(source="store_id")
+    store_code = serializers.CharField(source="store__code")
+    store_name = serializers.CharField(source="store__name")
+
+
+class StoreFiguresSerializer(StockFiguresSerializer):
+    store = serializers.IntegerField(source="store_id")
+    store_code = serializers.CharField(source="store__code")
+    store_name = serializers.CharField(source="store__name")
+
+
+class ItemStockSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    sku = serializers.CharField()
+    totals = StockFiguresSerializer()
+    stores = StoreFiguresSerializer(many=True)
+
+
+class LotBalanceSerializer(serializers.Serializer):
+    """One lot in one store."""
+
+    item = serializers.IntegerField(source="item_id")
+    sku = serializers.CharField(source="item.sku")
+    store = serializers.IntegerField(source="store_id")
+    store_code = serializers.CharField(source="store.code")
+    lot = serializers.IntegerField(source="lot_id")
+    lot_code = serializers.CharField(source="lot.code")
+    qc_status = serializers.CharField(source="lot.qc_status")
+    expires_on = serializers.DateField(source="lot.expires_on", allow_null=True)
+    expired = serializers.BooleanField()
+    on_hand = serializers.DecimalField(**QTY)
+    reserved = serializers.DecimalField(**QTY)
+    available = serializers.DecimalField(
+        **QTY, source="sellable", help_text="On hand minus reserved if the lot is approved, else 0."
+    )
+
+
+class LotSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="item.sku", read_only=True)
+    on_hand = serializers.DecimalField(**QTY, read_only=True)
+
+    class Meta:
+        model = Lot
+        fields = [
+            "id",
+            "item",
+            "sku",
+            "code",
+            "qc_status",
+            "expires_on",
+            "unit_cost",
+            "supplier",
+            "received_at",
+            "on_hand",
+        ]
+        read_only_fields = fields
+
+
+class LotDecisionInput(serializers.Serializer):
+    note = serializers.CharField(**NOTE)
+
+
+class LotRejectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, help_text="Why the lot is rejected.")
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="item.sku", read_only=True)
+    store_code = serializers.CharField(source="store.code", read_only=True)
+    lot_code = serializers.CharField(source="lot.code", read_only=True)
+    user = serializers.CharField(source="actor.username", read_only=True)
+    reason = serializers.CharField(read_only=True, help_text="Adjustments only; else blank.")
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "created_at",
+            "kind",
+            "item",
+            "sku",
+            "store",
+            "store_code",
+            "lot",
+            "lot_code",
+            "quantity",
+            "on_hand_delta",
+            "reserved_delta",
+            "unit_cost",
+            "reason",
+            "note",
+            "user",
+            "operation",
+            "reverses",
+            "po_line",
+            "so_line",
+        ]
+        read_only_fields = fields
+
+
+class StockResultSerializer(serializers.Serializer):
+    operation = serializers.IntegerField()
+    movements = MovementSerializer(many=True)
+
+
+class TransferInput(serializers.Serializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    from_store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
+    to_store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
+    quantity = serializers.DecimalField(**QTY)
+    lot = serializers.PrimaryKeyRelatedField(
+        queryset=Lot.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Move from this lot only; by default earliest expiry first.",
+    )
+    note = serializers.CharField(**NOTE)
+
+
+class AdjustmentInput(serializers.Serializer):
+    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
+    quantity = serializers.DecimalField(**QTY, help_text="Signed: negative takes stock away.")
+    reason = serializers.ChoiceField(choices=ADJUST_REASONS)
+    note = serializers.CharField(**NOTE)
+
+
+class ReversalInput(serializers.Serializer):
+    note = serializers.CharField(**NOTE)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "actor_username",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "details",
+            "ip_address",
+            "user_agent",
+        ]
+        read_only_fields = fields
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="item.sku", read_only=True)
+    store_code = serializers.CharField(source="store.code", read_only=True)
+    closed_by = serializers.CharField(
+        source="closed_by.username", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "item",
+            "sku",
+            "store",
+            "store_code",
+            "status",
+            "available_at_open",
+            "reorder_level",
+            "opened_at",
+            "closed_at",
+            "closed_by",
+        ]
+        read_only_fields = fields
+
+
+__all__ = ["MONEY"]

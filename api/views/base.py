@@ -1,0 +1,44 @@
+"""What every API view shares: the acting user for services, and throttled refusals."""
+
+from rest_framework import exceptions
+
+from accounts.roles import Role
+from inventory.services.actor import Actor
+
+from ..throttling import AnonAddressRateThrottle
+
+
+class ApiViewMixin:
+    """Mix into every API view (before the DRF base class)."""
+
+    required_role: Role = Role.STAFF
+    action_roles: dict = {}
+
+    def actor(self) -> Actor:
+        return Actor.from_request(self.request)
+
+    def initial(self, request, *args, **kwargs):
+        self._refuse_unparsed_bodies(request)
+        try:
+            super().initial(request, *args, **kwargs)
+        except (exceptions.NotAuthenticated, exceptions.AuthenticationFailed):
+            # Refused before the throttles ran: count it against the address, so that
+            # guessing tokens is rate limited like any anonymous traffic.
+            throttle = AnonAddressRateThrottle()
+            if not throttle.allow_request(request, self):
+                raise exceptions.Throttled(throttle.wait()) from None
+            raise
+
+    def _refuse_unparsed_bodies(self, request) -> None:
+        """Refuse a write whose body is not JSON, even where the body would be ignored.
+
+        A form post (a browser form, a confused client) to an action that needs no
+        body must not act as if it were an API call that sent none.
+        """
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        if not request.META.get("CONTENT_LENGTH", "0").strip("0 "):
+            return  # no body at all: `curl -X POST` with no data
+        media_type = (request.content_type or "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise exceptions.UnsupportedMediaType(media_type or "(none)")

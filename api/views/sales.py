@@ -1,0 +1,183 @@
+"""Sales orders: drafts, confirm (reserve), ship, cancel, returns, and the quick sale,
+each through inventory.services.sales. Staff and up, as on the web screens."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from inventory.models import SalesOrderLine
+from inventory.services.sales import (
+    sales_order_cancel,
+    sales_order_confirm,
+    sales_order_create,
+    sales_order_return,
+    sales_order_ship,
+    sales_order_update,
+    sales_quick_sale,
+)
+
+from ..filters import SalesOrderFilter
+from ..idempotency import Outcome, run_idempotent
+from ..problems import Problem
+from ..schema import KEY_OPTIONAL, KEY_REQUIRED
+from ..serializers.orders import (
+    ReturnInput,
+    SalesOrderInput,
+    SalesOrderSerializer,
+    SalesResultSerializer,
+    ShipInput,
+)
+from .base import ApiViewMixin
+from .orders import result_body, sales_order_body, sales_orders
+
+
+def _order_fields(data) -> dict:
+    fields = dict(data)
+    fields["lines"] = [(ln["item"], ln["quantity"], ln["unit_price"]) for ln in fields["lines"]]
+    return fields
+
+
+class SalesOrderViewSet(
+    ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = SalesOrderSerializer
+    filterset_class = SalesOrderFilter
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def get_queryset(self):
+        return sales_orders().order_by("-pk")
+
+    @extend_schema(
+        request=SalesOrderInput, responses={201: SalesOrderSerializer}, parameters=[KEY_OPTIONAL]
+    )
+    def create(self, request):
+        """Record a DRAFT order; nothing is reserved until it is confirmed."""
+
+        def handler(_key):
+            data = SalesOrderInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            order = sales_order_create(actor=self.actor(), **_order_fields(data.validated_data))
+            return Outcome(201, sales_order_body(order.pk))
+
+        return run_idempotent(request, handler, required=False)
+
+    @extend_schema(request=SalesOrderInput, responses=SalesOrderSerializer)
+    def update(self, request, pk=None):
+        """Replace a DRAFT order's header and lines (PUT: a retry sets the same values)."""
+        order = self.get_object()
+        data = SalesOrderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        sales_order_update(actor=self.actor(), order=order, **_order_fields(data.validated_data))
+        return Response(sales_order_body(order.pk))
+
+    def _stock_action(self, request, call):
+        order = self.get_object()
+
+        def handler(key):
+            result = call(order, key)
+            body = result_body(sales_order_body(order.pk), result.stock)
+            return Outcome(200, body, result.replayed)
+
+        return run_idempotent(request, handler, required=True)
+
+    @extend_schema(request=None, responses=SalesResultSerializer, parameters=[KEY_REQUIRED])
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Confirm a DRAFT: reserve every line, all or nothing (a shortage names each line)."""
+        return self._stock_action(
+            request,
+            lambda order, key: sales_order_confirm(
+                actor=self.actor(), order=order, idempotency_key=key
+            ),
+        )
+
+    @extend_schema(request=None, responses=SalesResultSerializer, parameters=[KEY_REQUIRED])
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel; what is still reserved is released, what was shipped stays shipped."""
+        return self._stock_action(
+            request,
+            lambda order, key: sales_order_cancel(
+                actor=self.actor(), order=order, idempotency_key=key
+            ),
+        )
+
+    @extend_schema(request=ShipInput, responses=SalesResultSerializer, parameters=[KEY_REQUIRED])
+    @action(detail=True, methods=["post"])
+    def ship(self, request, pk=None):
+        """Ship part or all of each line from its reservation (omit `lines` to ship all)."""
+
+        def call(order, key):
+            data = ShipInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            lines = data.validated_data.get("lines")
+            if lines is None:  # everything reserved
+                shipments = {
+                    line.pk: line.quantity_reserved
+                    for line in order.lines.all()
+                    if line.quantity_reserved > 0
+                }
+            else:
+                shipments = {}
+                for line in lines:
+                    shipments[line["line"]] = shipments.get(line["line"], 0) + line["quantity"]
+            return sales_order_ship(
+                actor=self.actor(), order=order, shipments=shipments, idempotency_key=key
+            )
+
+        return self._stock_action(request, call)
+
+    @extend_schema(
+        request=ReturnInput, responses={201: SalesResultSerializer}, parameters=[KEY_REQUIRED]
+    )
+    @action(detail=True, methods=["post"])
+    def returns(self, request, pk=None):
+        """Take back part of a shipped line (into its lots, or quarantine when QC applies)."""
+        order = self.get_object()
+
+        def handler(key):
+            data = ReturnInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            line = (
+                SalesOrderLine.objects.select_related("order", "item")
+                .filter(pk=data.validated_data["line"], order=order)
+                .first()
+            )
+            if line is None:
+                raise Problem(
+                    400,
+                    "validation",
+                    "Invalid request",
+                    f"That line does not belong to {order.number}.",
+                    errors={"line": [f"That line does not belong to {order.number}."]},
+                )
+            result = sales_order_return(
+                actor=self.actor(),
+                line=line,
+                quantity=data.validated_data["quantity"],
+                note=data.validated_data["note"],
+                idempotency_key=key,
+            )
+            body = result_body(sales_order_body(order.pk), result.stock)
+            return Outcome(201, body, result.replayed)
+
+        return run_idempotent(request, handler, required=True)
+
+    @extend_schema(
+        request=SalesOrderInput, responses={201: SalesResultSerializer}, parameters=[KEY_REQUIRED]
+    )
+    @action(detail=False, methods=["post"], url_path="quick")
+    def quick_sale(self, request):
+        """A counter sale: create, confirm and ship in one step, or record nothing at all."""
+
+        def handler(key):
+            data = SalesOrderInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            result = sales_quick_sale(
+                actor=self.actor(), **_order_fields(data.validated_data), idempotency_key=key
+            )
+            body = result_body(sales_order_body(result.order.pk), result.stock)
+            return Outcome(201, body, result.replayed)
+
+        return run_idempotent(request, handler, required=True)
