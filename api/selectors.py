@@ -1,9 +1,5 @@
-"""Reads the API adds to inventory.selectors: the same figures, plus expired stock.
-
-`available` follows the stock selectors (sellable lots: approved, and not expired once
-those selectors say so).
-`expired` is on hand in lots whose expiry date has passed (whatever their QC status).
-"""
+"""Reads the API adds to inventory.selectors, with the same figures: `available` over
+sellable lots (approved and not expired), `expired` on hand in lots past their date."""
 
 from decimal import Decimal
 
@@ -11,15 +7,8 @@ from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from inventory.models import LedgerEntry, Lot, QCStatus, StockBalance
-from inventory.selectors import stock as stock_selectors
-from inventory.selectors.stock import _figures, stock_totals_for_item
-
-# What counts as available, from the stock selectors when they name it (approved and
-# not expired); else approved lots, the older rule.
-SELLABLE = getattr(
-    stock_selectors, "sellable_q", lambda today=None: Q(lot__qc_status=QCStatus.APPROVED)
-)
+from inventory.models import LedgerEntry, Lot, StockBalance
+from inventory.selectors.stock import _figures, expired_q, sellable_q, stock_totals_for_item
 
 ZERO = Decimal("0")
 QTY = DecimalField(max_digits=14, decimal_places=3)
@@ -33,15 +22,6 @@ LEVEL_FIELDS = (
     "store__code",
     "store__name",
 )
-
-
-def _expired(prefix: str = ""):
-    today = timezone.localdate()
-    return Coalesce(
-        Sum(f"{prefix}on_hand", filter=Q(**{f"{prefix}lot__expires_on__lt": today})),
-        Value(ZERO),
-        output_field=QTY,
-    )
 
 
 def stock_levels_with_expiry(*, store=None, item=None, search: str = "", low_only: bool = False):
@@ -60,12 +40,7 @@ def stock_levels_with_expiry(*, store=None, item=None, search: str = "", low_onl
         qs = qs.filter(Q(item__sku__icontains=search) | Q(item__name__icontains=search))
     if low_only:
         qs = qs.filter(item__is_active=True, item__reorder_level__gt=0)
-    figures = _figures()
-    if "expired" not in figures:
-        # Selectors without their own expired figure: add it first, since after
-        # _figures() "on_hand" names the aggregate, not the column.
-        figures = {"expired": _expired(), **figures}
-    rows = qs.values(*LEVEL_FIELDS).annotate(**figures)
+    rows = qs.values(*LEVEL_FIELDS).annotate(**_figures())
     if low_only:
         rows = rows.filter(available__lt=F("item__reorder_level"))
     return rows.order_by("item__sku", "store__code")
@@ -74,9 +49,6 @@ def stock_levels_with_expiry(*, store=None, item=None, search: str = "", low_onl
 def item_stock(*, item) -> dict:
     """The item's totals and its figures per store (two queries)."""
     totals = stock_totals_for_item(item=item)
-    if "expired" not in totals:
-        expired = StockBalance.objects.filter(item=item).aggregate(expired=_expired())
-        totals["expired"] = expired["expired"]
     stores = list(stock_levels_with_expiry(item=item))
     return {"item": item.pk, "sku": item.sku, "totals": totals, "stores": stores}
 
@@ -95,14 +67,11 @@ def lot_balances(*, item=None, store=None, lot=None):
         qs.select_related("item", "store", "lot")
         .annotate(
             sellable=Case(
-                When(SELLABLE(today), then=F("on_hand") - F("reserved")),
+                When(sellable_q(today), then=F("on_hand") - F("reserved")),
                 default=Value(ZERO),
                 output_field=QTY,
             ),
-            expired=Case(
-                When(lot__expires_on__lt=today, then=Value(True)),
-                default=Value(False),
-            ),
+            expired=Case(When(expired_q(today), then=Value(True)), default=Value(False)),
         )
         .order_by(F("lot__expires_on").asc(nulls_last=True), "lot__received_at", "lot_id", "pk")
     )

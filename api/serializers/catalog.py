@@ -33,11 +33,12 @@ class StoreSerializer(serializers.ModelSerializer):
 
 
 class PartySerializer(serializers.ModelSerializer):
-    order_count = serializers.IntegerField(read_only=True)
+    # Bounded at any history: the date of the last order, not a count of all of them.
+    last_order_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
-        fields = ["id", "name", "email", "phone", "address", "is_active", "order_count"]
-        read_only_fields = ["id", "is_active", "order_count"]
+        fields = ["id", "name", "email", "phone", "address", "is_active", "last_order_at"]
+        read_only_fields = ["id", "is_active", "last_order_at"]
         extra_kwargs = {
             "email": {"required": False},
             "phone": {"required": False},
