@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from inventory.exceptions import InventoryError
 from inventory.services.actor import Actor
 
+from .forms import UsernameLengthMixin
 from .roles import GROUP_ROLES, Role, has_role
 from .services import user_set_role
 
@@ -29,7 +30,7 @@ def admin_site_has_permission(request) -> bool:
     return request.user.is_active and has_role(request.user, Role.ADMIN)
 
 
-class AdminRoleAuthenticationForm(AuthenticationForm):
+class AdminRoleAuthenticationForm(UsernameLengthMixin, AuthenticationForm):
     """The admin's own login form, asking for the Admin role instead of is_staff."""
 
     def confirm_login_allowed(self, user):

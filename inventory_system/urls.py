@@ -14,3 +14,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("inventory.urls")),
 ]
+
+# Styled pages that render without the database (see errors.py).
+handler400 = "inventory_system.errors.bad_request"
+handler403 = "inventory_system.errors.permission_denied"
+handler404 = "inventory_system.errors.page_not_found"
+handler500 = "inventory_system.errors.server_error"

@@ -6,6 +6,8 @@ from django.db.models import Q
 
 from inventory.models import AuditEvent
 
+from .base import DateFilter
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
@@ -24,10 +26,10 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     object_id = django_filters.CharFilter(field_name="object_id", label="Object id")
     q = django_filters.CharFilter(method="filter_text", label="Object name")
-    date_from = django_filters.DateFilter(
+    date_from = DateFilter(
         field_name="created_at", lookup_expr="date__gte", label="From", widget=DATE_INPUT
     )
-    date_to = django_filters.DateFilter(
+    date_to = DateFilter(
         field_name="created_at", lookup_expr="date__lte", label="To", widget=DATE_INPUT
     )
 

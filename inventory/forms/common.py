@@ -1,8 +1,17 @@
 """Form pieces shared by every screen that changes stock."""
 
 import uuid
+from decimal import Decimal
 
 from django import forms
+
+from .fields import FiniteDecimalField
+
+# The most lines one document (sale, purchase order, direct purchase) can have in a form.
+# Bounds the forms a post can make the server build: a forged TOTAL_FORMS of 2000 or 1e20
+# gets one clear error instead of thousands of forms built and rendered.
+MAX_LINES = 50
+TOO_MANY_LINES = f"A document can have at most {MAX_LINES} lines; split it in two."
 
 
 class IdempotentFormMixin(forms.Form):
@@ -16,20 +25,33 @@ class IdempotentFormMixin(forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
-class QuantityField(forms.DecimalField):
+class QuantityField(FiniteDecimalField):
     """A positive quantity with at most 3 decimals, within Decimal(14,3)."""
 
     def __init__(self, *, allow_negative=False, **kwargs):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 3)
         if not allow_negative:
-            kwargs.setdefault("min_value", 0.001)
+            # A Decimal, not 0.001: the float 0.001 is a hair above 0.001, so 0.001 failed.
+            kwargs.setdefault("min_value", Decimal("0.001"))
         super().__init__(**kwargs)
 
 
-class MoneyField(forms.DecimalField):
+class MoneyField(FiniteDecimalField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("min_value", Decimal(0))
         super().__init__(**kwargs)
+
+
+def lines_formset_factory(form, *, max_lines: int = MAX_LINES, **kwargs):
+    """Return a formset class of at most `max_lines` forms, however many a post claims.
+
+    absolute_max caps the forms built; validate_max turns a larger claim into an error.
+    """
+    formset = forms.formset_factory(
+        form, max_num=max_lines, absolute_max=max_lines, validate_max=True, **kwargs
+    )
+    formset.default_error_messages = {"too_many_forms": TOO_MANY_LINES}
+    return formset

@@ -1,11 +1,11 @@
 """Input shapes of the sales screens; the rules live in inventory.services.sales."""
 
 from django import forms
-from django.forms import formset_factory
 
 from inventory.models import Customer, Item, SalesOrder, Store
 
-from .common import IdempotentFormMixin, MoneyField, QuantityField
+from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
+from .fields import BoundedDateField
 
 WALK_IN = "walk-in"
 
@@ -80,7 +80,7 @@ class BaseSalesLineFormSet(forms.BaseFormSet):
             raise forms.ValidationError("Add at least one line.")
 
 
-SalesLineFormSet = formset_factory(
+SalesLineFormSet = lines_formset_factory(
     SalesLineForm, formset=BaseSalesLineFormSet, extra=0, min_num=1, can_delete=True
 )
 
@@ -163,10 +163,10 @@ class SalesFilterForm(forms.Form):
     store = forms.ModelChoiceField(
         queryset=Store.objects.all(), required=False, empty_label="Any store"
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
 

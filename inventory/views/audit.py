@@ -1,12 +1,11 @@
 """Audit log (list and CSV export) and low-stock alerts, for Managers and Admins."""
 
-import csv
 import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -20,6 +19,7 @@ from inventory.selectors.stock import stock_available_by_pair
 from inventory.services.alerts import alert_acknowledge
 
 from .common import actor_for
+from .csv_export import csv_response
 
 PER_PAGE = 50
 CSV_HEADER = [
@@ -54,38 +54,19 @@ def audit_list(request):
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
-def _cell(value) -> str:
-    """Neutralise spreadsheet formulas in user-typed text (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _csv_rows(events):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
     for event in events.iterator(chunk_size=2000):
-        yield writer.writerow(
-            [
-                timezone.localtime(event.created_at).isoformat(timespec="seconds"),
-                _cell(event.actor_username),
-                event.action,
-                event.object_type,
-                event.object_id,
-                _cell(event.object_repr),
-                event.ip_address or "",
-                _cell(event.user_agent),
-                _cell(json.dumps(event.details, sort_keys=True, ensure_ascii=False)),
-            ]
-        )
+        yield [
+            timezone.localtime(event.created_at).isoformat(timespec="seconds"),
+            event.actor_username,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.object_repr,
+            event.ip_address,
+            event.user_agent,
+            json.dumps(event.details, sort_keys=True, ensure_ascii=False),
+        ]
 
 
 @role_required(Role.MANAGER)
@@ -98,10 +79,7 @@ def audit_export(request):
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in event_filter.form.errors.items())
         return HttpResponseBadRequest(f"Invalid filter: {errors}", content_type="text/plain")
     events = event_filter.qs.order_by("-created_at", "-pk")
-    response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-    return response
+    return csv_response(header=CSV_HEADER, rows=_csv_rows(events), name="audit")
 
 
 @role_required(Role.MANAGER)

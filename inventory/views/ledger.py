@@ -1,10 +1,7 @@
 """Movements: the filtered list, its streamed CSV export, one movement and its reversal."""
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,10 +22,9 @@ from inventory.selectors.ledger import (
 from inventory.services.stock import ledger_entry_reverse
 
 from .common import actor_for, report_replay
+from .csv_export import csv_response
 
 PER_PAGE = 50
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-TEXT_COLUMNS = {CSV_HEADER.index(name) for name in ("sku", "item", "lot", "note", "user")}
 
 
 @role_required(Role.STAFF)
@@ -51,29 +47,10 @@ def ledger_list(request):
     )
 
 
-class Echo:
-    """A file-like object whose write returns the line, for csv.writer to stream through."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_cell(index, value):
-    if value is None:
-        return ""
-    if index == 1:
-        return timezone.localtime(value).isoformat()
-    if index in TEXT_COLUMNS and str(value).startswith(FORMULA_PREFIXES):
-        # A spreadsheet would run a cell starting with "=" as a formula.
-        return "'" + str(value)
-    return value
-
-
-def _csv_lines(queryset):
-    writer = csv.writer(Echo())
-    yield writer.writerow(CSV_HEADER)
+def _csv_rows(queryset):
     for row in ledger_csv_rows(queryset):
-        yield writer.writerow([_csv_cell(i, v) for i, v in enumerate(row)])
+        # created_at (column 1) in local time; every text cell is neutralised by csv_response.
+        yield [timezone.localtime(v).isoformat() if i == 1 else v for i, v in enumerate(row)]
 
 
 @role_required(Role.MANAGER)
@@ -83,10 +60,7 @@ def ledger_export(request):
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{reverse('inventory:ledger_list')}?{request.GET.urlencode()}")
-    response = StreamingHttpResponse(_csv_lines(filterset.qs), content_type="text/csv")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="movements-{stamp}.csv"'
-    return response
+    return csv_response(header=CSV_HEADER, rows=_csv_rows(filterset.qs), name="movements")
 
 
 @role_required(Role.STAFF)
