@@ -12,6 +12,7 @@ from .fields import FiniteDecimalField
 # gets one clear error instead of thousands of forms built and rendered.
 MAX_LINES = 50
 TOO_MANY_LINES = f"A document can have at most {MAX_LINES} lines; split it in two."
+BAD_LINE_COUNT = "The form's count of lines is missing or invalid: reload the page and try again."
 
 
 class IdempotentFormMixin(forms.Form):
@@ -53,5 +54,8 @@ def lines_formset_factory(form, *, max_lines: int = MAX_LINES, **kwargs):
     formset = forms.formset_factory(
         form, max_num=max_lines, absolute_max=max_lines, validate_max=True, **kwargs
     )
-    formset.default_error_messages = {"too_many_forms": TOO_MANY_LINES}
+    formset.default_error_messages = {
+        "too_many_forms": TOO_MANY_LINES,
+        "missing_management_form": BAD_LINE_COUNT,
+    }
     return formset

@@ -76,6 +76,8 @@ class BaseSalesLineFormSet(forms.BaseFormSet):
 
     def clean(self):
         super().clean()
+        if not self.management_form.is_valid():
+            return  # raising here would replace the formset's own error about the count
         if not any(self.errors) and not self.kept_forms():
             raise forms.ValidationError("Add at least one line.")
 
