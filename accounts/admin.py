@@ -16,6 +16,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
+from inventory.admin_base import SafeAdminMixin
 from inventory.exceptions import InventoryError
 from inventory.services.actor import Actor
 
@@ -82,7 +83,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeAdminMixin, BaseUserAdmin):
     list_display = (
         "username",
         "email",
@@ -166,7 +167,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin):
+class RoleGroupAdmin(SafeAdminMixin, GroupAdmin):
     """The role groups are defined in code (accounts/role_groups.py): shown, not edited."""
 
     def has_add_permission(self, request, obj=None):

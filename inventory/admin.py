@@ -11,6 +11,7 @@
 from django.contrib import admin, messages
 from django.db import models
 
+from inventory.admin_base import SafeAdminMixin
 from inventory.exceptions import InventoryError
 from inventory.forms.catalog import CatalogFormMixin
 from inventory.forms.fields import FiniteDecimalField
@@ -51,7 +52,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(SafeAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_per_page = 50
 
 
@@ -189,7 +190,7 @@ class LotAdmin(ReadOnlyAdmin):
 # Catalogue: through the services, never deleted
 
 
-class CatalogAdmin(admin.ModelAdmin):
+class CatalogAdmin(SafeAdminMixin, admin.ModelAdmin):
     readonly_fields = ("is_active",)
     actions = ["deactivate_selected", "activate_selected"]
     list_per_page = 50
