@@ -14,6 +14,8 @@ from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+from inventory.forms.common import TOO_MANY_LINES
+
 # Seconds a client should wait before trying again after a 503.
 RETRY_AFTER = 30
 # Exceptions that mean the database cannot be reached (or, on SQLite, stayed locked).
@@ -45,7 +47,7 @@ def unavailable() -> HttpResponse:
 def bad_request(request, exception=None):
     if isinstance(exception, TooManyFieldsSent):
         message = "The form sent more fields than any page of this site has."
-        detail = "A document can have at most 50 lines; split it in two."
+        detail = TOO_MANY_LINES
     elif isinstance(exception, RequestDataTooBig):
         message = "The form sent more data than any page of this site accepts."
         detail = "Shorten the longest texts and send it again."
