@@ -157,3 +157,18 @@ def test_too_many_fields_get_the_styled_400_page(staff_client, settings):
     response = staff_client.post("/sales/quick/", fields)
 
     assert_styled(response, 400, "The form sent more fields than any page of this site has.")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("/login/", {"data": {"username": "a\x00b", "password": "x"}}),
+        ("/login/", {"data": '{"username": "a\\u0000b"}', "content_type": "application/json"}),
+        ("/items/%00/", {}),
+    ],
+)
+def test_a_nul_byte_in_a_form_a_json_body_or_the_path_gets_the_400_page(path, kwargs):
+    response = Client().post(path, **kwargs)
+
+    assert_styled(response, 400, "a character (NUL) that no field accepts")
