@@ -12,14 +12,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
+from inventory.admin_base import SafeAdminMixin
 from inventory.exceptions import InventoryError
 from inventory.services.actor import Actor
 
-from .roles import GROUP_ROLES, Role, has_role
-from .services import user_set_role
+from .forms import UsernameLengthMixin
+from .roles import GROUP_ROLES, ROLE_GROUPS, Role, has_role
+from .services import user_ensure_another_admin, user_set_role
 
 User = get_user_model()
 
@@ -29,7 +32,7 @@ def admin_site_has_permission(request) -> bool:
     return request.user.is_active and has_role(request.user, Role.ADMIN)
 
 
-class AdminRoleAuthenticationForm(AuthenticationForm):
+class AdminRoleAuthenticationForm(UsernameLengthMixin, AuthenticationForm):
     """The admin's own login form, asking for the Admin role instead of is_staff."""
 
     def confirm_login_allowed(self, user):
@@ -56,11 +59,31 @@ def _role_of(user) -> Role:
     return max(roles, default=Role.NONE)
 
 
+class UserChangeForm(BaseUserChangeForm):
+    """Refuse deactivating, or taking superuser from, the last active Admin."""
+
+    def clean(self):
+        data = super().clean()
+        user = self.instance  # still as saved: clean() runs before the instance is updated
+        if user.pk is None or not (user.is_active and has_role(user, Role.ADMIN)):
+            return data
+        is_active = data.get("is_active", user.is_active)
+        is_superuser = data.get("is_superuser", user.is_superuser)
+        in_admin_group = user.groups.filter(name=ROLE_GROUPS[Role.ADMIN]).exists()
+        if not (is_active and (is_superuser or in_admin_group)):
+            # The admin's change view runs in one transaction: the lock holds until saved.
+            try:
+                user_ensure_another_admin(user=user)
+            except InventoryError as exc:
+                raise ValidationError(exc.message) from exc
+        return data
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeAdminMixin, BaseUserAdmin):
     list_display = (
         "username",
         "email",
@@ -71,6 +94,7 @@ class UserAdmin(BaseUserAdmin):
         "last_login",
     )
     list_filter = ("groups", "is_active", "is_staff", "is_superuser")
+    form = UserChangeForm
     actions = ["make_staff", "make_manager", "make_admin", "remove_role"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -143,7 +167,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin):
+class RoleGroupAdmin(SafeAdminMixin, GroupAdmin):
     """The role groups are defined in code (accounts/role_groups.py): shown, not edited."""
 
     def has_add_permission(self, request, obj=None):

@@ -21,7 +21,22 @@ class RegistrationForm(UserCreationForm):
         return username
 
 
-class LoginForm(AuthenticationForm):
+class UsernameLengthMixin:
+    """Refuse a username longer than any account's before authenticate() sees it.
+
+    AuthenticationForm sets max_length on its field without a validator, so any length
+    reached django-axes, whose lockout row holds 255 characters: a 500 on PostgreSQL
+    for anyone, logged in or not.
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > self.username_field.max_length:
+            raise self.get_invalid_login_error()
+        return username
+
+
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
     error_messages = {
         # One message whether or not the user exists.
         "invalid_login": "Please enter a correct username and password.",

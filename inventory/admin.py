@@ -9,9 +9,12 @@
 """
 
 from django.contrib import admin, messages
+from django.db import models
 
+from inventory.admin_base import SafeAdminMixin
 from inventory.exceptions import InventoryError
 from inventory.forms.catalog import CatalogFormMixin
+from inventory.forms.fields import FiniteDecimalField
 from inventory.models import (
     Alert,
     AuditEvent,
@@ -49,7 +52,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(SafeAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_per_page = 50
 
 
@@ -187,13 +190,19 @@ class LotAdmin(ReadOnlyAdmin):
 # Catalogue: through the services, never deleted
 
 
-class CatalogAdmin(admin.ModelAdmin):
+class CatalogAdmin(SafeAdminMixin, admin.ModelAdmin):
     readonly_fields = ("is_active",)
     actions = ["deactivate_selected", "activate_selected"]
     list_per_page = 50
 
     def get_fields(self, request, obj=None):
         return [*FIELDS[self.model], *self.get_readonly_fields(request, obj)]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # NaN, sNaN and Infinity refused as input, dates kept in range: never a 500.
+        if isinstance(db_field, models.DecimalField):
+            kwargs.setdefault("form_class", FiniteDecimalField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The services' rules (SKU unique ignoring case, no negative price) as field errors.

@@ -1,3 +1,5 @@
+import logging
+
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -5,6 +7,10 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import public
+
+from .errors import RETRY_AFTER
+
+logger = logging.getLogger(__name__)
 
 
 @public
@@ -15,8 +21,13 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    except Exception:  # any database failure means "not healthy"
+        # The cause goes to the log, never to the public: a driver's message names the
+        # database host, port and user.
+        logger.exception("Health check: the database did not answer")
+        response = JsonResponse({"status": "unavailable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

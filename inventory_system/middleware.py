@@ -1,4 +1,12 @@
-"""Security headers that Django 5.2 does not set by itself."""
+"""Security headers that Django 5.2 does not set by itself, requests no field accepts, and
+the database going away."""
+
+import logging
+from decimal import InvalidOperation
+
+from django.db import DataError
+
+from . import errors
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -27,3 +35,84 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a request carrying a NUL character in its path, query, form or cookies.
+
+    No field of this site accepts one, PostgreSQL refuses it in text (so a search for it
+    was a 500), and browsers never send one from a form: refusing it here covers every
+    view, filter and the Django admin at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request):
+            return errors.error_page(
+                400,
+                title="Bad request",
+                message="The request contained a character (NUL) that no field accepts.",
+                detail="Go back, retype the text without it and try again.",
+            )
+        return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    sources = [request.GET, request.COOKIES]
+    if request.method == "POST" and request.content_type in FORM_TYPES:
+        sources.append(request.POST)  # parsed once; CSRF and the view reuse it
+    for source in sources:
+        values = source.lists() if hasattr(source, "lists") else source.items()
+        for key, value in values:
+            texts = value if isinstance(value, list) else [value]
+            if "\x00" in key or any("\x00" in text for text in texts if isinstance(text, str)):
+                return True
+    if request.content_type == "application/json":
+        return b"\\u0000" in request.body
+    return False
+
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class DatabaseUnavailableMiddleware:
+    """Serve the styled 503 page, with Retry-After, when a view finds the database down.
+
+    Exceptions raised outside views (the session middleware saving, say) reach
+    inventory_system.errors.server_error, which answers the same 503.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, errors.DATABASE_DOWN):
+            logger.error("Database unavailable: %s", exception, exc_info=exception)
+            return errors.unavailable()
+        if isinstance(exception, BAD_VALUE_ERRORS):
+            # A value no form field bounded reached Python or the database. Answer 400,
+            # and log it: the field that let it through should refuse it instead.
+            input_logger.warning(
+                "Input out of range reached %s: %s", request.path, exception, exc_info=exception
+            )
+            return errors.error_page(
+                400,
+                title="Bad request",
+                message="A value in the request is out of the range this site accepts.",
+                detail="Go back, check the numbers and dates you entered and try again.",
+            )
+        return None
+
+
+# Raised by a value out of range: an integer past 64 bits (OverflowError on SQLite,
+# DataError on PostgreSQL), a date past year 9999, a signalling NaN compared.
+BAD_VALUE_ERRORS = (OverflowError, DataError, InvalidOperation)
+logger = logging.getLogger("inventory_system.errors")
+input_logger = logging.getLogger("inventory_system.input")

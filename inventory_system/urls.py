@@ -15,3 +15,9 @@ urlpatterns = [
     path("", include("inventory.urls")),
     path("", include("api.urls")),  # /api/ (REST API, schema, docs) and the API tokens page
 ]
+
+# Styled pages that render without the database (see errors.py).
+handler400 = "inventory_system.errors.bad_request"
+handler403 = "inventory_system.errors.permission_denied"
+handler404 = "inventory_system.errors.page_not_found"
+handler500 = "inventory_system.errors.server_error"

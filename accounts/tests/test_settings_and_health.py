@@ -52,14 +52,19 @@ def test_healthz_answers_200_when_database_answers(client):
 @pytest.mark.django_db
 def test_healthz_answers_503_when_database_fails(client, monkeypatch):
     def broken_cursor(*args, **kwargs):
-        raise connection.Database.OperationalError("connection refused")
+        raise connection.Database.OperationalError(
+            'connection to server at "db.internal" (10.0.0.5), port 5432 failed'
+        )
 
     monkeypatch.setattr(connection, "cursor", broken_cursor)
 
     response = client.get("/healthz")
 
+    # The driver's message names the host and port: it goes to the log, not the public.
     assert response.status_code == 503
-    assert response.json()["status"] == "error"
+    assert response.json() == {"status": "unavailable"}
+    assert response["Retry-After"] == "30"
+    assert b"db.internal" not in response.content and b"5432" not in response.content
 
 
 def test_sqlite_default_uses_wal_and_immediate_transactions(settings):

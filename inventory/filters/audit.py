@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from inventory.models import AuditEvent
 
+from .base import DateFilter
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
@@ -33,10 +35,8 @@ class AuditEventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Object name")
     # Whole local days as created_at bounds, which the created_at index can serve
     # (a created_at__date lookup is a function of the column, read row by row).
-    date_from = django_filters.DateFilter(
-        method="filter_date_from", label="From", widget=DATE_INPUT
-    )
-    date_to = django_filters.DateFilter(method="filter_date_to", label="To", widget=DATE_INPUT)
+    date_from = DateFilter(method="filter_date_from", label="From", widget=DATE_INPUT)
+    date_to = DateFilter(method="filter_date_to", label="To", widget=DATE_INPUT)
 
     class Meta:
         model = AuditEvent

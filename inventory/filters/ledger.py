@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from inventory.models import Item, LedgerEntry, Lot, Store
 
+from .base import DateFilter, IdFilter
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
@@ -56,13 +58,9 @@ class LedgerEntryFilter(django_filters.FilterSet):
         label="User",
         empty_label="Everyone",
     )
-    date_from = django_filters.DateFilter(
-        method="filter_date_from", label="From", widget=DATE_INPUT
-    )
-    date_to = django_filters.DateFilter(method="filter_date_to", label="To", widget=DATE_INPUT)
-    operation = django_filters.NumberFilter(
-        field_name="operation_id", label="Operation", widget=forms.HiddenInput
-    )
+    date_from = DateFilter(method="filter_date_from", label="From", widget=DATE_INPUT)
+    date_to = DateFilter(method="filter_date_to", label="To", widget=DATE_INPUT)
+    operation = IdFilter(field_name="operation_id", label="Operation", widget=forms.HiddenInput)
 
     class Meta:
         model = LedgerEntry

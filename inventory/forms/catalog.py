@@ -1,11 +1,23 @@
 """Catalogue forms: the input's shape. The rules live in inventory.services.catalog."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 
 from inventory.exceptions import InventoryError
 from inventory.models import Category, Customer, Item, Store, Supplier
 from inventory.services.catalog import FIELDS, catalog_validate
+
+from .fields import safe_formfield
+
+# violation_error_code of the catalogue's constraints (models/catalog.py) -> the field.
+CONSTRAINT_FIELDS = {
+    "unique_name": "name",
+    "unique_sku": "sku",
+    "negative_unit_cost": "unit_cost",
+    "negative_unit_price": "unit_price",
+    "negative_reorder_level": "reorder_level",
+}
 
 
 class CatalogFormMixin:
@@ -14,6 +26,28 @@ class CatalogFormMixin:
     ModelForm would check the database constraints with a generic message; the
     service's own check names the field and says what is wrong instead.
     """
+
+    def _post_clean(self):
+        super()._post_clean()
+        self._constraint_errors_onto_fields()
+
+    def _constraint_errors_onto_fields(self):
+        """Show a database constraint's message next to its field, once.
+
+        Model validation reports constraints (unique SKU, no negative price) above the
+        form; the service's check usually said the same on the field already.
+        """
+        if NON_FIELD_ERRORS not in self._errors:
+            return
+        kept = []
+        for error in self._errors.pop(NON_FIELD_ERRORS).as_data():
+            field = CONSTRAINT_FIELDS.get(error.code)
+            if field not in self.fields:
+                kept.append(error)
+            elif not self.has_error(field):
+                self.add_error(field, error)
+        if kept:
+            self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield")
 
     def validate_unique(self):
         try:
@@ -39,6 +73,7 @@ class ItemForm(CatalogFormMixin, forms.ModelForm):
     class Meta:
         model = Item
         fields = FIELDS[Item]
+        formfield_callback = safe_formfield
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -57,6 +92,7 @@ class CategoryForm(CatalogFormMixin, forms.ModelForm):
     class Meta:
         model = Category
         fields = FIELDS[Category]
+        formfield_callback = safe_formfield
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -64,6 +100,7 @@ class StoreForm(CatalogFormMixin, forms.ModelForm):
     class Meta:
         model = Store
         fields = FIELDS[Store]
+        formfield_callback = safe_formfield
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -71,6 +108,7 @@ class SupplierForm(CatalogFormMixin, forms.ModelForm):
     class Meta:
         model = Supplier
         fields = FIELDS[Supplier]
+        formfield_callback = safe_formfield
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -78,4 +116,5 @@ class CustomerForm(CatalogFormMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = FIELDS[Customer]
+        formfield_callback = safe_formfield
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}

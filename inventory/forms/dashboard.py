@@ -5,6 +5,8 @@ from django import forms
 from inventory.models import Store
 from inventory.selectors.dashboard import Period
 
+from .fields import BoundedDateField
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_DAYS = 3 * 366
 
@@ -13,8 +15,8 @@ class DashboardFilterForm(forms.Form):
     store = forms.ModelChoiceField(
         queryset=Store.objects.order_by("code"), required=False, empty_label="All stores"
     )
-    date_from = forms.DateField(required=False, label="From", widget=DATE_INPUT)
-    date_to = forms.DateField(required=False, label="To", widget=DATE_INPUT)
+    date_from = BoundedDateField(required=False, label="From", widget=DATE_INPUT)
+    date_to = BoundedDateField(required=False, label="To", widget=DATE_INPUT)
 
     def clean(self):
         data = super().clean()

@@ -4,7 +4,14 @@ from django import forms
 
 from inventory.models import PurchaseOrder, Store, Supplier
 
-from .common import IdempotentFormMixin, MoneyField, QuantityField
+from .common import (
+    MAX_LINES,
+    IdempotentFormMixin,
+    MoneyField,
+    QuantityField,
+    lines_formset_factory,
+)
+from .fields import BoundedDateField, IdField
 from .widgets import ItemPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,8 +27,8 @@ class PurchaseFilterForm(forms.Form):
     store = forms.ModelChoiceField(
         Store.objects.order_by("code"), required=False, empty_label="Any store"
     )
-    date_from = forms.DateField(label="From", required=False, widget=DATE)
-    date_to = forms.DateField(label="To", required=False, widget=DATE)
+    date_from = BoundedDateField(label="From", required=False, widget=DATE)
+    date_to = BoundedDateField(label="To", required=False, widget=DATE)
 
     def filters(self) -> dict:
         """Return the selector's keyword arguments; invalid filters are ignored."""
@@ -33,7 +40,7 @@ class PurchaseFilterForm(forms.Form):
 class PurchaseOrderForm(forms.Form):
     supplier = forms.ModelChoiceField(Supplier.objects.filter(is_active=True))
     store = forms.ModelChoiceField(Store.objects.filter(is_active=True))
-    expected_on = forms.DateField(label="Expected on", required=False, widget=DATE)
+    expected_on = BoundedDateField(label="Expected on", required=False, widget=DATE)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -67,7 +74,7 @@ class DirectLineForm(OrderLineForm):
     lot_code = forms.CharField(
         label="Lot code", max_length=60, required=False, help_text="Blank: generated."
     )
-    expires_on = forms.DateField(label="Expires on", required=False, widget=DATE)
+    expires_on = BoundedDateField(label="Expires on", required=False, widget=DATE)
 
 
 class ReceiveForm(IdempotentFormMixin, forms.Form):
@@ -75,12 +82,12 @@ class ReceiveForm(IdempotentFormMixin, forms.Form):
 
 
 class ReceiveLineForm(forms.Form):
-    line = forms.IntegerField(widget=forms.HiddenInput)
+    line = IdField(widget=forms.HiddenInput)
     quantity = QuantityField(label="Quantity now", required=False)
     lot_code = forms.CharField(
         label="Lot code", max_length=60, required=False, help_text="Blank: generated."
     )
-    expires_on = forms.DateField(label="Expires on", required=False, widget=DATE)
+    expires_on = BoundedDateField(label="Expires on", required=False, widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,13 +111,20 @@ class LotDecisionForm(forms.Form):
     note = forms.CharField(required=False, max_length=1000)
 
 
-OrderLineFormSet = forms.formset_factory(
-    OrderLineForm, extra=1, can_delete=True, max_num=100, validate_max=True
-)
-DirectLineFormSet = forms.formset_factory(
-    DirectLineForm, extra=1, can_delete=True, max_num=100, validate_max=True
-)
-ReceiveLineFormSet = forms.formset_factory(ReceiveLineForm, extra=0, max_num=500, validate_max=True)
+OrderLineFormSet = lines_formset_factory(OrderLineForm, extra=1, can_delete=True)
+DirectLineFormSet = lines_formset_factory(DirectLineForm, extra=1, can_delete=True)
+
+
+class BaseReceiveLineFormSet(forms.BaseFormSet):
+    """One row per outstanding line; at most MAX_LINES rows, or the order's line count when
+    an older order has more."""
+
+    def __init__(self, *args, initial=None, **kwargs):
+        super().__init__(*args, initial=initial, **kwargs)
+        self.max_num = self.absolute_max = max(len(initial or ()), MAX_LINES)
+
+
+ReceiveLineFormSet = lines_formset_factory(ReceiveLineForm, formset=BaseReceiveLineFormSet, extra=0)
 
 
 def kept_lines(formset) -> list[dict]:

@@ -1,11 +1,11 @@
 """Input shapes of the sales screens; the rules live in inventory.services.sales."""
 
 from django import forms
-from django.forms import formset_factory
 
 from inventory.models import Customer, SalesOrder, Store
 
-from .common import IdempotentFormMixin, MoneyField, QuantityField
+from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
+from .fields import BoundedDateField
 from .widgets import ItemPickerField
 
 WALK_IN = "walk-in"
@@ -75,11 +75,13 @@ class BaseSalesLineFormSet(forms.BaseFormSet):
 
     def clean(self):
         super().clean()
+        if not self.management_form.is_valid():
+            return  # raising here would replace the formset's own error about the count
         if not any(self.errors) and not self.kept_forms():
             raise forms.ValidationError("Add at least one line.")
 
 
-SalesLineFormSet = formset_factory(
+SalesLineFormSet = lines_formset_factory(
     SalesLineForm, formset=BaseSalesLineFormSet, extra=0, min_num=1, can_delete=True
 )
 
@@ -174,10 +176,10 @@ class SalesFilterForm(forms.Form):
     store = forms.ModelChoiceField(
         queryset=Store.objects.all(), required=False, empty_label="Any store"
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
 

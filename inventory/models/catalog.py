@@ -35,7 +35,13 @@ class Category(models.Model):
         ordering = ["name"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="category_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="category_name_ci_unique",
+                violation_error_code="unique_name",
+                violation_error_message="A category with this name already exists "
+                "(names ignore case).",
+            ),
         ]
 
     def __str__(self):
@@ -99,11 +105,29 @@ class Item(models.Model):
     class Meta:
         ordering = ["sku"]
         constraints = [
-            models.UniqueConstraint(Lower("sku"), name="item_sku_ci_unique"),
-            models.CheckConstraint(condition=models.Q(unit_cost__gte=0), name="item_cost_gte_0"),
-            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="item_price_gte_0"),
+            models.UniqueConstraint(
+                Lower("sku"),
+                name="item_sku_ci_unique",
+                violation_error_code="unique_sku",
+                violation_error_message="Another item already uses this SKU (SKUs ignore case).",
+            ),
             models.CheckConstraint(
-                condition=models.Q(reorder_level__gte=0), name="item_reorder_gte_0"
+                condition=models.Q(unit_cost__gte=0),
+                name="item_cost_gte_0",
+                violation_error_code="negative_unit_cost",
+                violation_error_message="Unit cost cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0),
+                name="item_price_gte_0",
+                violation_error_code="negative_unit_price",
+                violation_error_message="Unit price cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reorder_level__gte=0),
+                name="item_reorder_gte_0",
+                violation_error_code="negative_reorder_level",
+                violation_error_message="Reorder level cannot be negative.",
             ),
         ]
 

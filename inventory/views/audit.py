@@ -1,12 +1,10 @@
 """Audit log (list and CSV export) and low-stock alerts, for Managers and Admins."""
 
-import csv
-import io
 import json
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -21,6 +19,7 @@ from inventory.selectors.stock import stock_available_by_pair
 from inventory.services.alerts import alert_acknowledge
 
 from .common import actor_for
+from .csv_export import csv_response
 from .paging import keyset_page_for
 
 PER_PAGE = 50
@@ -65,43 +64,24 @@ CSV_FIELDS = [
     "user_agent",
     "details",
 ]
-CSV_BATCH = 1000  # rows per chunk handed to the server: one socket write each, not per row
-
-
-def _cell(value) -> str:
-    """Neutralise spreadsheet formulas in user-typed text (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 def _csv_rows(events):
-    """Yield the CSV text in chunks of CSV_BATCH rows; rows are read as tuples in chunks."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+    """Rows read as tuples in chunks; every text cell is neutralised by csv_response."""
     zone = timezone.get_current_timezone()
     rows = events.values_list(*CSV_FIELDS).iterator(chunk_size=2000)
-    for count, (at, user, action, kind, pk, name, ip, agent, details) in enumerate(rows, 1):
-        writer.writerow(
-            [
-                at.astimezone(zone).isoformat(timespec="seconds"),
-                _cell(user),
-                action,
-                kind,
-                pk,
-                _cell(name),
-                ip or "",
-                _cell(agent),
-                _cell(json.dumps(details, sort_keys=True, ensure_ascii=False)),
-            ]
-        )
-        if count % CSV_BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    for at, user, action, kind, pk, name, ip, agent, details in rows:
+        yield [
+            at.astimezone(zone).isoformat(timespec="seconds"),
+            user,
+            action,
+            kind,
+            pk,
+            name,
+            ip,
+            agent,
+            json.dumps(details, sort_keys=True, ensure_ascii=False),
+        ]
 
 
 @role_required(Role.MANAGER)
@@ -114,10 +94,7 @@ def audit_export(request):
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in event_filter.form.errors.items())
         return HttpResponseBadRequest(f"Invalid filter: {errors}", content_type="text/plain")
     events = event_filter.qs.using(read_alias()).order_by("-created_at", "-pk")
-    response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-    return response
+    return csv_response(header=CSV_HEADER, rows=_csv_rows(events), name="audit")
 
 
 @role_required(Role.MANAGER)

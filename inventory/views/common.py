@@ -4,11 +4,25 @@ from django.contrib import messages
 from django.utils.html import format_html
 
 from inventory.exceptions import InventoryError, ShortLines
+from inventory.forms.fields import ID_MAX
 from inventory.services.actor import Actor
 
 # Every replay message contains this phrase; tests look for it.
 ALREADY_RECORDED = "was already recorded"
 NOTHING_CHANGED = "nothing was changed the second time."
+
+
+def id_param(request, name: str) -> int | None:
+    """Return the query string's `name` as a primary key, or None when it cannot be one.
+
+    Digits only, and at most 64 bits: a longer number would overflow the database's
+    integers (a 500) instead of naming nothing.
+    """
+    value = request.GET.get(name, "")
+    if not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    number = int(value)
+    return number if 0 < number <= ID_MAX else None
 
 
 def actor_for(request) -> Actor:

@@ -18,7 +18,7 @@ from inventory.selectors.stock import (
     stock_by_store_for_item,
     stock_totals_for_item,
 )
-from inventory.views.common import sort_columns
+from inventory.views.common import id_param, sort_columns
 from inventory.views.paging import keyset_page_for
 
 PER_PAGE = 25
@@ -39,10 +39,8 @@ MOVEMENTS_PER_PAGE = 25
 
 def _pick(request, name, model):
     """Return the active-or-not record the query string names by primary key, or None."""
-    value = request.GET.get(name, "")
-    if not value.isdigit():
-        return None
-    return model.objects.filter(pk=value).first()
+    pk = id_param(request, name)
+    return None if pk is None else model.objects.filter(pk=pk).first()
 
 
 @role_required(Role.STAFF)

@@ -1,10 +1,6 @@
 """Movements: the filtered list, its streamed CSV export, one movement and its reversal."""
 
-import csv
-import io
-
 from django.contrib import messages
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,11 +21,10 @@ from inventory.selectors.ledger import (
 from inventory.services.stock import ledger_entry_reverse
 
 from .common import actor_for, report_replay
+from .csv_export import csv_response
 from .paging import keyset_page_for
 
 PER_PAGE = 50
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-TEXT_COLUMNS = {CSV_HEADER.index(name) for name in ("sku", "item", "lot", "note", "user")}
 
 
 @role_required(Role.STAFF)
@@ -53,34 +48,13 @@ def ledger_list(request):
     )
 
 
-CSV_BATCH = 1000  # rows per chunk handed to the server: one socket write each, not per row
-
-
-def _csv_row(row, zone) -> list:
-    """Return a movement's CSV cells: local time, and text that cannot run as a formula."""
-    row = list(row)
-    row[1] = row[1].astimezone(zone).isoformat()
-    for index in TEXT_COLUMNS:
-        value = row[index]
-        if value and value.startswith(FORMULA_PREFIXES):
-            # A spreadsheet would run a cell starting with "=" as a formula.
-            row[index] = "'" + value
-    return row
-
-
-def _csv_lines(queryset):
-    """Yield the CSV text in chunks of CSV_BATCH rows, read from the database in chunks."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)  # writes None as an empty cell
-    writer.writerow(CSV_HEADER)
+def _csv_rows(queryset):
     zone = timezone.get_current_timezone()
-    for count, row in enumerate(ledger_csv_rows(queryset), start=1):
-        writer.writerow(_csv_row(row, zone))
-        if count % CSV_BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    for row in ledger_csv_rows(queryset):
+        # created_at (column 1) in local time; every text cell is neutralised by csv_response.
+        row = list(row)
+        row[1] = row[1].astimezone(zone).isoformat()
+        yield row
 
 
 @role_required(Role.MANAGER)
@@ -90,10 +64,7 @@ def ledger_export(request):
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, "Correct the filters before exporting.")
         return redirect(f"{reverse('inventory:ledger_list')}?{request.GET.urlencode()}")
-    response = StreamingHttpResponse(_csv_lines(filterset.qs), content_type="text/csv")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="movements-{stamp}.csv"'
-    return response
+    return csv_response(header=CSV_HEADER, rows=_csv_rows(filterset.qs), name="movements")
 
 
 @role_required(Role.STAFF)

@@ -14,22 +14,15 @@ from inventory.models import Store
 from inventory.selectors.levels import stock_level_rows
 from inventory.services.stock import stock_adjust, stock_transfer
 
-from .common import actor_for, attach_error, report_replay
+from .common import actor_for, attach_error, id_param, report_replay
 from .form_tokens import token_initial
 
 PER_PAGE = 50
 
 
 def _store_from(request):
-    store_id = request.GET.get("store", "")
-    if not store_id.isdigit():
-        return None
-    return Store.objects.filter(pk=store_id).first()
-
-
-def _int_param(request, name):
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    store_id = id_param(request, "store")
+    return None if store_id is None else Store.objects.filter(pk=store_id).first()
 
 
 def _movements_url(item) -> str:
@@ -68,7 +61,7 @@ def stock_levels(request):
 
 @role_required(Role.MANAGER)
 def transfer_new(request):
-    item_id = _int_param(request, "item")
+    item_id = id_param(request, "item")
     if request.method == "POST":
         form = TransferForm(request.POST)
         if form.is_valid():
@@ -104,7 +97,7 @@ def transfer_new(request):
 
 @role_required(Role.MANAGER)
 def adjustment_new(request):
-    item_id = _int_param(request, "item")
+    item_id = id_param(request, "item")
     if request.method == "POST":
         form = AdjustmentForm(request.POST)
         if form.is_valid():

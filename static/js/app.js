@@ -23,6 +23,13 @@
     var target = document.getElementById(prefix + "-forms");
     if (!total || !template || !target) return;
     var index = parseInt(total.value, 10);
+    // The server refuses more rows than MAX_NUM_FORMS: say so here instead of after posting.
+    var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    if (max && index >= parseInt(max.value, 10)) {
+      button.disabled = true;
+      button.title = "A document can have at most " + max.value + " lines.";
+      return;
+    }
     var html = template.innerHTML.replace(/__prefix__/g, String(index));
     target.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);

@@ -104,7 +104,7 @@ def test_managers_and_admins_export(request, who, history):
     response = request.getfixturevalue(who).get(EXPORT)
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 
 def test_unknown_movement_is_404(staff_client):

@@ -1,0 +1,72 @@
+"""Form fields that refuse, as a form error, the input that would otherwise reach Python or
+the database and fail there: non-finite decimals, dates no business uses, ids past 64 bits.
+
+Every form and filter of the app builds its fields from these (directly, through
+`safe_formfield` for ModelForms and the admin, or through inventory.filters.base).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+# Wide enough for any receipt, expiry date or report; narrow enough that a day added or
+# a time zone applied never leaves Python's date range (which ends at 9999-12-31).
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2999, 12, 31)
+# Primary keys are 64-bit (BigAutoField); a larger number names nothing and overflows
+# SQLite's integers and PostgreSQL's bigint.
+ID_MAX = 2**63 - 1
+
+
+class FiniteDecimalField(forms.DecimalField):
+    """A DecimalField that refuses NaN, sNaN and Infinity while converting.
+
+    Django refuses them only in validate(), after has_changed() may already have compared
+    a signalling NaN with the initial value, which raises InvalidOperation (a 500).
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+class BoundedDateField(forms.DateField):
+    """A date between DATE_MIN and DATE_MAX."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        message = f"Enter a date between {DATE_MIN:%Y-%m-%d} and {DATE_MAX:%Y-%m-%d}."
+        self.validators += [
+            MinValueValidator(DATE_MIN, message=message),
+            MaxValueValidator(DATE_MAX, message=message),
+        ]
+
+
+class IdField(forms.IntegerField):
+    """A positive 64-bit identifier (a hidden line id, an operation number)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        kwargs.setdefault(
+            "error_messages",
+            {"min_value": "Enter a valid id.", "max_value": "Enter a valid id."},
+        )
+        super().__init__(**kwargs)
+
+
+def safe_formfield(db_field, **kwargs):
+    """Return the form field of a model field, with the app's safe field classes.
+
+    Used as ModelForm `formfield_callback` and by the admin's formfield_for_dbfield.
+    """
+    if isinstance(db_field, models.DecimalField):
+        kwargs.setdefault("form_class", FiniteDecimalField)
+    elif isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", BoundedDateField)
+    return db_field.formfield(**kwargs)

@@ -1,0 +1,104 @@
+"""Error pages: 400, 403, 404, 500 and 503, styled, with navigation and a human message.
+
+They render with a plain context and no request, so no context processor runs: the
+navigation of base.html asks the database for the user's role and open alerts, and an
+error page must render while the database is down. templates/errors/base.html needs
+nothing but static files.
+"""
+
+import sys
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+from inventory.forms.common import TOO_MANY_LINES
+
+# Seconds a client should wait before trying again after a 503.
+RETRY_AFTER = 30
+# Exceptions that mean the database cannot be reached (or, on SQLite, stayed locked).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def error_page(status: int, *, title: str, message: str, detail: str = "") -> HttpResponse:
+    """Return a styled error response that renders without the database."""
+    body = loader.get_template(f"errors/{status}.html").render(
+        {"status": status, "title": title, "message": message, "detail": detail}
+    )
+    return HttpResponse(body, status=status)
+
+
+def unavailable() -> HttpResponse:
+    """The 503 page shown while the database does not answer."""
+    response = error_page(
+        503,
+        title="Temporarily unavailable",
+        message="The inventory database is not answering right now. Please try again in a minute.",
+        detail="If you were saving something, check whether it was recorded before you "
+        "send it again.",
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    if isinstance(exception, TooManyFieldsSent):
+        message = "The form sent more fields than any page of this site has."
+        detail = TOO_MANY_LINES
+    elif isinstance(exception, RequestDataTooBig):
+        message = "The form sent more data than any page of this site accepts."
+        detail = "Shorten the longest texts and send it again."
+    else:
+        message = "The request could not be understood."
+        detail = "Go back, check what you typed and try again."
+    return error_page(400, title="Bad request", message=message, detail=detail)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    reason = str(exception or "")
+    # Our role checks say which role a page needs; Django's own refusals say nothing.
+    message = reason if reason.startswith("This page needs") else "You cannot open this page."
+    return error_page(
+        403,
+        title="Not allowed",
+        message=message,
+        detail="Ask an administrator if you need access.",
+    )
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return error_page(
+        404,
+        title="Page not found",
+        message="There is no page at this address, or what it showed no longer exists.",
+        detail="Check the address, or start again from the home page.",
+    )
+
+
+@requires_csrf_token
+def server_error(request):
+    """500, or 503 when the cause was the database not answering (raised anywhere)."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return unavailable()
+    return error_page(
+        500,
+        title="Something went wrong",
+        message="The server hit an error and could not finish this request.",
+        detail="It has been logged. Nothing you sent is half-saved: try again, and tell an "
+        "administrator if it keeps happening.",
+    )
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: most often a page left open too long."""
+    return error_page(
+        403,
+        title="Form expired",
+        message="This form has expired or was sent from another site, so nothing was saved.",
+        detail="Go back, reload the page and send the form again.",
+    )
