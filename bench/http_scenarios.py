@@ -126,6 +126,21 @@ def purchase_line(client: Client) -> dict:
     }
 
 
+def api_quick_sale_step(client: Client) -> Outcome:
+    """POST /api/v1/sales-orders/quick/ with the client's Bearer token and a fresh key."""
+    from api.bench_scenario import api_quick_sale
+
+    d = client.data
+    status, _headers, body, seconds = api_quick_sale(
+        client.session.base_url,
+        d["tokens"][client.n],
+        store_id=d["sell_store"],
+        item_id=client.rng.choice(d["items"]),
+    )
+    ok = status == 201
+    return Outcome(seconds, ok, "" if ok else f"{status} {str(body)[:200]}")
+
+
 def nothing(client: Client) -> None:
     client.form = None
 
@@ -173,6 +188,12 @@ SCENARIOS = [
         post_form("/purchases/new/", purchase_line, PURCHASE_OK, "received"),
         learn_form("/purchases/new/"),
         counts="PurchaseOrder",
+    ),
+    Scenario(
+        "api-quick-1",
+        "POST /api/v1/sales-orders/quick/ 1 line",
+        api_quick_sale_step,
+        counts="SalesOrder",
     ),
     # Not in the default run: `--scenarios login,healthz` with --conn-max-age 0 and 60.
     Scenario("healthz", "GET /healthz", get_page("/healthz", '"ok"', anonymous=True)),

@@ -49,6 +49,17 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _has_nul(request) and request.path.startswith("/api/"):
+            from api.problems import problem_body, problem_response
+
+            return problem_response(
+                problem_body(
+                    status=400,
+                    title="Bad request",
+                    detail="The request contained a character (NUL) that no field accepts.",
+                    slug="nul-character",
+                )
+            )
         if _has_nul(request):
             return errors.error_page(
                 400,

@@ -99,7 +99,8 @@ def test_hostile_quick_sales_are_problems_never_500s_and_change_nothing(staff_ap
 def test_hostile_ids_in_the_path_are_404_problems(staff_api, path):
     response = staff_api.get(path)
 
-    assert response.status_code == 404
+    # A NUL is refused before routing (400), anything else names no object (404).
+    assert response.status_code == (400 if "%00" in path else 404)
     assert response["Content-Type"] == "application/problem+json"
 
 

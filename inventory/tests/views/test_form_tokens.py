@@ -111,6 +111,9 @@ def test_a_token_not_signed_for_this_user_is_replaced(
 
     # when a page is asked for with it
     response = manager_client.get(with_token(url, given))
+    if "\x00" in given:  # refused before any view, by the NUL middleware
+        assert response.status_code == 400
+        return
 
     # then the page is served with a fresh token of this user's, never that one
     assert response.status_code == 200

@@ -142,9 +142,20 @@ def test_items_carry_what_is_available_in_the_store(
     assert response.json()["store"] == "Main Store"
 
 
+def refused_for_nul(response, *values) -> bool:
+    """A NUL anywhere in the request is refused with 400 before any view (the
+    RejectNulBytes middleware); return True when that is what happened."""
+    if any("\x00" in str(v) for v in values):
+        assert response.status_code == 400
+        return True
+    return False
+
+
 @pytest.mark.parametrize("q", HOSTILE)
 def test_hostile_item_queries_never_fail(staff_client, item, q):
     response = staff_client.get(ITEMS, {"q": q, "store": q, "scope": q})
+    if refused_for_nul(response, q):
+        return
 
     assert response.status_code == 200
     assert skus(response) == []
@@ -153,6 +164,8 @@ def test_hostile_item_queries_never_fail(staff_client, item, q):
 @pytest.mark.parametrize("q", BLANK)
 def test_a_blank_query_lists_the_first_items(staff_client, item, q):
     response = staff_client.get(ITEMS, {"q": q})
+    if refused_for_nul(response, q):
+        return
 
     assert response.status_code == 200
     assert skus(response) == ["SKU-0042"]
@@ -161,6 +174,8 @@ def test_a_blank_query_lists_the_first_items(staff_client, item, q):
 @pytest.mark.parametrize("store", ["9" * 30, "-1", "1e3", "abc", "\x00", "999999"])
 def test_a_bad_store_gives_no_figures(staff_client, item, store):
     response = staff_client.get(ITEMS, {"q": "SKU", "store": store})
+    if refused_for_nul(response, store):
+        return
 
     assert response.status_code == 200
     assert response.json() == {"results": [response.json()["results"][0]], "store": None}
@@ -287,6 +302,8 @@ def test_lots_of_no_item_are_none(staff_client, manager_user, store, item, param
     receive(manager_user, item, store, 1, "A")
 
     response = staff_client.get(LOTS, params)
+    if refused_for_nul(response, *params.values()):
+        return
 
     assert response.status_code == 200
     assert response.json() == {"results": [], "item": None}
@@ -297,6 +314,8 @@ def test_hostile_lot_queries_never_fail(staff_client, manager_user, store, item,
     receive(manager_user, item, store, 1, "A")
 
     response = staff_client.get(LOTS, {"item": item.pk, "q": q, "store": q})
+    if refused_for_nul(response, q):
+        return
 
     assert response.status_code == 200
     assert skus(response) == []
