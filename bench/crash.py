@@ -112,6 +112,7 @@ class Client(threading.Thread):
                 "note": "crash load",
                 "lines-TOTAL_FORMS": 1,
                 "lines-0-item": item.pk,
+                "lines-0-item_q": item.sku,  # what the picker posts: the typed SKU
                 "lines-0-quantity": rng.randint(1, 3),
                 "lines-0-unit_price": "",
             }
@@ -123,6 +124,7 @@ class Client(threading.Thread):
                 "note": "crash load",
                 "lines-TOTAL_FORMS": 1,
                 "lines-0-item": item.pk,
+                "lines-0-item_q": item.sku,
                 "lines-0-quantity": rng.randint(1, 4),
                 "lines-0-unit_cost": "",
                 "lines-0-lot_code": "",

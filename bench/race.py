@@ -82,6 +82,7 @@ class Contender(threading.Thread):
                     "note": f"race {self.username}",
                     "lines-TOTAL_FORMS": 1,
                     "lines-0-item": self.item.pk,
+                    "lines-0-item_q": self.item.sku,  # what the picker posts: the typed SKU
                     "lines-0-quantity": "1",
                     "lines-0-unit_price": "",
                 },
