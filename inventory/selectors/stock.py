@@ -191,13 +191,16 @@ def stock_value_by_store():
     )
 
 
-def low_stock(*, store=None):
+def low_stock(*, store=None, item_ids=None):
     """Return (item, store) pairs whose available quantity is below the item's reorder level.
 
     Only stores where the item is stocked (has a balance row) count: an item never
     carried in a store is not "low" there.
     """
-    rows = stock_levels(store=store, item_filter=Q(item__is_active=True, item__reorder_level__gt=0))
+    item_filter = Q(item__is_active=True, item__reorder_level__gt=0)
+    if item_ids is not None:
+        item_filter &= Q(item_id__in=item_ids)
+    rows = stock_levels(store=store, item_filter=item_filter)
     return [
         {**row, "shortfall": row["item__reorder_level"] - row["available"]}
         for row in rows

@@ -66,8 +66,9 @@ def item_list(request):
         items = items.filter(category=category)
     if store is not None:
         items = items.filter(pk__in=StockBalance.objects.filter(store=store).values("item_id"))
-    low_ids = {row["item_id"] for row in low_stock(store=store)}
+    low_ids = set()
     if low_only:
+        low_ids = {row["item_id"] for row in low_stock(store=store)}
         items = items.filter(pk__in=low_ids)
     sort = request.GET.get("sort", "")
     order = SORTS.get(sort.removeprefix("-"))
@@ -78,6 +79,9 @@ def item_list(request):
     page = Paginator(items_with_stock(items, store=store).order_by(*ordering), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    if not low_only:  # flag the page's rows only: a scan of every balance would grow
+        shown = [item.pk for item in page]
+        low_ids = {row["item_id"] for row in low_stock(store=store, item_ids=shown)}
     return render(
         request,
         "inventory/items/item_list.html",
