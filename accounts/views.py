@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from inventory.exceptions import InventoryError
 from inventory.services.actor import Actor
 
+from .backends import BACKEND_PATH
 from .forms import LoginForm, RegistrationForm, RoleForm
 from .permissions import public, role_required
 from .roles import GROUP_ROLES, Role, user_role
@@ -43,7 +44,7 @@ def register(request):
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             ),
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND_PATH)
         messages.success(request, "Your account was created. An administrator will approve it.")
         return redirect("awaiting_approval")
     return render(request, "accounts/register.html", {"form": form})

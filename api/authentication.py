@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from accounts.roles import remember_role, role_rank_subquery
+
 from .models import ApiToken
 from .services import token_hash
 
@@ -35,6 +37,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token is not valid.")
         token = (
             ApiToken.objects.select_related("user")
+            .annotate(role_rank=role_rank_subquery("user_id"))
             .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
             .first()
         )
@@ -43,6 +46,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The token is not valid: unknown, revoked, expired, or its user is deactivated."
             )
+        remember_role(token.user, token.role_rank)
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

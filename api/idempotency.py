@@ -2,7 +2,8 @@
 
 The key, a hash of the request (method, path, canonical JSON body) and the response
 are stored in IdempotentRequest, keyed by (user, key), in the same transaction as
-the service call. The service gets a key derived from (user, key) as its operation's
+the service call (a refusal, whose transaction is rolled back, in one of its own).
+The service gets a key derived from (user, key) as its operation's
 idempotency key, so the database holds one operation per key whatever happens.
 
 A concurrent twin either finds the stored response, or runs into the first one's
@@ -17,14 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponse
 from rest_framework.response import Response
 
-from inventory.exceptions import InventoryError
+from inventory.exceptions import Busy, InventoryError
+from inventory.services.posting import is_conflict, whole_transaction
 
 from .models import IdempotentRequest
-from .problems import CONTENT_TYPE, Problem, inventory_problem, problem_response
+from .problems import CONTENT_TYPE, Problem, inventory_problem, problem_body, problem_response
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -122,37 +124,84 @@ def run_idempotent(request, handler: Handler, *, required: bool):
     if key is None:
         outcome = handler(None)
         return _fresh(outcome.status, outcome.body, outcome.replayed)
-    user = request.user
-    fingerprint = request_fingerprint(request)
-    # No look-up first: a fresh key (the usual case) costs one INSERT at the end. A used
-    # key fails that INSERT on the unique index; the transaction, with whatever the
-    # handler did (the service replays its operation, or refuses), is rolled back and
-    # the stored response answers instead.
-    try:
+    first = _FirstAnswer(request, key)
+    for attempt in (1, 2):
+        try:
+            # The handler's services run with no savepoints of their own: anything that
+            # goes wrong rolls the whole of it back, the stored response included.
+            with whole_transaction():
+                outcome = handler(first.operation_key)
+                status, body = first.store(outcome)
+            return _fresh(status, body, outcome.replayed)
+        except InventoryError as exc:
+            # Refused and rolled back: the refusal is the first answer, stored on its own.
+            problem = inventory_problem(exc)
+            return first.store_alone(Outcome(status=problem["status"], body=problem))
+        except (IntegrityError, OperationalError) as exc:
+            if is_conflict(exc) and attempt == 1:
+                continue  # a deadlock, or a lot code created meanwhile: once more
+            if is_conflict(exc):
+                # Not stored: a retry with the same key should get the sale done.
+                return problem_response(_busy_problem(), headers={"Retry-After": "1"})
+            if not isinstance(exc, IntegrityError):
+                raise
+            # The key was used before, or a twin stored its response first while we
+            # waited on its lock: answer as the first response did.
+            return first.replay() or first.run_again(handler)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _busy_problem() -> dict:
+    return problem_body(
+        status=503, title="Busy", detail=Busy().message, slug="busy", retryable=True
+    )
+
+
+class _FirstAnswer:
+    """The stored first response to one (user, Idempotency-Key)."""
+
+    def __init__(self, request, key: str):
+        self.request, self.key, self.user = request, key, request.user
+        self.fingerprint = request_fingerprint(request)
+        self.operation_key = operation_key(self.user, key)
+
+    def store(self, outcome: Outcome) -> tuple[int, str]:
+        body = _as_json(outcome.body)
+        IdempotentRequest.objects.create(
+            user=self.user,
+            key=self.key,
+            request_hash=self.fingerprint,
+            method=self.request.method,
+            path=self.request.get_full_path()[:300],
+            status_code=outcome.status,
+            response_body=body,
+        )
+        return outcome.status, body
+
+    def store_alone(self, outcome: Outcome):
+        """Store a refusal in a transaction of its own; a twin's answer stored first wins."""
+        try:
+            with transaction.atomic():
+                status, body = self.store(outcome)
+        except IntegrityError:
+            return self.replay() or _fresh(outcome.status, outcome.body, False)
+        return _fresh(status, body, False)
+
+    def replay(self):
+        stored = IdempotentRequest.objects.filter(user=self.user, key=self.key).first()
+        return None if stored is None else _replay(stored, self.fingerprint)
+
+    def run_again(self, handler: Handler):
+        """The key's operation exists but its stored response was purged: run the handler
+        in an ordinary transaction, where the service answers with its first result."""
         with transaction.atomic():
             try:
-                outcome = handler(operation_key(user, key))
+                outcome = handler(self.operation_key)
             except InventoryError as exc:
                 problem = inventory_problem(exc)
                 outcome = Outcome(status=problem["status"], body=problem)
-            status, body = outcome.status, _as_json(outcome.body)
-            IdempotentRequest.objects.create(
-                user=user,
-                key=key,
-                request_hash=fingerprint,
-                method=request.method,
-                path=request.get_full_path()[:300],
-                status_code=status,
-                response_body=body,
-            )
-    except IntegrityError:
-        # The key was used before, or a twin stored its response first while we
-        # waited on its lock: answer as the first response did.
-        stored = IdempotentRequest.objects.filter(user=user, key=key).first()
-        if stored is None:
-            raise
-        return _replay(stored, fingerprint)
-    return _fresh(status, body, outcome.replayed)
+            status, body = self.store(outcome)
+        return _fresh(status, body, outcome.replayed)
 
 
 def _fresh(status: int, body, replayed: bool):

@@ -159,6 +159,9 @@ SALE_OK = r"/sales/\d+/$"
 PURCHASE_OK = r"/purchases/\d+/$"
 SCENARIOS = [
     Scenario("login", "GET /login/", get_page("/login/", 'name="username"', anonymous=True)),
+    # The floor of any signed-in page: Django's own password form, the login page's twin
+    # plus the session, the user and the menu. No page a signed-in user sees costs less.
+    Scenario("signed-in", "GET /password/ (signed in)", get_page("/password/", "new_password1")),
     Scenario("items", "GET /items/", get_page("/items/", f"{PREFIX}-00001"), target=0.5),
     Scenario(
         "quick-form", "GET /sales/quick/", get_page("/sales/quick/", "idempotency_key"), target=0.5

@@ -86,6 +86,27 @@ def page_requests(client, data):
                 values.update({f"lines-{i}-item": item, f"lines-{i}-quantity": "1"})
             r = client.post("/sales/quick/", values)
             assert r.status_code == 302, (r.status_code, r.content[:2000])
+            client.cookies.pop("messages", None)  # the page the redirect leads to shows them
+
+        return call
+
+    def api_quick_post():
+        import json
+
+        def call():
+            payload = {
+                "store": data["sell_store"],
+                "lines": [{"item": rng.choice(data["items"]), "quantity": "1"}],
+            }
+            r = data["anonymous"].generic(  # a till: its token, no session
+                "POST",
+                "/api/v1/sales-orders/quick/",
+                json.dumps(payload),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {data['token']}",
+                HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
+            )
+            assert r.status_code == 201, (r.status_code, r.content[:2000])
 
         return call
 
@@ -98,10 +119,12 @@ def page_requests(client, data):
 
     return {
         "login": ("GET /login/", get("/login/", anonymous=True)),
+        "signed-in": ("GET /password/ (signed in)", get("/password/")),
         "items": ("GET /items/", get("/items/")),
         "quick-form": ("GET /sales/quick/", get("/sales/quick/")),
         "quick-post": ("POST /sales/quick/ 1 line", quick_post(1)),
         "quick-post-5": ("POST /sales/quick/ 5 lines", quick_post(5)),
+        "api-quick-post": ("POST /api/v1/sales-orders/quick/ 1 line", api_quick_post()),
         "purchase-form": ("GET /purchases/new/", get("/purchases/new/")),
     }
 
@@ -139,17 +162,18 @@ def profile_page(label, call, args) -> None:
     for name, seconds in sorted(by_layer.items(), key=lambda kv: -kv[1]):
         if seconds / total >= 0.01:
             say(f"  {seconds / total:6.1%}  {name}")
-    say(f"top {args.top} functions by cumulative time:")
-    stats.sort_stats("cumulative")
+    say(f"top {args.top} functions by {args.sort} time:")
+    stats.sort_stats(args.sort)
     rows = []
     for key in stats.fcn_list:
         filename, line, name = key
-        _cc, ncalls, _tt, cumtime, _callers = stats.stats[key]
+        _cc, ncalls, tottime, cumtime, _callers = stats.stats[key]
+        shown = tottime if args.sort == "tottime" else cumtime
         if "site-packages/django/test" in filename or filename.startswith("<"):
             continue
         short = filename.split("site-packages/")[-1].split("/work/wt/")[-1]
         rows.append(
-            f"  {cumtime / args.requests * 1000:7.2f} ms  {ncalls / args.requests:6.1f}x  "
+            f"  {shown / args.requests * 1000:7.2f} ms  {ncalls / args.requests:6.1f}x  "
             f"{short}:{line}({name})"
         )
         if len(rows) >= args.top:
@@ -170,11 +194,12 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument("--sort", choices=("cumulative", "tottime"), default="cumulative")
     parser.add_argument("--sql", action="store_true", help="list one request's statements")
     parser.add_argument("--pages", default="login,items,quick-form,quick-post")
     args = parser.parse_args(argv)
     args.clients = 1
-    run = harness.start("profile", env={"CONN_MAX_AGE": "60"})
+    run = harness.start("profile", env={"CONN_MAX_AGE": "60", "API_THROTTLE_CLIENT": "100000/min"})
     try:
         return profile(run, args)
     finally:
@@ -187,6 +212,7 @@ def profile(run, args) -> int:
     from .http import seed
 
     data, users = seed(args)
+    run.vacuum()  # as bench.http does: the planner sees the seeded tables
     username, password = users[0]
     client = Client(enforce_csrf_checks=True, HTTP_HOST="localhost")
     anonymous = Client(enforce_csrf_checks=True, HTTP_HOST="localhost")
@@ -197,7 +223,13 @@ def profile(run, args) -> int:
     if response.status_code != 302:
         harness.die(f"login failed: {response.status_code}")
     client.get("/sales/quick/")
-    data.update(csrf=client.cookies["csrftoken"].value, anonymous=anonymous)
+    from django.contrib.auth import get_user_model
+
+    from api.bench_scenario import api_token_for
+
+    user = get_user_model().objects.get(username=username)
+    token = api_token_for(user)
+    data.update(csrf=client.cookies["csrftoken"].value, anonymous=anonymous, token=token)
     pages = page_requests(client, data)
     for name in args.pages.split(","):
         label, call = pages[name.strip()]

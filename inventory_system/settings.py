@@ -139,7 +139,7 @@ NEAR_EXPIRY_DAYS = env.int("NEAR_EXPIRY_DAYS", default=30)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.RoleModelBackend",  # ModelBackend, with the role in the user's query
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

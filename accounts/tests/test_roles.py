@@ -56,3 +56,40 @@ def test_deactivated_user_has_no_role(staff_user):
     staff_user.is_active = False
 
     assert user_role(staff_user) is Role.NONE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("groups", "superuser", "expected"),
+    [
+        ((), False, Role.NONE),
+        (("Staff",), False, Role.STAFF),
+        (("Staff", "Manager"), False, Role.MANAGER),
+        (("Admin", "Staff"), False, Role.ADMIN),
+        ((), True, Role.ADMIN),
+    ],
+)
+def test_backend_loads_the_highest_role_with_the_user_in_one_query(
+    django_assert_num_queries, groups, superuser, expected
+):
+    from accounts.backends import RoleModelBackend
+
+    user = UserFactory(username="someone")
+    user.is_superuser = superuser
+    user.save()
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    Group.objects.create(name="Unrelated").user_set.add(user)  # not a role: ignored
+
+    with django_assert_num_queries(1):
+        loaded = RoleModelBackend().get_user(user.pk)
+        assert user_role(loaded) is expected
+
+
+@pytest.mark.django_db
+def test_a_role_change_shows_on_the_next_request(client, staff_user):
+    client.force_login(staff_user)
+    assert client.get("/dashboard/").status_code == 403
+
+    staff_user.groups.add(Group.objects.get(name="Manager"))
+
+    assert client.get("/dashboard/").status_code == 200

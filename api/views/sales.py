@@ -177,7 +177,8 @@ class SalesOrderViewSet(
             result = sales_quick_sale(
                 actor=self.actor(), **_order_fields(data.validated_data), idempotency_key=key
             )
-            body = result_body(sales_order_body(result.order.pk), result.stock)
+            written = None if result.replayed else (result.order, result.lines)
+            body = result_body(sales_order_body(result.order.pk, written=written), result.stock)
             return Outcome(201, body, result.replayed)
 
         return run_idempotent(request, handler, required=True)

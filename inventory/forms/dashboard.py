@@ -5,14 +5,14 @@ from django import forms
 from inventory.models import Store
 from inventory.selectors.dashboard import Period
 
-from .fields import BoundedDateField
+from .fields import BoundedDateField, ModelSelectField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_DAYS = 3 * 366
 
 
 class DashboardFilterForm(forms.Form):
-    store = forms.ModelChoiceField(
+    store = ModelSelectField(
         queryset=Store.objects.order_by("code"), required=False, empty_label="All stores"
     )
     date_from = BoundedDateField(required=False, label="From", widget=DATE_INPUT)

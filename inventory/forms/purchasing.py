@@ -11,7 +11,7 @@ from .common import (
     QuantityField,
     lines_formset_factory,
 )
-from .fields import BoundedDateField, IdField
+from .fields import BoundedDateField, IdField, ModelSelectField
 from .widgets import ItemPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,10 +21,10 @@ class PurchaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *PurchaseOrder.Status.choices], required=False
     )
-    supplier = forms.ModelChoiceField(
+    supplier = ModelSelectField(
         Supplier.objects.order_by("name"), required=False, empty_label="Any supplier"
     )
-    store = forms.ModelChoiceField(
+    store = ModelSelectField(
         Store.objects.order_by("code"), required=False, empty_label="Any store"
     )
     date_from = BoundedDateField(label="From", required=False, widget=DATE)
@@ -38,8 +38,8 @@ class PurchaseFilterForm(forms.Form):
 
 
 class PurchaseOrderForm(forms.Form):
-    supplier = forms.ModelChoiceField(Supplier.objects.filter(is_active=True))
-    store = forms.ModelChoiceField(Store.objects.filter(is_active=True))
+    supplier = ModelSelectField(Supplier.objects.filter(is_active=True))
+    store = ModelSelectField(Store.objects.filter(is_active=True))
     expected_on = BoundedDateField(label="Expected on", required=False, widget=DATE)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -57,8 +57,8 @@ class PurchaseDraftForm(IdempotentFormMixin, PurchaseOrderForm):
 
 
 class DirectPurchaseForm(IdempotentFormMixin, forms.Form):
-    supplier = forms.ModelChoiceField(Supplier.objects.filter(is_active=True))
-    store = forms.ModelChoiceField(Store.objects.filter(is_active=True))
+    supplier = ModelSelectField(Supplier.objects.filter(is_active=True))
+    store = ModelSelectField(Store.objects.filter(is_active=True))
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

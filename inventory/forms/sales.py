@@ -5,7 +5,7 @@ from django import forms
 from inventory.models import Customer, SalesOrder, Store
 
 from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
-from .fields import BoundedDateField
+from .fields import BoundedDateField, ModelSelectField
 from .widgets import ItemPickerField
 
 WALK_IN = "walk-in"
@@ -23,8 +23,8 @@ def _style(form: forms.Form) -> None:
 class SalesOrderForm(forms.Form):
     """The order header: store, customer (empty for walk-in) and a note."""
 
-    store = forms.ModelChoiceField(queryset=Store.objects.filter(is_active=True))
-    customer = forms.ModelChoiceField(
+    store = ModelSelectField(queryset=Store.objects.filter(is_active=True))
+    customer = ModelSelectField(
         queryset=Customer.objects.filter(is_active=True),
         required=False,
         empty_label="Walk-in customer",
@@ -173,9 +173,7 @@ class SalesFilterForm(forms.Form):
         required=False, choices=[("", "Any status"), *SalesOrder.Status.choices]
     )
     customer = forms.ChoiceField(required=False)
-    store = forms.ModelChoiceField(
-        queryset=Store.objects.all(), required=False, empty_label="Any store"
-    )
+    store = ModelSelectField(queryset=Store.objects.all(), required=False, empty_label="Any store")
     date_from = BoundedDateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )

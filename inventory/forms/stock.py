@@ -5,6 +5,7 @@ from django import forms
 from inventory.models import LedgerEntry, Store
 
 from .common import IdempotentFormMixin, QuantityField
+from .fields import ModelSelectField
 from .widgets import ItemPickerField, LotPickerField, resolve_lot
 
 ADJUST_REASON_CHOICES = [("", "Choose a reason…")] + [
@@ -29,8 +30,8 @@ class _LotOfItemMixin:
 class TransferForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
     # Deactivated items too: their remaining stock may still be moved or written off.
     item = ItemPickerField(include_inactive=True, store_field="from_store")
-    from_store = forms.ModelChoiceField(queryset=Store.objects.order_by("code"), label="From store")
-    to_store = forms.ModelChoiceField(
+    from_store = ModelSelectField(queryset=Store.objects.order_by("code"), label="From store")
+    to_store = ModelSelectField(
         queryset=Store.objects.filter(is_active=True).order_by("code"), label="To store"
     )
     quantity = QuantityField()
@@ -52,7 +53,7 @@ class TransferForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
 class AdjustmentForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
     item = ItemPickerField(include_inactive=True, store_field="store")
     lot = LotPickerField(store_field="store")
-    store = forms.ModelChoiceField(queryset=Store.objects.order_by("code"))
+    store = ModelSelectField(queryset=Store.objects.order_by("code"))
     quantity = QuantityField(
         allow_negative=True,
         help_text="Positive adds stock, negative takes it out (for example -2).",

@@ -14,6 +14,8 @@ the field's own name, as with a ModelChoiceField.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -182,12 +184,14 @@ class ItemPickerField(_PickerField):
         )
         super().__init__(**kwargs)
         self._seen = {}
+        self.known = {}
 
     def __deepcopy__(self, memo):
         # Each form gets its own copy of the field; the items it resolved (to show
         # their names on a re-rendered page) belong to that form alone.
         result = super().__deepcopy__(memo)
         result._seen = {}
+        result.known = {}
         return result
 
     @staticmethod
@@ -203,14 +207,14 @@ class ItemPickerField(_PickerField):
             text = self._text(value)
             if not text:
                 return None
-            item = item_by_sku(text)
+            item = self.known.get(_sku_key(text)) or item_by_sku(text)
             if item is None:
                 raise ValidationError(
                     self.error_messages["unknown"], code="unknown", params={"value": text}
                 )
             self._seen[text.casefold()] = item
         else:
-            item = self._by_id(value, Item.objects.all())
+            item = self.known.get(_digits_id(value)) or self._by_id(value, Item.objects.all())
         if not item.is_active and not self.include_inactive:
             raise ValidationError(
                 self.error_messages["inactive"], code="inactive", params={"item": item}
@@ -229,6 +233,45 @@ class ItemPickerField(_PickerField):
         pk = _digits_id(value)
         item = Item.objects.filter(pk=pk).first() if pk is not None else None
         return _item_choice(item) if item else Choice(text=str(value)[:MAX_TEXT])
+
+
+def _sku_key(text: str) -> str:
+    return "sku:" + text.lower()
+
+
+def items_named(values) -> dict:
+    """Load in one query the items that picker values name (typed SKUs and posted ids),
+    keyed for ItemPickerField.known. A SKU whose case folding differs between Python and
+    the database is simply not found here; the field then looks it up on its own."""
+    skus = {v.strip().lower() for v in values if isinstance(v, PickerText) and v.strip()}
+    skus = {s for s in skus if len(s) <= MAX_TEXT and "\x00" not in s}
+    pks = {_digits_id(v) for v in values if v and not isinstance(v, PickerText)} - {None}
+    if not skus and not pks:
+        return {}
+    items = Item.objects.alias(sku_lower=Lower("sku")).filter(Q(pk__in=pks) | Q(sku_lower__in=skus))
+    known = {}
+    for item in items:
+        known[item.pk] = item
+        known[_sku_key(item.sku)] = item
+    return known
+
+
+class ItemsInOneQueryMixin:
+    """A formset whose rows' item pickers are resolved in one query, not one per row."""
+
+    def full_clean(self):
+        if self.is_bound:
+            pickers = [
+                (field, form.data, form.add_prefix(name), form.files)
+                for form in self.forms
+                for name, field in form.fields.items()
+                if isinstance(field, ItemPickerField)
+            ]
+            raw = [f.widget.value_from_datadict(data, files, n) for f, data, n, files in pickers]
+            known = items_named(raw)
+            for field, *_ in pickers:
+                field.known = known
+        super().full_clean()
 
 
 def _item_choice(item) -> Choice:

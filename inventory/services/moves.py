@@ -1,12 +1,16 @@
 """Transfers between stores and reversals of single movements, through the pipeline."""
 
-from django.db import transaction
-
 from inventory import rules
 from inventory.exceptions import InsufficientStock, InventoryError, NotReversible
 from inventory.models import LedgerEntry, QCStatus
 
-from .posting import Posting, StockResult, require_active, retry_on_conflict
+from .posting import (
+    Posting,
+    StockResult,
+    document_transaction,
+    require_active,
+    retry_on_conflict,
+)
 
 Kind = LedgerEntry.Kind
 
@@ -34,7 +38,7 @@ def stock_transfer(
         raise InventoryError("Choose two different stores.", field="to_store")
     require_active(item, "Item", field_name="item")
     require_active(to_store, "Store", field_name="to_store")
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="TRANSFER", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
@@ -133,7 +137,7 @@ def ledger_entry_reverse(
     if entry.po_line_id or entry.so_line_id:
         raise NotReversible("This movement belongs to an order; correct it from the order.")
     originals = [entry, *_transfer_twin(entry)]
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="REVERSAL", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed

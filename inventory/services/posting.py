@@ -19,6 +19,7 @@ connection's state. A deadlock or serialization failure is retried once by
 ``retry_on_conflict`` (the idempotency key makes the retry safe).
 """
 
+import contextlib
 import functools
 from collections import defaultdict
 from contextvars import ContextVar
@@ -66,7 +67,8 @@ def clean_idempotency_key(value) -> str | None:
     return key
 
 
-def _is_conflict(exc: Exception) -> bool:
+def is_conflict(exc: Exception) -> bool:
+    """Whether a failed document is worth running again (see RETRYABLE)."""
     if isinstance(exc, IntegrityError):  # a lot code created concurrently
         return LOT_CODE_INDEX in str(exc)
     cause = exc.__cause__
@@ -82,6 +84,32 @@ class _KeyUsed(Exception):
 # True while a service runs as the outermost transaction and has not met a used key:
 # the claim then needs no savepoint (a failed insert rolls the whole document back).
 _PLAIN_CLAIM: ContextVar[bool] = ContextVar("plain_claim", default=False)
+# True inside whole_transaction(): the caller rolls its transaction back whole on any
+# error, so the documents inside need no savepoints (each costs two statements).
+_WHOLE: ContextVar[bool] = ContextVar("whole_transaction", default=False)
+
+
+@contextlib.contextmanager
+def whole_transaction():
+    """A transaction that services run inside with no savepoint of their own.
+
+    Any error inside fails the whole transaction: a used key raises the claim's
+    IntegrityError, a refusal its InventoryError, a deadlock its OperationalError, and
+    none is retried here. The caller retries what is_conflict() names, answers a used
+    key with the first response, and records a refusal in a transaction of its own.
+    """
+    with transaction.atomic():
+        token = _WHOLE.set(True)
+        try:
+            yield
+        finally:
+            _WHOLE.reset(token)
+
+
+def document_transaction():
+    """The transaction of one stock document: Django's atomic(), a savepoint when nested
+    in a caller's transaction, except inside whole_transaction()."""
+    return transaction.atomic(savepoint=not _WHOLE.get())
 
 
 def retry_on_conflict(service):
@@ -91,6 +119,8 @@ def retry_on_conflict(service):
 
     @functools.wraps(service)
     def run(*args, **kwargs):
+        if _WHOLE.get():
+            return _run_in_whole_transaction(service, args, kwargs)
         plain = transaction.get_autocommit()  # not inside a caller's transaction
         for attempt in (1, 2, 3):
             token = _PLAIN_CLAIM.set(plain)
@@ -99,7 +129,7 @@ def retry_on_conflict(service):
             except _KeyUsed:
                 plain = False  # the rerun claims under a savepoint and reads the replay
             except (OperationalError, IntegrityError) as exc:
-                if not _is_conflict(exc):
+                if not is_conflict(exc):
                     raise
                 if attempt >= 2:
                     raise Busy() from exc
@@ -108,6 +138,16 @@ def retry_on_conflict(service):
         raise Busy()
 
     return run
+
+
+def _run_in_whole_transaction(service, args, kwargs):
+    token = _PLAIN_CLAIM.set(True)
+    try:
+        return service(*args, **kwargs)
+    except _KeyUsed as exc:
+        raise exc.__cause__ from None  # the claim's IntegrityError, for the caller
+    finally:
+        _PLAIN_CLAIM.reset(token)
 
 
 class Posting:

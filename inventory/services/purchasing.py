@@ -18,7 +18,13 @@ from inventory.models import PurchaseOrder, PurchaseOrderLine
 
 from .actor import as_actor
 from .audit import audit_record, model_changes
-from .posting import Posting, StockResult, require_active, retry_on_conflict
+from .posting import (
+    Posting,
+    StockResult,
+    document_transaction,
+    require_active,
+    retry_on_conflict,
+)
 from .receipts import Receipt, clean_cost, clean_receipt, post_receipts
 from .replays import claim_draft
 
@@ -312,7 +318,7 @@ def purchase_order_receive(
     line, a blank lot code gets a generated one. Partial receipts accumulate; the order
     becomes RECEIVED when nothing is outstanding. A replayed key returns the first result.
     """
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="PO_RECEIVE", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return _replayed(replayed)
@@ -343,7 +349,7 @@ def purchase_direct(
         raise InventoryError("Add at least one line.", field="quantity")
     _check_header(supplier, store)
     cleaned = _clean_lines((ln["item"], ln["quantity"], ln.get("unit_cost")) for ln in lines)
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="PO_DIRECT", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return _replayed(replayed)

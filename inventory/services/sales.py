@@ -16,7 +16,7 @@ from inventory.models import Customer, LedgerEntry, SalesOrder, SalesOrderLine
 
 from .actor import as_actor
 from .audit import audit_record
-from .posting import Posting, retry_on_conflict
+from .posting import Posting, document_transaction, retry_on_conflict
 from .replays import claim_draft
 from .sales_common import (
     TRANSITIONS,
@@ -186,7 +186,7 @@ def sales_order_confirm(*, actor, order: SalesOrder, idempotency_key: str | None
     If any line is short, raise ShortLines naming each short line with the quantity
     requested and available; the transaction rolls back and nothing is reserved.
     """
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="SO_CONFIRM", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return SalesResult(
@@ -215,7 +215,7 @@ def sales_order_cancel(*, actor, order: SalesOrder, idempotency_key: str | None)
 
     What was shipped stays issued; returns go through sales_order_return.
     """
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="SO_CANCEL", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return SalesResult(
@@ -267,7 +267,7 @@ def sales_quick_sale(
     """
     clean_header(store, customer)
     cleaned = clean_lines(lines)
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="SO_QUICK_SALE", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             order = replay_order(replayed)
@@ -304,4 +304,4 @@ def sales_quick_sale(
                 "lines": lines_detail(lines),
             },
         )
-    return SalesResult(order=order, stock=stock)
+    return SalesResult(order=order, stock=stock, lines=lines)

@@ -34,6 +34,7 @@ class SalesResult:
     order: SalesOrder
     stock: StockResult | None = None
     replayed: bool = False
+    lines: list | None = None  # the lines written, when the service wrote the order
 
 
 def check_transition(order: SalesOrder, to_status: str) -> None:

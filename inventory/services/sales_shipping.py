@@ -2,7 +2,6 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 
@@ -11,7 +10,7 @@ from inventory.exceptions import InsufficientStock, InventoryError, ShortLines
 from inventory.locks import lock_sales_order
 from inventory.models import LedgerEntry, SalesOrder, SalesOrderLine
 
-from .posting import Posting, retry_on_conflict
+from .posting import Posting, document_transaction, retry_on_conflict
 from .sales_common import (
     RETURNABLE_STATUSES,
     SalesResult,
@@ -63,7 +62,7 @@ def sales_order_ship(
     stock in a lot that has expired (or left APPROVED) is not shipped. The order
     becomes PARTIALLY_SHIPPED or SHIPPED in the same transaction.
     """
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="SO_SHIP", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             order = SalesOrder.objects.get(pk=order.pk)
@@ -149,7 +148,7 @@ def sales_order_return(
     available before a QC decision on them. The order's status does not change.
     """
     quantity = rules.clean_quantity(quantity, unit=line.item.unit)
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="SO_RETURN", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             order = SalesOrder.objects.get(pk=line.order_id)

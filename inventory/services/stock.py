@@ -6,14 +6,18 @@ purchasing.py) run the same pipeline for all their lines at once. Transfers and
 reversals are in moves.py.
 """
 
-from django.db import transaction
-
 from inventory import rules
 from inventory.exceptions import InsufficientStock, InventoryError, LotNotApproved
 from inventory.models import LedgerEntry, QCStatus
 
 from .moves import ledger_entry_reverse, stock_transfer
-from .posting import Posting, StockResult, require_active, retry_on_conflict
+from .posting import (
+    Posting,
+    StockResult,
+    document_transaction,
+    require_active,
+    retry_on_conflict,
+)
 from .receipts import clean_receipt, post_receipts
 
 Kind = LedgerEntry.Kind
@@ -61,7 +65,7 @@ def stock_receive(
         label="",
     )
     require_active(store, "Store", field_name="store")
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="RECEIVE", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
@@ -113,7 +117,7 @@ def stock_reserve(
     """
     quantity = rules.clean_quantity(quantity, unit=item.unit)
     require_active(item, "Item", field_name="item")
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="RESERVE", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
@@ -137,7 +141,7 @@ def stock_unreserve(
     from .sales_common import held_reservations
 
     quantity = rules.clean_quantity(quantity, unit=item.unit)
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="UNRESERVE", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
@@ -174,7 +178,7 @@ def stock_issue(
     """
     quantity = rules.clean_quantity(quantity, unit=item.unit)
     require_active(item, "Item", field_name="item")
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="ISSUE", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
@@ -221,7 +225,7 @@ def stock_adjust(
         raise InventoryError(
             "Found stock adds to stock: enter a positive quantity.", field="quantity"
         )
-    with transaction.atomic():
+    with document_transaction():
         posting = Posting(kind="ADJUST", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed

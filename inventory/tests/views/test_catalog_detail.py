@@ -140,11 +140,11 @@ def test_customer_page_query_count_is_constant(
     for _ in range(orders):
         _so(customer, store, manager_user, "DRAFT", [(item, "1", "1.00", "0")])
     url = reverse("inventory:customer_detail", args=[customer.pk])
-    # when / then: session, user, groups, alerts, customer, totals, open orders, page rows
-    with django_assert_num_queries(8):
+    # when / then: session, user with its role, alerts, customer, totals, open orders, page rows
+    with django_assert_num_queries(7):
         first = manager_client.get(url)
     # the older page (keyset) costs the same
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         manager_client.get(f"{url}?{first.context['page'].older_query or 'oldest=1'}")
 
 
@@ -158,11 +158,11 @@ def test_supplier_page_query_count_is_constant(
     for _ in range(orders):
         _po(supplier, store, manager_user, "ORDERED", [(item, "1", "1.00")])
     url = reverse("inventory:supplier_detail", args=[supplier.pk])
-    # when / then: session, user, groups, alerts, supplier, page rows, received
-    with django_assert_num_queries(7):
+    # when / then: session, user with its role, alerts, supplier, page rows, received
+    with django_assert_num_queries(6):
         first = manager_client.get(url)
     # the older page (keyset) costs the same
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         manager_client.get(f"{url}?{first.context['page'].older_query or 'oldest=1'}")
 
 

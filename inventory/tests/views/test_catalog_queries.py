@@ -13,8 +13,8 @@ from inventory.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# session, user, role groups, open-alert badge, page count, page rows
-LIST_QUERIES = 6
+# session, user with its role, open-alert badge, page count, page rows
+LIST_QUERIES = 5
 
 
 def _categories(n):

@@ -132,8 +132,8 @@ def test_deep_pages_cost_as_many_queries_as_the_first(
     first = staff_client.get(LIST)
     query = getattr(first.context["page"], f"{link}_query") or "oldest=1"
 
-    # session, user, role, the page's rows, then the item, store and user choices
-    with django_assert_num_queries(7):
+    # session, user with its role, the page's rows, then the item, store and user choices
+    with django_assert_num_queries(6):
         response = staff_client.get(f"{LIST}?{query}")
 
     assert response.status_code == 200
@@ -153,11 +153,11 @@ def _orders(count, *, user, store, item):
 @pytest.mark.parametrize(
     "url, queries",
     [
-        # session, user, role, alert badge, the page's rows, the filters' choices (2)
-        (reverse("inventory:purchase_list"), 7),
-        (reverse("inventory:sales_list"), 7),
-        # session, user, role groups, alert badge, the page's rows
-        (reverse("inventory:audit_list"), 5),
+        # session, user with its role, alert badge, the page's rows, the filters' choices (2)
+        (reverse("inventory:purchase_list"), 6),
+        (reverse("inventory:sales_list"), 6),
+        # session, user with its role, alert badge, the page's rows
+        (reverse("inventory:audit_list"), 4),
     ],
 )
 def test_order_and_audit_deep_pages_cost_as_many_queries_as_the_first(

@@ -168,8 +168,8 @@ def test_list_query_count_is_constant(staff_client, manager_user, store, count):
         response = staff_client.get(LIST)
 
     assert len(response.context["page"]) == count
-    # session, user, role, page (no count), then the item, store and user choices
-    assert len(queries.captured_queries) == 7
+    # session, user with its role, page (no count), then the item, store and user choices
+    assert len(queries.captured_queries) == 6
 
 
 # --- CSV export -------------------------------------------------------------------

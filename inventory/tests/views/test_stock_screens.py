@@ -127,8 +127,8 @@ def test_levels_query_count_is_constant(staff_client, manager_user, store, count
         response = staff_client.get(LEVELS)
 
     assert len(response.context["page"]) == count
-    # session, user, role, stores list, count, page: the same for 5 rows and for 50
-    assert len(queries.captured_queries) == 6
+    # session, user with its role, stores list, count, page: the same for 5 rows and for 50
+    assert len(queries.captured_queries) == 5
 
 
 # --- transfers -------------------------------------------------------------------

@@ -1,0 +1,22 @@
+"""Django's ModelBackend, loading the signed-in user's role in the same query as the user.
+
+Every signed-in request needs the role (the menu and the permission check), so a
+separate query for the user's groups would cost one statement per request.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from .roles import remember_role, role_rank_subquery
+
+BACKEND_PATH = "accounts.backends.RoleModelBackend"
+
+
+class RoleModelBackend(ModelBackend):
+    def get_user(self, user_id):
+        users = get_user_model()._default_manager.annotate(role_rank=role_rank_subquery("pk"))
+        user = users.filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        remember_role(user, user.role_rank)
+        return user
