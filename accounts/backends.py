@@ -7,14 +7,15 @@ separate query for the user's groups would cost one statement per request.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from .roles import remember_role, role_rank_subquery
+from .roles import remember_role, role_rank
 
 BACKEND_PATH = "accounts.backends.RoleModelBackend"
 
 
 class RoleModelBackend(ModelBackend):
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.annotate(role_rank=role_rank_subquery("pk"))
+        model = get_user_model()
+        users = model._default_manager.annotate(role_rank=role_rank(model, "id"))
         user = users.filter(pk=user_id).first()
         if user is None or not self.user_can_authenticate(user):
             return None

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
-from accounts.roles import remember_role, role_rank_subquery
+from accounts.roles import remember_role, role_rank
 
 from .models import ApiToken
 from .services import token_hash
@@ -37,7 +37,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token is not valid.")
         token = (
             ApiToken.objects.select_related("user")
-            .annotate(role_rank=role_rank_subquery("user_id"))
+            .annotate(role_rank=role_rank(ApiToken, "user"))
             .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
             .first()
         )
