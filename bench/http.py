@@ -12,6 +12,9 @@ clients at once (with --rounds N the whole list N times, interleaved, and the ta
 gives medians):
 
 - GET /login/ (anonymous; the baseline every other figure is divided by),
+- GET /password/ signed in: Django's own password form, the login page's twin plus
+  what every signed-in page pays (the session, the user and its role, the menu); the
+  table also divides every figure by this floor,
 - GET /items/ (the first page of 1,000 items), GET /sales/quick/ (the empty form),
 - POST /sales/quick/ with 1 and with 5 lines, GET /purchases/new/, POST of a direct
   purchase with 1 line.
@@ -112,6 +115,15 @@ def run_scenario(scenario, args, queues, results, ready, go, counters) -> Figure
     )
 
 
+def _median_ratio(rounds: list[list[Figures]], index: int, base: str) -> float:
+    """The median over the rounds of a scenario's rate against `base`'s in that round."""
+    ratios = []
+    for r in rounds:
+        rate = next((f.rate for f in r if f.scenario.name == base), 0.0)
+        ratios.append(r[index].rate / rate if rate else float("nan"))
+    return statistics.median(ratios)
+
+
 def print_table(rounds: list[list[Figures]], args) -> None:
     """One row per scenario: median rate and ratio over the rounds (each round's ratio
     against that round's GET /login/), latencies and CPU over every request."""
@@ -121,17 +133,14 @@ def print_table(rounds: list[list[Figures]], args) -> None:
         "request (app = gunicorn workers, db = PostgreSQL)\n"
     )
     say(
-        "| scenario | ok | failed | req/s | ratio to login | target | p50 ms | p95 ms "
-        "| CPU app | CPU db | CPU total | CPU clients | machine busy |"
+        "| scenario | ok | failed | req/s | ratio to login | target | ratio to signed-in "
+        "| p50 ms | p95 ms | CPU app | CPU db | CPU total | CPU clients | machine busy |"
     )
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for index, scenario in enumerate(rounds[0]):
         runs = [r[index] for r in rounds]
-        ratios = []
-        for r in rounds:
-            login = next((f.rate for f in r if f.scenario.name == "login"), 0.0)
-            ratios.append(r[index].rate / login if login else float("nan"))
-        ratio = statistics.median(ratios)
+        ratio = _median_ratio(rounds, index, "login")
+        signed_in = _median_ratio(rounds, index, "signed-in")
         seconds = [s for f in runs for s in f.seconds]
         done = max(sum(f.done for f in runs), 1)
         cpu = {k: sum(f.cpu[k] for f in runs) / done * 1000 for k in ("app", "db", "clients")}
@@ -143,7 +152,7 @@ def print_table(rounds: list[list[Figures]], args) -> None:
         say(
             f"| {scenario.scenario.label} | {len(seconds):,} | {sum(f.failures for f in runs)} "
             f"| {statistics.median([f.rate for f in runs]):,.0f} | {ratio:.2f} | {target} "
-            f"| {harness.percentile(seconds, 50) * 1000:.1f} "
+            f"| {signed_in:.2f} | {harness.percentile(seconds, 50) * 1000:.1f} "
             f"| {harness.percentile(seconds, 95) * 1000:.1f} | {cpu['app']:.1f} | {cpu['db']:.1f} "
             f"| {cpu['app'] + cpu['db']:.1f} | {cpu['clients']:.1f} | {busy:.2f} cores |"
         )

@@ -158,6 +158,11 @@ POSITIVE_REASONS = {"FOUND"}
 # -- Low-stock alerts --------------------------------------------------------------
 
 
+def is_low(available: Decimal, level: Decimal) -> bool:
+    """Below the item's reorder level (an item without one is never low)."""
+    return level > 0 and available < level
+
+
 def alert_actions(available: dict, levels: dict, *, include_unlevelled: bool = False) -> list:
     """Return, per (item_id, store_id), whether a low-stock alert must be open.
 
@@ -174,7 +179,7 @@ def alert_actions(available: dict, levels: dict, *, include_unlevelled: bool = F
             {
                 "item_id": item_id,
                 "store_id": store_id,
-                "open": now_available < level,
+                "open": is_low(now_available, level),
                 "available": now_available,
                 "level": level,
             }

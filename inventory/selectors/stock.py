@@ -125,8 +125,14 @@ def stock_available_by_pair(*, pairs) -> dict[tuple[int, int], Decimal]:
     return {pair: found.get(pair, ZERO) for pair in pairs}
 
 
-def stock_levels(*, store=None, item_filter: Q | None = None):
-    """Return per (item, store) figures, with the item's reorder level and shortfall."""
+def stock_levels(*, store=None, item_filter: Q | None = None, only=None):
+    """Return per (item, store) figures, with the item's reorder level and shortfall.
+
+    `only`: the names of the figures wanted (all of them by default).
+    """
+    figures = _figures()
+    if only is not None:
+        figures = {name: figure for name, figure in figures.items() if name in only}
     qs = StockBalance.objects.all()
     if store is not None:
         qs = qs.filter(store=store)
@@ -143,7 +149,7 @@ def stock_levels(*, store=None, item_filter: Q | None = None):
             "store__code",
             "store__name",
         )
-        .annotate(**_figures())
+        .annotate(**figures)
         .order_by("item__sku", "store__code")
     )
 
@@ -164,13 +170,45 @@ def _balance_subquery(expression, *, store=None, approved_only=False):
     )
 
 
-def items_with_stock(queryset, *, store=None):
-    """Annotate an Item queryset with on_hand, reserved and available (one query in all)."""
-    return queryset.annotate(
-        on_hand=_balance_subquery(F("on_hand"), store=store),
-        reserved=_balance_subquery(F("reserved"), store=store),
-        available=_balance_subquery(F("on_hand") - F("reserved"), store=store, approved_only=True),
-    )
+ITEM_FIGURES = ("on_hand", "reserved", "available")
+
+
+def items_with_stock(queryset, *, store=None, only=ITEM_FIGURES):
+    """Annotate an Item queryset with on_hand, reserved and available (one query in all);
+    `only` some of them (to sort by one)."""
+    subqueries = {
+        "on_hand": lambda: _balance_subquery(F("on_hand"), store=store),
+        "reserved": lambda: _balance_subquery(F("reserved"), store=store),
+        "available": lambda: _balance_subquery(
+            F("on_hand") - F("reserved"), store=store, approved_only=True
+        ),
+    }
+    return queryset.annotate(**{name: subqueries[name]() for name in only})
+
+
+def item_page_figures(items, *, store=None) -> set:
+    """Set on_hand, reserved and available on each item of a page (in `store`, or all
+    stores), in one query whatever the page's length; return the pks of the items low
+    in a store that stocks them (in `store`, when there is one).
+
+    Cheaper than items_with_stock() for a page: one grouped query on the page's
+    items instead of three subqueries per row, each costly to build and compile.
+    """
+    by_pk = {item.pk: item for item in items}
+    totals = {pk: [ZERO, ZERO, ZERO] for pk in by_pk}
+    low = set()
+    rows = stock_levels(store=store, item_filter=Q(item_id__in=by_pk), only=ITEM_FIGURES)
+    for row in rows:
+        figures = totals[row["item_id"]]
+        for n, name in enumerate(ITEM_FIGURES):
+            figures[n] += row[name]
+        if by_pk[row["item_id"]].is_active and rules.is_low(
+            row["available"], row["item__reorder_level"]
+        ):
+            low.add(row["item_id"])
+    for pk, item in by_pk.items():
+        item.on_hand, item.reserved, item.available = totals[pk]
+    return low
 
 
 def stock_value(*, store=None) -> Decimal:
@@ -204,7 +242,7 @@ def low_stock(*, store=None, item_ids=None):
     return [
         {**row, "shortfall": row["item__reorder_level"] - row["available"]}
         for row in rows
-        if row["available"] < row["item__reorder_level"]
+        if rules.is_low(row["available"], row["item__reorder_level"])
     ]
 
 

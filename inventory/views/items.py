@@ -12,6 +12,8 @@ from accounts.roles import Role
 from inventory.models import Category, Item, StockBalance, Store
 from inventory.selectors.ledger import ledger_entries_for_item
 from inventory.selectors.stock import (
+    ITEM_FIGURES,
+    item_page_figures,
     items_with_stock,
     low_stock,
     stock_by_lot_for_item,
@@ -76,12 +78,14 @@ def item_list(request):
         sort, ordering = "", ["sku"]
     else:
         ordering = [f"-{order}" if sort.startswith("-") else order, "sku"]
-    page = Paginator(items_with_stock(items, store=store).order_by(*ordering), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    if not low_only:  # flag the page's rows only: a scan of every balance would grow
-        shown = [item.pk for item in page]
-        low_ids = {row["item_id"] for row in low_stock(store=store, item_ids=shown)}
+        if order in ITEM_FIGURES:  # sorted by a figure: the database computes it per row
+            items = items_with_stock(items, store=store, only=(order,))
+    page = Paginator(items.order_by(*ordering), PER_PAGE).get_page(request.GET.get("page"))
+    # The figures and the low flags of the page's rows only: a scan of every balance
+    # would grow with the catalogue.
+    page_low = item_page_figures(list(page), store=store)
+    if not low_only:
+        low_ids = page_low
     return render(
         request,
         "inventory/items/item_list.html",

@@ -5,6 +5,7 @@ import pytest
 
 from inventory.models import Item
 from inventory.selectors.stock import (
+    item_page_figures,
     items_with_stock,
     low_stock,
     stock_available,
@@ -131,6 +132,32 @@ def test_items_with_stock_annotates_each_item(stocked, item, store):
     assert (rows["SKU-0042"].on_hand, rows["SKU-0042"].available) == (D(0), D(0))
     in_main = items_with_stock(Item.objects.filter(pk=stocked.pk), store=store).get()
     assert (in_main.on_hand, in_main.reserved, in_main.available) == (D(16), D(3), D(7))
+
+
+@pytest.mark.parametrize("in_main", [False, True])
+def test_a_pages_figures_in_one_query_equal_the_annotated_ones(
+    stocked, item, store, other_store, manager_user, django_assert_num_queries, in_main
+):
+    low = ItemFactory(sku="LOW-2", reorder_level=D(5))
+    stock_receive(actor=manager_user, item=low, store=other_store, quantity=3)
+    stock_receive(actor=manager_user, item=low, store=store, quantity=9)
+    gone = ItemFactory(sku="GONE", reorder_level=D(5))
+    stock_receive(actor=manager_user, item=gone, store=store, quantity=1)
+    Item.objects.filter(pk=gone.pk).update(is_active=False)
+    where = store if in_main else None
+    expected = {
+        i.pk: (i.on_hand, i.reserved, i.available)
+        for i in items_with_stock(Item.objects.all(), store=where)
+    }
+    page = list(Item.objects.order_by("sku"))
+
+    with django_assert_num_queries(1):
+        flagged = item_page_figures(page, store=where)
+
+    assert {i.pk: (i.on_hand, i.reserved, i.available) for i in page} == expected
+    # Low where it is stocked below its level: LOW-2 in WH only; deactivated items never.
+    assert flagged == (set() if in_main else {low.pk})
+    assert flagged == {r["item_id"] for r in low_stock(store=where, item_ids=list(expected))}
 
 
 def test_low_stock_lists_stocked_pairs_below_the_reorder_level(manager_user, store, other_store):
