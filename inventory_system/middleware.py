@@ -49,7 +49,9 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request) and request.path.startswith("/api/"):
+        if not _has_nul(request):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
             from api.problems import problem_body, problem_response
 
             return problem_response(
@@ -60,14 +62,12 @@ class RejectNulBytesMiddleware:
                     slug="nul-character",
                 )
             )
-        if _has_nul(request):
-            return errors.error_page(
-                400,
-                title="Bad request",
-                message="The request contained a character (NUL) that no field accepts.",
-                detail="Go back, retype the text without it and try again.",
-            )
-        return self.get_response(request)
+        return errors.error_page(
+            400,
+            title="Bad request",
+            message="The request contained a character (NUL) that no field accepts.",
+            detail="Go back, retype the text without it and try again.",
+        )
 
 
 def _has_nul(request) -> bool:
