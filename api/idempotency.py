@@ -23,7 +23,7 @@ from django.http import HttpResponse
 from rest_framework.response import Response
 
 from inventory.exceptions import Busy, InventoryError
-from inventory.services.posting import is_conflict, whole_transaction
+from inventory.services.transactions import is_conflict, whole_transaction
 
 from .models import IdempotentRequest
 from .problems import CONTENT_TYPE, Problem, inventory_problem, problem_body, problem_response

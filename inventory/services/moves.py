@@ -4,13 +4,8 @@ from inventory import rules
 from inventory.exceptions import InsufficientStock, InventoryError, NotReversible
 from inventory.models import LedgerEntry, QCStatus
 
-from .posting import (
-    Posting,
-    StockResult,
-    document_transaction,
-    require_active,
-    retry_on_conflict,
-)
+from .posting import Posting, StockResult, require_active
+from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
 

@@ -18,15 +18,10 @@ from inventory.models import PurchaseOrder, PurchaseOrderLine
 
 from .actor import as_actor
 from .audit import audit_record, model_changes
-from .posting import (
-    Posting,
-    StockResult,
-    document_transaction,
-    require_active,
-    retry_on_conflict,
-)
+from .posting import Posting, StockResult, require_active
 from .receipts import Receipt, clean_cost, clean_receipt, post_receipts
 from .replays import claim_draft
+from .transactions import document_transaction, retry_on_conflict
 
 Status = PurchaseOrder.Status
 

@@ -16,7 +16,7 @@ from inventory.models import Customer, LedgerEntry, SalesOrder, SalesOrderLine
 
 from .actor import as_actor
 from .audit import audit_record
-from .posting import Posting, document_transaction, retry_on_conflict
+from .posting import Posting
 from .replays import claim_draft
 from .sales_common import (
     TRANSITIONS,
@@ -32,6 +32,7 @@ from .sales_common import (
     set_status,
 )
 from .sales_shipping import sales_order_return, sales_order_ship
+from .transactions import document_transaction, retry_on_conflict
 
 __all__ = [
     "allowed_actions",

@@ -10,7 +10,7 @@ from inventory.exceptions import InsufficientStock, InventoryError, ShortLines
 from inventory.locks import lock_sales_order
 from inventory.models import LedgerEntry, SalesOrder, SalesOrderLine
 
-from .posting import Posting, document_transaction, retry_on_conflict
+from .posting import Posting
 from .sales_common import (
     RETURNABLE_STATUSES,
     SalesResult,
@@ -20,6 +20,7 @@ from .sales_common import (
     order_lines,
     set_status,
 )
+from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
 ZERO = Decimal("0")

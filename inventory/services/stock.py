@@ -11,14 +11,9 @@ from inventory.exceptions import InsufficientStock, InventoryError, LotNotApprov
 from inventory.models import LedgerEntry, QCStatus
 
 from .moves import ledger_entry_reverse, stock_transfer
-from .posting import (
-    Posting,
-    StockResult,
-    document_transaction,
-    require_active,
-    retry_on_conflict,
-)
+from .posting import Posting, StockResult, require_active
 from .receipts import clean_receipt, post_receipts
+from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
 ADJUST_REASONS = set(LedgerEntry.Reason.values) - {"REVERSAL"}
