@@ -5,15 +5,15 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.models import IdempotentRequest
 from api.views.orders import sales_order_body
 from inventory.models import LedgerEntry, Operation, SalesOrder
 from inventory.selectors.stock import stock_available
-from inventory.services.posting import Posting
 from inventory.services.stock import stock_receive
+from inventory.tests.concurrency import deadlocking_lock
 
 QUICK = "/api/v1/sales-orders/quick/"
 pytestmark = pytest.mark.django_db
@@ -27,23 +27,6 @@ def sale(item, store, quantity="1"):
 def stocked(manager_user, item, store):
     stock_receive(actor=manager_user, item=item, store=store, quantity=10)
     return item, store
-
-
-class _Deadlock(Exception):
-    sqlstate = "40P01"
-
-
-def _deadlocks(times):
-    real = Posting.lock
-    calls = {"n": 0}
-
-    def lock(self, **kwargs):
-        calls["n"] += 1
-        if calls["n"] <= times:
-            raise OperationalError("deadlock detected") from _Deadlock()
-        return real(self, **kwargs)
-
-    return mock.patch.object(Posting, "lock", lock), calls
 
 
 @pytest.mark.django_db(transaction=True)  # no test transaction around it: no savepoint
@@ -75,7 +58,7 @@ def test_the_answer_built_from_what_was_written_equals_the_order_read_back(staff
 
 def test_a_deadlock_is_retried_once_and_moves_stock_once(staff_api, stocked):
     item, store = stocked
-    patch, calls = _deadlocks(times=1)
+    patch, calls = deadlocking_lock(times=1)
 
     with patch:
         response = staff_api.post(QUICK, sale(item, store, "3"), key="k-dead")
@@ -89,7 +72,7 @@ def test_a_deadlock_is_retried_once_and_moves_stock_once(staff_api, stocked):
 
 def test_a_second_deadlock_answers_busy_changes_nothing_and_the_retry_sells(staff_api, stocked):
     item, store = stocked
-    patch, calls = _deadlocks(times=2)
+    patch, calls = deadlocking_lock(times=2)
 
     with patch:
         response = staff_api.post(QUICK, sale(item, store), key="k-busy")

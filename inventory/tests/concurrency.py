@@ -29,3 +29,30 @@ def run_together(calls, *, timeout: float = 120) -> list:
         thread.join(timeout=timeout)
     assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
     return outcomes
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"  # what psycopg's DeadlockDetected carries
+
+
+def deadlocking_lock(times: int):
+    """Patch Posting.lock to fail with a deadlock `times` times, then lock for real.
+
+    Return (the patch, {"n": calls so far}).
+    """
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    from inventory.services.posting import Posting
+
+    real = Posting.lock
+    calls = {"n": 0}
+
+    def lock(self, **kwargs):
+        calls["n"] += 1
+        if calls["n"] <= times:
+            raise OperationalError("deadlock detected") from _Deadlock()
+        return real(self, **kwargs)
+
+    return mock.patch.object(Posting, "lock", lock), calls

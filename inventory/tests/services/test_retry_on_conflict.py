@@ -13,33 +13,16 @@ from inventory.exceptions import Busy
 from inventory.models import LedgerEntry, Lot
 from inventory.services.posting import Posting
 from inventory.services.stock import stock_issue, stock_receive
-from inventory.tests.concurrency import run_together
+from inventory.tests.concurrency import deadlocking_lock, run_together
 
 from .stock_helpers import D, snapshot
 
 pytestmark = pytest.mark.django_db
 
 
-class _Deadlock(Exception):
-    sqlstate = "40P01"
-
-
-def _failing_lock(times):
-    real = Posting.lock
-    calls = {"n": 0}
-
-    def lock(self, **kwargs):
-        calls["n"] += 1
-        if calls["n"] <= times:
-            raise OperationalError("deadlock detected") from _Deadlock()
-        return real(self, **kwargs)
-
-    return mock.patch.object(Posting, "lock", lock), calls
-
-
 def test_a_deadlock_is_retried_once_and_the_movement_written_once(staff_user, item, store):
     stock_receive(actor=staff_user, item=item, store=store, quantity=5)
-    patch, calls = _failing_lock(times=1)
+    patch, calls = deadlocking_lock(times=1)
 
     with patch:
         result = stock_issue(
@@ -55,7 +38,7 @@ def test_a_deadlock_is_retried_once_and_the_movement_written_once(staff_user, it
 def test_a_second_deadlock_is_refused_as_busy_and_changes_nothing(staff_user, item, store):
     stock_receive(actor=staff_user, item=item, store=store, quantity=5)
     before = snapshot()
-    patch, calls = _failing_lock(times=2)
+    patch, calls = deadlocking_lock(times=2)
 
     with patch, pytest.raises(Busy, match="busy .* please try again"):
         stock_issue(actor=staff_user, item=item, store=store, quantity=2, idempotency_key="k2")
