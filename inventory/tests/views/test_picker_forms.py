@@ -273,3 +273,38 @@ def test_edit_pages_cost_the_same_queries_for_one_line_and_ten(
     assert html_one.count('value="ED-') == 1
     assert html_ten.count('value="ED-') == 10
     assert queries_ten == queries_one
+
+
+@pytest.mark.parametrize("by", ["sku", "id"])
+def test_a_quick_sale_post_costs_the_same_statements_for_one_line_and_ten(
+    staff_client, manager_user, store, by
+):
+    items = [ItemFactory(sku=f"QS-{n:03d}") for n in range(11)]
+    for n, it in enumerate(items):
+        receive(manager_user, it, store, 5, f"L{n}")
+
+    def post(chosen, key):
+        data = {
+            "idempotency_key": key,
+            "store": store.pk,
+            "lines-TOTAL_FORMS": str(len(chosen)),
+            "lines-INITIAL_FORMS": "0",
+        }
+        for n, it in enumerate(chosen):
+            field = "item_q" if by == "sku" else "item"
+            data[f"lines-{n}-{field}"] = it.sku.lower() if by == "sku" else str(it.pk)
+            data[f"lines-{n}-quantity"] = "2"
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.post(reverse("inventory:sales_quick"), data)
+        assert response.status_code == 302
+        return len(queries.captured_queries)
+
+    post(items[:1], "k-first")  # the first sale remembers the store in the session
+    one, ten = post(items[:1], "k-one"), post(items[1:], "k-ten")
+
+    assert ten == one
+    sold = {
+        line.item_id: line.quantity
+        for line in SalesOrder.objects.get(lines__item=items[5]).lines.all()
+    }
+    assert sold == {it.pk: D("2") for it in items[1:]}
