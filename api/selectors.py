@@ -1,55 +1,25 @@
 """Reads the API adds to inventory.selectors, with the same figures: `available` over
-sellable lots (approved and not expired), `expired` on hand in lots past their date."""
+sellable lots (approved and not expired), `expired` on hand in lots past their date.
+Figures per item and store are the stock screen's (inventory.selectors.levels)."""
 
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import LedgerEntry, Lot, StockBalance
-from inventory.selectors.stock import _figures, expired_q, sellable_q, stock_totals_for_item
+from inventory.selectors.levels import stock_level_rows
+from inventory.selectors.stock import expired_q, sellable_q, stock_totals_for_item
 
 ZERO = Decimal("0")
 QTY = DecimalField(max_digits=14, decimal_places=3)
-LEVEL_FIELDS = (
-    "item_id",
-    "item__sku",
-    "item__name",
-    "item__unit",
-    "item__reorder_level",
-    "store_id",
-    "store__code",
-    "store__name",
-)
-
-
-def stock_levels_with_expiry(*, store=None, item=None, search: str = "", low_only: bool = False):
-    """Per (item, store) figures of the stock screen (selectors.levels), with expired stock.
-
-    One query. low_only keeps the rows of active items whose available quantity is
-    below a positive reorder level, the stock screen's rule.
-    """
-    qs = StockBalance.objects.all()
-    if store is not None:
-        qs = qs.filter(store=store)
-    if item is not None:
-        qs = qs.filter(item=item)
-    search = (search or "").strip()
-    if search:
-        qs = qs.filter(Q(item__sku__icontains=search) | Q(item__name__icontains=search))
-    if low_only:
-        qs = qs.filter(item__is_active=True, item__reorder_level__gt=0)
-    rows = qs.values(*LEVEL_FIELDS).annotate(**_figures())
-    if low_only:
-        rows = rows.filter(available__lt=F("item__reorder_level"))
-    return rows.order_by("item__sku", "store__code")
 
 
 def item_stock(*, item) -> dict:
     """The item's totals and its figures per store (two queries)."""
     totals = stock_totals_for_item(item=item)
-    stores = list(stock_levels_with_expiry(item=item))
+    stores = list(stock_level_rows(item=item))
     return {"item": item.pk, "sku": item.sku, "totals": totals, "stores": stores}
 
 

@@ -9,19 +9,14 @@ from rest_framework.response import Response
 
 from accounts.roles import Role
 from inventory.models import Item, StockBalance, Store
+from inventory.selectors.levels import stock_level_rows
 from inventory.services.qc import lot_approve, lot_quarantine, lot_reject
 from inventory.services.stock import stock_adjust, stock_transfer
 
 from ..filters import LotBalanceFilter, LotFilter, StockLevelFilter
 from ..idempotency import Outcome, run_idempotent
 from ..schema import KEY_OPTIONAL, KEY_REQUIRED
-from ..selectors import (
-    item_stock,
-    lot_balances,
-    lot_list,
-    operation_movements,
-    stock_levels_with_expiry,
-)
+from ..selectors import item_stock, lot_balances, lot_list, operation_movements
 from ..serializers.stock import (
     AdjustmentInput,
     ItemStockSerializer,
@@ -74,7 +69,7 @@ class StockViewSet(ApiViewMixin, viewsets.GenericViewSet):
     @extend_schema(responses=StockLevelSerializer(many=True))
     def list(self, request):
         """Figures per item and store; filter by store, item, text (`q`) or `low=true`."""
-        return self._page(stock_levels_with_expiry(**self._params()))
+        return self._page(stock_level_rows(**self._params()))
 
     @extend_schema(responses=StockLevelSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="by_store/<str:store_id>")
@@ -82,7 +77,7 @@ class StockViewSet(ApiViewMixin, viewsets.GenericViewSet):
         """Figures of every item stocked in one store."""
         params = self._params()
         params["store"] = get_object_or_404(Store, pk=store_id)
-        return self._page(stock_levels_with_expiry(**params))
+        return self._page(stock_level_rows(**params))
 
     @extend_schema(filters=False, responses=ItemStockSerializer)
     @action(detail=False, methods=["get"], url_path="by_item/<str:item_id>")

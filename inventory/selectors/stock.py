@@ -31,6 +31,12 @@ QTY = DecimalField(max_digits=14, decimal_places=3)
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 
+# The low-stock rule (inventory.rules.is_low) in SQL, for figures filtered in the
+# database: rows of active items with a reorder level, then those below it.
+LOW_CANDIDATES = Q(item__is_active=True, item__reorder_level__gt=0)
+BELOW_LEVEL = Q(available__lt=F("item__reorder_level"))
+
+
 def expired_q(today=None) -> Q:
     """Balances of lots past their expiry date (the rule: inventory.rules.is_expired)."""
     return Q(lot__expires_on__lt=today or timezone.localdate())
@@ -235,7 +241,7 @@ def low_stock(*, store=None, item_ids=None):
     Only stores where the item is stocked (has a balance row) count: an item never
     carried in a store is not "low" there.
     """
-    item_filter = Q(item__is_active=True, item__reorder_level__gt=0)
+    item_filter = LOW_CANDIDATES
     if item_ids is not None:
         item_filter &= Q(item_id__in=item_ids)
     rows = stock_levels(store=store, item_filter=item_filter)
