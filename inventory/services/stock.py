@@ -110,22 +110,17 @@ def stock_reserve(
     Reserving more than is available is refused and writes nothing. With `lot`, draw
     from that lot only.
     """
-    quantity = rules.clean_quantity(quantity, unit=item.unit)
-    require_active(item, "Item", field_name="item")
-    with document_transaction():
-        posting = Posting(kind="RESERVE", actor=actor, idempotency_key=idempotency_key)
-        if replayed := posting.claim():
-            return replayed
-        posting.lock(stocked=[(item.pk, store.pk)])
-        _check_lot(item, lot, posting)
-        balances = _pair_balances(posting, item, store, lot)
-        for balance, take in rules.draw_available(
-            item=item, store=store, quantity=quantity, balances=balances, today=posting.today
-        ):
-            posting.post(balance, kind=Kind.RESERVE, quantity=take, reserved=take)
-        return posting.write(
-            action="stock.reserve", obj=item, details={"store": store.code, "quantity": quantity}
-        )
+    return _draw_available(
+        Kind.RESERVE,
+        "stock.reserve",
+        lambda take: {"reserved": take},
+        actor=actor,
+        item=item,
+        store=store,
+        quantity=quantity,
+        lot=lot,
+        idempotency_key=idempotency_key,
+    )
 
 
 @retry_on_conflict
@@ -171,10 +166,29 @@ def stock_issue(
     Issuing more than is available is refused and writes nothing. With `lot`, draw
     from that lot only. Orders ship their reservations through sales_order_ship.
     """
+    return _draw_available(
+        Kind.ISSUE,
+        "stock.issue",
+        lambda take: {"on_hand": -take, "note": note},
+        actor=actor,
+        item=item,
+        store=store,
+        quantity=quantity,
+        lot=lot,
+        idempotency_key=idempotency_key,
+        details={"from_reservation": False},
+    )
+
+
+def _draw_available(
+    kind, action, fields, *, actor, item, store, quantity, lot, idempotency_key, details=None
+) -> StockResult:
+    """Draw `quantity` of the pair's available stock, FEFO, as `kind` rows whose deltas
+    `fields(take)` gives: one document, refused whole when the stock is short."""
     quantity = rules.clean_quantity(quantity, unit=item.unit)
     require_active(item, "Item", field_name="item")
     with document_transaction():
-        posting = Posting(kind="ISSUE", actor=actor, idempotency_key=idempotency_key)
+        posting = Posting(kind=kind, actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
         posting.lock(stocked=[(item.pk, store.pk)])
@@ -183,11 +197,11 @@ def stock_issue(
         for balance, take in rules.draw_available(
             item=item, store=store, quantity=quantity, balances=balances, today=posting.today
         ):
-            posting.post(balance, kind=Kind.ISSUE, quantity=take, on_hand=-take, note=note)
+            posting.post(balance, kind=kind, quantity=take, **fields(take))
         return posting.write(
-            action="stock.issue",
+            action=action,
             obj=item,
-            details={"store": store.code, "quantity": quantity, "from_reservation": False},
+            details={"store": store.code, "quantity": quantity, **(details or {})},
         )
 
 
