@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from inventory.filters.base import CreatedDaysFilterSet
 from inventory.filters.catalog import STATUS_CHOICES
 from inventory.models import (
     Category,
@@ -48,24 +49,20 @@ class LotFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class PurchaseOrderFilter(django_filters.FilterSet):
+class PurchaseOrderFilter(CreatedDaysFilterSet):
     status = django_filters.ChoiceFilter(choices=PurchaseOrder.Status.choices)
     supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all())
     store = django_filters.ModelChoiceFilter(queryset=Store.objects.all())
-    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = PurchaseOrder
         fields: list[str] = []
 
 
-class SalesOrderFilter(django_filters.FilterSet):
+class SalesOrderFilter(CreatedDaysFilterSet):
     status = django_filters.ChoiceFilter(choices=SalesOrder.Status.choices)
     customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all())
     store = django_filters.ModelChoiceFilter(queryset=Store.objects.all())
-    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = SalesOrder

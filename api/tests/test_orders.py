@@ -302,3 +302,43 @@ def test_the_hand_built_order_bodies_equal_the_documented_serializers(
         SalesOrderSerializer(sales_orders().get(pk=so["id"])).data
     )
     assert staff_api.get(f"{V1}/sales-orders/{so['id']}/").json() == so
+
+
+@pytest.mark.parametrize("path", ["purchase-orders", "sales-orders"])
+def test_order_lists_filter_by_whole_local_days(
+    staff_api, manager_user, store, item, supplier, settings, path
+):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Europe/Paris"  # a local day is not a UTC day
+    timezone.deactivate()
+    if path == "purchase-orders":
+        make = lambda: PurchaseOrder.objects.create(  # noqa: E731
+            supplier=supplier, store=store, created_by=manager_user
+        )
+    else:
+        make = lambda: SalesOrder.objects.create(store=store, created_by=manager_user)  # noqa: E731
+    paris = datetime.timezone(datetime.timedelta(hours=1))
+    late_on_the_1st, early_on_the_2nd = make(), make()
+    # 23:30 on 1 March in Paris is 22:30 UTC; 00:30 on 2 March is 23:30 UTC on 1 March.
+    type(late_on_the_1st).objects.filter(pk=late_on_the_1st.pk).update(
+        created_at=datetime.datetime(2027, 3, 1, 23, 30, tzinfo=paris)
+    )
+    type(early_on_the_2nd).objects.filter(pk=early_on_the_2nd.pk).update(
+        created_at=datetime.datetime(2027, 3, 2, 0, 30, tzinfo=paris)
+    )
+
+    def ids(query):
+        response = staff_api.get(f"{V1}/{path}/?{query}")
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids("date_from=2027-03-02") == {early_on_the_2nd.pk}
+    assert ids("date_to=2027-03-01") == {late_on_the_1st.pk}
+    assert ids("date_from=2027-03-01&date_to=2027-03-02") == {
+        late_on_the_1st.pk,
+        early_on_the_2nd.pk,
+    }
+    assert staff_api.get(f"{V1}/{path}/?date_from=99999-01-01").status_code == 400

@@ -1,21 +1,12 @@
 """Filters for the movements list and its CSV export: item, store, lot, kind, user, dates."""
 
-from datetime import datetime, time, timedelta
-
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from inventory.models import Item, LedgerEntry, Lot, Store
 
-from .base import DateFilter, IdFilter
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
-
-
-def _start_of(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
+from .base import DATE_INPUT, CreatedDaysFilterSet, DateFilter, IdFilter
 
 
 class LedgerFilterForm(forms.Form):
@@ -35,7 +26,7 @@ class LedgerFilterForm(forms.Form):
         return data
 
 
-class LedgerEntryFilter(django_filters.FilterSet):
+class LedgerEntryFilter(CreatedDaysFilterSet):
     """Every field is optional and they combine with AND.
 
     Dates are whole local days turned into created_at bounds, so the database can
@@ -58,6 +49,7 @@ class LedgerEntryFilter(django_filters.FilterSet):
         label="User",
         empty_label="Everyone",
     )
+    # Declared again here only to keep their place in the form, after the user.
     date_from = DateFilter(method="filter_date_from", label="From", widget=DATE_INPUT)
     date_to = DateFilter(method="filter_date_to", label="To", widget=DATE_INPUT)
     operation = IdFilter(field_name="operation_id", label="Operation", widget=forms.HiddenInput)
@@ -73,9 +65,3 @@ class LedgerEntryFilter(django_filters.FilterSet):
         looking for one lot's rows among every other lot's)."""
         lots = Lot.objects.filter(code__iexact=value.strip()).values("pk")
         return queryset.filter(lot__in=lots)
-
-    def filter_date_from(self, queryset, name, value):
-        return queryset.filter(created_at__gte=_start_of(value))
-
-    def filter_date_to(self, queryset, name, value):
-        return queryset.filter(created_at__lt=_start_of(value + timedelta(days=1)))
