@@ -11,8 +11,13 @@ It prints throughput, p50/p95 latency, refusals, the round trips one posting mak
 the verify_ledger result; then runs `pgbench -b tpcb-like` with the same client
 count on the same server (its own database, scale 1) and prints the ratio. It does
 this for --rounds rounds (3), ours and pgbench interleaved so that both meet the
-same moments of a shared machine, and prints the median ratio. Each round posts on
-1,000 items of its own, seeded at 20 units, so every round measures the same
+same moments of a shared machine, and prints the median ratio.
+
+With --ceilings each round also times transactions of as many trivial statements as
+a posting sends, with no rule, through the ORM and through Django's cursor: what any
+posting making those round trips could reach.
+
+Each round posts on 1,000 items of its own, seeded at 20 units, so every round measures the same
 workload (the stock of a random walk without reorders drifts: later rounds on the
 same items would lock more lots and refuse more issues); the tables keep growing
 across rounds, and every round starts, as pgbench's do, on vacuumed tables.
@@ -23,21 +28,16 @@ production set-up does.
 
 import argparse
 import contextlib
-import os
 import random
-import re
-import shutil
 import statistics
-import subprocess
 import threading
 import time
-import urllib.parse
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 from . import harness
 from .harness import say
+from .pgbench import PgBench
 
 INITIAL = Decimal("20")
 
@@ -75,7 +75,29 @@ def count_round_trips(user, store, item) -> tuple[int, int]:
     return trips(stock_receive), trips(stock_issue)
 
 
-def worker(user, store, items, deadline, barrier, out, seed_value):
+def empty_transaction(mode: str, statements: int):
+    """A transaction of `statements` trivial statements and no rule: the ceiling that
+    any posting making as many round trips can reach, through the ORM ("orm": a
+    primary-key read of a store) or through Django's cursor ("cursor": SELECT 1)."""
+    from django.db import connection, transaction
+
+    from inventory.models import Store
+
+    def run(store):
+        with transaction.atomic():
+            if mode == "orm":
+                for _ in range(statements):
+                    Store.objects.filter(pk=store.pk).first()
+            else:
+                with connection.cursor() as cursor:
+                    for _ in range(statements):
+                        cursor.execute("SELECT 1")
+                        cursor.fetchone()
+
+    return run
+
+
+def worker(user, store, items, deadline, barrier, out, seed_value, ceiling=None):
     from django.db import connection
 
     from inventory.exceptions import InventoryError
@@ -91,7 +113,9 @@ def worker(user, store, items, deadline, barrier, out, seed_value):
             quantity = rng.randint(1, 5)
             started = time.perf_counter()
             try:
-                if rng.random() < 0.5:
+                if ceiling is not None:
+                    ceiling(store)
+                elif rng.random() < 0.5:
                     stock_receive(
                         actor=user,
                         item=item,
@@ -117,7 +141,7 @@ def worker(user, store, items, deadline, barrier, out, seed_value):
         out.append((latencies, refusals, errors))
 
 
-def _process_worker(user_pk, store_pk, item_pks, seconds, barrier, queue, seed_value):
+def _process_worker(user_pk, store_pk, item_pks, seconds, barrier, queue, seed_value, ceiling):
     """One worker process, like one gunicorn worker: its own interpreter and connection."""
     from django.contrib.auth import get_user_model
 
@@ -130,11 +154,12 @@ def _process_worker(user_pk, store_pk, item_pks, seconds, barrier, queue, seed_v
     out: list = []
     barrier.wait(timeout=120)
     deadline = {"at": time.monotonic() + seconds}
-    worker(user, store, items, deadline, threading.Barrier(1), out, seed_value)
+    runs = empty_transaction(*ceiling) if ceiling else None
+    worker(user, store, items, deadline, threading.Barrier(1), out, seed_value, runs)
     queue.put(out[0])
 
 
-def run_ours_processes(args, user, store, items) -> dict:
+def run_ours_processes(args, user, store, items, ceiling=None) -> dict:
     """Run the workers as forked processes, so Python's GIL does not cap throughput."""
     import multiprocessing
 
@@ -147,7 +172,16 @@ def run_ours_processes(args, user, store, items) -> dict:
     procs = [
         ctx.Process(
             target=_process_worker,
-            args=(user.pk, store.pk, [i.pk for i in items], args.seconds, barrier, queue, 1000 + n),
+            args=(
+                user.pk,
+                store.pk,
+                [i.pk for i in items],
+                args.seconds,
+                barrier,
+                queue,
+                1000 + n,
+                ceiling,
+            ),
         )
         for n in range(args.workers)
     ]
@@ -203,73 +237,6 @@ def _summarise(out, elapsed) -> dict:
     }
 
 
-def pgbench_bin() -> str | None:
-    candidates = [os.environ.get("PGBIN", ""), *sorted(Path("/usr/lib/postgresql").glob("*/bin"))]
-    for directory in candidates:
-        if directory and (Path(directory) / "pgbench").exists():
-            return str(Path(directory) / "pgbench")
-    return shutil.which("pgbench")
-
-
-class PgBench:
-    """`pgbench -b tpcb-like` in its own database on the same server (scale 1)."""
-
-    def __init__(self, run, clients: int):
-        self.run, self.clients, self.jobs = run, clients, max(1, min(2, clients))
-        self.binary = pgbench_bin()
-        parts = urllib.parse.urlsplit(run.base_url)
-        self.name = f"{run.name}_pgbench"
-        self.env = {**os.environ}
-        if parts.password:
-            self.env["PGPASSWORD"] = urllib.parse.unquote(parts.password)
-        self.args = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-        if parts.username:
-            self.args += ["-U", urllib.parse.unquote(parts.username)]
-
-    def __enter__(self):
-        if self.binary is None:
-            say("pgbench: not found (set PGBIN to the PostgreSQL bin directory); ratio skipped")
-            return self
-        with harness._admin_connect(self.run.base_url) as conn:
-            conn.execute(f'CREATE DATABASE "{self.name}"')
-        self._pgbench(["-i", "-s", "1", "-q"], timeout=300)
-        return self
-
-    def __exit__(self, *exc):
-        if self.binary is not None:
-            with harness._admin_connect(self.run.base_url) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    def command(self, seconds: int) -> str:
-        return f"pgbench -b tpcb-like -c {self.clients} -j {self.jobs} -T {seconds}"
-
-    def tps(self, seconds: int) -> float | None:
-        if self.binary is None:
-            return None
-        done = self._pgbench(
-            ["-b", "tpcb-like", "-c", str(self.clients), "-j", str(self.jobs), "-T", str(seconds)],
-            timeout=seconds + 300,
-        )
-        # Clean up after its own run, so that autovacuum does not do it during the
-        # next round of ours (pgbench vacuums again before its next run).
-        harness.vacuum(harness._with_database(self.run.base_url, self.name))
-        match = re.search(r"tps = ([0-9.]+)", done.stdout)
-        if not match:
-            say(f"pgbench: could not read tps from:\n{done.stdout}")
-            return None
-        return float(match.group(1))
-
-    def _pgbench(self, args, *, timeout):
-        return subprocess.run(
-            [self.binary, *self.args, *args, self.name],
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.posting", description=__doc__)
     parser.add_argument("--workers", type=int, default=8)
@@ -287,6 +254,12 @@ def main(argv=None) -> int:
         action="store_true",
         help="run the workers as threads of one process (default: one process each)",
     )
+    parser.add_argument(
+        "--ceilings",
+        action="store_true",
+        help="also time transactions of as many trivial statements as a posting sends, "
+        "through the ORM and through Django's cursor, with no rule (processes only)",
+    )
     args = parser.parse_args(argv)
 
     run = harness.start("posting", env={"TASKS_BACKEND": "database"})
@@ -297,7 +270,7 @@ def main(argv=None) -> int:
         say(f"round trips per posting: receipt {receipt_trips}, issue {issue_trips}")
         runner = run_ours if args.threads else run_ours_processes
         kind = "threads" if args.threads else "processes"
-        ratios, clean = [], True
+        ratios, clean, ceiling_ratios = [], True, {}
         with contextlib.ExitStack() as stack:
             pgbench = None if args.no_pgbench else stack.enter_context(PgBench(run, args.workers))
             for number in range(1, args.rounds + 1):
@@ -325,6 +298,16 @@ def main(argv=None) -> int:
                 say(f"round {number}: verify_ledger: {ledger_line}")
                 if not clean or ours["errors"]:
                     return 1
+                ceilings = {}
+                if args.ceilings and not args.threads:
+                    statements = issue_trips - 2  # less BEGIN and COMMIT
+                    for mode in ("orm", "cursor"):
+                        done = runner(args, user, store, items, ceiling=(mode, statements))
+                        ceilings[mode] = done["tps"]
+                        say(
+                            f"round {number}: ceiling, {statements} trivial statements per "
+                            f"transaction through the {mode}: {done['tps']:.0f} tx/s"
+                        )
                 tps = pgbench.tps(args.seconds) if pgbench is not None else None
                 if tps:
                     ratios.append(ours["tps"] / tps)
@@ -332,11 +315,18 @@ def main(argv=None) -> int:
                         f"round {number}: pgbench: `{pgbench.command(args.seconds)}` (scale 1, "
                         f"own database, same server): {tps:.0f} tps; ratio {ratios[-1]:.2f}"
                     )
+                    for mode, rate in ceilings.items():
+                        ceiling_ratios.setdefault(mode, []).append(rate / tps)
         if ratios:
             ratio = statistics.median(ratios)
             say(
                 f"ratio ours/pgbench, median of {len(ratios)} rounds: {ratio:.2f} "
                 f"(floor >= 0.3: {'met' if ratio >= 0.3 else 'NOT met'})"
+            )
+        for mode, found in ceiling_ratios.items():
+            say(
+                f"ceiling through the {mode} (no rule, same round trips)/pgbench, median: "
+                f"{statistics.median(found):.2f}"
             )
         return 0
     finally:

@@ -98,8 +98,9 @@ def item_list(request):
             "low_only": low_only,
             "show_inactive": show_inactive,
             "sort_columns": sort_columns(sort, SORT_COLUMNS),
-            "categories": Category.objects.order_by("name"),
-            "stores": Store.objects.order_by("code"),
+            # Plain rows for the filter menus: no model instances to build.
+            "categories": Category.objects.order_by("name").values("pk", "name"),
+            "stores": Store.objects.order_by("code").values("pk", "code", "name"),
         },
     )
 
