@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from inventory.exceptions import InventoryError
 from inventory.services.actor import Actor
+from inventory.views.paging import numbered_page
 
 from .backends import BACKEND_PATH
 from .forms import LoginForm, RegistrationForm, RoleForm
@@ -88,7 +88,7 @@ def user_list(request):
         users = users.filter(Q(username__icontains=query) | Q(email__icontains=query))
     if request.GET.get("pending"):
         users = users.filter(is_superuser=False).exclude(groups__name__in=GROUP_ROLES)
-    page = Paginator(users, 25).get_page(request.GET.get("page"))
+    page = numbered_page(users, request.GET.get("page"), per_page=25)
     rows = [(u, user_role(u)) for u in page]
     return render(
         request,

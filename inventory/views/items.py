@@ -1,7 +1,6 @@
 """Read-only item screens for Staff and above: the item list and an item's stock and history."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -21,7 +20,7 @@ from inventory.selectors.stock import (
     stock_totals_for_item,
 )
 from inventory.views.common import id_param, sort_columns
-from inventory.views.paging import keyset_page_for
+from inventory.views.paging import keyset_page_for, numbered_page
 
 PER_PAGE = 25
 # ?sort= parameter, column heading, and the order it means (a leading "-" reverses it).
@@ -80,7 +79,7 @@ def item_list(request):
         ordering = [f"-{order}" if sort.startswith("-") else order, "sku"]
         if order in ITEM_FIGURES:  # sorted by a figure: the database computes it per row
             items = items_with_stock(items, store=store, only=(order,))
-    page = Paginator(items.order_by(*ordering), PER_PAGE).get_page(request.GET.get("page"))
+    page = numbered_page(items.order_by(*ordering), request.GET.get("page"), per_page=PER_PAGE)
     # The figures and the low flags of the page's rows only: a scan of every balance
     # would grow with the catalogue.
     page_low = item_page_figures(list(page), store=store)

@@ -1,7 +1,6 @@
 """The QC queue: managers approve or reject quarantined lots, each decision with a note."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from inventory.selectors.purchasing import qc_queue, recent_lot_decisions, with_
 from inventory.services.qc import lot_approve, lot_reject
 
 from .common import actor_for
+from .paging import numbered_page
 
 PER_PAGE = 25
 
@@ -22,7 +22,7 @@ PER_PAGE = 25
 @role_required(Role.MANAGER)
 def lot_queue(request):
     """List QUARANTINE lots (item, stores, quantity, supplier, received, age) and decisions."""
-    page = Paginator(qc_queue(), PER_PAGE).get_page(request.GET.get("page"))
+    page = numbered_page(qc_queue(), request.GET.get("page"), per_page=PER_PAGE)
     with_age(page.object_list)
     return render(
         request,

@@ -1,7 +1,6 @@
 """Stock levels for everyone; transfers and adjustments for managers."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -16,6 +15,7 @@ from inventory.services.stock import stock_adjust, stock_transfer
 
 from .common import actor_for, attach_error, id_param, report_replay
 from .form_tokens import token_initial
+from .paging import numbered_page
 
 PER_PAGE = 50
 
@@ -45,7 +45,7 @@ def stock_levels(request):
     search = request.GET.get("q", "").strip()[:100]
     low_only = request.GET.get("low") in ("1", "on", "true")
     rows = stock_level_rows(store=store, search=search, low_only=low_only)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = numbered_page(rows, request.GET.get("page"), per_page=PER_PAGE)
     return render(
         request,
         "inventory/stock/levels.html",

@@ -164,8 +164,8 @@ def test_queue_query_count_does_not_grow_with_lots(
             lines=[{"item": ItemFactory(qc_required=True), "quantity": "1", "unit_cost": "1"}],
         )
 
-    # session, user with its role, alert badge, count, lots, balances, decisions
-    with django_assert_num_queries(7):
+    # session, user with its role, alert badge, lots with their count, balances, decisions
+    with django_assert_num_queries(6):
         response = manager_client.get(reverse("inventory:lot_queue"))
 
     assert len(response.context["lots"]) == count
