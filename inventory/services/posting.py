@@ -243,10 +243,13 @@ class Posting:
         LedgerEntry.objects.bulk_create(self.entries)
         changed = {pk: d for pk, d in self.deltas.items() if d[0] or d[1]}
         if changed:
-            StockBalance.objects.filter(pk__in=changed).update(
-                on_hand=F("on_hand") + _by_pk(changed, 0),
-                reserved=F("reserved") + _by_pk(changed, 1),
-            )
+            # Only the columns that move: a sale's UPDATE leaves reserved alone.
+            moved = {
+                name: F(name) + _by_pk(changed, index)
+                for index, name in enumerate(("on_hand", "reserved"))
+                if any(d[index] for d in changed.values())
+            }
+            StockBalance.objects.filter(pk__in=changed).update(**moved)
         audit_record(
             actor=self.actor,
             action=action,
@@ -295,7 +298,12 @@ def _group(pairs) -> dict:
     return grouped
 
 
-def _by_pk(changed: dict, index: int) -> Case:
+def _by_pk(changed: dict, index: int) -> Case | Value:
+    """Each row's delta: one constant when all rows move alike (a one-row document),
+    else a CASE on the primary key (costlier to build and to compile)."""
+    deltas = {d[index] for d in changed.values()}
+    if len(deltas) == 1:
+        return Value(deltas.pop(), output_field=QTY)
     return Case(
         *(When(pk=pk, then=Value(d[index])) for pk, d in changed.items()),
         default=Value(ZERO),

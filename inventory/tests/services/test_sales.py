@@ -484,6 +484,25 @@ def test_quick_sale_records_and_issues_at_once(staff_user, store, item):
     assert AuditEvent.objects.filter(action="sales_order.quick_sale").count() == 1
 
 
+@pytest.mark.parametrize("quantities", [("1", "1", "1"), ("1", "2", "4")])
+def test_a_sale_of_several_balances_moves_each_by_its_own_quantity(staff_user, store, quantities):
+    # Alike quantities update the balances by one constant, different ones by a CASE.
+    items = [ItemFactory() for _ in quantities]
+    for item in items:
+        receive(staff_user, item, store, "10")
+
+    sales_quick_sale(
+        actor=staff_user,
+        store=store,
+        customer=None,
+        lines=[(item, q, None) for item, q in zip(items, quantities, strict=True)],
+        idempotency_key=key("q-many"),
+    )
+
+    assert [figures(item, store)["on_hand"] for item in items] == [10 - D(q) for q in quantities]
+    assert [figures(item, store)["reserved"] for item in items] == [D("0")] * len(items)
+
+
 def test_quick_sale_replayed_returns_the_first_order(staff_user, store, item):
     receive(staff_user, item, store, "10")
     args = {"actor": staff_user, "store": store, "customer": None, "lines": [(item, "3", None)]}
