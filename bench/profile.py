@@ -28,7 +28,6 @@ LAYERS = (
     ("psycopg (driver, network wait)", ("psycopg",)),
     ("ORM and query building", ("django/db/",)),
     ("template engine", ("django/template/", "django/templatetags/")),
-    ("crispy forms", ("crispy_forms", "crispy_bootstrap5")),
     ("forms and widgets", ("django/forms/",)),
     ("axes", ("axes/",)),
     ("sessions, auth, messages", ("django/contrib/sessions", "django/contrib/auth")),

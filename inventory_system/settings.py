@@ -42,8 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",  # its widget templates, for the admin's widgets that include them
-    "crispy_forms",
-    "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
     "axes",
@@ -80,13 +78,17 @@ WSGI_APPLICATION = "inventory_system.wsgi.application"
 
 TEMPLATES = [
     {
-        # Form widgets only (FORM_RENDERER below): Django's own Jinja2 copies of its
-        # widget templates, the same HTML in a third of the time. A widget is rendered
-        # per field per row, which made up most of a form page's cost. Pages stay
-        # Django templates: this engine knows no other folder.
+        # Forms only (FORM_RENDERER below): Django's own Jinja2 copies of its widget
+        # templates, the same HTML in a third of the time, and our Bootstrap form and
+        # field templates. A field is rendered per row of a document, which made up
+        # most of a form page's cost. Pages stay Django templates: this engine knows
+        # no other folder.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "form_widgets",
-        "DIRS": [Path(django.forms.__file__).resolve().parent / "jinja2"],
+        "DIRS": [
+            Path(django.forms.__file__).resolve().parent / "jinja2",
+            BASE_DIR / "templates" / "form_widgets",  # Bootstrap forms and fields
+        ],
         "APP_DIRS": False,
     },
     {
@@ -109,7 +111,7 @@ TEMPLATES = [
 
 # Widgets render with the first engine that has their template: the Jinja2 one above;
 # the admin's own widget templates fall through to the Django engine.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "inventory_system.form_rendering.BootstrapFormRenderer"
 
 # Database: SQLite at the repo root by default, PostgreSQL via DATABASE_URL.
 DATABASES = {
@@ -193,9 +195,6 @@ STORAGES = {
         )
     },
 }
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: console by default; SMTP with EMAIL_URL=smtp+tls://user:pass@host:587
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

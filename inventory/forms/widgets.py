@@ -65,7 +65,10 @@ class PickerInput(forms.Widget):
                 "autocomplete": "off",
                 "spellcheck": "false",
                 "autocapitalize": "off",
-                "aria-describedby": f"{input_id}-picked",
+                # The caption first, then what the field adds (its error, its help).
+                "aria-describedby": " ".join(
+                    filter(None, [f"{input_id}-picked", attrs.get("aria-describedby")])
+                ),
                 "data-picker-input": "",
             }
         )

@@ -54,30 +54,35 @@ def near_expiry_q(today=None) -> Q:
     return sellable_q(today) & Q(lot__expires_on__lte=horizon)
 
 
-def _figures():
+def _figures(only=None):
+    """The figure aggregates by name; `only` some of them (each costs its building and
+    compiling, per request)."""
     # on_hand and reserved come last: once annotated under the fields' own names,
     # a later F("on_hand") in the same annotate() would refer to the aggregate.
     today = timezone.localdate()
-    return {
-        "available": Coalesce(
+    figures = {
+        "available": lambda: Coalesce(
             Sum(F("on_hand") - F("reserved"), filter=sellable_q(today)),
             Value(ZERO),
             output_field=QTY,
         ),
-        "expired": Coalesce(Sum("on_hand", filter=expired_q(today)), Value(ZERO), output_field=QTY),
-        "near_expiry": Coalesce(
+        "expired": lambda: Coalesce(
+            Sum("on_hand", filter=expired_q(today)), Value(ZERO), output_field=QTY
+        ),
+        "near_expiry": lambda: Coalesce(
             Sum(F("on_hand") - F("reserved"), filter=near_expiry_q(today)),
             Value(ZERO),
             output_field=QTY,
         ),
-        "quarantined": Coalesce(
+        "quarantined": lambda: Coalesce(
             Sum("on_hand", filter=Q(lot__qc_status=QCStatus.QUARANTINE)),
             Value(ZERO),
             output_field=QTY,
         ),
-        "on_hand": Coalesce(Sum("on_hand"), Value(ZERO), output_field=QTY),
-        "reserved": Coalesce(Sum("reserved"), Value(ZERO), output_field=QTY),
+        "on_hand": lambda: Coalesce(Sum("on_hand"), Value(ZERO), output_field=QTY),
+        "reserved": lambda: Coalesce(Sum("reserved"), Value(ZERO), output_field=QTY),
     }
+    return {name: build() for name, build in figures.items() if only is None or name in only}
 
 
 def stock_totals_for_item(*, item, store=None) -> dict:
@@ -125,7 +130,7 @@ def stock_available_by_pair(*, pairs) -> dict[tuple[int, int], Decimal]:
     rows = (
         StockBalance.objects.filter(item_id__in=item_ids, store_id__in=store_ids)
         .values("item_id", "store_id")
-        .annotate(available=_figures()["available"])
+        .annotate(**_figures(("available",)))
     )
     found = {(r["item_id"], r["store_id"]): r["available"] for r in rows}
     return {pair: found.get(pair, ZERO) for pair in pairs}
@@ -136,9 +141,7 @@ def stock_levels(*, store=None, item_filter: Q | None = None, only=None):
 
     `only`: the names of the figures wanted (all of them by default).
     """
-    figures = _figures()
-    if only is not None:
-        figures = {name: figure for name, figure in figures.items() if name in only}
+    figures = _figures(only)
     qs = StockBalance.objects.all()
     if store is not None:
         qs = qs.filter(store=store)
@@ -203,15 +206,18 @@ def item_page_figures(items, *, store=None) -> set:
     by_pk = {item.pk: item for item in items}
     totals = {pk: [ZERO, ZERO, ZERO] for pk in by_pk}
     low = set()
-    rows = stock_levels(store=store, item_filter=Q(item_id__in=by_pk), only=ITEM_FIGURES)
+    # Per (item, store), with nothing joined but the lots: the items are at hand.
+    rows = StockBalance.objects.filter(item_id__in=by_pk)
+    if store is not None:
+        rows = rows.filter(store=store)
+    rows = rows.values("item_id", "store_id").annotate(**_figures(ITEM_FIGURES)).order_by()
     for row in rows:
-        figures = totals[row["item_id"]]
+        item = by_pk[row["item_id"]]
+        figures = totals[item.pk]
         for n, name in enumerate(ITEM_FIGURES):
             figures[n] += row[name]
-        if by_pk[row["item_id"]].is_active and rules.is_low(
-            row["available"], row["item__reorder_level"]
-        ):
-            low.add(row["item_id"])
+        if item.is_active and rules.is_low(row["available"], item.reorder_level):
+            low.add(item.pk)
     for pk, item in by_pk.items():
         item.on_hand, item.reserved, item.available = totals[pk]
     return low
