@@ -51,7 +51,7 @@ serve: $(STAMP)
 	DEBUG=0 $(BIN)/gunicorn inventory_system.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4}
 
 bench-posting: $(STAMP)
-	scripts/pg-tmp.sh $(BIN)/python -m bench.posting
+	scripts/pg-tmp.sh $(BIN)/python -m bench.posting --ceilings
 
 bench-dashboard: $(STAMP)
 	scripts/pg-tmp.sh $(BIN)/python -m bench.dashboard
