@@ -16,8 +16,11 @@ class RoleModelBackend(ModelBackend):
     def get_user(self, user_id):
         model = get_user_model()
         users = model._default_manager.annotate(role_rank=role_rank(model, "id"))
-        user = users.filter(pk=user_id).first()
-        if user is None or not self.user_can_authenticate(user):
+        try:  # get(), as ModelBackend: first() would add an ORDER BY to build each time
+            user = users.get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
             return None
         remember_role(user, user.role_rank)
         return user
