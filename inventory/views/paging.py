@@ -1,4 +1,5 @@
-"""Read a keyset page from the request and build its links with the filters kept."""
+"""Pages of a list: a keyset page read from the request, with its links keeping the
+filters, and numbered pages that count their total in the page's own statement."""
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
