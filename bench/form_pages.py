@@ -1,6 +1,6 @@
 """CPU of the stock form pages with a large catalogue, in process.
 
-    .venv/bin/python -m bench.form_pages [--items 1000] [--runs 200]
+    .venv/bin/python -m bench.form_pages [--items 1000] [--parties 1] [--runs 200]
     scripts/pg-tmp.sh .venv/bin/python -m bench.form_pages   (PostgreSQL: Python CPU only)
 
 Creates a throwaway database (a temporary SQLite file, or a fresh database on the
@@ -61,18 +61,19 @@ def _setup(database_url: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def _seed(items: int):
+def _seed(items: int, parties: int = 1):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from inventory.models import Category, Item, Store, Supplier
+    from inventory.models import Category, Customer, Item, Store, Supplier
     from inventory.services.stock import stock_receive
 
     user = get_user_model().objects.create_user("bench-manager", password="x")
     user.groups.add(Group.objects.get(name="Manager"))
     store = Store.objects.create(code="MAIN", name="Main Store")
     Store.objects.create(code="WH", name="Warehouse")
-    Supplier.objects.create(name="Supplier")
+    Supplier.objects.bulk_create(Supplier(name=f"Supplier {n}") for n in range(parties))
+    Customer.objects.bulk_create(Customer(name=f"Customer {n}") for n in range(parties))
     category = Category.objects.create(name="General")
     Item.objects.bulk_create(
         Item(
@@ -115,6 +116,9 @@ def main(argv=None) -> None:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument(
+        "--parties", type=int, default=1, help="suppliers and customers each (default 1)"
+    )
+    parser.add_argument(
         "--pages-only",
         action="store_true",
         help="skip the picker endpoints (to time code from before they existed)",
@@ -153,11 +157,14 @@ def main(argv=None) -> None:
         _setup(database_url)
         from django.test import Client
 
-        user, options = _seed(args.items)
+        user, options = _seed(args.items, args.parties)
         anonymous, client = Client(), Client()
         client.force_login(user)
         engine = "PostgreSQL" if scheme.startswith("postgres") else "SQLite"
-        print(f"{engine}, {args.items} items, median CPU of {args.runs} GETs (process_time)")
+        print(
+            f"{engine}, {args.items} items, {args.parties} suppliers and customers each, "
+            f"median CPU of {args.runs} GETs (process_time)"
+        )
         login_ms, _ = _time(anonymous, "/login/", args.runs)
         print(f"{'/login/':44} {login_ms:7.2f} ms")
         for page in PAGES + ([] if args.pages_only else options):
