@@ -12,6 +12,7 @@ from .common import (
     lines_formset_factory,
 )
 from .fields import BoundedDateField, IdField, ModelSelectField
+from .party_picker import PartyPickerField
 from .widgets import ItemPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,7 +39,7 @@ class PurchaseFilterForm(forms.Form):
 
 
 class PurchaseOrderForm(forms.Form):
-    supplier = ModelSelectField(Supplier.objects.filter(is_active=True))
+    supplier = PartyPickerField(Supplier)
     store = ModelSelectField(Store.objects.filter(is_active=True))
     expected_on = BoundedDateField(label="Expected on", required=False, widget=DATE)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -57,7 +58,7 @@ class PurchaseDraftForm(IdempotentFormMixin, PurchaseOrderForm):
 
 
 class DirectPurchaseForm(IdempotentFormMixin, forms.Form):
-    supplier = ModelSelectField(Supplier.objects.filter(is_active=True))
+    supplier = PartyPickerField(Supplier)
     store = ModelSelectField(Store.objects.filter(is_active=True))
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -6,6 +6,7 @@ from inventory.models import Customer, SalesOrder, Store
 
 from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
 from .fields import BoundedDateField, ModelSelectField
+from .party_picker import PartyPickerField
 from .widgets import ItemPickerField
 
 WALK_IN = "walk-in"
@@ -24,11 +25,7 @@ class SalesOrderForm(forms.Form):
     """The order header: store, customer (empty for walk-in) and a note."""
 
     store = ModelSelectField(queryset=Store.objects.filter(is_active=True))
-    customer = ModelSelectField(
-        queryset=Customer.objects.filter(is_active=True),
-        required=False,
-        empty_label="Walk-in customer",
-    )
+    customer = PartyPickerField(Customer, required=False, placeholder="Walk-in customer")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

@@ -27,6 +27,9 @@ MAX_TEXT = 100  # longer than any SKU (40) or lot code (60)
 MAX_ID_DIGITS = 18  # a 64-bit id has 19 digits; beyond it the query would overflow
 
 
+PLACEHOLDERS = {"item": "SKU or name", "lot": "Lot code"}
+
+
 class PickerText(str):
     """What a person typed into a picker (as opposed to an id posted by a client)."""
 
@@ -72,7 +75,7 @@ class PickerInput(forms.Widget):
                 "data-picker-input": "",
             }
         )
-        attrs.setdefault("placeholder", "SKU or name" if self.kind == "item" else "Lot code")
+        attrs.setdefault("placeholder", PLACEHOLDERS.get(self.kind, "Name"))
         if choice.pk is not None:
             attrs["data-picker-id"] = str(choice.pk)
         data = {
@@ -83,14 +86,19 @@ class PickerInput(forms.Widget):
             "data-picker-store": self.store_field,
         }
         return format_html(
-            '<div class="picker" {}><input {}><div class="form-text picker-picked" id="{}">{}</div>'
-            '<div class="form-text picker-nojs">{}</div></div>',
+            '<div class="picker" {}><input {}>{}<div class="form-text picker-picked" id="{}">{}'
+            '</div><div class="form-text picker-nojs">{}</div></div>',
             _attrs({k: v for k, v in data.items() if v}),
             _attrs({k: v for k, v in attrs.items() if v is not None and v is not False}),
+            self._inside(name, choice),
             f"{input_id}-picked",
             choice.caption,
             self._hint(),
         )
+
+    def _inside(self, name, choice) -> str:
+        """More of the box, after the text box (a subclass's hidden input)."""
+        return ""
 
     def _hint(self):
         if self.kind == "item":
@@ -98,7 +106,9 @@ class PickerInput(forms.Widget):
                 'Type the SKU. <a href="{}" target="_blank" rel="noopener">Find an item</a>',
                 reverse("inventory:item_list"),
             )
-        return "Type the lot code (listed on the item's page)."
+        if self.kind == "lot":
+            return "Type the lot code (listed on the item's page)."
+        return f"Type the {self.kind}'s name."
 
 
 def _attrs(attrs: dict):
@@ -124,14 +134,15 @@ def _digits_id(value) -> int | None:
 
 class _PickerField(forms.Field):
     model = None
+    max_text = MAX_TEXT
 
     def _text(self, value) -> str:
         text = str(value).strip()
         if "\x00" in text:
             raise ValidationError("Null characters are not allowed.", code="null_characters")
-        if len(text) > MAX_TEXT:
+        if len(text) > self.max_text:
             raise ValidationError(
-                f"Ensure this value has at most {MAX_TEXT} characters.", code="max_length"
+                f"Ensure this value has at most {self.max_text} characters.", code="max_length"
             )
         return text
 

@@ -106,3 +106,25 @@ def picker_lots(*, item, store=None, query: str = "", limit=LIMIT):
         }
         for row in rows
     ]
+
+
+def picker_parties(model, *, query: str = "", limit=LIMIT) -> list[dict]:
+    """Return up to `limit` active suppliers or customers (`model`) whose name contains
+    `query`, names that start with it first, then by name; one query."""
+    query = picker_query(query)
+    parties = model.objects.filter(is_active=True)
+    order = ["name", "pk"]
+    if query:
+        start = Q(name__istartswith=query)
+        parties = parties.filter(name__icontains=query).alias(
+            rank=Case(When(start, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        order = ["rank", *order]
+    rows = parties.order_by(*order).values("id", "name", "email", "phone")
+    return list(rows[: max(1, min(limit, LIMIT))])
+
+
+def parties_named(model, name: str) -> list:
+    """The active suppliers or customers (`model`) with this name in any case; at most
+    two, enough to tell one from several."""
+    return list(model.objects.filter(is_active=True, name__iexact=name).order_by("pk")[:2])

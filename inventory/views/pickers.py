@@ -1,4 +1,5 @@
-"""JSON options for the item and lot pickers of the stock forms (static/js/picker.js).
+"""JSON options for the pickers of the stock forms (static/js/picker.js): items, lots,
+customers and suppliers.
 
 Staff and up, like the forms that use them. Bad parameters never fail: an unknown
 or malformed store or item gives no figures or no lots, never a 500.
@@ -11,8 +12,14 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.exceptions import fmt_qty
-from inventory.models import Item, QCStatus, Store
-from inventory.selectors.pickers import item_by_sku, picker_items, picker_lots, picker_query
+from inventory.models import Customer, Item, QCStatus, Store, Supplier
+from inventory.selectors.pickers import (
+    item_by_sku,
+    picker_items,
+    picker_lots,
+    picker_parties,
+    picker_query,
+)
 
 # Ids are 64-bit at most; a longer run of digits is no id (and would overflow the query).
 MAX_ID_DIGITS = 18
@@ -88,7 +95,37 @@ def picker_lot_options(request):
     return JsonResponse({"results": results, "item": item.sku})
 
 
+def _party_options(request, model):
+    rows = picker_parties(model, query=request.GET.get("q", ""))
+    results = [
+        {
+            "id": row["id"],
+            "value": row["name"],
+            "label": row["name"],
+            "detail": " · ".join(filter(None, (row["email"], row["phone"]))),
+        }
+        for row in rows
+    ]
+    return JsonResponse({"results": results})
+
+
+@role_required(Role.STAFF)
+@require_GET
+def picker_customer_options(request):
+    """?q= part of an active customer's name."""
+    return _party_options(request, Customer)
+
+
+@role_required(Role.STAFF)
+@require_GET
+def picker_supplier_options(request):
+    """?q= part of an active supplier's name."""
+    return _party_options(request, Supplier)
+
+
 urlpatterns = [
     path("pickers/items/", picker_item_options, name="picker_items"),
     path("pickers/lots/", picker_lot_options, name="picker_lots"),
+    path("pickers/customers/", picker_customer_options, name="picker_customers"),
+    path("pickers/suppliers/", picker_supplier_options, name="picker_suppliers"),
 ]

@@ -1,7 +1,8 @@
-// Item and lot pickers: a text box (inventory/forms/widgets.py) becomes a combobox
-// (WAI-ARIA 1.2, list autocomplete) that searches /pickers/items/ or /pickers/lots/ as
-// one types. Choosing an option writes its SKU or lot code into the box, which is what
-// the server resolves, with or without this script.
+// Item, lot, customer and supplier pickers: a text box (inventory/forms/widgets.py)
+// becomes a combobox (WAI-ARIA 1.2, list autocomplete) that searches /pickers/<kind>s/
+// as one types. Choosing an option writes its SKU, lot code or name into the box, which
+// is what the server resolves, with or without this script (a customer's or supplier's
+// box also posts the id chosen, as names may repeat).
 // Keys: ArrowDown/ArrowUp open and move, Enter chooses, Escape closes (a second
 // Escape clears what was typed), Tab leaves. Rows added later (formsets) are enhanced
 // when they appear. No inline script or handler, so the strict CSP holds.
@@ -93,6 +94,8 @@
       parts.push(option.qc_label);
       if (option.expires_on) parts.push((option.expired ? "expired " : "expires ") + option.expires_on);
       if (option.available !== null) parts.push(option.available + " " + option.unit + " available");
+    } else if (kind === "customer" || kind === "supplier") {
+      if (option.detail) parts.push(option.detail);
     } else {
       if (!option.active) parts.push("deactivated");
       if (option.available !== null && option.available !== undefined) {
@@ -172,12 +175,20 @@
     if (!option) return;
     input.value = option.value;
     input.dataset.pickerId = String(option.id);
+    forget(input, String(option.id));
     var picked = state.box.querySelector(".picker-picked");
     if (picked) picked.textContent = [option.name || "", describe(state.box.dataset.picker, option)]
       .filter(Boolean).join(" · ");
     open(input, false);
     state.status.textContent = option.label + " chosen.";
     input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  // A customer's or supplier's box also posts the id chosen (names may repeat);
+  // whatever is typed afterwards no longer names that one.
+  function forget(input, id) {
+    var chosen = input._picker.box.querySelector("[data-picker-chosen]");
+    if (chosen) chosen.value = id || "";
   }
 
   // A lot belongs to one item: when the item changes, the lot chosen before is forgotten.
@@ -206,6 +217,7 @@
     if (!input._picker) return;
     // What is typed no longer names the option chosen before.
     delete input.dataset.pickerId;
+    forget(input);
     var picked = input._picker.box.querySelector(".picker-picked");
     if (picked) picked.textContent = "";
     resetDependents(input);
@@ -240,6 +252,7 @@
         } else if (input.value) {
           input.value = "";
           delete input.dataset.pickerId;
+          forget(input);
         }
         break;
       case "Tab":

@@ -15,7 +15,7 @@ from inventory.models import SalesOrder
 from inventory.services.purchasing import purchase_order_create
 from inventory.services.sales import sales_order_create
 from inventory.services.stock import stock_receive
-from inventory.tests.factories import ItemFactory, SupplierFactory
+from inventory.tests.factories import CustomerFactory, ItemFactory, SupplierFactory
 from inventory.tests.services.stock_helpers import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -139,20 +139,27 @@ def _page_queries(client, url):
 
 @pytest.mark.parametrize("who, name", PAGES)
 def test_form_pages_do_not_list_the_catalogue(request, manager_user, store, who, name):
-    # given 5 items, then 200 more, each with a lot in the store
+    # given 5 items, customers and suppliers, then 200 more of each
     client, url = request.getfixturevalue(who), reverse(name)
     items = [ItemFactory(sku=f"CAT-{n:04d}") for n in range(5)]
     for it in items:
         receive(manager_user, it, store, 1, "LOT-X")
+    for n in range(5):
+        CustomerFactory(name=f"PARTY-C{n:04d}")
+        SupplierFactory(name=f"PARTY-S{n:04d}")
     html_few, queries_few = _page_queries(client, url)
     for n in range(5, 205):
         ItemFactory(sku=f"CAT-{n:04d}")
+        CustomerFactory(name=f"PARTY-C{n:04d}")
+        SupplierFactory(name=f"PARTY-S{n:04d}")
 
     # when
     html_many, queries_many = _page_queries(client, url)
 
-    # then neither page names an item or a lot, and both cost the same queries
+    # then neither page names an item, a lot, a customer or a supplier, and both cost
+    # the same queries
     assert "CAT-0" not in html_few and "CAT-0" not in html_many
+    assert "PARTY-" not in html_few and "PARTY-" not in html_many
     assert "LOT-X" not in html_many
     assert 'data-picker="item"' in html_many
     assert queries_many == queries_few
