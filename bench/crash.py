@@ -119,7 +119,9 @@ class Client(threading.Thread):
         if self.kind == "direct":
             item = rng.choice(d.items)
             return "/purchases/new/", {
-                "supplier": d.supplier.pk,
+                # What the supplier picker posts: the name shown and the id chosen.
+                "supplier_q": d.supplier.name,
+                "supplier_id": d.supplier.pk,
                 "store": d.store_a.pk,
                 "note": "crash load",
                 "lines-TOTAL_FORMS": 1,

@@ -68,7 +68,9 @@ def seed(args) -> tuple[dict, list[tuple[str, str]]]:
         "tokens": [api_token_for(user) for user, _password in users],
         "sell_store": stores[0].pk,
         "buy_store": stores[1].pk,
+        # The supplier picker posts the name shown and the id chosen from its list.
         "supplier": supplier.pk,
+        "supplier_name": supplier.name,
         "items": [item.pk for item in items],
         # The item pickers post what a person types: the SKU (resolved by the server).
         "skus": {item.pk: item.sku for item in items},

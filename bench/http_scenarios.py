@@ -98,7 +98,7 @@ def sale_lines(count: int):
     def values(client: Client) -> dict:
         d = client.data
         chosen = client.rng.sample(d["items"], count)
-        out = {"store": d["sell_store"], "customer": "", "note": "bench.http"}
+        out = {"store": d["sell_store"], "customer_q": "", "customer_id": "", "note": "bench.http"}
         out["lines-TOTAL_FORMS"] = count
         for i, item in enumerate(chosen):
             out.update({f"lines-{i}-item": item, f"lines-{i}-quantity": "1"})
@@ -113,7 +113,8 @@ def purchase_line(client: Client) -> dict:
     d = client.data
     item = client.rng.choice(d["items"])
     return {
-        "supplier": d["supplier"],
+        "supplier_q": d["supplier_name"],
+        "supplier_id": d["supplier"],
         "store": d["buy_store"],
         "note": "bench.http",
         "lines-TOTAL_FORMS": 1,
