@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from inventory.selectors.pickers import parties_named
 
-from .widgets import TEXT_SUFFIX, Choice, PickerInput, PickerText, _digits_id, _PickerField
+from .widgets import Choice, PickerInput, PickerText, _digits_id, _PickerField
 
 CHOSEN_SUFFIX = "_id"
 
@@ -112,6 +112,3 @@ class PartyPickerField(_PickerField):
             if value is None:
                 return None
         return Choice(pk=value.pk, text=value.name, caption=value.email or value.phone)
-
-
-__all__ = ["CHOSEN_SUFFIX", "TEXT_SUFFIX", "PartyPickerField", "PartyPickerInput"]
