@@ -108,11 +108,14 @@ def picker_lots(*, item, store=None, query: str = "", limit=LIMIT):
     ]
 
 
-def picker_parties(model, *, query: str = "", limit=LIMIT) -> list[dict]:
-    """Return up to `limit` active suppliers or customers (`model`) whose name contains
-    `query`, names that start with it first, then by name; one query."""
+def picker_parties(
+    model, *, query: str = "", include_inactive: bool = False, limit=LIMIT
+) -> list[dict]:
+    """Return up to `limit` suppliers or customers (`model`) whose name contains `query`,
+    names that start with it first, then by name; one query. Deactivated ones only when
+    asked for (a list filter still finds their past orders)."""
     query = picker_query(query)
-    parties = model.objects.filter(is_active=True)
+    parties = model.objects.all() if include_inactive else model.objects.filter(is_active=True)
     order = ["name", "pk"]
     if query:
         start = Q(name__istartswith=query)
@@ -120,11 +123,16 @@ def picker_parties(model, *, query: str = "", limit=LIMIT) -> list[dict]:
             rank=Case(When(start, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
         order = ["rank", *order]
-    rows = parties.order_by(*order).values("id", "name", "email", "phone")
+    rows = parties.order_by(*order).values("id", "name", "email", "phone", "is_active")
     return list(rows[: max(1, min(limit, LIMIT))])
 
 
-def parties_named(model, name: str) -> list:
-    """The active suppliers or customers (`model`) with this name in any case; at most
-    two, enough to tell one from several."""
-    return list(model.objects.filter(is_active=True, name__iexact=name).order_by("pk")[:2])
+def parties_named(model, name: str, *, include_inactive: bool = False, also=None) -> list:
+    """The suppliers or customers (`model`) with this name in any case; at most two,
+    enough to tell one from several. Active ones only, unless include_inactive, plus the
+    one whose id is `also` (the party an edited row already names)."""
+    parties = model.objects.filter(name__iexact=name)
+    if not include_inactive:
+        allowed = Q(is_active=True)
+        parties = parties.filter(allowed | Q(pk=also) if also else allowed)
+    return list(parties.order_by("pk")[:2])

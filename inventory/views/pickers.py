@@ -96,13 +96,16 @@ def picker_lot_options(request):
 
 
 def _party_options(request, model):
-    rows = picker_parties(model, query=request.GET.get("q", ""))
+    rows = picker_parties(
+        model, query=request.GET.get("q", ""), include_inactive=request.GET.get("scope") == "all"
+    )
     results = [
         {
             "id": row["id"],
             "value": row["name"],
             "label": row["name"],
             "detail": " · ".join(filter(None, (row["email"], row["phone"]))),
+            "active": row["is_active"],
         }
         for row in rows
     ]
@@ -112,14 +115,14 @@ def _party_options(request, model):
 @role_required(Role.STAFF)
 @require_GET
 def picker_customer_options(request):
-    """?q= part of an active customer's name."""
+    """?q= part of an active customer's name; ?scope=all adds deactivated customers."""
     return _party_options(request, Customer)
 
 
 @role_required(Role.STAFF)
 @require_GET
 def picker_supplier_options(request):
-    """?q= part of an active supplier's name."""
+    """?q= part of an active supplier's name; ?scope=all adds deactivated suppliers."""
     return _party_options(request, Supplier)
 
 

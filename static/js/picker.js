@@ -95,6 +95,7 @@
       if (option.expires_on) parts.push((option.expired ? "expired " : "expires ") + option.expires_on);
       if (option.available !== null) parts.push(option.available + " " + option.unit + " available");
     } else if (kind === "customer" || kind === "supplier") {
+      if (option.active === false) parts.push("deactivated");
       if (option.detail) parts.push(option.detail);
     } else {
       if (!option.active) parts.push("deactivated");
