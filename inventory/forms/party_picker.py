@@ -5,6 +5,10 @@ repeat, so the box carries, besides the name typed, the id picker.js chose from 
 list; the id counts only while the box still shows that party's name. Without the
 script a typed name is looked up (in any case); one that names several parties is
 refused next to the field.
+
+Documents take active parties only. A list filter takes deactivated ones too
+(include_inactive: their past orders stay findable), and so does its picker
+(?scope=all). An edit keeps the deactivated party its row already names (`current`).
 """
 
 from django.core.exceptions import ValidationError
@@ -42,15 +46,22 @@ class PartyPickerInput(PickerInput):
 
 
 class PartyPickerField(_PickerField):
-    """An active customer or supplier (`model`), by name or by id (posted by a client)."""
+    """A customer or supplier (`model`), by name or by id (posted by a client).
+
+    Active ones only, unless include_inactive; `current`, set by an edit form, is the id
+    of a deactivated party still accepted because the edited row already names it.
+    """
 
     max_text = 150  # Party.name's length
 
-    def __init__(self, model, *, placeholder="", **kwargs):
+    def __init__(self, model, *, include_inactive=False, placeholder="", **kwargs):
         self.model = model
         self.noun = model._meta.verbose_name
+        self.include_inactive = include_inactive
+        self.current = None
         attrs = {"placeholder": placeholder} if placeholder else None
-        kwargs.setdefault("widget", PartyPickerInput(kind=self.noun, attrs=attrs))
+        scope = "all" if include_inactive else ""
+        kwargs.setdefault("widget", PartyPickerInput(kind=self.noun, scope=scope, attrs=attrs))
         super().__init__(**kwargs)
         self.error_messages.update(
             {
@@ -76,11 +87,17 @@ class PartyPickerField(_PickerField):
             party = self._named(text, getattr(value, "chosen", "")) if text else None
         else:
             party = self._by_id(value, self.model.objects.all())
-        if party is not None and not party.is_active:
-            raise ValidationError(
-                self.error_messages["inactive"], code="inactive", params={"party": party}
-            )
+        if party is not None and not self._allowed(party):
+            raise self._inactive(party)
         return party
+
+    def _allowed(self, party) -> bool:
+        return party.is_active or self.include_inactive or party.pk == self.current
+
+    def _inactive(self, party) -> ValidationError:
+        return ValidationError(
+            self.error_messages["inactive"], code="inactive", params={"party": party}
+        )
 
     def _named(self, text, chosen):
         pk = _digits_id(chosen)
@@ -88,7 +105,14 @@ class PartyPickerField(_PickerField):
             party = self.model.objects.filter(pk=pk).first()
             if party is not None and party.name.casefold() == text.casefold():
                 return party
-        found = parties_named(self.model, text)
+        found = parties_named(
+            self.model, text, include_inactive=self.include_inactive, also=self.current
+        )
+        if not found and not self.include_inactive:
+            # A deactivated party's name: say so, rather than that no one has it.
+            deactivated = parties_named(self.model, text, include_inactive=True)
+            if deactivated:
+                raise self._inactive(deactivated[0])
         if not found:
             raise ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"value": text}
@@ -111,4 +135,7 @@ class PartyPickerField(_PickerField):
             value = self.model.objects.filter(pk=pk).first() if pk is not None else None
             if value is None:
                 return None
-        return Choice(pk=value.pk, text=value.name, caption=value.email or value.phone)
+        caption = value.email or value.phone
+        if not value.is_active:
+            caption = " · ".join(filter(None, ["deactivated", caption]))
+        return Choice(pk=value.pk, text=value.name, caption=caption)

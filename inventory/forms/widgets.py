@@ -153,7 +153,7 @@ class _PickerField(forms.Field):
             raise ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
-                params={"value": value},
+                params={"value": str(value)[:MAX_TEXT]},  # not 10,000 characters back
             )
         return obj
 
