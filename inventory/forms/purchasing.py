@@ -22,8 +22,9 @@ class PurchaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *PurchaseOrder.Status.choices], required=False
     )
-    supplier = ModelSelectField(
-        Supplier.objects.order_by("name"), required=False, empty_label="Any supplier"
+    # Deactivated suppliers too: their past orders stay findable.
+    supplier = PartyPickerField(
+        Supplier, required=False, include_inactive=True, placeholder="Any supplier"
     )
     store = ModelSelectField(
         Store.objects.order_by("code"), required=False, empty_label="Any store"
@@ -32,7 +33,8 @@ class PurchaseFilterForm(forms.Form):
     date_to = BoundedDateField(label="To", required=False, widget=DATE)
 
     def filters(self) -> dict:
-        """Return the selector's keyword arguments; invalid filters are ignored."""
+        """Return the selector's keyword arguments; invalid filters are ignored (the page
+        shows their errors next to the fields)."""
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
