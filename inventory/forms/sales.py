@@ -164,12 +164,19 @@ class ReturnForm(IdempotentFormMixin):
 
 
 class SalesFilterForm(forms.Form):
-    """Filters of the order list; every field is optional."""
+    """Filters of the order list; every field is optional.
+
+    The customer is picked like on an order, deactivated ones included (their past
+    orders stay findable); "Walk-in only" lists the orders without a customer.
+    """
 
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *SalesOrder.Status.choices]
     )
-    customer = forms.ChoiceField(required=False)
+    customer = PartyPickerField(
+        Customer, required=False, include_inactive=True, placeholder="Any customer"
+    )
+    walk_in = forms.BooleanField(required=False, label="Walk-in only")
     store = ModelSelectField(queryset=Store.objects.all(), required=False, empty_label="Any store")
     date_from = BoundedDateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
@@ -178,24 +185,32 @@ class SalesFilterForm(forms.Form):
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        customers = Customer.objects.order_by("name").values_list("pk", "name")
-        self.fields["customer"].choices = [
-            ("", "Any customer"),
-            (WALK_IN, "Walk-in"),
-            *((str(pk), name) for pk, name in customers),
-        ]
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("customer") == WALK_IN:
+            # A link from before the picker: ?customer=walk-in.
+            data = data.copy()
+            data.pop("customer")
+            data["walk_in"] = "on"
+        super().__init__(data, *args, **kwargs)
         _style(self)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("walk_in") and data.get("customer"):
+            self.add_error(
+                "customer", "Walk-in orders have no customer: clear it or untick Walk-in only."
+            )
+        return data
+
     def filters(self) -> dict:
-        """Return keyword arguments for selectors.sales.sales_orders_list."""
+        """Return keyword arguments for selectors.sales.sales_orders_list; invalid filters
+        are ignored (the page shows their errors next to the fields)."""
         if not self.is_valid():
             return {}
         data = self.cleaned_data
         return {
             "status": data.get("status") or None,
-            "customer": data.get("customer") or None,
+            "customer": WALK_IN if data.get("walk_in") else data.get("customer"),
             "store": data.get("store"),
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),

@@ -153,9 +153,9 @@ def _orders(count, *, user, store, item):
 @pytest.mark.parametrize(
     "url, queries",
     [
-        # session, user with its role, alert badge, the page's rows, the filters' choices (2)
-        (reverse("inventory:purchase_list"), 6),
-        (reverse("inventory:sales_list"), 6),
+        # session, user with its role, alert badge, the page's rows, the stores to filter by
+        (reverse("inventory:purchase_list"), 5),
+        (reverse("inventory:sales_list"), 5),
         # session, user with its role, alert badge, the page's rows
         (reverse("inventory:audit_list"), 4),
     ],
