@@ -9,6 +9,7 @@ from inventory.models import Category, Customer, Item, Store, Supplier
 from inventory.services.catalog import FIELDS, catalog_validate
 
 from .fields import safe_formfield
+from .party_picker import PartyPickerField
 
 # violation_error_code of the catalogue's constraints (models/catalog.py) -> the field.
 CONSTRAINT_FIELDS = {
@@ -70,6 +71,11 @@ def _active_or_current(queryset, current_id):
 
 
 class ItemForm(CatalogFormMixin, forms.ModelForm):
+    # Picked by name: the page renders the chosen supplier, not all of them.
+    supplier = PartyPickerField(
+        Supplier, required=False, label="Default supplier", placeholder="No default supplier"
+    )
+
     class Meta:
         model = Item
         fields = FIELDS[Item]
@@ -81,9 +87,8 @@ class ItemForm(CatalogFormMixin, forms.ModelForm):
         self.fields["category"].queryset = _active_or_current(
             Category.objects.all(), self.instance.category_id
         )
-        self.fields["supplier"].queryset = _active_or_current(
-            Supplier.objects.all(), self.instance.supplier_id
-        )
+        # Like _active_or_current: an edit keeps its supplier even once deactivated.
+        self.fields["supplier"].current = self.instance.supplier_id
         for name in ("unit_cost", "unit_price", "reorder_level"):
             self.fields[name].widget.attrs["min"] = "0"
 
