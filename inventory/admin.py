@@ -258,6 +258,8 @@ class ItemAdmin(CatalogAdmin):
     list_select_related = ("category",)
     search_fields = ("sku", "name")
     readonly_fields = ("is_active", "on_hand", "available")
+    # Searched as one types (SupplierAdmin's search_fields), not a <select> of all of them.
+    autocomplete_fields = ("supplier",)
 
     def get_queryset(self, request):
         return items_with_stock(super().get_queryset(request))
