@@ -1,17 +1,20 @@
-"""The customer picker in a real browser: two customers share a name, and the one chosen
-from the list is the one the sale is recorded for; typed without choosing, the name is
-refused next to the field and nothing is recorded."""
+"""The customer and supplier pickers in a real browser: two customers share a name, and
+the one chosen from the list is the one the sale is recorded for; typed without choosing,
+the name is refused next to the field and nothing is recorded. The purchase list is
+filtered by a supplier chosen with the keyboard, a deactivated one included, and its
+pages keep the filter."""
 
 from decimal import Decimal
 
 import pytest
 
-from inventory.models import SalesOrder
+from inventory.models import PurchaseOrder, SalesOrder
 from inventory.selectors.stock import stock_totals_for_item
-from inventory.tests.factories import CustomerFactory
+from inventory.services.purchasing import purchase_order_create
+from inventory.tests.factories import CustomerFactory, ItemFactory, StoreFactory, SupplierFactory
 
 from .conftest import login
-from .test_picker import VIEWPORTS, _stock
+from .test_picker import VIEWPORTS, _staff, _stock
 
 D = Decimal
 
@@ -62,5 +65,81 @@ def test_the_customer_chosen_among_namesakes_is_the_one_sold_to(
     order = SalesOrder.objects.get()
     assert order.customer_id == second.pk
     assert stock_totals_for_item(item=lamp, store=store)["on_hand"] == D("8")
+    assert errors == []
+    context.close()
+
+
+def _numbers(page) -> list[str]:
+    return page.locator("table tbody tr td:first-child a").all_inner_texts()
+
+
+def _orders_of(supplier) -> list[str]:
+    return [o.number for o in PurchaseOrder.objects.filter(supplier=supplier).order_by("-pk")]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_purchase_list_filtered_by_a_supplier_chosen_with_the_keyboard(
+    browser, live_server, demo_users, viewport
+):
+    # given two suppliers named Brite Co, and a deactivated one with 27 past orders
+    staff = _staff(demo_users)
+    store, item = StoreFactory(code="MAIN", name="Main Store"), ItemFactory(sku="LAMP-E2E")
+    SupplierFactory(name="Brite Co", email="north@brite.example")
+    south = SupplierFactory(name="Brite Co", email="south@brite.example")
+    old = SupplierFactory(name="Britex Old", email="old@britex.example")
+    for supplier, count in ((south, 1), (old, 27)):
+        for _ in range(count):
+            purchase_order_create(
+                actor=staff, supplier=supplier, store=store, lines=[(item, "1", None)]
+            )
+    purchase_order_create(
+        actor=staff, supplier=SupplierFactory(name="Acme"), store=store, lines=[(item, "1", None)]
+    )
+    old.is_active = False
+    old.save(update_fields=["is_active"])
+    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    login(page, *demo_users["Staff"])
+    page.goto("/purchases/")
+
+    # when the second Brite Co is chosen from the list with the keyboard and the list filtered
+    box = page.get_by_role("combobox", name="Supplier")
+    box.click()
+    box.press_sequentially("brite", delay=30)
+    options = page.get_by_role("listbox").get_by_role("option")
+    options.nth(2).wait_for()
+    texts = options.all_inner_texts()
+    assert "south@brite.example" in texts[1]
+    assert "deactivated" in texts[2] and "Britex Old" in texts[2]
+    box.press("ArrowDown")
+    box.press("Enter")
+    assert box.input_value() == "Brite Co"
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("networkidle")
+
+    # then only its order is listed, and the box still shows it
+    assert _numbers(page) == _orders_of(south)
+    assert page.get_by_role("combobox", name="Supplier").input_value() == "Brite Co"
+
+    # when the deactivated supplier is chosen the same way
+    box = page.get_by_role("combobox", name="Supplier")
+    box.fill("")
+    box.press_sequentially("britex", delay=30)
+    page.get_by_role("listbox").get_by_role("option").first.wait_for()
+    box.press("Enter")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("networkidle")
+    first = _numbers(page)
+    page.get_by_role("link", name="Older").click()
+    page.wait_for_load_state("networkidle")
+
+    # then its 27 past orders are listed over two pages, the filter kept by the page link
+    assert first + _numbers(page) == _orders_of(old)
+    assert len(first) == 25
+    assert page.get_by_role("combobox", name="Supplier").input_value() == "Britex Old"
     assert errors == []
     context.close()
