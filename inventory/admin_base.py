@@ -1,13 +1,17 @@
-"""The base of every ModelAdmin here: query strings and action posts checked before use.
+"""The base of every ModelAdmin here: query strings, action posts and autocomplete values
+checked before use.
 
 The Django admin turns most bad list filters into its "?e=1" page, but not a number
 past 64 bits (a date hierarchy year, an id), which overflowed into a 500, and an action
-posted with ids that are not numbers failed while the action ran.
+posted with ids that are not numbers failed while the action ran. An autocomplete box
+re-shown after a refused post looks its posted value up as is: "abc" or a 30-digit
+number failed there too.
 """
 
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.http import HttpResponseRedirect
 
 from inventory.forms.fields import ID_MAX
@@ -26,8 +30,23 @@ def _valid_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and 0 < int(value) <= ID_MAX
 
 
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Show as chosen only values that are ids; the field itself refuses the others."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if _valid_id(str(v))], attr)
+
+
 class SafeAdminMixin:
-    """Refuse numbers past 64 bits in list filters, and non-ids in action posts."""
+    """Refuse numbers past 64 bits in list filters, non-ids in action posts and in
+    autocomplete boxes."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changelist_instance(self, request):
         if any(_out_of_range(v) for _, values in request.GET.lists() for v in values):

@@ -408,3 +408,29 @@ def test_the_item_admin_searches_suppliers_instead_of_listing_them(admin_client,
     assert "admin-autocomplete" in html
     assert NAMED.findall(html) == []
     assert Supplier.objects.count() == 31
+
+
+@pytest.mark.parametrize("value", ["abc", HOSTILE_ID, "-1", "1e3"])
+def test_the_item_admin_refuses_a_supplier_that_is_no_id_and_changes_nothing(
+    admin_client, item, value
+):
+    kept = (item.name, item.supplier)
+    data = {
+        "sku": item.sku,
+        "name": "Renamed",
+        "description": "",
+        "category": item.category_id,
+        "supplier": value,
+        "unit": item.unit,
+        "unit_cost": str(item.unit_cost),
+        "unit_price": str(item.unit_price),
+        "reorder_level": str(item.reorder_level),
+        "_save": "Save",
+    }
+
+    response = admin_client.post(reverse("admin:inventory_item_change", args=[item.pk]), data)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    item.refresh_from_db()
+    assert (item.name, item.supplier) == kept
