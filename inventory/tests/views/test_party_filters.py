@@ -279,7 +279,7 @@ def test_a_nul_in_the_customer_filter_is_refused_with_a_clear_page(staff_client)
 # --- the pickers the filters ask --------------------------------------------------------
 
 
-def test_the_filters_pickers_ask_for_deactivated_parties_too(staff_client, customer_orders):
+def test_the_filters_pickers_ask_for_deactivated_parties_too(staff_client):
     SupplierFactory(name="Old Supplies", is_active=False)
     SupplierFactory(name="Older Supplies")
     url = reverse("inventory:picker_suppliers")
