@@ -1,6 +1,7 @@
 """CPU of the stock form pages with a large catalogue, in process.
 
     .venv/bin/python -m bench.form_pages [--items 1000] [--parties 1] [--runs 200]
+        [--pages-only] [--party-pages]
     scripts/pg-tmp.sh .venv/bin/python -m bench.form_pages   (PostgreSQL: Python CPU only)
 
 Creates a throwaway database (a temporary SQLite file, or a fresh database on the
@@ -31,6 +32,8 @@ PAGES = [
     "/transfers/new/",
     "/adjustments/new/",
 ]
+# Pages that once listed every supplier or customer: the list filters and the item form.
+PARTY_PAGES = ["/purchases/", "/sales/", "/items/new/"]
 
 
 def _setup(database_url: str) -> None:
@@ -123,6 +126,11 @@ def main(argv=None) -> None:
         action="store_true",
         help="skip the picker endpoints (to time code from before they existed)",
     )
+    parser.add_argument(
+        "--party-pages",
+        action="store_true",
+        help=f"time {', '.join(PARTY_PAGES)} too (pages that once listed every party)",
+    )
     args = parser.parse_args(argv)
 
     url = os.environ.get("DATABASE_URL", "")
@@ -167,7 +175,8 @@ def main(argv=None) -> None:
         )
         login_ms, _ = _time(anonymous, "/login/", args.runs)
         print(f"{'/login/':44} {login_ms:7.2f} ms")
-        for page in PAGES + ([] if args.pages_only else options):
+        pages = PAGES + (PARTY_PAGES if args.party_pages else [])
+        for page in pages + ([] if args.pages_only else options):
             ms, size = _time(client, page, args.runs)
             print(f"{page:44} {ms:7.2f} ms  {size / 1024:7.1f} KiB  {ms / login_ms:5.1f}x login")
     finally:
