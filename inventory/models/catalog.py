@@ -104,6 +104,8 @@ class Item(models.Model):
 
     class Meta:
         ordering = ["sku"]
+        # The item list's order: its first page reads 25 index entries, not the catalogue.
+        indexes = [models.Index(fields=["sku"], name="item_sku_order")]
         constraints = [
             models.UniqueConstraint(
                 Lower("sku"),

@@ -79,7 +79,14 @@ def item_list(request):
         ordering = [f"-{order}" if sort.startswith("-") else order, "sku"]
         if order in ITEM_FIGURES:  # sorted by a figure: the database computes it per row
             items = items_with_stock(items, store=store, only=(order,))
-    page = numbered_page(items.order_by(*ordering), request.GET.get("page"), per_page=PER_PAGE)
+    # Sorted by a figure, every row is computed to be sorted: the page counts them too.
+    # Otherwise an index gives the order, and a count apart keeps the page to its rows.
+    page = numbered_page(
+        items.order_by(*ordering),
+        request.GET.get("page"),
+        per_page=PER_PAGE,
+        count_apart=order not in ITEM_FIGURES,
+    )
     # The figures and the low flags of the page's rows only: a scan of every balance
     # would grow with the catalogue.
     page_low = item_page_figures(list(page), store=store)

@@ -60,3 +60,28 @@ def test_an_empty_list_is_counted_and_shows_an_empty_first_page():
     page = numbered_page(Item.objects.order_by("sku"), "3", per_page=25)
 
     assert (page.number, list(page), page.paginator.count) == (1, [], 0)
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_counted_apart_the_same_page_as_djangos_paginator(number):
+    for n in range(7):
+        ItemFactory(sku=f"P{n}")
+    items = Item.objects.order_by("sku")
+
+    assert _shape(numbered_page(items, number, per_page=3, count_apart=True)) == _shape(
+        Paginator(items, 3).get_page(number)
+    )
+
+
+def test_counted_apart_the_page_reads_no_window():
+    for n in range(30):
+        ItemFactory(sku=f"W{n:02}")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = numbered_page(Item.objects.order_by("sku"), "2", per_page=25, count_apart=True)
+        rows = list(page)
+
+    assert [row.sku for row in rows] == [f"W{n:02}" for n in range(25, 30)]
+    assert page.paginator.count == 30
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) == 2 and not any("OVER" in sql for sql in statements)
