@@ -12,7 +12,18 @@ from .conftest import login
 
 
 @pytest.mark.parametrize(
-    "path", ["/stock/", "/items/{item}/", "/dashboard/", "/sales/quick/", "/ledger/"]
+    "path",
+    [
+        "/stock/",
+        "/items/{item}/",
+        "/dashboard/",
+        "/sales/quick/",
+        "/ledger/",
+        # Their supplier or customer is a picker box (and the sales list a walk-in box).
+        "/sales/",
+        "/purchases/",
+        "/items/new/",
+    ],
 )
 def test_pages_fit_a_phone_without_sideways_scrolling(page, demo_users, path):
     # given stock with a long-named item, a lot expiring soon and a movement
