@@ -64,6 +64,14 @@ def layer_of(filename: str) -> str:
     return LAYERS[-1][0]
 
 
+def get_call(client, path):
+    def call():
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.status_code)
+
+    return call
+
+
 def page_requests(client, data):
     """Return {name: (label, one-request function)}."""
     import random
@@ -113,11 +121,7 @@ def page_requests(client, data):
         return call
 
     def get(path, anonymous=False):
-        def call():
-            r = (data["anonymous"] if anonymous else client).get(path)
-            assert r.status_code == 200, (path, r.status_code)
-
-        return call
+        return get_call(data["anonymous"] if anonymous else client, path)
 
     return {
         "login": ("GET /login/", get("/login/", anonymous=True)),
@@ -198,7 +202,11 @@ def main(argv=None) -> int:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--sort", choices=("cumulative", "tottime"), default="cumulative")
     parser.add_argument("--sql", action="store_true", help="list one request's statements")
-    parser.add_argument("--pages", default="login,items,quick-form,quick-post")
+    parser.add_argument(
+        "--pages",
+        default="login,items,quick-form,quick-post",
+        help="names below, or paths a Staff user may GET (/stock/)",
+    )
     args = parser.parse_args(argv)
     args.clients = 1
     run = harness.start("profile", env={"CONN_MAX_AGE": "60", "API_THROTTLE_CLIENT": "100000/min"})
@@ -234,7 +242,9 @@ def profile(run, args) -> int:
     data.update(csrf=client.cookies["csrftoken"].value, anonymous=anonymous, token=token)
     pages = page_requests(client, data)
     for name in args.pages.split(","):
-        label, call = pages[name.strip()]
+        name = name.strip()
+        # A path is any page the Staff user may GET, e.g. --pages items,/stock/.
+        label, call = (f"GET {name}", get_call(client, name)) if name[0] == "/" else pages[name]
         profile_page(label, call, args)
     return 0
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from accounts.roles import Role
 from inventory.models import Item, StockBalance, Store
-from inventory.selectors.levels import stock_level_rows
+from inventory.selectors.levels import stock_level_list
 from inventory.services.qc import lot_approve, lot_quarantine, lot_reject
 from inventory.services.stock import stock_adjust, stock_transfer
 
@@ -69,7 +69,7 @@ class StockViewSet(ApiViewMixin, viewsets.GenericViewSet):
     @extend_schema(responses=StockLevelSerializer(many=True))
     def list(self, request):
         """Figures per item and store; filter by store, item, text (`q`) or `low=true`."""
-        return self._page(stock_level_rows(**self._params()))
+        return self._page(stock_level_list(**self._params()))
 
     @extend_schema(responses=StockLevelSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="by_store/<str:store_id>")
@@ -77,7 +77,7 @@ class StockViewSet(ApiViewMixin, viewsets.GenericViewSet):
         """Figures of every item stocked in one store."""
         params = self._params()
         params["store"] = get_object_or_404(Store, pk=store_id)
-        return self._page(stock_level_rows(**params))
+        return self._page(stock_level_list(**params))
 
     @extend_schema(filters=False, responses=ItemStockSerializer)
     @action(detail=False, methods=["get"], url_path="by_item/<str:item_id>")

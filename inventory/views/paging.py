@@ -54,7 +54,8 @@ def numbered_page(queryset, number, *, per_page: int, count_apart: bool = False)
     suits a list whose rows are computed anyway to be sorted (grouped, or ordered by a
     figure); a list whose order an index serves asks for `count_apart`: Django's own
     COUNT, then a page that reads only its rows (the item list at 50,000 items: 53 ms
-    for the windowed page, 0.1 ms for the page and 8 ms for the count).
+    for the windowed page, 0.1 ms for the page and 8 ms for the count). `queryset` may
+    then be any sliceable object with a count(), such as selectors.levels.CountedRows.
 
     An empty list, a page past the end or a page number that is not a plain positive
     integer goes through Django's get_page, which counts and picks the page to show.

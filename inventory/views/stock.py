@@ -10,7 +10,7 @@ from accounts.roles import Role
 from inventory.exceptions import InventoryError, fmt_qty
 from inventory.forms.stock import AdjustmentForm, TransferForm
 from inventory.models import Store
-from inventory.selectors.levels import stock_level_rows
+from inventory.selectors.levels import stock_level_list
 from inventory.services.stock import stock_adjust, stock_transfer
 
 from .common import actor_for, attach_error, id_param, report_replay
@@ -44,8 +44,8 @@ def stock_levels(request):
     store = _store_from(request)
     search = request.GET.get("q", "").strip()[:100]
     low_only = request.GET.get("low") in ("1", "on", "true")
-    rows = stock_level_rows(store=store, search=search, low_only=low_only)
-    page = numbered_page(rows, request.GET.get("page"), per_page=PER_PAGE)
+    rows = stock_level_list(store=store, search=search, low_only=low_only)
+    page = numbered_page(rows, request.GET.get("page"), per_page=PER_PAGE, count_apart=True)
     return render(
         request,
         "inventory/stock/levels.html",

@@ -127,9 +127,28 @@ def test_levels_query_count_is_constant(staff_client, manager_user, store, count
         response = staff_client.get(LEVELS)
 
     assert len(response.context["page"]) == count
-    # session, user with its role, stores list, the page with its count: the same for
-    # 5 rows and for 50
-    assert len(queries.captured_queries) == 4
+    assert response.context["page"].paginator.count == count
+    # session, user with its role, stores list, the count, the page: the same for 5 rows
+    # and for 50. The count reads the balances only, and the page no window, so the
+    # database builds the figures of the page's rows only.
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) == 5
+    assert not any("OVER ()" in sql for sql in statements)
+    (count_sql,) = [sql for sql in statements if "COUNT(*)" in sql]
+    assert "SUM(" not in count_sql and "inventory_lot" not in count_sql
+
+
+def test_the_last_page_of_levels_holds_the_last_rows(staff_client, manager_user, store):
+    from inventory.views.stock import PER_PAGE
+
+    for n in range(PER_PAGE + 3):
+        receive(manager_user, ItemFactory(sku=f"PG-{n:03d}"), store, 1, f"PG{n}")
+
+    response = staff_client.get(LEVELS, {"page": "2"})
+
+    page = response.context["page"]
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (2, PER_PAGE + 3, 2)
+    assert [r["item__sku"] for r in page] == [f"PG-{n:03d}" for n in range(PER_PAGE, PER_PAGE + 3)]
 
 
 # --- transfers -------------------------------------------------------------------
