@@ -49,9 +49,9 @@ def picker_items(*, query: str = "", store=None, include_inactive: bool = False,
         items = items.filter(is_active=True)
     order = ["sku"]
     if query:
-        # Lower() on both sides: the same case folding as the unique index on Lower(sku).
-        items = items.alias(sku_lower=Lower("sku"))
-        prefix = Q(sku_lower__startswith=Lower(Value(query)))
+        # Written as Django writes every catalogue search (UPPER(...) LIKE), which the
+        # trigram indexes of migration 0013 serve on PostgreSQL.
+        prefix = Q(sku__istartswith=query)
         items = items.filter(prefix | Q(name__icontains=query)).alias(
             rank=Case(When(prefix, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
