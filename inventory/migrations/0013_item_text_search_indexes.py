@@ -4,8 +4,9 @@ Every text search of the catalogue (the item picker as one types, the item list'
 the stock levels' search box) is a LIKE '%text%' on UPPER(sku) or UPPER(name), as
 Django writes icontains and istartswith on PostgreSQL. No B-tree serves that, so each
 keystroke read the whole catalogue: the picker took 10.8 ms of SQL at 20,000 items,
-0.8 ms with these indexes. pg_trgm ships with PostgreSQL (contrib) and is a trusted
-extension, so the database owner that migrates may create it.
+0.8 ms with these indexes. pg_trgm ships with PostgreSQL (contrib). A superuser (as
+in development and CI) creates it here; in production the owner role that migrates may
+not, so `manage.py db_roles --part setup`, run by a superuser, creates it first.
 
 SQLite has neither the extension nor GIN: its searches scan, as before. The SQL is
 written out here so that this migration keeps doing what it did when it was applied.

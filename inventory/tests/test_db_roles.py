@@ -210,6 +210,39 @@ def test_truncate_is_refused_even_to_the_owner(roles, history, table):
     assert _state(table) == before
 
 
+@pg_only
+@pytest.mark.django_db(transaction=True)
+def test_the_owner_migrates_the_search_indexes_once_the_setup_made_the_extension(roles):
+    """Migration 0013 as production runs it: the owner may not create pg_trgm, so the
+    setup part (a superuser's) does, and then the owner's migrate makes the indexes."""
+    from importlib import import_module
+
+    statements = import_module("inventory.migrations.0013_item_text_search_indexes").CREATE
+    settings = connection.settings_dict
+    superuser = _connect(settings["USER"], settings["PASSWORD"])
+    owner, app, password = roles["owner"], roles["app"], roles["password"]
+    try:
+        superuser.execute("DROP EXTENSION pg_trgm CASCADE")  # and with it the two indexes
+        with _connect(owner, password) as as_owner, pytest.raises(psycopg.Error) as refused:
+            as_owner.execute(statements[0])
+        assert refused.value.sqlstate == INSUFFICIENT_PRIVILEGE
+
+        with superuser.transaction():
+            superuser.execute(_sql("setup", owner, app))
+        with _connect(owner, password) as as_owner, as_owner.transaction():
+            for sql in statements:
+                as_owner.execute(sql)
+
+        found = superuser.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%gin_trgm_ops%%' ORDER BY 1"
+        ).fetchall()
+        assert found == [("item_name_trgm",), ("item_sku_trgm",)]
+    finally:  # whatever happened, the database keeps what the migrations made
+        for sql in statements:
+            superuser.execute(sql.replace("INDEX ", "INDEX IF NOT EXISTS ", 1))
+        superuser.close()
+
+
 @contextmanager
 def as_role(role: str):
     """Run Django's own connection (so the services' own SQL) as `role`."""

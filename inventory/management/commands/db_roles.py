@@ -137,6 +137,8 @@ BEGIN
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO {owner}, {app}', current_database());
 END
 $$;
+-- Extensions the migrations use: the owner may not create them (migration 0013).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 -- Only the owner creates objects (PostgreSQL before 15 lets every role create in public).
 ALTER SCHEMA public OWNER TO {owner};
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
