@@ -45,9 +45,10 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, transactional_db):
-    context = browser.new_context(base_url=live_server.url)
+def open_page(browser, base_url, **options):
+    """A page in a context of its own (Playwright's new_context options: viewport,
+    java_script_enabled...), its script errors and console errors in page.js_errors."""
+    context = browser.new_context(base_url=base_url, **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors = []
@@ -57,8 +58,26 @@ def page(browser, live_server, transactional_db):
         lambda msg: errors.append(msg.text) if msg.type == "error" else None,
     )
     page.js_errors = errors
-    yield page
-    context.close()
+    return page
+
+
+@pytest.fixture
+def new_page(browser, live_server, transactional_db):
+    """Open pages with open_page's options against live_server; closed after the test."""
+    pages = []
+
+    def make(**options):
+        pages.append(open_page(browser, live_server.url, **options))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        page.context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 def login(page, username, password):

@@ -21,7 +21,7 @@ from inventory.services.sales import sales_order_confirm, sales_order_create
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory, StoreFactory, SupplierFactory
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, login
+from .conftest import CHROMIUM, CHROMIUM_ARGS, login, open_page
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
@@ -244,13 +244,7 @@ def cached_page(browser, live_server, transactional_db):
         args=CHROMIUM_ARGS,
         ignore_default_args=["--disable-back-forward-cache"],
     )
-    context = with_cache.new_context(base_url=live_server.url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    yield page
+    yield open_page(with_cache, live_server.url)
     with_cache.close()
 
 

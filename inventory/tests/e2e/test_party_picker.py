@@ -20,18 +20,12 @@ D = Decimal
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_the_customer_chosen_among_namesakes_is_the_one_sold_to(
-    browser, live_server, demo_users, viewport
-):
+def test_the_customer_chosen_among_namesakes_is_the_one_sold_to(new_page, demo_users, viewport):
     # given two customers named Ann Lee, told apart by their e-mail
     store, lamp = _stock(demo_users)
     CustomerFactory(name="Ann Lee", email="ann@north.example")
     second = CustomerFactory(name="Ann Lee", email="ann@south.example")
-    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = new_page(viewport=VIEWPORTS[viewport])
     login(page, *demo_users["Staff"])
     page.goto("/sales/quick/")
     page.get_by_label("Store").select_option(label="Main Store")
@@ -65,8 +59,7 @@ def test_the_customer_chosen_among_namesakes_is_the_one_sold_to(
     order = SalesOrder.objects.get()
     assert order.customer_id == second.pk
     assert stock_totals_for_item(item=lamp, store=store)["on_hand"] == D("8")
-    assert errors == []
-    context.close()
+    assert page.js_errors == []
 
 
 def _numbers(page) -> list[str]:
@@ -79,7 +72,7 @@ def _orders_of(supplier) -> list[str]:
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_the_purchase_list_filtered_by_a_supplier_chosen_with_the_keyboard(
-    browser, live_server, demo_users, viewport
+    new_page, demo_users, viewport
 ):
     # given two suppliers named Brite Co, and a deactivated one with 27 past orders
     staff = _staff(demo_users)
@@ -97,12 +90,7 @@ def test_the_purchase_list_filtered_by_a_supplier_chosen_with_the_keyboard(
     )
     old.is_active = False
     old.save(update_fields=["is_active"])
-    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page = new_page(viewport=VIEWPORTS[viewport])
     login(page, *demo_users["Staff"])
     page.goto("/purchases/")
 
@@ -141,5 +129,4 @@ def test_the_purchase_list_filtered_by_a_supplier_chosen_with_the_keyboard(
     assert first + _numbers(page) == _orders_of(old)
     assert len(first) == 25
     assert page.get_by_role("combobox", name="Supplier").input_value() == "Britex Old"
-    assert errors == []
-    context.close()
+    assert page.js_errors == []

@@ -41,15 +41,10 @@ def _assert_sold(lamp, store, quantity):
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_quick_sale_with_the_keyboard(browser, live_server, demo_users, viewport):
+def test_quick_sale_with_the_keyboard(new_page, demo_users, viewport):
     # given two items whose SKUs start with LAM and a deactivated one that does too
     store, lamp = _stock(demo_users)
-    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page = new_page(viewport=VIEWPORTS[viewport])
     login(page, *demo_users["Staff"])
     page.goto("/sales/quick/")
     page.get_by_label("Store").select_option(label="Main Store")
@@ -96,8 +91,7 @@ def test_quick_sale_with_the_keyboard(browser, live_server, demo_users, viewport
     # then the sale of 3 lamps is recorded and issued
     assert "recorded and issued" in page.get_by_role("alert").first.inner_text()
     _assert_sold(lamp, store, D("3"))
-    assert errors == []
-    context.close()
+    assert page.js_errors == []
 
 
 def test_picker_in_a_formset_row_added_later(page, demo_users):
@@ -131,12 +125,10 @@ def test_picker_in_a_formset_row_added_later(page, demo_users):
     assert page.js_errors == []
 
 
-def test_quick_sale_without_javascript(browser, live_server, demo_users):
+def test_quick_sale_without_javascript(new_page, demo_users):
     # given a browser with JavaScript off
     store, lamp = _stock(demo_users)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = new_page(java_script_enabled=False)
     login(page, *demo_users["Staff"])
     page.goto("/sales/quick/")
     page.get_by_label("Store").select_option(label="Main Store")
@@ -160,4 +152,3 @@ def test_quick_sale_without_javascript(browser, live_server, demo_users):
     # then the sale of 3 lamps is recorded and issued
     assert "recorded and issued" in page.get_by_role("alert").first.inner_text()
     _assert_sold(lamp, store, D("3"))
-    context.close()
