@@ -201,9 +201,16 @@ SCENARIOS = [
     ),
     # Not in the default run: `--scenarios login,healthz` with --conn-max-age 0 and 60.
     Scenario("healthz", "GET /healthz", get_page("/healthz", '"ok"', anonymous=True)),
+    # Not in the default run either: pages that grow with the catalogue, for --items N.
+    Scenario("stock", "GET /stock/", get_page("/stock/", f"{PREFIX}-00001")),
+    Scenario(
+        "item-search",
+        "GET /pickers/items/?q= (a keystroke)",
+        get_page(f"/pickers/items/?q={PREFIX}-0001", f"{PREFIX}-00010"),
+    ),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
-DEFAULT = [s.name for s in SCENARIOS if s.name != "healthz"]
+DEFAULT = [s.name for s in SCENARIOS if s.name not in ("healthz", "stock", "item-search")]
 
 
 @dataclass
