@@ -1,10 +1,21 @@
 from .append_only import AppendOnlyError
 from .audit import Alert, AuditEvent
 from .catalog import Category, Customer, Item, Store, Supplier
-from .orders import PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine
+from .orders import (
+    OPEN_PURCHASE_STATUSES,
+    OPEN_SALES_STATUSES,
+    UNFINISHED_SALES_STATUSES,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesOrder,
+    SalesOrderLine,
+)
 from .stock import LedgerEntry, Lot, LotDecision, Operation, QCStatus, StockBalance
 
 __all__ = [
+    "OPEN_PURCHASE_STATUSES",
+    "OPEN_SALES_STATUSES",
+    "UNFINISHED_SALES_STATUSES",
     "Alert",
     "AppendOnlyError",
     "AuditEvent",

@@ -8,13 +8,32 @@ from .catalog import Customer, Item, Store, Supplier
 from .fields import MoneyField, QuantityField
 
 
+class PurchaseStatus(models.TextChoices):
+    DRAFT = "DRAFT", "Draft"
+    ORDERED = "ORDERED", "Ordered"
+    PARTIALLY_RECEIVED = "PARTIALLY_RECEIVED", "Partially received"
+    RECEIVED = "RECEIVED", "Received"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class SalesStatus(models.TextChoices):
+    DRAFT = "DRAFT", "Draft"
+    CONFIRMED = "CONFIRMED", "Confirmed"
+    PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED", "Partially shipped"
+    SHIPPED = "SHIPPED", "Shipped"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+# Each set is written once: the partial indexes below hold exactly these rows, so a query
+# that filters by another list would silently stop using them.
+OPEN_PURCHASE_STATUSES = [PurchaseStatus.ORDERED, PurchaseStatus.PARTIALLY_RECEIVED]
+OPEN_SALES_STATUSES = [SalesStatus.CONFIRMED, SalesStatus.PARTIALLY_SHIPPED]
+# Not yet shipped in full nor cancelled: what a customer's page counts as open.
+UNFINISHED_SALES_STATUSES = [SalesStatus.DRAFT, *OPEN_SALES_STATUSES]
+
+
 class PurchaseOrder(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "DRAFT", "Draft"
-        ORDERED = "ORDERED", "Ordered"
-        PARTIALLY_RECEIVED = "PARTIALLY_RECEIVED", "Partially received"
-        RECEIVED = "RECEIVED", "Received"
-        CANCELLED = "CANCELLED", "Cancelled"
+    Status = PurchaseStatus
 
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="purchase_orders")
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="purchase_orders")
@@ -31,9 +50,7 @@ class PurchaseOrder(models.Model):
         ordering = ["-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=["DRAFT", "ORDERED", "PARTIALLY_RECEIVED", "RECEIVED", "CANCELLED"]
-                ),
+                condition=models.Q(status__in=PurchaseStatus.values),
                 name="po_status_valid",
             )
         ]
@@ -41,7 +58,7 @@ class PurchaseOrder(models.Model):
             # Open orders are counted on every dashboard view; keep that off the full table.
             models.Index(
                 fields=["status"],
-                condition=models.Q(status__in=["ORDERED", "PARTIALLY_RECEIVED"]),
+                condition=models.Q(status__in=OPEN_PURCHASE_STATUSES),
                 name="po_open_status_idx",
             ),
             # A supplier's page lists its newest orders a keyset page at a time.
@@ -89,12 +106,7 @@ class PurchaseOrderLine(models.Model):
 
 
 class SalesOrder(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "DRAFT", "Draft"
-        CONFIRMED = "CONFIRMED", "Confirmed"
-        PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED", "Partially shipped"
-        SHIPPED = "SHIPPED", "Shipped"
-        CANCELLED = "CANCELLED", "Cancelled"
+    Status = SalesStatus
 
     customer = models.ForeignKey(
         Customer,
@@ -117,16 +129,14 @@ class SalesOrder(models.Model):
         ordering = ["-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=["DRAFT", "CONFIRMED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED"]
-                ),
+                condition=models.Q(status__in=SalesStatus.values),
                 name="so_status_valid",
             )
         ]
         indexes = [
             models.Index(
                 fields=["status"],
-                condition=models.Q(status__in=["CONFIRMED", "PARTIALLY_SHIPPED"]),
+                condition=models.Q(status__in=OPEN_SALES_STATUSES),
                 name="so_open_status_idx",
             ),
             # A customer's page: its newest orders a keyset page at a time, and its open
@@ -134,7 +144,7 @@ class SalesOrder(models.Model):
             models.Index(fields=["customer", "created_at"], name="so_customer_created_idx"),
             models.Index(
                 fields=["customer"],
-                condition=models.Q(status__in=["DRAFT", "CONFIRMED", "PARTIALLY_SHIPPED"]),
+                condition=models.Q(status__in=UNFINISHED_SALES_STATUSES),
                 name="so_customer_open_idx",
             ),
         ]

@@ -154,16 +154,19 @@ class Operation(AppendOnlyModel):
         return f"{self.kind} #{self.pk}"
 
 
+class LedgerKind(models.TextChoices):
+    RECEIVE = "RECEIVE", "Receive"
+    RESERVE = "RESERVE", "Reserve"
+    UNRESERVE = "UNRESERVE", "Unreserve"
+    ISSUE = "ISSUE", "Issue"
+    ADJUST = "ADJUST", "Adjust"
+    TRANSFER_OUT = "TRANSFER_OUT", "Transfer out"
+    TRANSFER_IN = "TRANSFER_IN", "Transfer in"
+    RETURN = "RETURN", "Return"
+
+
 class LedgerEntry(AppendOnlyModel):
-    class Kind(models.TextChoices):
-        RECEIVE = "RECEIVE", "Receive"
-        RESERVE = "RESERVE", "Reserve"
-        UNRESERVE = "UNRESERVE", "Unreserve"
-        ISSUE = "ISSUE", "Issue"
-        ADJUST = "ADJUST", "Adjust"
-        TRANSFER_OUT = "TRANSFER_OUT", "Transfer out"
-        TRANSFER_IN = "TRANSFER_IN", "Transfer in"
-        RETURN = "RETURN", "Return"
+    Kind = LedgerKind
 
     class Reason(models.TextChoices):
         COUNT = "COUNT", "Count correction"
@@ -220,18 +223,7 @@ class LedgerEntry(AppendOnlyModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="ledger_quantity_gt_0"),
             models.CheckConstraint(
-                condition=models.Q(
-                    kind__in=[
-                        "RECEIVE",
-                        "RESERVE",
-                        "UNRESERVE",
-                        "ISSUE",
-                        "ADJUST",
-                        "TRANSFER_OUT",
-                        "TRANSFER_IN",
-                        "RETURN",
-                    ]
-                ),
+                condition=models.Q(kind__in=LedgerKind.values),
                 name="ledger_kind_valid",
             ),
         ]

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import (
+    UNFINISHED_SALES_STATUSES,
     Category,
     Customer,
     LedgerEntry,
@@ -143,14 +144,6 @@ def customer_sales_orders(*, customer: Customer) -> QuerySet:
     )
 
 
-# Not yet shipped in full nor cancelled; so_customer_open_idx holds exactly these rows.
-OPEN_SALES = [
-    SalesOrder.Status.DRAFT,
-    SalesOrder.Status.CONFIRMED,
-    SalesOrder.Status.PARTIALLY_SHIPPED,
-]
-
-
 def customer_totals(*, customer: Customer, since: datetime) -> dict:
     """Return, for orders created since `since`: order count, sales value (cancelled orders
     left out) and shipped value; and the customer's open orders whenever created, read
@@ -166,6 +159,6 @@ def customer_totals(*, customer: Customer, since: datetime) -> dict:
         ),
     )
     totals["open_count"] = SalesOrder.objects.filter(
-        customer=customer, status__in=OPEN_SALES
+        customer=customer, status__in=UNFINISHED_SALES_STATUSES
     ).count()
     return totals

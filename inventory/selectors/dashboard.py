@@ -34,6 +34,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from inventory.models import (
+    OPEN_PURCHASE_STATUSES,
+    OPEN_SALES_STATUSES,
     Alert,
     Category,
     Customer,
@@ -61,11 +63,6 @@ MONEY = DecimalField(max_digits=24, decimal_places=2)
 DEFAULT_DAYS = 30
 RECENT_MOVEMENTS = 10
 
-OPEN_PURCHASE_STATUSES = [
-    PurchaseOrder.Status.ORDERED,
-    PurchaseOrder.Status.PARTIALLY_RECEIVED,
-]
-OPEN_SALES_STATUSES = [SalesOrder.Status.CONFIRMED, SalesOrder.Status.PARTIALLY_SHIPPED]
 
 PURCHASED = Q(kind=Kind.RECEIVE, po_line__isnull=False)
 SOLD = Q(kind=Kind.ISSUE, so_line__isnull=False)
