@@ -34,7 +34,7 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from inventory.tests import sweep
-from inventory.tests.test_hostile_input import FORMS, World
+from inventory.tests.hostile_input_cases import FORMS, World
 
 pytestmark = pytest.mark.django_db
 

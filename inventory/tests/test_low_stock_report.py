@@ -1,0 +1,79 @@
+"""The low_stock_report command: a digest of every line below its reorder level, emailed."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from inventory.tests.alerts_helpers import (
+    _receive,
+    low_item_fixture,  # noqa: F401 (the low_item fixture)
+)
+from inventory.tests.factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_low_stock_report_emails_a_digest_of_every_line_below_its_reorder_level(
+    staff_user, manager_user, low_item, store, other_store, mailoutbox, capsys,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    # given two low lines (one item in two stores), one fine line, and a level-0 item
+    fine = ItemFactory(sku="SKU-OK01", name="Green nut", reorder_level=Decimal("2"))
+    unlimited = ItemFactory(sku="SKU-ZERO", name="Free item", reorder_level=Decimal("0"))
+    with django_capture_on_commit_callbacks(execute=True):
+        _receive(staff_user, low_item, store, "3")
+        _receive(staff_user, low_item, other_store, "1.5")
+        _receive(staff_user, fine, store, "2")
+        _receive(staff_user, unlimited, store, "1")
+    mailoutbox.clear()
+
+    # when the report runs
+    call_command("low_stock_report")
+
+    # then it prints the count and emails the managers one digest
+    assert capsys.readouterr().out == (
+        "low_stock_report: 2 lines below reorder level; emailed 1 manager(s).\n"
+    )
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["manager1@example.com"]
+    assert mail.subject == "[Inventory] Low-stock digest: 2 lines"
+    assert mail.body == (
+        "2 item/store line(s) are below their reorder level:\n"
+        "\n"
+        "- SKU-LOW1 Red bolt at Main Store: available 3 kg, reorder level 5 kg, short 2 kg\n"
+        "- SKU-LOW1 Red bolt at Warehouse: available 1.5 kg, reorder level 5 kg, "
+        "short 3.5 kg\n"
+    )
+
+
+def test_low_stock_report_sends_nothing_when_nothing_is_low(
+    manager_user, low_item, store, mailoutbox, capsys
+):
+    call_command("low_stock_report")
+
+    assert capsys.readouterr().out == (
+        "low_stock_report: 0 lines below reorder level; no email sent.\n"
+    )
+    assert mailoutbox == []
+
+
+def test_low_stock_report_for_one_store_and_unknown_store(
+    staff_user, manager_user, low_item, store, other_store, mailoutbox, capsys,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from django.core.management.base import CommandError
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _receive(staff_user, low_item, store, "3")
+        _receive(staff_user, low_item, other_store, "1")
+    mailoutbox.clear()
+
+    call_command("low_stock_report", "--store", "wh")
+
+    assert "1 lines below reorder level" in capsys.readouterr().out
+    assert "at Warehouse" in mailoutbox[0].body
+    assert "at Main Store" not in mailoutbox[0].body
+    with pytest.raises(CommandError, match="No store with code 'NOPE'"):
+        call_command("low_stock_report", "--store", "NOPE")

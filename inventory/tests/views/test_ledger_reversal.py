@@ -1,0 +1,151 @@
+"""Movements: a movement's page and its reversal through the screen."""
+
+import pytest
+from django.urls import reverse
+
+from inventory.models import LedgerEntry, PurchaseOrder, PurchaseOrderLine
+from inventory.services.purchasing import purchase_order_receive
+from inventory.services.stock import stock_adjust, stock_transfer
+from inventory.tests.services.stock_helpers import figures, snapshot
+from inventory.tests.views.ledger_view_helpers import D, receive, texts
+
+pytestmark = pytest.mark.django_db
+
+
+# --- detail and reversal ----------------------------------------------------------
+
+
+def test_transfer_detail_shows_the_other_half(
+    manager_client, manager_user, store, other_store, item
+):
+    receive(manager_user, item, store, 10, "A")
+    result = stock_transfer(
+        actor=manager_user, item=item, from_store=store, to_store=other_store, quantity=3
+    )
+    out, into = result.entries
+
+    response = manager_client.get(out.get_absolute_url())
+
+    assert response.context["entry"] == out
+    assert response.context["siblings"] == [into]
+    assert response.context["reversed_by"] is None
+    assert b"Reverse this movement" in response.content
+    assert b"for both halves of the transfer" in response.content
+
+
+def test_reversal_through_the_screen(manager_client, manager_user, store, item):
+    # given
+    lot = receive(manager_user, item, store, 10, "A")
+    entry = LedgerEntry.objects.get(kind="RECEIVE")
+
+    # when
+    response = manager_client.post(
+        reverse("inventory:ledger_reverse", args=[entry.pk]),
+        {"note": "wrong item", "idempotency_key": "rev-1"},
+    )
+
+    # then
+    reversal = LedgerEntry.objects.get(reverses=entry)
+    assert response.status_code == 302
+    assert response.url == entry.get_absolute_url()
+    assert texts(response) == [f"Movement #{entry.pk} reversed by #{reversal.pk}."]
+    assert (reversal.on_hand_delta, reversal.reason, reversal.note) == (
+        D("-10"),
+        "REVERSAL",
+        "wrong item",
+    )
+    assert figures(store=store, lot=lot) == (D("0"), D("0"))
+    page = manager_client.get(entry.get_absolute_url())
+    assert page.context["reversed_by"] == reversal
+    assert b"Reverse this movement" not in page.content
+    back = manager_client.get(reversal.get_absolute_url())
+    assert back.context["entry"].reverses == entry
+    assert b'data-testid="reverses"' in back.content
+
+
+def test_a_second_reversal_is_refused_and_changes_nothing(
+    manager_client, manager_user, store, item
+):
+    receive(manager_user, item, store, 10, "A")
+    entry = LedgerEntry.objects.get(kind="RECEIVE")
+    url = reverse("inventory:ledger_reverse", args=[entry.pk])
+    manager_client.post(url, {"idempotency_key": "rev-1"})
+    before = snapshot()
+
+    response = manager_client.post(url, {"idempotency_key": "rev-2"})
+
+    assert response.status_code == 302
+    assert texts(response)[-1] == f"Movement #{entry.pk} has already been reversed."
+    assert snapshot() == before
+
+
+def test_a_replayed_reversal_reports_it(manager_client, manager_user, store, item):
+    receive(manager_user, item, store, 10, "A")
+    entry = LedgerEntry.objects.get(kind="RECEIVE")
+    url = reverse("inventory:ledger_reverse", args=[entry.pk])
+    manager_client.post(url, {"idempotency_key": "rev-1"})
+    before = snapshot()
+
+    response = manager_client.post(url, {"idempotency_key": "rev-1"})
+
+    assert texts(response)[-1] == "This was already recorded; nothing was changed the second time."
+    assert snapshot() == before
+
+
+def test_reversal_that_would_go_below_zero_is_refused(manager_client, manager_user, store, item):
+    # given 10 received, then 8 written off: reversing the receipt would leave -8
+    lot = receive(manager_user, item, store, 10, "A")
+    stock_adjust(actor=manager_user, lot=lot, store=store, quantity=-8, reason="LOSS")
+    entry = LedgerEntry.objects.get(kind="RECEIVE")
+    before = snapshot()
+
+    response = manager_client.post(
+        reverse("inventory:ledger_reverse", args=[entry.pk]), {"idempotency_key": "rev-1"}
+    )
+
+    assert response.status_code == 302
+    assert texts(response) == [
+        "Only 2 pcs of SKU-0042 unreserved in lot A in Main Store; 10 requested."
+    ]
+    assert snapshot() == before
+
+
+def test_order_movements_are_refused_with_a_message(manager_client, manager_user, store, item):
+    order = PurchaseOrder.objects.create(
+        supplier=item.supplier, store=store, status="ORDERED", created_by=manager_user
+    )
+    line = PurchaseOrderLine.objects.create(
+        order=order, item=item, quantity_ordered=5, unit_cost="2.50", quantity_received=0
+    )
+    purchase_order_receive(
+        actor=manager_user, order=order, receipts=[{"line": line, "quantity": 5}]
+    )
+    entry = LedgerEntry.objects.get(kind="RECEIVE")
+    before = snapshot()
+
+    page = manager_client.get(entry.get_absolute_url())
+    response = manager_client.post(
+        reverse("inventory:ledger_reverse", args=[entry.pk]), {"idempotency_key": "rev-1"}
+    )
+
+    assert b"correct it from the order" in page.content
+    assert b"Reverse this movement" not in page.content
+    assert texts(response) == ["This movement belongs to an order; correct it from the order."]
+    assert snapshot() == before
+
+
+def test_reversal_without_token_is_refused(manager_client, manager_user, store, item):
+    receive(manager_user, item, store, 10, "A")
+    entry = LedgerEntry.objects.get(kind="RECEIVE")
+    before = snapshot()
+
+    response = manager_client.post(reverse("inventory:ledger_reverse", args=[entry.pk]), {})
+
+    assert texts(response) == ["The form expired; reload the page and try again."]
+    assert snapshot() == before
+
+
+def test_unknown_movement_cannot_be_reversed(manager_client):
+    url = reverse("inventory:ledger_reverse", args=[999999])
+
+    assert manager_client.post(url, {"idempotency_key": "k"}).status_code == 404

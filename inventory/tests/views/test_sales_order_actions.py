@@ -1,0 +1,189 @@
+"""Sales screens: an order's page and its actions (confirm, cancel, ship), refused cleanly."""
+
+import pytest
+from django.urls import reverse
+
+from inventory.models import LedgerEntry
+from inventory.selectors.stock import stock_totals_for_item
+from inventory.tests.views.sales_view_helpers import D, Status, make_order, msgs, replayed, state
+
+pytestmark = pytest.mark.django_db
+
+
+# --- detail and its actions -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "present", "absent"),
+    [
+        (Status.DRAFT, ["Confirm", "Cancel order", "Edit"], ["Ship", "Record return"]),
+        (Status.CONFIRMED, ["Ship", "Cancel order"], ["Confirm<", "Edit", "Record return"]),
+        (Status.PARTIALLY_SHIPPED, ["Ship", "Cancel order", "Record return"], ["Edit"]),
+        (Status.SHIPPED, ["Record return"], ["Cancel order", ">Ship<", "Confirm<", "Edit"]),
+    ],
+)
+def test_detail_shows_only_the_legal_actions(
+    staff_client, staff_user, store, item, status, present, absent
+):
+    order = make_order(staff_user, store, item, status=status)
+
+    response = staff_client.get(order.get_absolute_url())
+
+    html = response.content.decode()
+    actions = html[html.index('data-testid="order-actions"') : html.index("<dl")]
+    for label in present:
+        assert label in html, label
+    for label in absent:
+        if label == "Record return":
+            assert label not in html
+        else:
+            assert label not in actions, label
+    assert order.number in html
+
+
+def test_detail_shows_figures_and_history(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item, quantity="4", status=Status.SHIPPED)
+
+    response = staff_client.get(order.get_absolute_url())
+
+    assert response.context["figures"] == {
+        "value": D("16.00"),
+        "shipped_value": D("16.00"),
+        "cost_of_goods": D("8.00"),
+        "margin": D("8.00"),
+    }
+    assert [e.action for e in response.context["history"]] == [
+        "sales_order.create",
+        "sales_order.confirm",
+        "sales_order.ship",
+    ]
+
+
+def test_confirm_reserves_and_a_double_click_reserves_once(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item)
+    url = reverse("inventory:sales_confirm", args=[order.pk])
+
+    first = staff_client.post(url, {"idempotency_key": "tok-confirm"})
+    second = staff_client.post(url, {"idempotency_key": "tok-confirm"})
+
+    assert first.status_code == 302 and first.url == order.get_absolute_url()
+    assert "confirmed" in msgs(first)[0]
+    assert msgs(second)[-1] == replayed("This confirmation", "for", order)
+    order.refresh_from_db()
+    assert order.status == Status.CONFIRMED
+    assert LedgerEntry.objects.filter(kind="RESERVE").count() == 1
+    assert stock_totals_for_item(item=item, store=store)["reserved"] == D("4.000")
+
+
+def test_confirm_when_short_shows_the_shortage_and_changes_nothing(
+    staff_client, staff_user, store, item
+):
+    order = make_order(staff_user, store, item, quantity="12")
+    before = state()
+
+    response = staff_client.post(
+        reverse("inventory:sales_confirm", args=[order.pk]), {"idempotency_key": "tok-short"}
+    )
+
+    assert msgs(response) == ["Only 10 pcs of SKU-0042 available in Main Store; 12 requested."]
+    assert state() == before
+
+
+@pytest.mark.parametrize("data", [{}, {"idempotency_key": "x" * 65}])
+def test_confirm_without_a_valid_token_changes_nothing(staff_client, staff_user, store, item, data):
+    order = make_order(staff_user, store, item)
+    before = state()
+
+    response = staff_client.post(reverse("inventory:sales_confirm", args=[order.pk]), data)
+
+    assert response.status_code == 302
+    assert state() == before
+
+
+def test_confirm_is_post_only(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item)
+    response = staff_client.get(reverse("inventory:sales_confirm", args=[order.pk]))
+    assert response.status_code == 405
+
+
+def test_confirm_of_an_unknown_order_is_404(staff_client):
+    response = staff_client.post(
+        reverse("inventory:sales_confirm", args=[999999]), {"idempotency_key": "k"}
+    )
+    assert response.status_code == 404
+
+
+def test_cancel_after_partial_shipment(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item, quantity="4", status=Status.PARTIALLY_SHIPPED)
+
+    response = staff_client.post(
+        reverse("inventory:sales_cancel", args=[order.pk]), {"idempotency_key": "tok-cancel"}
+    )
+
+    assert "cancelled" in msgs(response)[0]
+    order.refresh_from_db()
+    assert order.status == Status.CANCELLED
+    totals = stock_totals_for_item(item=item, store=store)
+    assert (totals["on_hand"], totals["reserved"]) == (D("9.000"), D("0"))
+
+
+def test_cancel_of_a_shipped_order_is_refused(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item, status=Status.SHIPPED)
+    before = state()
+
+    response = staff_client.post(
+        reverse("inventory:sales_cancel", args=[order.pk]), {"idempotency_key": "tok-c2"}
+    )
+
+    assert msgs(response) == [f"{order.number} cannot go from shipped to cancelled."]
+    assert state() == before
+
+
+# --- ship ---------------------------------------------------------------------------------
+
+
+def test_ship_page_ships_part_then_the_rest(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item, quantity="5", status=Status.CONFIRMED)
+    line = order.lines.get()
+    url = reverse("inventory:sales_ship", args=[order.pk])
+    page = staff_client.get(url)
+    assert page.status_code == 200 and "Ship SKU-0042" in page.content.decode()
+
+    first = staff_client.post(url, {"idempotency_key": "s1", f"line_{line.pk}": "2"})
+    replay = staff_client.post(url, {"idempotency_key": "s1", f"line_{line.pk}": "2"})
+    second = staff_client.post(url, {"idempotency_key": "s2", f"line_{line.pk}": "3"})
+
+    assert "partially shipped" in msgs(first)[0]
+    assert msgs(replay)[-1] == replayed("This shipment", "on", order)
+    assert "now shipped" in msgs(second)[-1]
+    line.refresh_from_db()
+    assert (line.quantity_reserved, line.quantity_shipped) == (D("0"), D("5.000"))
+    assert stock_totals_for_item(item=item, store=store)["on_hand"] == D("5.000")
+
+
+@pytest.mark.parametrize("quantity", ["6", "0", "-1", "abc", ""])
+def test_ship_refuses_bad_quantities_and_changes_nothing(
+    staff_client, staff_user, store, item, quantity
+):
+    order = make_order(staff_user, store, item, quantity="5", status=Status.CONFIRMED)
+    line = order.lines.get()
+    before = state()
+
+    response = staff_client.post(
+        reverse("inventory:sales_ship", args=[order.pk]),
+        {"idempotency_key": f"bad-{quantity}", f"line_{line.pk}": quantity},
+    )
+
+    assert response.status_code == 200
+    assert state() == before
+    if quantity == "6":
+        errors = response.context["form"].errors[f"line_{line.pk}"]
+        assert errors == [
+            "Only 5 pcs of SKU-0042 reserved for this order in Main Store; 6 requested."
+        ]
+
+
+def test_ship_page_of_a_draft_redirects(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item)
+    response = staff_client.get(reverse("inventory:sales_ship", args=[order.pk]))
+    assert response.status_code == 302 and "nothing to ship" in msgs(response)[0]

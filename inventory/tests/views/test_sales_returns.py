@@ -1,0 +1,55 @@
+"""Sales screens: returns from the order page, recorded once, bad input refused cleanly."""
+
+import pytest
+from django.urls import reverse
+
+from inventory.selectors.stock import stock_totals_for_item
+from inventory.tests.views.sales_view_helpers import D, Status, make_order, msgs, replayed, state
+
+pytestmark = pytest.mark.django_db
+
+
+# --- returns ------------------------------------------------------------------------------
+
+
+def test_return_from_the_order_page(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item, quantity="4", status=Status.SHIPPED)
+    line = order.lines.get()
+    url = reverse("inventory:sales_return", args=[order.pk, line.pk])
+
+    response = staff_client.post(url, {"idempotency_key": "ret-1", "quantity": "1", "note": "x"})
+    replay = staff_client.post(url, {"idempotency_key": "ret-1", "quantity": "1", "note": "x"})
+
+    assert msgs(response) == ["Return of 1 pcs of SKU-0042 recorded."]
+    assert msgs(replay)[-1] == replayed("This return", "on", order)
+    line.refresh_from_db()
+    assert line.quantity_returned == D("1.000")
+    assert stock_totals_for_item(item=item, store=store)["on_hand"] == D("7.000")
+
+
+@pytest.mark.parametrize("quantity", ["5", "0", "abc", ""])
+def test_return_refuses_bad_quantities_and_changes_nothing(
+    staff_client, staff_user, store, item, quantity
+):
+    order = make_order(staff_user, store, item, quantity="4", status=Status.SHIPPED)
+    line = order.lines.get()
+    before = state()
+
+    response = staff_client.post(
+        reverse("inventory:sales_return", args=[order.pk, line.pk]),
+        {"idempotency_key": f"ret-{quantity}", "quantity": quantity},
+    )
+
+    assert response.status_code == 302
+    assert msgs(response)[0].startswith("Return of SKU-0042 not recorded")
+    assert state() == before
+
+
+def test_return_of_a_line_of_another_order_is_404(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item, status=Status.SHIPPED)
+    other = make_order(staff_user, store, item, stock=None)
+    response = staff_client.post(
+        reverse("inventory:sales_return", args=[other.pk, order.lines.get().pk]),
+        {"idempotency_key": "r", "quantity": "1"},
+    )
+    assert response.status_code == 404
