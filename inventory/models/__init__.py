@@ -2,8 +2,11 @@ from .append_only import AppendOnlyError
 from .audit import Alert, AuditEvent
 from .catalog import Category, Customer, Item, Store, Supplier
 from .orders import (
+    EDITABLE_PURCHASE_STATUSES,
     OPEN_PURCHASE_STATUSES,
     OPEN_SALES_STATUSES,
+    PURCHASE_TRANSITIONS,
+    SALES_TRANSITIONS,
     UNFINISHED_SALES_STATUSES,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -13,6 +16,9 @@ from .orders import (
 from .stock import LedgerEntry, Lot, LotDecision, Operation, QCStatus, StockBalance
 
 __all__ = [
+    "EDITABLE_PURCHASE_STATUSES",
+    "PURCHASE_TRANSITIONS",
+    "SALES_TRANSITIONS",
     "OPEN_PURCHASE_STATUSES",
     "OPEN_SALES_STATUSES",
     "UNFINISHED_SALES_STATUSES",

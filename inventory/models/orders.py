@@ -24,12 +24,49 @@ class SalesStatus(models.TextChoices):
     CANCELLED = "CANCELLED", "Cancelled"
 
 
-# Each set is written once: the partial indexes below hold exactly these rows, so a query
-# that filters by another list would silently stop using them.
-OPEN_PURCHASE_STATUSES = [PurchaseStatus.ORDERED, PurchaseStatus.PARTIALLY_RECEIVED]
-OPEN_SALES_STATUSES = [SalesStatus.CONFIRMED, SalesStatus.PARTIALLY_SHIPPED]
-# Not yet shipped in full nor cancelled: what a customer's page counts as open.
-UNFINISHED_SALES_STATUSES = [SalesStatus.DRAFT, *OPEN_SALES_STATUSES]
+# The only moves an order can make: the services move orders along these and nothing
+# else. A receipt or shipment that leaves something outstanding keeps a partial order
+# where it is, hence the self-loops.
+PURCHASE_TRANSITIONS: dict[str, set[str]] = {
+    PurchaseStatus.DRAFT: {PurchaseStatus.ORDERED, PurchaseStatus.CANCELLED},
+    PurchaseStatus.ORDERED: {
+        PurchaseStatus.PARTIALLY_RECEIVED,
+        PurchaseStatus.RECEIVED,
+        PurchaseStatus.CANCELLED,
+    },
+    PurchaseStatus.PARTIALLY_RECEIVED: {PurchaseStatus.PARTIALLY_RECEIVED, PurchaseStatus.RECEIVED},
+    PurchaseStatus.RECEIVED: set(),
+    PurchaseStatus.CANCELLED: set(),
+}
+SALES_TRANSITIONS: dict[str, set[str]] = {
+    SalesStatus.DRAFT: {SalesStatus.CONFIRMED, SalesStatus.CANCELLED},
+    SalesStatus.CONFIRMED: {
+        SalesStatus.PARTIALLY_SHIPPED,
+        SalesStatus.SHIPPED,
+        SalesStatus.CANCELLED,
+    },
+    SalesStatus.PARTIALLY_SHIPPED: {
+        SalesStatus.PARTIALLY_SHIPPED,
+        SalesStatus.SHIPPED,
+        SalesStatus.CANCELLED,
+    },
+    SalesStatus.SHIPPED: set(),
+    SalesStatus.CANCELLED: set(),
+}
+EDITABLE_PURCHASE_STATUSES = [PurchaseStatus.DRAFT]
+
+
+def _sources(transitions: dict[str, set[str]], target: str) -> list[str]:
+    """The statuses that may move to `target`, in the order they are defined."""
+    return [status for status, targets in transitions.items() if target in targets]
+
+
+# Open orders can still be received or shipped. The partial indexes below hold exactly
+# these rows, so a query filtering by any other list would silently stop using them.
+OPEN_PURCHASE_STATUSES = _sources(PURCHASE_TRANSITIONS, PurchaseStatus.RECEIVED)
+OPEN_SALES_STATUSES = _sources(SALES_TRANSITIONS, SalesStatus.SHIPPED)
+# Neither finished nor cancelled: what a customer's page counts as open.
+UNFINISHED_SALES_STATUSES = [status for status, targets in SALES_TRANSITIONS.items() if targets]
 
 
 class PurchaseOrder(models.Model):

@@ -19,6 +19,9 @@ from django.utils import timezone
 
 from accounts.roles import Role, user_role
 from inventory.models import (
+    EDITABLE_PURCHASE_STATUSES,
+    OPEN_PURCHASE_STATUSES,
+    PURCHASE_TRANSITIONS,
     AuditEvent,
     LedgerEntry,
     Lot,
@@ -28,7 +31,6 @@ from inventory.models import (
     QCStatus,
     StockBalance,
 )
-from inventory.services.purchasing import EDITABLE, RECEIVABLE, Status, can_transition
 
 from .sales import start_of_day
 from .stock import stock_available_by_pair
@@ -112,16 +114,16 @@ def purchase_order_history(*, order):
 
 def purchase_order_actions(*, order, user) -> set[str]:
     """Return the actions this user may take on the order now: edit, place, cancel, receive."""
-    role = user_role(user)
+    role, targets = user_role(user), PURCHASE_TRANSITIONS[order.status]
     actions = set()
-    if role >= Role.STAFF and order.status in RECEIVABLE:
+    if role >= Role.STAFF and order.status in OPEN_PURCHASE_STATUSES:
         actions.add("receive")
     if role >= Role.MANAGER:
-        if order.status in EDITABLE:
+        if order.status in EDITABLE_PURCHASE_STATUSES:
             actions.add("edit")
-        if can_transition(order, Status.ORDERED):
+        if PurchaseOrder.Status.ORDERED in targets:
             actions.add("place")
-        if can_transition(order, Status.CANCELLED):
+        if PurchaseOrder.Status.CANCELLED in targets:
             actions.add("cancel")
     return actions
 

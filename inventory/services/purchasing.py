@@ -14,7 +14,13 @@ from django.db import transaction
 from inventory import rules
 from inventory.exceptions import InvalidTransition, InventoryError, fmt_qty
 from inventory.locks import lock_purchase_order
-from inventory.models import PurchaseOrder, PurchaseOrderLine
+from inventory.models import (
+    EDITABLE_PURCHASE_STATUSES,
+    OPEN_PURCHASE_STATUSES,
+    PURCHASE_TRANSITIONS,
+    PurchaseOrder,
+    PurchaseOrderLine,
+)
 
 from .actor import as_actor
 from .audit import audit_record, model_changes
@@ -25,17 +31,9 @@ from .transactions import document_transaction, retry_on_conflict
 
 Status = PurchaseOrder.Status
 
-# The only moves an order can make. A receipt that leaves something outstanding keeps
-# a partially received order where it is, hence the self-loop.
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.ORDERED, Status.CANCELLED},
-    Status.ORDERED: {Status.PARTIALLY_RECEIVED, Status.RECEIVED, Status.CANCELLED},
-    Status.PARTIALLY_RECEIVED: {Status.PARTIALLY_RECEIVED, Status.RECEIVED},
-    Status.RECEIVED: set(),
-    Status.CANCELLED: set(),
-}
-RECEIVABLE = {s for s, targets in TRANSITIONS.items() if Status.RECEIVED in targets}
-EDITABLE = {Status.DRAFT}
+TRANSITIONS = PURCHASE_TRANSITIONS
+RECEIVABLE = set(OPEN_PURCHASE_STATUSES)
+EDITABLE = set(EDITABLE_PURCHASE_STATUSES)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from inventory import rules
 from inventory.exceptions import InvalidTransition, InventoryError
-from inventory.models import Item, LedgerEntry, SalesOrder, SalesOrderLine
+from inventory.models import SALES_TRANSITIONS, Item, LedgerEntry, SalesOrder, SalesOrderLine
 
 from .posting import StockResult, require_active
 
@@ -16,13 +16,7 @@ Status = SalesOrder.Status
 ZERO = Decimal("0")
 MONEY_STEP = Decimal("0.01")
 
-TRANSITIONS = {
-    Status.DRAFT: {Status.CONFIRMED, Status.CANCELLED},
-    Status.CONFIRMED: {Status.PARTIALLY_SHIPPED, Status.SHIPPED, Status.CANCELLED},
-    Status.PARTIALLY_SHIPPED: {Status.PARTIALLY_SHIPPED, Status.SHIPPED, Status.CANCELLED},
-    Status.SHIPPED: set(),
-    Status.CANCELLED: set(),
-}
+TRANSITIONS = SALES_TRANSITIONS
 # A customer return needs something shipped; it does not move the order's status.
 RETURNABLE_STATUSES = {Status.PARTIALLY_SHIPPED, Status.SHIPPED, Status.CANCELLED}
 
