@@ -92,6 +92,9 @@ def _shortage(shortage: InsufficientStock) -> dict:
     index = getattr(shortage, "index", None)
     if index is not None:
         member["line"] = index
+    indexes = getattr(shortage, "indexes", None) or []
+    if len(indexes) > 1:  # the item is on several lines: `requested` is their sum
+        member["lines"] = indexes
     return member
 
 

@@ -81,7 +81,9 @@ def add_problem_responses(result, generator, request, public):
             "type": "object",
             "description": (
                 "RFC 9457 problem details. `errors` (by field) and the shortage members "
-                "(item, store, requested, available, line, shortages) appear when they apply."
+                "(item, store, requested, available, line, lines, shortages) appear when "
+                "they apply. An item on several lines is judged on their sum: `requested` "
+                "is that sum, `line` its first line and `lines` every one (from 0)."
             ),
             "properties": {
                 "type": {"type": "string"},
@@ -94,6 +96,7 @@ def add_problem_responses(result, generator, request, public):
                 "requested": {"type": "string"},
                 "available": {"type": "string"},
                 "line": {"type": "integer"},
+                "lines": {"type": "array", "items": {"type": "integer"}},
                 "shortages": {"type": "array", "items": {"type": "object"}},
                 "retry_after": {"type": "integer"},
             },

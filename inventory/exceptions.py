@@ -1,15 +1,31 @@
 """Domain errors. Each message is written for the person at the screen."""
 
-from decimal import Decimal
+from contextlib import suppress
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+THOUSANDTH = Decimal("0.001")
 
 
 def fmt_qty(value) -> str:
-    """Show 3.000 as 3 and 2.500 as 2.5."""
-    value = Decimal(value)
-    text = f"{value:f}"
+    """Return a quantity as every page, message and history line shows it: 3.000 as 3,
+    2.500 as 2.5, -3.500 as -3.5.
+
+    At most three decimals (the columns' places, rounded half up), no trailing zeros, no
+    thousands separator, never "-0". The `qty` template filter returns the same text.
+    Money is not a quantity: it keeps its two decimals (floatformat:2).
+    """
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        return str(number)
+    # More digits than the decimal context holds: shown as it is.
+    with suppress(InvalidOperation):
+        number = number.quantize(THOUSANDTH, rounding=ROUND_HALF_UP)
+    if number == 0:
+        return "0"
+    text = f"{number:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text or "0"
+    return text
 
 
 class InventoryError(Exception):
@@ -36,14 +52,28 @@ class InactiveRecord(InventoryError):
 
 
 class InsufficientStock(InventoryError):
+    """Too little stock of one item in one store.
+
+    `parts`: the quantities of the document's lines that ask for this item, when there
+    are several; `requested` is then their sum, and the message says so, since the
+    available quantity is shared between those lines.
+    """
+
     field = "quantity"
 
-    def __init__(self, *, item, store, requested, available, what="available"):
+    def __init__(self, *, item, store, requested, available, what="available", parts=None):
         self.item, self.store = item, store
         self.requested, self.available = Decimal(requested), Decimal(available)
+        self.parts = list(parts or [])
+        if len(self.parts) > 1:
+            asked = (
+                f"{len(self.parts)} lines ask for {fmt_qty(requested)} in all "
+                f"({' + '.join(fmt_qty(part) for part in self.parts)})."
+            )
+        else:
+            asked = f"{fmt_qty(requested)} requested."
         super().__init__(
-            f"Only {fmt_qty(available)} {item.unit} of {item.sku} {what} in {store.name}; "
-            f"{fmt_qty(requested)} requested."
+            f"Only {fmt_qty(available)} {item.unit} of {item.sku} {what} in {store.name}; {asked}"
         )
 
 

@@ -8,7 +8,7 @@ these rules and write what they decide.
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from inventory.exceptions import InsufficientStock, InvalidQuantity
+from inventory.exceptions import InsufficientStock, InvalidQuantity, ShortLines
 from inventory.models import QCStatus
 
 ZERO = Decimal("0")
@@ -123,6 +123,48 @@ def draw_available(*, item, store, quantity, balances, today, what="available") 
             item=item, store=store, requested=quantity, available=max(have, ZERO), what=what
         )
     return draw(quantity, candidates, lambda b: b.on_hand - b.reserved)
+
+
+def draw_lines_available(*, store, lines, balances_for, today) -> list[tuple]:
+    """Draw every line of one document from its item's sellable stock, FEFO, all or nothing.
+
+    Return [(line, balance, take)]. `balances_for(item_id)` gives the item's locked
+    balances in the store. Lines of the same item share its available stock, so an item
+    is judged on what all its lines ask for together: when that is more than is
+    available, raise ShortLines with one shortage per short item, naming the total, each
+    line's part and every line (`lines`, `indexes`; `line`, `index`: the first).
+    """
+    by_item: dict = {}
+    for index, line in enumerate(lines):
+        by_item.setdefault(line.item_id, []).append((index, line))
+    plan, shortages = [], []
+    for group in by_item.values():
+        item = group[0][1].item
+        candidates = sellable_balances(balances_for(item.pk), today)
+        left = {id(b): b.on_hand - b.reserved for b in candidates}
+        have = sum(left.values(), ZERO)
+        wanted = sum((line.quantity for _, line in group), ZERO)
+        if have < wanted:
+            shortage = InsufficientStock(
+                item=item,
+                store=store,
+                requested=wanted,
+                available=max(have, ZERO),
+                parts=[line.quantity for _, line in group],
+            )
+            shortage.indexes = [index for index, _ in group]
+            shortage.lines = [line for _, line in group]
+            shortage.index, shortage.line = group[0]
+            shortages.append(shortage)
+            continue
+        for index, line in group:
+            for balance, take in draw(line.quantity, candidates, lambda b, left=left: left[id(b)]):
+                left[id(balance)] -= take
+                plan.append((index, line, balance, take))
+    if shortages:
+        raise ShortLines(shortages)
+    plan.sort(key=lambda step: step[0])  # stable: each line's lots stay in FEFO order
+    return [(line, balance, take) for _, line, balance, take in plan]
 
 
 def draw_reserved(*, item, store, quantity, balances, held: dict, today) -> list[tuple]:

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from inventory.exceptions import fmt_qty
 from inventory.models import Customer, SalesOrder, Store
 
 from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
@@ -119,7 +120,7 @@ class ShipForm(IdempotentFormMixin):
                 required=False,
                 min_value=0,
                 initial=line.quantity_reserved,
-                help_text=f"{line.item.name}: up to {line.quantity_reserved.normalize():f} "
+                help_text=f"{line.item.name}: up to {fmt_qty(line.quantity_reserved)} "
                 f"{line.item.unit} reserved.",
                 widget=forms.NumberInput(attrs={"step": "any"}),
             )

@@ -6,6 +6,72 @@ from django.db import models
 from .append_only import AppendOnlyModel
 from .catalog import Item, Store
 
+_CATALOG = {
+    "item": "Item",
+    "store": "Store",
+    "category": "Category",
+    "supplier": "Supplier",
+    "customer": "Customer",
+}
+_CATALOG_CHANGES = {
+    "create": "created",
+    "update": "edited",
+    "activate": "activated",
+    "deactivate": "deactivated",
+}
+
+# What each audit action code means, in words, for pages people read (order history,
+# the audit log). The code stays what is stored, filtered on and exported; every code a
+# service records has a label here (inventory/tests/test_audit_action_labels.py).
+ACTION_LABELS = {
+    "purchase_order.create": "Purchase order created",
+    "purchase_order.update": "Purchase order edited",
+    "purchase_order.place": "Purchase order placed",
+    "purchase_order.cancel": "Purchase order cancelled",
+    "purchase_order.receive": "Goods received",
+    "purchase_order.direct": "Direct purchase",
+    "sales_order.create": "Sales order created",
+    "sales_order.update": "Sales order edited",
+    "sales_order.confirm": "Sales order confirmed, stock reserved",
+    "sales_order.cancel": "Sales order cancelled",
+    "sales_order.ship": "Shipped",
+    "sales_order.return": "Customer return",
+    "sales_order.quick_sale": "Quick sale",
+    "stock.receive": "Stock received",
+    "stock.reserve": "Stock reserved",
+    "stock.unreserve": "Reservation released",
+    "stock.issue": "Stock issued",
+    "stock.adjust": "Stock adjusted",
+    "stock.transfer": "Stock transferred",
+    "stock.reverse": "Movement reversed",
+    "lot.approved": "Lot approved (QC)",
+    "lot.rejected": "Lot rejected (QC)",
+    "lot.quarantine": "Lot put back in quarantine (QC)",
+    "alert.acknowledge": "Low-stock alert acknowledged",
+    "api_token.create": "API token created",
+    "api_token.revoke": "API token revoked",
+    "user.register": "User registered",
+    "user.set_role": "User role changed",
+    "auth.login": "Signed in",
+    "auth.logout": "Signed out",
+    "auth.login_failed": "Sign-in failed",
+    **{
+        f"{model}.{change}": f"{name} {done}"
+        for model, name in _CATALOG.items()
+        for change, done in _CATALOG_CHANGES.items()
+    },
+}
+
+
+def action_label(code: str) -> str:
+    """Return the action code in words ("sales_order.quick_sale" -> "Quick sale").
+
+    A code without a label (an older event) still reads as words, not as a code.
+    """
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    return code.replace("_", " ").replace(".", " ").strip().capitalize()
+
 
 class AuditEvent(AppendOnlyModel):
     actor = models.ForeignKey(
@@ -36,6 +102,11 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words for people; `action` keeps the code filters use."""
+        return action_label(self.action)
 
 
 class Alert(models.Model):

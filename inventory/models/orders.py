@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from inventory.exceptions import fmt_qty
+
 from .catalog import Customer, Item, Store, Supplier
 from .fields import MoneyField, QuantityField
 
@@ -135,7 +137,7 @@ class PurchaseOrderLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.order.number} {self.item.sku} x {self.quantity_ordered}"
+        return f"{self.order.number} {self.item.sku} x {fmt_qty(self.quantity_ordered)}"
 
     @property
     def outstanding(self):
@@ -230,4 +232,4 @@ class SalesOrderLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.order.number} {self.item.sku} x {self.quantity}"
+        return f"{self.order.number} {self.item.sku} x {fmt_qty(self.quantity)}"

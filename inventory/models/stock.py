@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from inventory.exceptions import fmt_qty
+
 from .append_only import AppendOnlyModel
 from .catalog import Item, Store, Supplier
 from .fields import MoneyField, QuantityField
@@ -123,7 +125,10 @@ class StockBalance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.store.code}/{self.lot.code}: {self.on_hand} ({self.reserved} reserved)"
+        return (
+            f"{self.store.code}/{self.lot.code}: {fmt_qty(self.on_hand)} "
+            f"({fmt_qty(self.reserved)} reserved)"
+        )
 
     @property
     def available(self):
@@ -238,7 +243,9 @@ class LedgerEntry(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.kind} {self.quantity} {self.item.sku} @ {self.store.code}"
+        return (
+            f"#{self.pk} {self.kind} {fmt_qty(self.quantity)} {self.item.sku} @ {self.store.code}"
+        )
 
     def get_absolute_url(self):
         return reverse("inventory:ledger_detail", args=[self.pk])

@@ -7,11 +7,16 @@ and low stock come from the balances, never from summing the ledger.
 
 Definitions:
 - purchased: RECEIVE rows of purchase order lines, at the lot cost copied on the row;
+  with how many order lines and items they received;
 - sold: ISSUE rows of sales order lines at the line's unit price, net of RETURN rows;
+  with how many order lines and items they shipped and how many lines had returns;
 - cost of goods: the same ISSUE rows at their unit cost, net of RETURN rows;
 - gross margin: sold value minus cost of goods;
 - daily receipts: every RECEIVE row at cost, reversals netted (a reversal carries a
   negative on-hand delta).
+
+No figure adds quantities of different items together: boxes, metres and kilograms
+make no total, so the cards count lines and items and value the stock in money.
 """
 
 from dataclasses import dataclass
@@ -57,8 +62,6 @@ from .stock import expiring_lots, low_stock
 Kind = LedgerEntry.Kind
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
-MILLI = Decimal("0.001")
-QTY = DecimalField(max_digits=20, decimal_places=3)
 MONEY = DecimalField(max_digits=24, decimal_places=2)
 DEFAULT_DAYS = 30
 RECENT_MOVEMENTS = 10
@@ -122,10 +125,6 @@ def _money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def _qty(value) -> Decimal:
-    return Decimal(value or 0).quantize(MILLI)
-
-
 def dashboard_movements(*, period: Period, store=None):
     """Return the ledger rows of the period (and store), a date-bounded queryset."""
     entries = LedgerEntry.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
@@ -135,12 +134,16 @@ def dashboard_movements(*, period: Period, store=None):
 
 
 def dashboard_totals(*, period: Period, store=None) -> dict:
-    """Return purchased, sold, cost of goods and gross margin for the period, in one query."""
+    """Return purchased, sold, cost of goods and gross margin for the period, in one query,
+    with the order lines and items received and shipped (counts, never a sum of
+    quantities in different units)."""
     row = dashboard_movements(period=period, store=store).aggregate(
-        purchased_quantity=_sum("quantity", PURCHASED, QTY),
+        purchased_lines=Count("po_line", filter=PURCHASED, distinct=True),
+        purchased_items=Count("item", filter=PURCHASED, distinct=True),
         purchased_value=_sum(_at_cost(), PURCHASED, MONEY),
-        sold_quantity=_sum("quantity", SOLD, QTY),
-        returned_quantity=_sum("quantity", RETURNED, QTY),
+        sold_lines=Count("so_line", filter=SOLD, distinct=True),
+        sold_items=Count("item", filter=SOLD, distinct=True),
+        returned_lines=Count("so_line", filter=RETURNED, distinct=True),
         sold_value=_sum(_at_price(), SOLD, MONEY),
         returned_value=_sum(_at_price(), RETURNED, MONEY),
         sold_cost=_sum(_at_cost(), SOLD, MONEY),
@@ -150,9 +153,12 @@ def dashboard_totals(*, period: Period, store=None) -> dict:
     cost_of_goods = _money(row["sold_cost"]) - _money(row["returned_cost"])
     margin = sold_value - cost_of_goods
     return {
-        "purchased_quantity": _qty(row["purchased_quantity"]),
+        "purchased_lines": row["purchased_lines"],
+        "purchased_items": row["purchased_items"],
         "purchased_value": _money(row["purchased_value"]),
-        "sold_quantity": _qty(row["sold_quantity"]) - _qty(row["returned_quantity"]),
+        "sold_lines": row["sold_lines"],
+        "sold_items": row["sold_items"],
+        "returned_lines": row["returned_lines"],
         "sold_value": sold_value,
         "cost_of_goods": cost_of_goods,
         "gross_margin": margin,
@@ -189,7 +195,8 @@ def dashboard_daily_chart(*, period: Period, store=None) -> dict:
 
 
 def dashboard_stock_value_by_store(*, store=None) -> list[dict]:
-    """Return on hand and its value at lot cost per store, from the balances."""
+    """Return per store the stock value at lot cost and how many items it has on hand,
+    from the balances (on hand itself would add different units together)."""
     balances = StockBalance.objects.all()
     if store is not None:
         balances = balances.filter(store=store)
@@ -197,13 +204,12 @@ def dashboard_stock_value_by_store(*, store=None) -> list[dict]:
     rows = (
         balances.values("store_id", "store__code", "store__name")
         .annotate(
-            # value first: once "on_hand" names the aggregate, F("on_hand") would refer to it.
             value=Coalesce(Sum(value), Value(ZERO), output_field=MONEY),
-            on_hand=Coalesce(Sum("on_hand"), Value(ZERO), output_field=QTY),
+            items=Count("item", filter=Q(on_hand__gt=0), distinct=True),
         )
         .order_by("store__code")
     )
-    return [{**row, "value": _money(row["value"]), "on_hand": _qty(row["on_hand"])} for row in rows]
+    return [{**row, "value": _money(row["value"])} for row in rows]
 
 
 def dashboard_counts(*, period: Period, store=None) -> dict:

@@ -10,7 +10,7 @@ InvalidTransition and writes nothing.
 from django.db import transaction
 
 from inventory import rules
-from inventory.exceptions import InsufficientStock, InvalidTransition, InventoryError, ShortLines
+from inventory.exceptions import InvalidTransition, InventoryError
 from inventory.locks import lock_sales_order
 from inventory.models import Customer, LedgerEntry, SalesOrder, SalesOrderLine
 
@@ -152,40 +152,29 @@ def sales_order_update(
     return order
 
 
-def _draw_lines(posting: Posting, store, lines, kind, short_what="available"):
+def _draw_lines(posting: Posting, store, lines, kind):
     """Stage `kind` rows drawing each line's quantity from sellable stock, FEFO; all or
-    nothing: ShortLines names every short line (with its index) and nothing is written.
-    Earlier lines' draws count against later lines of the same item."""
-    shortages = []
-    for index, line in enumerate(lines):
-        try:
-            plan = rules.draw_available(
-                item=line.item,
-                store=store,
-                quantity=line.quantity,
-                balances=posting.stocked_balances(line.item_id, store.pk),
-                today=posting.today,
-                what=short_what,
-            )
-        except InsufficientStock as shortage:
-            shortage.line, shortage.index = line, index
-            shortages.append(shortage)
-            continue
-        for balance, take in plan:
-            if kind == Kind.RESERVE:
-                posting.post(balance, kind=kind, quantity=take, reserved=take, so_line=line)
-            else:
-                posting.post(balance, kind=kind, quantity=take, on_hand=-take, so_line=line)
-    if shortages:
-        raise ShortLines(shortages)
+    nothing (inventory.rules.draw_lines_available): ShortLines names every short item
+    with its lines, and nothing is written."""
+    plan = rules.draw_lines_available(
+        store=store,
+        lines=lines,
+        balances_for=lambda item_id: posting.stocked_balances(item_id, store.pk),
+        today=posting.today,
+    )
+    for line, balance, take in plan:
+        if kind == Kind.RESERVE:
+            posting.post(balance, kind=kind, quantity=take, reserved=take, so_line=line)
+        else:
+            posting.post(balance, kind=kind, quantity=take, on_hand=-take, so_line=line)
 
 
 @retry_on_conflict
 def sales_order_confirm(*, actor, order: SalesOrder, idempotency_key: str | None) -> SalesResult:
     """Confirm a DRAFT order by reserving every line, all or nothing.
 
-    If any line is short, raise ShortLines naming each short line with the quantity
-    requested and available; the transaction rolls back and nothing is reserved.
+    If any item is short, raise ShortLines naming it with the quantity its lines ask
+    for together and what is available; the transaction rolls back, nothing is reserved.
     """
     with document_transaction():
         posting = Posting(kind="SO_CONFIRM", actor=actor, idempotency_key=idempotency_key)
@@ -262,9 +251,10 @@ def sales_quick_sale(
 ) -> SalesResult:
     """Record a counter sale: the order, shipped in full, in one transaction.
 
-    Each line is issued from sellable stock (APPROVED, unexpired), FEFO. If any line
-    is short, raise ShortLines (each shortage carries `index`, the line's position in
-    `lines`) and record nothing at all, not even the order.
+    Each line is issued from sellable stock (APPROVED, unexpired), FEFO. If any item
+    is short for its lines together, raise ShortLines (each shortage carries `indexes`,
+    the positions in `lines` of the lines asking for its item, `index` the first) and
+    record nothing at all, not even the order.
     """
     clean_header(store, customer)
     cleaned = clean_lines(lines)

@@ -1,13 +1,13 @@
-"""{{ value|qty }} shows what Django's floatformat:"-3" shows, for any quantity."""
+"""{{ value|qty }} shows a quantity as the messages do (fmt_qty): 3.5, never 3.500."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.template import Context, Template
-from django.template.defaultfilters import floatformat
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from inventory.exceptions import fmt_qty
 from inventory.templatetags.quantities import qty
 
 QUANTITIES = st.decimals(
@@ -28,18 +28,41 @@ QUANTITIES = st.decimals(
 @example(Decimal("10.000"))
 @example(Decimal("0.0004"))
 @example(Decimal("-0.0004"))
-def test_qty_shows_what_floatformat_shows(value):
-    assert qty(value) == floatformat(value, "-3")
+def test_qty_is_the_value_to_three_places_without_trailing_zeros(value):
+    shown = qty(value)
+
+    assert shown == fmt_qty(value)
+    assert Decimal(shown) == value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    assert not ("." in shown and shown.endswith("0")) and not shown.endswith(".")
+    assert shown != "-0"
 
 
-@pytest.mark.parametrize("value", [7, 0, -3, None, "", "2.5", "abc", 2.25, Decimal("NaN")])
-def test_other_values_are_shown_as_floatformat_shows_them(value):
-    assert qty(value) == floatformat(value, "-3")
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (Decimal("3.500"), "3.5"),
+        (Decimal("-3.500"), "-3.5"),
+        (Decimal("12.000"), "12"),
+        (Decimal("1996.500"), "1996.5"),
+        (Decimal("0.125"), "0.125"),
+        (Decimal("2.0005"), "2.001"),
+        (Decimal("-0.0004"), "0"),
+        (Decimal("1E+2"), "100"),
+        (7, "7"),
+        (2.25, "2.25"),
+        ("12.000", "12"),  # audit details hold quantities as strings
+        (None, ""),
+        ("", ""),
+        ("abc", ""),
+    ],
+)
+def test_qty_shows_each_value_as_people_read_it(value, shown):
+    assert qty(value) == shown
 
 
 def test_every_template_has_the_filter_without_loading_it():
     rendered = Template("{{ a|qty }} {{ b|qty }}").render(
-        Context({"a": Decimal("12.000"), "b": Decimal("1.25")})
+        Context({"a": Decimal("12.000"), "b": Decimal("1.250")})
     )
 
-    assert rendered == "12 1.250"
+    assert rendered == "12 1.25"

@@ -59,12 +59,14 @@ def sales_list(request):
 
 
 def _attach_line_errors(form, formset, exc: InventoryError) -> None:
-    """Show each short line's refusal on its own row, and the refusal above the form."""
+    """Show each short item's refusal on every row that asks for it, and the refusal
+    above the form."""
     rows = formset.kept_forms()
     for shortage in getattr(exc, "shortages", []):
-        index = getattr(shortage, "index", None)
-        if index is not None and index < len(rows):
-            rows[index].add_error("quantity", shortage.message)
+        indexes = getattr(shortage, "indexes", None) or [getattr(shortage, "index", None)]
+        for index in indexes:
+            if index is not None and index < len(rows):
+                rows[index].add_error("quantity", shortage.message)
     if isinstance(exc, ShortLines):
         form.add_error(None, "Nothing was recorded: some lines are short of stock.")
     attach_error(form, exc)

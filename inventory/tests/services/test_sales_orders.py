@@ -128,13 +128,17 @@ def test_confirm_refuses_when_any_line_is_short_and_reserves_nothing(staff_user,
     with pytest.raises(ShortLines) as caught:
         sales_order_confirm(actor=staff_user, order=order, idempotency_key=key("short"))
 
-    # then both short lines are named with requested and available, and nothing changed
+    # then both short items are named, the one on two lines with what they ask for in
+    # all (5 + 7 of 10), and nothing changed
     shortages = caught.value.shortages
-    assert [(s.item.sku, s.requested, s.available) for s in shortages] == [
-        ("SCARCE-1", D("5"), D("3")),
-        (item.sku, D("7"), D("5")),
+    assert [(s.item.sku, s.requested, s.available, s.indexes) for s in shortages] == [
+        (item.sku, D("12"), D("10"), [0, 2]),
+        ("SCARCE-1", D("5"), D("3"), [1]),
     ]
-    assert "Only 3 pcs of SCARCE-1 available in Main Store; 5 requested." in str(caught.value)
+    assert str(caught.value) == (
+        "Only 10 pcs of SKU-0042 available in Main Store; 2 lines ask for 12 in all (5 + 7). "
+        "Only 3 pcs of SCARCE-1 available in Main Store; 5 requested."
+    )
     assert snapshot(order) == before
     assert figures(item, store)["reserved"] == D("0")
 

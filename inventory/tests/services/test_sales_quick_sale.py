@@ -101,3 +101,56 @@ def test_quick_sale_short_records_nothing(staff_user, store, item):
         idempotency_key=key("q3"),
     )
     assert result.replayed is False and result.order.status == Status.SHIPPED
+
+
+def test_one_item_on_two_lines_is_judged_on_their_sum(staff_user, store):
+    # given 64 pcs of glue
+    glue = ItemFactory(sku="GLUE-500")
+    receive(staff_user, glue, store, "64")
+    ledger, balances = LedgerEntry.objects.count(), figures(glue, store)
+
+    # when two lines ask for 40 each
+    with pytest.raises(ShortLines) as caught:
+        sales_quick_sale(
+            actor=staff_user,
+            store=store,
+            customer=None,
+            lines=[(glue, "40", None), (glue, "40", None)],
+            idempotency_key=key("q-twice"),
+        )
+
+    # then one shortage names both lines and what they ask for in all; nothing recorded
+    (shortage,) = caught.value.shortages
+    assert (shortage.indexes, shortage.requested, shortage.available) == ([0, 1], D("80"), D("64"))
+    assert str(caught.value) == (
+        "Only 64 pcs of GLUE-500 available in Main Store; 2 lines ask for 80 in all (40 + 40)."
+    )
+    assert SalesOrder.objects.count() == 0
+    assert LedgerEntry.objects.count() == ledger
+    assert figures(glue, store) == balances
+
+
+def test_one_item_on_two_lines_that_fit_draws_them_one_after_the_other_fefo(staff_user, store):
+    # given two lots of glue, 30 then 34
+    glue = ItemFactory(sku="GLUE-500")
+    receive(staff_user, glue, store, "30")
+    receive(staff_user, glue, store, "34")
+
+    # when two lines ask for 40 and 24 (all of it)
+    order = sales_quick_sale(
+        actor=staff_user,
+        store=store,
+        customer=None,
+        lines=[(glue, "40", None), (glue, "24", None)],
+        idempotency_key=key("q-fit"),
+    ).order
+
+    # then the first line takes the first lot and 10 of the second, the next line the rest
+    first, second = order.lines.order_by("pk")
+    issued = LedgerEntry.objects.filter(kind="ISSUE").order_by("pk")
+    assert [(e.so_line_id, e.quantity) for e in issued] == [
+        (first.pk, D("30.000")),
+        (first.pk, D("10.000")),
+        (second.pk, D("24.000")),
+    ]
+    assert figures(glue, store)["on_hand"] == D("0")

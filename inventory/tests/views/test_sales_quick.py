@@ -78,6 +78,33 @@ def test_quick_sale_when_short_shows_what_is_available_per_line(
     assert AuditEvent.objects.filter(action__startswith="sales_order").count() == 0
 
 
+def test_quick_sale_of_one_item_on_two_lines_says_what_they_ask_for_in_all(
+    staff_client, staff_user, store
+):
+    # given 64 pcs of glue
+    glue = ItemFactory(sku="GLUE-500")
+    stock_receive(actor=staff_user, item=glue, store=store, quantity="64")
+    before = state()
+
+    # when two lines ask for 40 each
+    response = staff_client.post(
+        reverse("inventory:sales_quick"),
+        quick_data(store, {"item": glue.pk, "quantity": "40"}, {"item": glue.pk, "quantity": "40"}),
+    )
+
+    # then both rows say that 64 are there for the 80 the two lines want; nothing recorded
+    message = (
+        "Only 64 pcs of GLUE-500 available in Main Store; 2 lines ask for 80 in all (40 + 40)."
+    )
+    formset = response.context["formset"]
+    assert response.status_code == 200
+    assert [form.errors["quantity"] for form in formset.forms] == [[message], [message]]
+    assert message in response.context["form"].non_field_errors()
+    assert "Only 24" not in response.content.decode()
+    assert state() == before
+    assert AuditEvent.objects.filter(action__startswith="sales_order").count() == 0
+
+
 def test_quick_sale_refuses_bad_input_without_a_500(staff_client, store, item):
     before = state()
     bad = [
