@@ -24,7 +24,7 @@ def test_a_form_renders_the_same_fields_and_errors(store):
 
     html = str(form["store"]) + str(form["store"].errors)
 
-    assert '<select name="store" class="form-select"' in html
+    assert '<select name="store" class="form-select is-invalid"' in html
     assert f'<option value="{store.pk}">' in html
     assert '<ul class="errorlist"' in html and "Select a valid choice" in html
     assert 'name="lines-TOTAL_FORMS"' in str(SalesLineFormSet(prefix="lines").management_form)
