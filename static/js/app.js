@@ -34,4 +34,52 @@
     target.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
   });
+
+  // A refused form comes back with its errors, and focus would start at the top of the
+  // page: a keyboard or screen-reader user would have to hunt for what to fix. Put focus
+  // on the first field marked invalid (Bootstrap's is-invalid, Django's aria-invalid) or,
+  // when only the form as a whole was refused, on its error summary; in view either way.
+  // A page with no error is left alone, and so is one whose author asked for autofocus.
+  function shown(el) {
+    return el.getClientRects().length > 0;
+  }
+
+  function fieldToFix(marked) {
+    var control = marked.matches("input, select, textarea")
+      ? marked
+      : marked.querySelector("input, select, textarea"); // a group marked as a whole
+    if (!control || control.disabled || control.type === "hidden" || !shown(control)) return null;
+    return control;
+  }
+
+  function focusFirstError() {
+    if (document.querySelector("[autofocus]")) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    var target = null;
+    var marked = document.querySelectorAll("form [aria-invalid=true], form .is-invalid");
+    for (var i = 0; i < marked.length && !target; i += 1) target = fieldToFix(marked[i]);
+    if (!target) {
+      // Non-field errors: the templates' alert, or Django's own <ul class="errorlist nonfield">.
+      var summaries = document.querySelectorAll("form .alert-danger, form .errorlist.nonfield");
+      for (var j = 0; j < summaries.length && !target; j += 1) {
+        if (shown(summaries[j])) target = summaries[j];
+      }
+      // Not a control: -1 makes it focusable from here without adding it to the Tab order.
+      if (target && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    }
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    // Centred, so its label above and its message below are in view too (focus() alone
+    // may leave it at the very edge, under the phone's keyboard); at once, not with
+    // Bootstrap's smooth scrolling, as the page is only now appearing.
+    target.scrollIntoView({ block: "center", behavior: "instant" });
+  }
+  // Once the page's other scripts have run: picker.js, loaded after this one, changes the
+  // height of what is above the field (it hides the no-script hints), which would scroll
+  // it away again.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusFirstError);
+  } else {
+    focusFirstError();
+  }
 })();

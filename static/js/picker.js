@@ -4,12 +4,18 @@
 // is what the server resolves, with or without this script (a customer's or supplier's
 // box also posts the id chosen, as names may repeat).
 // Keys: ArrowDown/ArrowUp open and move, Enter chooses, Escape closes (a second
-// Escape clears what was typed), Tab leaves. Rows added later (formsets) are enhanced
-// when they appear. No inline script or handler, so the strict CSP holds.
+// Escape empties the box and forgets its choice), Tab leaves. Rows added later
+// (formsets) are enhanced when they appear. No inline script or handler, so the strict
+// CSP holds.
+// The caption under the box (what was chosen, and how much is available) is written
+// here alone (caption()): when an option is chosen, when a page comes back with one
+// already chosen (a refused POST), and when the store it counts in changes.
 (function () {
   "use strict";
   var DELAY = 150; // ms after the last key before asking the server
   var counter = 0;
+  // Captions are refreshed one request at a time: a 50-line order does not send 50 at once.
+  var refreshing = Promise.resolve();
 
   function enhance(root) {
     var inputs = root.querySelectorAll ? root.querySelectorAll("[data-picker-input]") : [];
@@ -42,6 +48,11 @@
     var hint = box.querySelector(".picker-nojs");
     if (hint) hint.hidden = true;
     input._picker = { box: box, list: list, status: status, timer: null, seq: 0, results: [], active: -1 };
+    // The server renders a chosen option with its name only (it does not know the store
+    // the figures are for); ask for the same caption as when it was chosen, where that
+    // caption has figures (an item with no store to count in would read the same).
+    var store = sibling(input, box.dataset.pickerStore);
+    if (box.dataset.picker === "lot" || (store && store.value)) refresh(input);
   }
 
   // The form field named `field` next to this picker: the same formset row first
@@ -57,9 +68,9 @@
     );
   }
 
-  function query(input) {
-    var state = input._picker;
-    var box = state.box;
+  // The search for what the box holds, or null for a lot picker whose item is unknown.
+  function searchUrl(input) {
+    var box = input._picker.box;
     var params = new URLSearchParams({ q: input.value.trim() });
     if (box.dataset.pickerScope) params.set("scope", box.dataset.pickerScope);
     var store = sibling(input, box.dataset.pickerStore);
@@ -68,17 +79,25 @@
       var item = sibling(input, box.dataset.pickerItem);
       if (item && item.dataset.pickerId) params.set("item", item.dataset.pickerId);
       else if (item && item.value.trim()) params.set("sku", item.value.trim());
-      else return show(input, [], "Choose the item first.");
+      else return null;
     }
-    var seq = ++state.seq;
-    fetch(box.dataset.pickerUrl + "?" + params.toString(), {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    })
+    return box.dataset.pickerUrl + "?" + params.toString();
+  }
+
+  function ask(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
-      })
+      });
+  }
+
+  function query(input) {
+    var state = input._picker;
+    var url = searchUrl(input);
+    if (!url) return show(input, [], "Choose the item first.");
+    var seq = ++state.seq;
+    ask(url)
       .then(function (data) {
         if (seq !== state.seq) return; // a later search has been sent since
         show(input, data.results, data.results.length ? "" : "No match.");
@@ -104,6 +123,55 @@
       }
     }
     return parts.join(" · ");
+  }
+
+  // The option a box names: the one chosen (its id), else its text exactly, else in any case.
+  function named(results, id, typed) {
+    function first(test) {
+      return results.filter(test)[0];
+    }
+    if (id) return first(function (o) { return String(o.id) === id; });
+    return first(function (o) { return o.value === typed; }) ||
+      first(function (o) { return o.value.toLowerCase() === typed.toLowerCase(); });
+  }
+
+  // What the caption under the box says once `option` is chosen.
+  function caption(input, option) {
+    var picked = input._picker.box.querySelector(".picker-picked");
+    if (picked) picked.textContent = [option.name || "", describe(input._picker.box.dataset.picker, option)]
+      .filter(Boolean).join(" · ");
+  }
+
+  // Re-read the chosen option (the server marks it with data-picker-id) and write its
+  // caption, without opening the list. An item or lot the server shows by its text alone
+  // (a typed lot code always; an item whose line was not checked) is found by that exact
+  // SKU or code, as the server finds it. Not a customer or supplier: names repeat.
+  // After a store change (`moved`), a caption with no option to back it (a lot with no
+  // stock in that store) is dropped rather than left showing the other store's figures.
+  function refresh(input, moved) {
+    var kind = input._picker.box.dataset.picker;
+    var byText = kind === "item" || kind === "lot";
+    refreshing = refreshing
+      .then(function () {
+        // Read when its turn comes: the box may have changed while the others were asked.
+        var typed = input.value.trim();
+        var id = input.dataset.pickerId || "";
+        var url = typed && (id || byText) ? searchUrl(input) : null;
+        if (!url) return;
+        return ask(url).then(function (data) {
+          // Typed over, chosen again or cleared meanwhile: that caption is no longer wanted.
+          if (input.value.trim() !== typed || (input.dataset.pickerId || "") !== id) return;
+          var option = named(data.results, id, typed);
+          var picked = input._picker.box.querySelector(".picker-picked");
+          if (option) {
+            input.dataset.pickerId = String(option.id);
+            caption(input, option);
+          } else if (moved && picked) {
+            picked.textContent = "";
+          }
+        });
+      })
+      .catch(function () {}); // the caption the server wrote stays; the next one still runs
   }
 
   function show(input, results, message) {
@@ -177,9 +245,7 @@
     input.value = option.value;
     input.dataset.pickerId = String(option.id);
     forget(input, String(option.id));
-    var picked = state.box.querySelector(".picker-picked");
-    if (picked) picked.textContent = [option.name || "", describe(state.box.dataset.picker, option)]
-      .filter(Boolean).join(" · ");
+    caption(input, option);
     open(input, false);
     state.status.textContent = option.label + " chosen.";
     input.dispatchEvent(new Event("change", { bubbles: true }));
@@ -190,6 +256,17 @@
   function forget(input, id) {
     var chosen = input._picker.box.querySelector("[data-picker-chosen]");
     if (chosen) chosen.value = id || "";
+  }
+
+  // The box no longer names the option chosen before, however it was emptied or changed
+  // (typing, deleting, Escape): its id, its caption and the lot chosen for it all go, so
+  // what is shown is what will be posted.
+  function unchoose(input) {
+    delete input.dataset.pickerId;
+    forget(input);
+    var picked = input._picker.box.querySelector(".picker-picked");
+    if (picked) picked.textContent = "";
+    resetDependents(input);
   }
 
   // A lot belongs to one item: when the item changes, the lot chosen before is forgotten.
@@ -216,12 +293,7 @@
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (!input._picker) return;
-    // What is typed no longer names the option chosen before.
-    delete input.dataset.pickerId;
-    forget(input);
-    var picked = input._picker.box.querySelector(".picker-picked");
-    if (picked) picked.textContent = "";
-    resetDependents(input);
+    unchoose(input);
     schedule(input);
   });
 
@@ -252,8 +324,9 @@
           open(input, false);
         } else if (input.value) {
           input.value = "";
-          delete input.dataset.pickerId;
-          forget(input);
+          unchoose(input);
+          state.status.textContent = "Cleared.";
+          input.dispatchEvent(new Event("change", { bubbles: true }));
         }
         break;
       case "Tab":
@@ -263,7 +336,13 @@
   });
 
   document.addEventListener("change", function (event) {
-    if (event.target._picker) resetDependents(event.target);
+    var field = event.target;
+    if (field._picker) return resetDependents(field);
+    // A store changed: the figures under the pickers that count in it are for another one.
+    if (!field.form) return;
+    field.form.querySelectorAll("[data-picker-store] [data-picker-input]").forEach(function (input) {
+      if (input._picker && sibling(input, input._picker.box.dataset.pickerStore) === field) refresh(input, true);
+    });
   });
 
   // mousedown, not click: it comes before the box loses focus.
