@@ -106,8 +106,6 @@ class ReceiveLineForm(forms.Form):
             ("expires_on", "Expires on"),
         ):
             self.fields[field].widget.attrs["aria-label"] = f"{label} of {sku}"
-            if self.errors.get(field):
-                self.fields[field].widget.attrs["class"] = "form-control is-invalid"
 
 
 class LotDecisionForm(forms.Form):

@@ -45,3 +45,21 @@ def test_pages_fit_a_phone_without_sideways_scrolling(page, demo_users, path):
 
     # then nothing is wider than the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("width", [992, 1100, 1200, 1280])
+@pytest.mark.parametrize("role", ["Manager", "Admin"])
+def test_the_menu_fits_tablet_and_laptop_widths(page, demo_users, role, width):
+    # given the longest menus, at widths around where the navbar stops collapsing
+    page.set_viewport_size({"width": width, "height": 800})
+    login(page, *demo_users[role])
+
+    # when the dashboard is shown
+    page.goto("/dashboard/")
+
+    # then the page is no wider than the window, and the menu is reachable
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    assert page.get_by_test_id("main-nav").get_by_role("link", name="Dashboard").is_visible()

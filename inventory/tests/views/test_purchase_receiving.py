@@ -1,5 +1,6 @@
 """Purchase screens: receiving a placed order, part or all, once only, bad receipts refused."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -119,6 +120,9 @@ def test_a_bad_quantity_is_a_form_error(staff_client, ordered, quantity):
     assert response.status_code == 200
     assert response.context["formset"].errors[0]["quantity"]
     assert state(ordered) == before
+    # The row's quantity box is marked for the eye as well as for a screen reader.
+    box = re.search(r'<input[^>]*aria-label="Quantity now of SKU-0042"[^>]*>', response.text)
+    assert 'aria-invalid="true"' in box.group() and "is-invalid" in box.group()
 
 
 def test_all_blank_lines_are_refused(staff_client, ordered):
