@@ -46,7 +46,11 @@ def test_movements_page_shows_a_write_off_as_3_5(manager_client, written_off):
     assert "3.500" not in html and "2000.000" not in html
     row = next(e for e in response.context["page"] if e.kind == "ADJUST")
     assert row.on_hand_delta == D("-3.500")
-    assert re.search(r'<td class="num">3\.5</td>\s*<td class="num">-3\.5</td>', html)
+    assert re.search(
+        r'<td class="num" data-label="Quantity">3\.5</td>\s*'
+        r'<td class="num" data-label="On hand Δ">-3\.5</td>',
+        html,
+    )
 
 
 def test_stock_page_shows_1996_5_kg(manager_client, written_off):
