@@ -35,6 +35,13 @@ SORTABLE = (
 )
 SORTS = {param: order for param, _, order in SORTABLE}
 SORT_COLUMNS = tuple((param, heading) for param, heading, _ in SORTABLE)
+# The same orders as a menu in the filters: a phone shows no column headers, and the
+# filter form keeps the order when it is submitted.
+SORT_CHOICES = tuple(
+    choice
+    for param, heading, _ in SORTABLE
+    for choice in ((param, f"{heading}, ascending"), (f"-{param}", f"{heading}, descending"))
+)
 MOVEMENTS_PER_PAGE = 25
 
 
@@ -104,6 +111,8 @@ def item_list(request):
             "low_only": low_only,
             "show_inactive": show_inactive,
             "sort_columns": sort_columns(sort, SORT_COLUMNS),
+            "sort_choices": SORT_CHOICES,
+            "sort": sort or "sku",
             # Plain rows for the filter menus: no model instances to build.
             "categories": Category.objects.order_by("name").values("pk", "name"),
             "stores": Store.objects.order_by("code").values("pk", "code", "name"),

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -249,6 +250,21 @@ def test_item_list_sorts_by_a_whitelisted_column_and_ignores_others(staff_client
     assert skus("sort=-available") == ["SORT-B", "SORT-A", "SORT-C"]
     assert skus("sort=available") == ["SORT-C", "SORT-A", "SORT-B"]
     assert skus("sort=password") == ["SORT-A", "SORT-B", "SORT-C"]
+
+
+@pytest.mark.parametrize(
+    ("query", "chosen"), [("sort=-available", "-available"), ("", "sku"), ("sort=junk", "sku")]
+)
+def test_the_filters_sort_menu_shows_and_keeps_the_order(staff_client, query, chosen):
+    """A phone hides the column headers: the menu in the filter form sorts instead, and
+    submitting the filters keeps the order."""
+    page = staff_client.get(f"/items/?{query}").content.decode()
+
+    menu = re.search(r'<select name="sort" id="id_sort".*?</select>', page, re.S).group()
+    assert re.findall(r'<option value="([^"]*)" selected>', menu) == [chosen]
+    assert len(re.findall(r"<option ", menu)) == 14  # 7 columns, both ways
+    form = re.search(r'<form method="get"[^>]*aria-label="Item filters">.*?</form>', page, re.S)
+    assert 'name="sort"' in form.group()
 
 
 def test_the_list_in_sku_order_counts_apart_and_sorted_by_a_figure_in_the_page(
