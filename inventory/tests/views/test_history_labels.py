@@ -26,7 +26,7 @@ def test_sales_history_says_quick_sale(staff_client, quick_sale):
     response = staff_client.get(quick_sale.get_absolute_url())
 
     html = response.content.decode()
-    assert "<td>Quick sale</td>" in html
+    assert '<td data-label="What">Quick sale</td>' in html
     assert "sales_order.quick_sale" not in html
 
 
