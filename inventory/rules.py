@@ -111,16 +111,24 @@ def draw(quantity: Decimal, rows, allowance) -> list[tuple]:
     return taken
 
 
-def draw_available(*, item, store, quantity, balances, today, what="available") -> list[tuple]:
+def draw_available(
+    *, item, store, quantity, balances, today, what="available", parts=None
+) -> list[tuple]:
     """Draw from the sellable stock of the (locked) balances, FEFO; refuse when short.
 
     The balances' in-memory figures are what earlier lines of the same document left.
+    `parts`: the lines' quantities when `quantity` is what several lines ask for together.
     """
     candidates = sellable_balances(balances, today)
     have = sum((b.on_hand - b.reserved for b in candidates), ZERO)
     if have < quantity:
         raise InsufficientStock(
-            item=item, store=store, requested=quantity, available=max(have, ZERO), what=what
+            item=item,
+            store=store,
+            requested=quantity,
+            available=max(have, ZERO),
+            what=what,
+            parts=parts,
         )
     return draw(quantity, candidates, lambda b: b.on_hand - b.reserved)
 
@@ -140,26 +148,27 @@ def draw_lines_available(*, store, lines, balances_for, today) -> list[tuple]:
     plan, shortages = [], []
     for group in by_item.values():
         item = group[0][1].item
-        candidates = sellable_balances(balances_for(item.pk), today)
-        left = {id(b): b.on_hand - b.reserved for b in candidates}
-        have = sum(left.values(), ZERO)
-        wanted = sum((line.quantity for _, line in group), ZERO)
-        if have < wanted:
-            shortage = InsufficientStock(
+        parts = [line.quantity for _, line in group]
+        try:
+            drawn = draw_available(
                 item=item,
                 store=store,
-                requested=wanted,
-                available=max(have, ZERO),
-                parts=[line.quantity for _, line in group],
+                quantity=sum(parts, ZERO),
+                balances=balances_for(item.pk),
+                today=today,
+                parts=parts,
             )
+        except InsufficientStock as shortage:
             shortage.indexes = [index for index, _ in group]
             shortage.lines = [line for _, line in group]
             shortage.index, shortage.line = group[0]
             shortages.append(shortage)
             continue
+        # The item's one FEFO draw, shared out between its lines in line order.
+        left = dict(drawn)
         for index, line in group:
-            for balance, take in draw(line.quantity, candidates, lambda b, left=left: left[id(b)]):
-                left[id(balance)] -= take
+            for balance, take in draw(line.quantity, list(left), left.__getitem__):
+                left[balance] -= take
                 plan.append((index, line, balance, take))
     if shortages:
         raise ShortLines(shortages)
