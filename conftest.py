@@ -129,3 +129,10 @@ def qc_item(db):
     from inventory.tests.factories import ItemFactory
 
     return ItemFactory(sku="SKU-QC01", name="Checked widget", qc_required=True, reorder_level=0)
+
+
+@pytest.fixture
+def supplier(db):
+    from inventory.tests.factories import SupplierFactory
+
+    return SupplierFactory(name="Acme Fasteners")

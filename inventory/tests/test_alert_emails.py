@@ -9,7 +9,6 @@ from inventory.models import Alert
 from inventory.tests.alerts_helpers import (
     _receive,
     _sell,
-    low_item_fixture,  # noqa: F401 (the low_item fixture)
 )
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,6 @@ from inventory.services.stock import stock_receive
 from inventory.tests.alerts_helpers import (
     _receive,
     _sell,
-    low_item_fixture,  # noqa: F401 (the low_item fixture)
 )
 
 pytestmark = pytest.mark.django_db

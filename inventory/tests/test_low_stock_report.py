@@ -7,7 +7,6 @@ from django.core.management import call_command
 
 from inventory.tests.alerts_helpers import (
     _receive,
-    low_item_fixture,  # noqa: F401 (the low_item fixture)
 )
 from inventory.tests.factories import ItemFactory
 

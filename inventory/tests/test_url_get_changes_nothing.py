@@ -10,7 +10,6 @@ from inventory.tests.url_guards_helpers import (
     _snapshot,
     _urls_with_real_ids,
     all_routes,
-    seeded_fixture,  # noqa: F401 (the seeded fixture)
 )
 
 pytestmark = pytest.mark.django_db

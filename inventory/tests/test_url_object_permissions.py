@@ -5,9 +5,6 @@ from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
 from inventory.models import Alert, AuditEvent, LedgerEntry, Lot, PurchaseOrder
-from inventory.tests.url_guards_helpers import (
-    seeded_fixture,  # noqa: F401 (the seeded fixture)
-)
 
 pytestmark = pytest.mark.django_db
 

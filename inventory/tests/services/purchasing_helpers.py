@@ -2,8 +2,6 @@
 
 from datetime import date
 
-import pytest
-
 from inventory.models import AuditEvent, LedgerEntry, Lot, Operation, PurchaseOrder, StockBalance
 from inventory.services.purchasing import (
     purchase_order_cancel,
@@ -11,14 +9,8 @@ from inventory.services.purchasing import (
     purchase_order_place,
     purchase_order_receive,
 )
-from inventory.tests.factories import SupplierFactory
 
 Status = PurchaseOrder.Status
-
-
-@pytest.fixture(name="supplier")
-def supplier_fixture(db):
-    return SupplierFactory(name="Acme Fasteners")
 
 
 def make_order(actor, supplier, store, *lines, place=True):

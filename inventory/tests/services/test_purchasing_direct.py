@@ -10,8 +10,6 @@ from inventory.models import AuditEvent, LedgerEntry, Operation, PurchaseOrder
 from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.purchasing import purchase_direct
 
-from .purchasing_helpers import supplier_fixture  # noqa: F401 (the supplier fixture)
-
 pytestmark = pytest.mark.django_db
 Status = PurchaseOrder.Status
 

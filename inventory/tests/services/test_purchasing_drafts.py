@@ -13,7 +13,6 @@ from inventory.tests.factories import ItemFactory, SupplierFactory
 from .purchasing_helpers import (
     make_order,
     snapshot,
-    supplier_fixture,  # noqa: F401 (the supplier fixture)
 )
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,6 @@ from inventory.services.stock import stock_issue, stock_reserve
 
 from .purchasing_helpers import (
     make_order,
-    supplier_fixture,  # noqa: F401 (the supplier fixture)
 )
 
 pytestmark = pytest.mark.django_db

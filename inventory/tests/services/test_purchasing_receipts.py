@@ -15,7 +15,6 @@ from .purchasing_helpers import (
     make_order,
     order_in,
     snapshot,
-    supplier_fixture,  # noqa: F401 (the supplier fixture)
 )
 
 pytestmark = pytest.mark.django_db

@@ -4,15 +4,9 @@ import pytest
 
 from inventory.models import LedgerEntry, Operation, PurchaseOrder
 from inventory.services.purchasing import purchase_order_create, purchase_order_place
-from inventory.tests.factories import SupplierFactory
 from inventory.views.common import ALREADY_RECORDED
 
 Status = PurchaseOrder.Status
-
-
-@pytest.fixture(name="supplier")
-def supplier_fixture(db):
-    return SupplierFactory(name="Acme Fasteners")
 
 
 @pytest.fixture(name="draft")

@@ -13,7 +13,6 @@ from inventory.tests.views.purchasing_view_helpers import (
     line_management,
     messages_of,
     replayed,
-    supplier_fixture,  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db

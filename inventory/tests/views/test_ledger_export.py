@@ -14,7 +14,6 @@ from inventory.tests.views.ledger_view_helpers import (
     EXPORT,
     HEADER,
     LIST,
-    history_fixture,  # noqa: F401
     receive,
     texts,
 )

@@ -10,7 +10,6 @@ from inventory.tests.services.stock_helpers import snapshot
 from inventory.tests.views.ledger_view_helpers import (
     EXPORT,
     LIST,
-    history_fixture,  # noqa: F401
     listed,
     receive,
 )

@@ -10,12 +10,9 @@ from inventory.services.purchasing import purchase_order_create
 from inventory.tests.factories import ItemFactory
 from inventory.tests.views.purchasing_view_helpers import (
     Status,
-    draft_fixture,  # noqa: F401
     line_management,
     messages_of,
-    ordered_fixture,  # noqa: F401
     state,
-    supplier_fixture,  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db

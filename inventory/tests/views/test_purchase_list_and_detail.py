@@ -9,11 +9,6 @@ from django.utils import timezone
 
 from inventory.services.purchasing import purchase_order_create, purchase_order_receive
 from inventory.tests.factories import SupplierFactory
-from inventory.tests.views.purchasing_view_helpers import (
-    draft_fixture,  # noqa: F401
-    ordered_fixture,  # noqa: F401
-    supplier_fixture,  # noqa: F401
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,10 @@ from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.purchasing import purchase_order_create, purchase_order_place
 from inventory.tests.views.purchasing_view_helpers import (
     Status,
-    draft_fixture,  # noqa: F401
     messages_of,
-    ordered_fixture,  # noqa: F401
     receive_post,
     replayed,
     state,
-    supplier_fixture,  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db
