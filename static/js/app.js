@@ -39,7 +39,7 @@
   // page: a keyboard or screen-reader user would have to hunt for what to fix. Put focus
   // on the first field marked invalid (Bootstrap's is-invalid, Django's aria-invalid) or,
   // when only the form as a whole was refused, on its error summary; in view either way.
-  // A page with no error is left alone, and so is one whose author asked for autofocus.
+  // A page with no error is left alone.
   function shown(el) {
     return el.getClientRects().length > 0;
   }
@@ -53,11 +53,15 @@
   }
 
   function focusFirstError() {
-    if (document.querySelector("[autofocus]")) return;
-    if (document.activeElement && document.activeElement !== document.body) return;
+    // Autofocus is for a fresh form: a field to fix takes its place (the register form's
+    // second password), but a refusal of the whole form keeps it (the login form).
+    var autofocus = document.querySelector("[autofocus]");
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== autofocus) return;
     var target = null;
     var marked = document.querySelectorAll("form [aria-invalid=true], form .is-invalid");
     for (var i = 0; i < marked.length && !target; i += 1) target = fieldToFix(marked[i]);
+    if (!target && autofocus) return;
     if (!target) {
       // Non-field errors: the templates' alert, or Django's own <ul class="errorlist nonfield">.
       var summaries = document.querySelectorAll("form .alert-danger, form .errorlist.nonfield");

@@ -163,3 +163,23 @@ def test_a_refused_login_keeps_its_autofocus(page, demo_users):
     assert page.locator("form .alert-danger").count() == 1
     assert page.evaluate("document.activeElement.id") == "id_username"
     assert page.locator("form .alert-danger").get_attribute("tabindex") is None
+
+
+def test_a_refused_registration_moves_focus_from_autofocus_to_the_field_to_fix(page):
+    # given the register form, whose username box asks for autofocus
+    page.goto("/register/")
+    assert page.evaluate("document.activeElement.id") == "id_username"
+
+    # when the two passwords differ
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.locator("#id_password1").fill("a-long-pass-phrase-2026")
+    page.locator("#id_password2").fill("another-pass-phrase-2026")
+    page.get_by_role("button", name="Register").click()
+    page.wait_for_load_state("load")
+
+    # then the focus is on the second password, the field the message is about, in view
+    focused = _focused(page)
+    assert focused["id"] == "id_password2"
+    assert focused["inView"]
+    assert page.js_errors == []
