@@ -57,8 +57,18 @@ def test_stock_page_shows_1996_5_kg(manager_client, written_off):
     response = manager_client.get(reverse("inventory:stock_levels"))
 
     html = response.content.decode()
-    assert "1996.5 kg" in cells(html, "stock-levels")
+    # on hand and available, both with their unit: nothing reserved, nothing expired
+    assert cells(html, "stock-levels")[2:5] == ["1996.5 kg", "0", "1996.5 kg"]
     assert "1996.500" not in html
+
+
+def test_item_page_gives_every_figure_its_unit(manager_client, written_off):
+    response = manager_client.get(written_off.get_absolute_url())
+
+    html = response.content.decode()
+    for label in ("On hand", "Reserved", "Available", "In quarantine"):
+        assert re.search(rf'{label}</div><div class="fs-4"[^>]*>[0-9.]+ kg</div>', html), label
+    assert '<td class="num" data-label="Available">1996.5 kg</td>' in html
 
 
 def test_stock_table_has_a_heading_for_every_column(
