@@ -139,7 +139,7 @@ class Contender(threading.Thread):
 
 
 def _qty(value) -> str:
-    from inventory.exceptions import fmt_qty
+    from inventory.quantities import fmt_qty
 
     return fmt_qty(value)
 

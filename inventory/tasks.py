@@ -24,8 +24,8 @@ def send_low_stock_alert(alert_id: int) -> int:
 
     Return the number of emails sent (0 when the alert has resolved meanwhile).
     """
-    from inventory.exceptions import fmt_qty
     from inventory.models import Alert
+    from inventory.quantities import fmt_qty
 
     alert = Alert.objects.select_related("item", "store").filter(pk=alert_id).first()
     if alert is None or alert.status == Alert.Status.RESOLVED:

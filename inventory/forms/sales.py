@@ -2,8 +2,8 @@
 
 from django import forms
 
-from inventory.exceptions import fmt_qty
 from inventory.models import Customer, SalesOrder, Store
+from inventory.quantities import fmt_qty
 
 from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
 from .fields import BoundedDateField, ModelSelectField

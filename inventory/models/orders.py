@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from inventory.exceptions import fmt_qty
+from inventory.quantities import fmt_qty
 
 from .catalog import Customer, Item, Store, Supplier
 from .fields import MoneyField, QuantityField

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from inventory.exceptions import fmt_qty
+from inventory.quantities import fmt_qty
 
 from .append_only import AppendOnlyModel
 from .catalog import Item, Store, Supplier

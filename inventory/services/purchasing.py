@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from inventory import rules
-from inventory.exceptions import InvalidTransition, InventoryError, fmt_qty
+from inventory.exceptions import InvalidTransition, InventoryError
 from inventory.locks import lock_purchase_order
 from inventory.models import (
     EDITABLE_PURCHASE_STATUSES,
@@ -21,6 +21,7 @@ from inventory.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
+from inventory.quantities import fmt_qty
 
 from .actor import as_actor
 from .audit import audit_record, model_changes

@@ -1,4 +1,4 @@
-"""`{{ value|qty }}`: a quantity as every page and message shows it (inventory.exceptions.fmt_qty).
+"""`{{ value|qty }}`: a quantity as every page and message shows it (inventory.quantities.fmt_qty).
 
 3.000 shows as 3, 2.500 as 2.5, 2.0005 as 2.001: at most three decimals, no trailing
 zeros, the same text the success and error messages use. Cheap enough for list pages
@@ -10,7 +10,7 @@ from decimal import InvalidOperation
 
 from django import template
 
-from inventory.exceptions import fmt_qty
+from inventory.quantities import fmt_qty
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from inventory.exceptions import fmt_qty
+from inventory.quantities import fmt_qty
 from inventory.templatetags.quantities import qty
 
 QUANTITIES = st.decimals(

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from inventory.exceptions import fmt_qty
 from inventory.models import Customer, Item, QCStatus, Store, Supplier
+from inventory.quantities import fmt_qty
 from inventory.selectors.pickers import (
     item_by_sku,
     picker_items,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from inventory.exceptions import InventoryError, fmt_qty
+from inventory.exceptions import InventoryError
 from inventory.forms.purchasing import (
     DirectLineFormSet,
     DirectPurchaseForm,
@@ -25,6 +25,7 @@ from inventory.forms.purchasing import (
     kept_lines,
 )
 from inventory.models import PurchaseOrder
+from inventory.quantities import fmt_qty
 from inventory.selectors.purchasing import (
     purchase_order_actions,
     purchase_order_detail,

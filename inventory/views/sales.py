@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from inventory.exceptions import InventoryError, ShortLines, fmt_qty
+from inventory.exceptions import InventoryError, ShortLines
 from inventory.forms.sales import (
     OrderActionForm,
     QuickSaleForm,
@@ -23,6 +23,7 @@ from inventory.forms.sales import (
     ShipForm,
 )
 from inventory.models import SalesOrder, SalesOrderLine
+from inventory.quantities import fmt_qty
 from inventory.selectors.sales import (
     sales_order_figures,
     sales_order_history,

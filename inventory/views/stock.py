@@ -7,9 +7,10 @@ from django.utils.http import urlencode
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from inventory.exceptions import InventoryError, fmt_qty
+from inventory.exceptions import InventoryError
 from inventory.forms.stock import AdjustmentForm, TransferForm
 from inventory.models import Store
+from inventory.quantities import fmt_qty
 from inventory.selectors.levels import stock_level_list
 from inventory.services.stock import stock_adjust, stock_transfer
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.exceptions import fmt_qty
 from inventory.models import Store
+from inventory.quantities import fmt_qty
 from inventory.selectors.stock import low_stock
 from inventory.tasks import manager_emails
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from inventory.exceptions import fmt_qty
 from inventory.models import StockBalance
+from inventory.quantities import fmt_qty
 
 # One aggregate statement: the ledger summed per (store, lot), compared with every
 # balance row, plus ledger groups that have no balance row at all. ROUND keeps

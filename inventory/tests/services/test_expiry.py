@@ -132,8 +132,8 @@ def test_item_and_stock_pages_show_expired_and_expiring_stock(
     detail = manager_client.get(f"/items/{item.pk}/").content.decode()
     levels = manager_client.get("/stock/").content.decode()
 
-    assert 'data-testid="expired">4<' in detail
-    assert 'data-testid="near-expiry">2<' in detail
+    assert f'data-testid="expired">4 {item.unit}<' in detail
+    assert f'data-testid="near-expiry">2 {item.unit}<' in detail
     assert "Expired</span>" in detail and "Expires in 5 d</span>" in detail
     assert '<span class="badge text-bg-danger">4</span>' in levels
     assert '<span class="badge text-bg-warning">2</span>' in levels

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from inventory.exceptions import ShortLines, fmt_qty
+from inventory.exceptions import ShortLines
 from inventory.models import LedgerEntry, SalesOrder
+from inventory.quantities import fmt_qty
 from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.sales import sales_order_confirm, sales_order_create
 from inventory.services.stock import stock_receive
