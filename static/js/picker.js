@@ -47,7 +47,11 @@
     input.setAttribute("aria-controls", list.id);
     var hint = box.querySelector(".picker-nojs");
     if (hint) hint.hidden = true;
-    input._picker = { box: box, list: list, status: status, timer: null, seq: 0, results: [], active: -1 };
+    input._picker = {
+      box: box, list: list, status: status, timer: null, seq: 0, results: [], active: -1,
+      stale: false, // the list answers what the box held before the last key
+      chooseOnAnswer: false, // Enter came before the answer: choose from it when it comes
+    };
     // The server renders a chosen option with its name only (it does not know the store
     // the figures are for); ask for the same caption as when it was chosen, where that
     // caption has figures (an item with no store to count in would read the same).
@@ -95,15 +99,26 @@
   function query(input) {
     var state = input._picker;
     var url = searchUrl(input);
-    if (!url) return show(input, [], "Choose the item first.");
+    if (!url) {
+      state.chooseOnAnswer = false;
+      return show(input, [], "Choose the item first.");
+    }
     var seq = ++state.seq;
     ask(url)
       .then(function (data) {
         if (seq !== state.seq) return; // a later search has been sent since
+        state.stale = false;
         show(input, data.results, data.results.length ? "" : "No match.");
+        if (state.chooseOnAnswer && document.activeElement === input) {
+          state.chooseOnAnswer = false;
+          var exact = named(data.results, "", input.value.trim());
+          if (data.results.length) choose(input, exact ? data.results.indexOf(exact) : 0);
+        }
       })
       .catch(function () {
-        if (seq === state.seq) show(input, [], "Search failed; type the code and submit.");
+        if (seq !== state.seq) return;
+        state.chooseOnAnswer = false;
+        show(input, [], "Search failed; type the code and submit.");
       });
   }
 
@@ -294,6 +309,7 @@
     var input = event.target;
     if (!input._picker) return;
     unchoose(input);
+    input._picker.stale = true;
     schedule(input);
   });
 
@@ -313,7 +329,15 @@
         }
         break;
       case "Enter":
-        if (expanded && state.active >= 0) {
+        if (state.stale && input.value.trim()) {
+          // The list on screen (if any) answers what was typed before the last keys, as a
+          // scanner or a quick hand is faster than the search: its first row may be BOLT-M10
+          // while the box says BOLT-M8. Ask now, and choose from that answer.
+          event.preventDefault();
+          window.clearTimeout(state.timer);
+          state.chooseOnAnswer = true;
+          query(input);
+        } else if (expanded && state.active >= 0) {
           event.preventDefault(); // choosing is not submitting
           choose(input, state.active);
         }
@@ -359,6 +383,7 @@
     if (!input._picker) return;
     window.clearTimeout(input._picker.timer);
     input._picker.seq += 1; // drop an answer still on its way
+    input._picker.chooseOnAnswer = false;
     open(input, false);
   });
 
