@@ -166,7 +166,12 @@ class Posting:
 
     def balance(self, store_id, lot, item=None) -> StockBalance:
         """The locked balance of (store, lot), or a new one for a lot new to the store."""
-        found = self.balances.get((store_id, lot.pk)) if lot.pk is not None else None
+        if lot.pk is not None:
+            found = self.balances.get((store_id, lot.pk))
+        else:  # a lot new to this document, named again by a later line
+            found = next(
+                (b for b in self.new_balances if b.store_id == store_id and b.lot is lot), None
+            )
         if found is None:
             found = StockBalance(
                 store_id=store_id, lot=lot, item_id=lot.item_id, on_hand=0, reserved=0

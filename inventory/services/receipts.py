@@ -111,11 +111,8 @@ def post_receipts(posting: Posting, *, store, receipts: list[Receipt]) -> list:
             )
             if key is not None:
                 made[key] = lot
-        elif lot.unit_cost != receipt.unit_cost:
-            raise InventoryError(
-                f"Lot {lot.code} appears twice at different costs; use two lot codes.",
-                field="lot_code",
-            )
+        else:  # a lot new to this document, named by an earlier line too
+            check_same_new_lot(lot, receipt)
         posting.post(
             posting.balance(store.pk, lot, receipt.item),
             kind=LedgerEntry.Kind.RECEIVE,
@@ -152,6 +149,24 @@ def check_receipt_into(lot: Lot, receipt: Receipt) -> None:
         raise InventoryError(
             f"Lot {lot.code} expires on {lot.expires_on}; use a new lot code for "
             "another expiry date.",
+            field="expires_on",
+        )
+
+
+def check_same_new_lot(lot: Lot, receipt: Receipt) -> None:
+    """Two lines naming one new lot code make one lot: at one cost and one expiry date."""
+    if lot.unit_cost != receipt.unit_cost:
+        raise InventoryError(
+            f"Lot {lot.code} appears twice at different costs; use two lot codes.",
+            field="lot_code",
+        )
+    if receipt.expires_on and lot.expires_on != receipt.expires_on:
+        if lot.expires_on is None:
+            lot.expires_on = receipt.expires_on  # the first line left it blank
+            return
+        raise InventoryError(
+            f"Lot {lot.code} appears twice with different expiry dates "
+            f"({lot.expires_on} and {receipt.expires_on}); use two lot codes.",
             field="expires_on",
         )
 

@@ -91,3 +91,26 @@ def test_a_direct_purchase_into_a_deactivated_store_is_refused(staff_client, sup
     assert response.context["form"].errors["store"]
     assert (PurchaseOrder.objects.count(), LedgerEntry.objects.count()) == (0, 0)
     assert AuditEvent.objects.count() == audit_before
+
+
+def test_two_rows_naming_one_new_lot_code_make_one_lot(staff_client, supplier, store, item):
+    # given two rows of the same item, both into the new lot WEBDUP1 (once a 500)
+    data = direct_data(supplier, store, item, quantity="2")
+    data.update(line_management("lines", 2))
+    data.update(
+        {
+            "lines-0-lot_code": "WEBDUP1",
+            "lines-1-item": item.pk,
+            "lines-1-quantity": "3",
+            "lines-1-unit_cost": "1.25",
+            "lines-1-lot_code": "WEBDUP1",
+            "lines-1-expires_on": "",
+        }
+    )
+
+    response = staff_client.post(reverse("inventory:purchase_new"), data)
+
+    assert response.status_code == 302
+    lot = Lot.objects.get(item=item)
+    assert lot.code == "WEBDUP1"
+    assert stock_totals_for_item(item=item, store=store)["on_hand"] == Decimal("5")
