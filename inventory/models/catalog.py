@@ -21,6 +21,15 @@ class Store(models.Model):
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            # Store menus show the name alone: two "Main Store"s could not be told apart.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="store_name_ci_unique",
+                violation_error_code="unique_name",
+                violation_error_message="Another store already has this name (names ignore case).",
+            ),
+        ]
 
     def __str__(self):
         return self.name

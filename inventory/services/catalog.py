@@ -13,7 +13,17 @@ from django.db import IntegrityError, models, transaction
 from django.utils.text import capfirst
 
 from inventory.exceptions import InventoryError
-from inventory.models import Category, Customer, Item, StockBalance, Store, Supplier
+from inventory.models import (
+    Category,
+    Customer,
+    Item,
+    LedgerEntry,
+    PurchaseOrderLine,
+    SalesOrderLine,
+    StockBalance,
+    Store,
+    Supplier,
+)
 
 from .actor import as_actor
 from .alerts import alerts_refresh
@@ -89,7 +99,17 @@ def _check_item(item: Item) -> None:
         value = getattr(item, field)
         if value is not None and Decimal(value) < 0:
             raise InventoryError(f"{label} cannot be negative.", field=field)
-    previous = Item.objects.filter(pk=item.pk).values("category_id", "supplier_id").first() or {}
+    previous = (
+        Item.objects.filter(pk=item.pk).values("category_id", "supplier_id", "unit").first() or {}
+    )
+    if previous and previous["unit"] != item.unit and _has_history(item):
+        raise InventoryError(
+            f"The unit of {item.sku} cannot change from {previous['unit']} to {item.unit}: "
+            "its stock, movements and orders are counted in "
+            f"{previous['unit']}, and would all read as {item.unit}. Create a new item for the "
+            "new unit (and deactivate this one once its stock is gone).",
+            field="unit",
+        )
     category = Category.objects.filter(pk=item.category_id).first()
     if category is None:
         raise InventoryError("Choose an existing category.", field="category")
@@ -103,6 +123,15 @@ def _check_item(item: Item) -> None:
             raise InventoryError(f"Supplier {supplier} is deactivated.", field="supplier")
 
 
+def _has_history(item: Item) -> bool:
+    """Whether any movement or order line counts in the item's unit."""
+    return (
+        LedgerEntry.objects.filter(item_id=item.pk).exists()
+        or PurchaseOrderLine.objects.filter(item_id=item.pk).exists()
+        or SalesOrderLine.objects.filter(item_id=item.pk).exists()
+    )
+
+
 def _check_category(category: Category) -> None:
     if Category.objects.filter(name__iexact=category.name).exclude(pk=category.pk).exists():
         raise InventoryError(f"A category named {category.name} already exists.", field="name")
@@ -111,6 +140,12 @@ def _check_category(category: Category) -> None:
 def _check_store(store: Store) -> None:
     if Store.objects.filter(code__iexact=store.code).exclude(pk=store.pk).exists():
         raise InventoryError(f"Store code {store.code} is already used.", field="code")
+    if Store.objects.filter(name__iexact=store.name).exclude(pk=store.pk).exists():
+        raise InventoryError(
+            f"Another store is already named {store.name}; store menus show the name alone, "
+            "so each must be different.",
+            field="name",
+        )
 
 
 _CHECKS = {Item: _check_item, Category: _check_category, Store: _check_store}
