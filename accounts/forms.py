@@ -1,13 +1,32 @@
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
 from .roles import Role
 
 User = get_user_model()
 
 
-class RegistrationForm(UserCreationForm):
+class PasswordRulesOnFirstBox:
+    """Show "too short", "too common" and the like under the password, not its confirmation.
+
+    Django checks the rules on the confirmation box and puts their messages there, but
+    it is the first box the person has to change.
+    """
+
+    first_password_field = "password1"
+
+    def validate_password_for_user(self, user, password_field_name="password2"):
+        password = self.cleaned_data.get(password_field_name)
+        if password:
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                self.add_error(self.first_password_field, error)
+
+
+class RegistrationForm(PasswordRulesOnFirstBox, UserCreationForm):
     email = forms.EmailField(required=True)
 
     class Meta(UserCreationForm.Meta):
@@ -19,6 +38,17 @@ class RegistrationForm(UserCreationForm):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("A user with that username already exists.")
         return username
+
+    def clean_email(self):
+        # An address names one person (the one low-stock alerts are sent to, say).
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this e-mail address already exists.")
+        return email
+
+
+class OwnPasswordChangeForm(PasswordRulesOnFirstBox, PasswordChangeForm):
+    first_password_field = "new_password1"
 
 
 class UsernameLengthMixin:

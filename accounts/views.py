@@ -13,7 +13,7 @@ from inventory.services.actor import Actor
 from inventory.views.paging import numbered_page
 
 from .backends import BACKEND_PATH
-from .forms import LoginForm, RegistrationForm, RoleForm
+from .forms import LoginForm, OwnPasswordChangeForm, RegistrationForm, RoleForm
 from .permissions import public, role_required
 from .roles import GROUP_ROLES, Role, user_role
 from .services import user_register, user_set_role
@@ -63,6 +63,7 @@ logout_view = public(auth_views.LogoutView.as_view())  # POST only since Django 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):

@@ -41,8 +41,9 @@ def test_role_less_user_is_sent_to_awaiting_approval_from_any_page(client, rolel
     ("changes", "field", "message"),
     [
         ({"password2": "something-else-entirely"}, "password2", "didn’t match"),
-        ({"password1": "password", "password2": "password"}, "password2", "too common"),
-        ({"password1": "12345678901", "password2": "12345678901"}, "password2", "entirely numeric"),
+        # the rules' messages under the password itself, the box to change
+        ({"password1": "password", "password2": "password"}, "password1", "too common"),
+        ({"password1": "12345678901", "password2": "12345678901"}, "password1", "entirely numeric"),
         ({"email": ""}, "email", "required"),
     ],
 )
@@ -62,6 +63,34 @@ def test_duplicate_username_in_any_case_is_refused(client, staff_user):
     assert response.status_code == 200
     assert "already exists" in response.context["form"].errors["username"][0]
     assert User.objects.filter(username__iexact=staff_user.username).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_e_mail_address_in_use_in_any_case_is_refused(client, staff_user):
+    User.objects.filter(pk=staff_user.pk).update(email="Staff@Example.com")
+
+    response = client.post("/register/", {**GOOD, "email": "staff@example.COM"})
+
+    assert response.status_code == 200
+    assert "already exists" in response.context["form"].errors["email"][0]
+    assert not User.objects.filter(username="newbie").exists()
+
+
+@pytest.mark.django_db
+def test_a_weak_new_password_is_refused_under_the_new_password(client, staff_user):
+    data = {"old_password": "x", "new_password1": "password", "new_password2": "password"}
+    staff_user.set_password("x")
+    staff_user.save()
+    client.force_login(staff_user)
+
+    response = client.post("/password/", data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "too common" in " ".join(errors["new_password1"])
+    assert "new_password2" not in errors
+    staff_user.refresh_from_db()
+    assert staff_user.check_password("x")
 
 
 @pytest.mark.django_db
