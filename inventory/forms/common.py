@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from .fields import FiniteDecimalField
+from .fields import FiniteDecimalField, QuantityDecimalField
 from .widgets import ItemsInOneQueryMixin
 
 # The most lines one document (sale, purchase order, direct purchase) can have in a form.
@@ -27,7 +27,7 @@ class IdempotentFormMixin(forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
-class QuantityField(FiniteDecimalField):
+class QuantityField(QuantityDecimalField):
     """A positive quantity with at most 3 decimals, within Decimal(14,3)."""
 
     def __init__(self, *, allow_negative=False, **kwargs):

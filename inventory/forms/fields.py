@@ -5,12 +5,16 @@ Every form and filter of the app builds its fields from these (directly, through
 `safe_formfield` for ModelForms and the admin, or through inventory.filters.base).
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from inventory.models.fields import QTY
+from inventory.quantities import fmt_qty
 
 # Wide enough for any receipt, expiry date or report; narrow enough that a day added or
 # a time zone applied never leaves Python's date range (which ends at 9999-12-31).
@@ -21,17 +25,39 @@ DATE_MAX = date(2999, 12, 31)
 ID_MAX = 2**63 - 1
 
 
-class FiniteDecimalField(forms.DecimalField):
-    """A DecimalField that refuses NaN, sNaN and Infinity while converting.
+# What a person types for a number: ASCII digits, one optional point, an optional minus.
+# Python's Decimal also reads "1_000", "1e3", "+1" and other scripts' digits ("١٢"), so a
+# typo such as "1_0" would have been taken as 10.
+PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
-    Django refuses them only in validate(), after has_changed() may already have compared
-    a signalling NaN with the initial value, which raises InvalidOperation (a 500).
+
+class FiniteDecimalField(forms.DecimalField):
+    """A DecimalField that takes plain numbers only and refuses NaN, sNaN and Infinity
+    while converting.
+
+    Django refuses non-finite values only in validate(), after has_changed() may already
+    have compared a signalling NaN with the initial value, which raises InvalidOperation
+    (a 500). Negative zero is zero.
     """
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if isinstance(value, Decimal) and not value.is_finite():
+        if isinstance(value, str) and value.strip() and not PLAIN_NUMBER.fullmatch(value.strip()):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        value = super().to_python(value)
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            if value.is_zero():
+                value = value.copy_abs()  # "-0" and "-0.00" would be stored with their sign
+        return value
+
+
+class QuantityDecimalField(FiniteDecimalField):
+    """A quantity column's field: its value reads as on every page (5, not 5.000)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            return fmt_qty(value)
         return value
 
 
@@ -66,7 +92,8 @@ def safe_formfield(db_field, **kwargs):
     Used as ModelForm `formfield_callback` and by the admin's formfield_for_dbfield.
     """
     if isinstance(db_field, models.DecimalField):
-        kwargs.setdefault("form_class", FiniteDecimalField)
+        quantity = db_field.decimal_places == QTY["decimal_places"]
+        kwargs.setdefault("form_class", QuantityDecimalField if quantity else FiniteDecimalField)
     elif isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
         kwargs.setdefault("form_class", BoundedDateField)
     return db_field.formfield(**kwargs)
