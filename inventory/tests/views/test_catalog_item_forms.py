@@ -188,3 +188,24 @@ def test_deactivate_returns_to_a_safe_next_url_only(manager_client):
     # then
     assert local.url == "/categories/?status=active"
     assert foreign.url == "/categories/"
+
+
+def test_the_item_page_offers_deactivate_then_activate_to_a_manager(
+    manager_client, staff_client, item
+):
+    page = item.get_absolute_url()
+    deactivate = reverse("inventory:item_deactivate", args=[item.pk])
+    activate = reverse("inventory:item_activate", args=[item.pk])
+    # the buttons are for managers only
+    assert deactivate not in staff_client.get(page).content.decode()
+    html = manager_client.get(page).content.decode()
+    assert f'action="{deactivate}"' in html and activate not in html
+
+    # when the manager presses Deactivate, they come back to the item page, now offering Activate
+    response = manager_client.post(deactivate, {"next": page}, follow=True)
+
+    assert response.redirect_chain[-1][0] == page
+    html = response.content.decode()
+    assert f'action="{activate}"' in html and deactivate not in html
+    item.refresh_from_db()
+    assert item.is_active is False
