@@ -5,14 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0013_item_text_search_indexes'),
+        ("inventory", "0013_item_text_search_indexes"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='store',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='store_name_ci_unique', violation_error_code='unique_name', violation_error_message='Another store already has this name (names ignore case).'),
+            model_name="store",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                name="store_name_ci_unique",
+                violation_error_code="unique_name",
+                violation_error_message="Another store already has this name (names ignore case).",
+            ),
         ),
     ]
