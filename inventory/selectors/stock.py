@@ -79,6 +79,11 @@ def _figures(only=None):
             Value(ZERO),
             output_field=QTY,
         ),
+        "rejected": lambda: Coalesce(
+            Sum("on_hand", filter=Q(lot__qc_status=QCStatus.REJECTED)),
+            Value(ZERO),
+            output_field=QTY,
+        ),
         "on_hand": lambda: Coalesce(Sum("on_hand"), Value(ZERO), output_field=QTY),
         "reserved": lambda: Coalesce(Sum("reserved"), Value(ZERO), output_field=QTY),
     }
@@ -86,7 +91,8 @@ def _figures(only=None):
 
 
 def stock_totals_for_item(*, item, store=None) -> dict:
-    """Return on_hand, reserved, available and quarantined for an item (in one store or all)."""
+    """Return every figure of an item (in one store or all): on hand, reserved, available,
+    quarantined, rejected, expired and near expiry."""
     qs = StockBalance.objects.filter(item=item)
     if store is not None:
         qs = qs.filter(store=store)
