@@ -63,6 +63,7 @@ def test_totals_per_item_count_only_approved_stock_as_available(stocked, store):
         "reserved": D(3),
         "available": D(12),
         "quarantined": D(4),
+        "rejected": D(2),
         "expired": D(0),
         "near_expiry": D(0),
     }
@@ -71,6 +72,7 @@ def test_totals_per_item_count_only_approved_stock_as_available(stocked, store):
         "reserved": D(3),
         "available": D(7),
         "quarantined": D(4),
+        "rejected": D(2),
         "expired": D(0),
         "near_expiry": D(0),
     }
@@ -83,6 +85,7 @@ def test_totals_of_an_item_without_stock_are_zero(item):
         "reserved": D(0),
         "available": D(0),
         "quarantined": D(0),
+        "rejected": D(0),
         "expired": D(0),
         "near_expiry": D(0),
     }
