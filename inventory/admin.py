@@ -36,7 +36,7 @@ from inventory.models import (
 from inventory.selectors.stock import items_with_stock
 from inventory.services.actor import Actor
 from inventory.services.catalog import FIELDS, catalog_save, catalog_set_active
-from inventory.services.qc import lot_approve, lot_reject
+from inventory.services.qc import lot_approve
 
 
 class ReadOnlyAdminMixin:
@@ -173,7 +173,8 @@ class LotAdmin(ReadOnlyAdmin):
     list_filter = ("qc_status",)
     list_select_related = ("item", "supplier")
     search_fields = ("code", "item__sku")
-    actions = ["approve_selected", "reject_selected"]
+    # No reject here: a rejection needs its reason, which the QC queue asks for.
+    actions = ["approve_selected"]
 
     def has_qc_permission(self, request):
         return request.user.has_perm("inventory.change_lot")
@@ -181,10 +182,6 @@ class LotAdmin(ReadOnlyAdmin):
     @admin.action(description="Approve selected lots (QC)", permissions=["qc"])
     def approve_selected(self, request, queryset):
         _decide_lots(self, request, queryset, lot_approve, "approved")
-
-    @admin.action(description="Reject selected lots (QC)", permissions=["qc"])
-    def reject_selected(self, request, queryset):
-        _decide_lots(self, request, queryset, lot_reject, "rejected")
 
 
 # Catalogue: through the services, never deleted

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from inventory.exceptions import InvalidTransition, LotHasReservations
+from inventory.exceptions import InvalidTransition, InventoryError, LotHasReservations
 from inventory.locks import lock_balances, lock_lot
 from inventory.models import Lot, LotDecision, QCStatus, StockBalance
 
@@ -58,7 +58,10 @@ def lot_approve(*, actor, lot: Lot, note: str = "") -> Lot:
 
 
 def lot_reject(*, actor, lot: Lot, note: str = "") -> Lot:
-    """Reject a lot for good; refused while any of it is reserved."""
+    """Reject a lot for good, saying why; refused while any of it is reserved."""
+    if not (note or "").strip():
+        # The supplier's claim and the next inspector both start from the reason.
+        raise InventoryError(f"Say why lot {lot.code} is rejected.", field="note")
     return _decide(actor=actor, lot=lot, to_status=QCStatus.REJECTED, note=note)
 
 

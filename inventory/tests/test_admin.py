@@ -22,6 +22,7 @@ from inventory.models import (
     StockBalance,
     Store,
 )
+from inventory.services.qc import lot_reject
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import CategoryFactory, ItemFactory
 
@@ -207,12 +208,9 @@ def test_lot_approve_action_approves_through_qc(admin_client, admin_user, receiv
     )
 
 
-def test_lot_action_refusal_is_reported_as_an_error(admin_client, received):
-    # given
-    admin_client.post(
-        _admin_url(Lot, "changelist"),
-        {"action": "reject_selected", ACTION_CHECKBOX_NAME: [received.pk], "index": 0},
-    )
+def test_lot_action_refusal_is_reported_as_an_error(admin_client, admin_user, received):
+    # given a lot rejected in the QC queue (the admin offers no reject: it has no reason)
+    lot_reject(actor=admin_user, lot=received, note="Seals broken")
     # when: a rejected lot cannot be approved
     response = admin_client.post(
         _admin_url(Lot, "changelist"),
@@ -293,3 +291,16 @@ def test_user_groups_cannot_be_edited_or_deleted_in_admin(admin_role_client, sta
     assert group_add.status_code == 403
     assert list(staff_user.groups.values_list("name", flat=True)) == ["Staff"]
     assert Group.objects.count() == 3
+
+
+def test_the_admin_offers_no_rejection_without_a_reason(admin_client, received):
+    response = admin_client.post(
+        _admin_url(Lot, "changelist"),
+        {"action": "reject_selected", ACTION_CHECKBOX_NAME: [received.pk], "index": 0},
+        follow=True,
+    )
+
+    assert "reject_selected" not in response.content.decode()
+    received.refresh_from_db()
+    assert received.qc_status == QCStatus.QUARANTINE
+    assert not LotDecision.objects.exists()

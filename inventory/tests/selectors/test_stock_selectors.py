@@ -52,7 +52,7 @@ def stocked(manager_user, qc_item, store, other_store):
     lot_approve(actor=manager_user, lot=good)
     receive(store, 4, "HELD", "3.00")
     bad = receive(store, 2, "BAD", "1.00")
-    lot_reject(actor=manager_user, lot=bad)
+    lot_reject(actor=manager_user, lot=bad, note="Damaged")
     stock_reserve(actor=manager_user, item=qc_item, store=store, quantity=3)
     return qc_item
 

@@ -1,6 +1,6 @@
 import pytest
 
-from inventory.exceptions import InvalidTransition, LotHasReservations
+from inventory.exceptions import InvalidTransition, InventoryError, LotHasReservations
 from inventory.models import AuditEvent, Lot, LotDecision, QCStatus
 from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.qc import lot_approve, lot_quarantine, lot_reject
@@ -58,7 +58,7 @@ def test_the_history_keeps_every_decision_in_order(staff_user, manager_user, qc_
 
     lot_approve(actor=manager_user, lot=lot)
     lot_quarantine(actor=manager_user, lot=lot)
-    lot_reject(actor=manager_user, lot=lot)
+    lot_reject(actor=manager_user, lot=lot, note="Mould")
 
     assert [(f, t) for f, t, _ in _history(lot)] == [
         ("QUARANTINE", "APPROVED"),
@@ -76,7 +76,7 @@ def test_a_lot_with_reservations_cannot_be_rejected_or_quarantined(
     before = snapshot()
 
     with pytest.raises(LotHasReservations) as excinfo:
-        decide(actor=manager_user, lot=lot)
+        decide(actor=manager_user, lot=lot, note="Checked")
 
     assert str(excinfo.value) == (
         "Lot A still has 3 pcs reserved; release those reservations first."
@@ -84,7 +84,7 @@ def test_a_lot_with_reservations_cannot_be_rejected_or_quarantined(
     assert snapshot() == before
     # once released, the decision goes through
     stock_unreserve(actor=manager_user, item=item, store=store, quantity=3)
-    decide(actor=manager_user, lot=lot)
+    decide(actor=manager_user, lot=lot, note="Checked")
     assert LotDecision.objects.filter(lot=lot).count() == 1
 
 
@@ -103,11 +103,27 @@ def test_an_illegal_decision_is_refused(
 ):
     lot = receive(staff_user, qc_item, store, 10, "Q")
     for step in steps:
-        step(actor=manager_user, lot=lot)
+        step(actor=manager_user, lot=lot, note="Checked")
     before = snapshot()
 
     with pytest.raises(InvalidTransition) as excinfo:
-        decide(actor=manager_user, lot=lot)
+        decide(actor=manager_user, lot=lot, note="Checked")
 
     assert str(excinfo.value) == message
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_a_rejection_without_a_reason_is_refused_and_changes_nothing(
+    staff_user, manager_user, qc_item, store, note
+):
+    lot = receive(staff_user, qc_item, store, 10, "Q")
+    before = snapshot()
+
+    with pytest.raises(InventoryError) as refused:
+        lot_reject(actor=manager_user, lot=lot, note=note)
+
+    assert (refused.value.field, str(refused.value)) == ("note", "Say why lot Q is rejected.")
+    assert snapshot() == before
+    lot.refresh_from_db()
+    assert lot.qc_status == "QUARANTINE"

@@ -44,6 +44,7 @@ def test_ship_in_two_parts_moves_reserved_to_shipped(staff_user, store, item):
         "reserved": D("0.000"),
         "available": D("4.000"),
         "quarantined": D("0"),
+        "rejected": D("0"),
         "expired": D(0),
         "near_expiry": D(0),
     }

@@ -106,7 +106,7 @@ def test_rejected_stock_leaves_only_through_an_adjustment(
 ):
     # given a rejected lot of 10
     bad = receive(staff_user, qc_item, store, 10, "BAD")
-    lot_reject(actor=manager_user, lot=bad)
+    lot_reject(actor=manager_user, lot=bad, note="Damaged")
     before = snapshot()
     # then it cannot be issued, reserved or transferred
     with pytest.raises(LotNotApproved):

@@ -60,7 +60,7 @@ def test_a_reserve_racing_an_issue_and_a_qc_rejection_stays_consistent(round_):
         [
             lambda: stock_reserve(actor=user, item=item, store=store, quantity=6),
             lambda: stock_issue(actor=user, item=item, store=store, quantity=6),
-            lambda: lot_reject(actor=user, lot=lot),
+            lambda: lot_reject(actor=user, lot=lot, note="Damaged"),
         ]
     )
 

@@ -50,7 +50,7 @@ def test_issue_never_draws_from_quarantine_or_rejected_lots(
     lot_approve(actor=manager_user, lot=good)
     receive(staff_user, qc_item, store, 10, "HELD")
     bad = receive(staff_user, qc_item, store, 10, "BAD")
-    lot_reject(actor=manager_user, lot=bad)
+    lot_reject(actor=manager_user, lot=bad, note="Damaged")
     before = snapshot()
 
     with pytest.raises(InsufficientStock, match="Only 2 pcs of SKU-QC01 available"):
@@ -63,7 +63,7 @@ def test_issue_never_draws_from_quarantine_or_rejected_lots(
 
 def test_issue_from_a_named_rejected_lot_is_refused(staff_user, manager_user, qc_item, store):
     bad = receive(staff_user, qc_item, store, 10, "BAD")
-    lot_reject(actor=manager_user, lot=bad)
+    lot_reject(actor=manager_user, lot=bad, note="Damaged")
     before = snapshot()
 
     with pytest.raises(LotNotApproved, match="Lot BAD of SKU-QC01 is rejected"):

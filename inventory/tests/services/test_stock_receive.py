@@ -113,7 +113,7 @@ def test_receive_into_an_existing_lot_with_another_expiry_is_refused(staff_user,
 
 def test_receive_into_a_rejected_lot_is_refused(staff_user, manager_user, item, store):
     stock_receive(actor=staff_user, item=item, store=store, quantity=4, lot_code="BAD")
-    lot_reject(actor=manager_user, lot=Lot.objects.get(code="BAD"))
+    lot_reject(actor=manager_user, lot=Lot.objects.get(code="BAD"), note="Damaged")
     before = snapshot()
 
     with pytest.raises(InventoryError, match="Lot BAD was rejected by QC; receive into a new lot"):

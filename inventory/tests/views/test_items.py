@@ -164,7 +164,7 @@ def test_the_detail_shows_stores_lots_with_qc_status_and_movements(
         expires_on=datetime.date(2031, 3, 4),
     )
     stock_receive(actor=manager_user, item=qc_item, store=other_store, quantity=2, lot_code="BAD")
-    lot_reject(actor=manager_user, lot=qc_item.lots.get(code="BAD"))
+    lot_reject(actor=manager_user, lot=qc_item.lots.get(code="BAD"), note="Damaged")
 
     response = staff_client.get(f"/items/{qc_item.pk}/")
 
