@@ -17,10 +17,14 @@ from inventory.models import (
     Store,
     Supplier,
 )
+from inventory.selectors.pickers import barcode_is
 
 
 class ItemFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="SKU or name contains")
+    q = django_filters.CharFilter(
+        method="filter_search", label="SKU or name contains, or the barcode is"
+    )
+    barcode = django_filters.CharFilter(method="filter_barcode", label="Barcode (exact)")
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
     supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all())
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
@@ -33,7 +37,13 @@ class ItemFilter(django_filters.FilterSet):
         value = value.strip()[:100]
         if not value:
             return queryset
-        return queryset.filter(Q(sku__icontains=value) | Q(name__icontains=value))
+        return queryset.filter(
+            Q(sku__icontains=value) | Q(name__icontains=value) | barcode_is(value)
+        )
+
+    def filter_barcode(self, queryset, name, value):
+        # What a scanner reads: the item it names, or none (a blank barcode names nothing).
+        return queryset.filter(barcode_is(value.strip()))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(is_active=(value == "active"))

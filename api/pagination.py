@@ -1,6 +1,12 @@
 """Pagination: numbered pages for most lists, a cursor for movements (millions of rows)."""
 
+import re
+
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+ID_POSITION = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**63 - 1
 
 
 class PagePagination(PageNumberPagination):
@@ -9,7 +15,24 @@ class PagePagination(PageNumberPagination):
     max_page_size = 200
 
 
-class MovementCursorPagination(CursorPagination):
+class IdCursorPagination(CursorPagination):
+    """A cursor over an integer key: a forged position is an invalid cursor, not a 500.
+
+    DRF checks the cursor's offset and direction, not its position, which goes straight
+    into the query (`id < "abc"` fails in int()). Every cursor-paged view orders by id.
+    """
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None:
+            return cursor
+        position = cursor.position
+        if not ID_POSITION.fullmatch(position) or int(position) > MAX_ID:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+
+class MovementCursorPagination(IdCursorPagination):
     """Newest first by primary key: each page is one index range scan, however deep."""
 
     ordering = "-id"

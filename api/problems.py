@@ -164,6 +164,7 @@ def _api_problem(exc: exceptions.APIException) -> tuple[dict, dict]:
         404: "Not found",
         405: "Method not allowed",
         406: "Not acceptable",
+        413: "Content too large",
         415: "Unsupported media type",
     }
     if not isinstance(detail, str):

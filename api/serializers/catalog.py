@@ -5,11 +5,10 @@ from rest_framework import serializers
 
 from inventory.models import Category, Customer, Item, Store, Supplier
 
-QTY = {"max_digits": 14, "decimal_places": 3}
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from .fields import MONEY, QTY, DecimalField, IdField, ModelSerializer
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     item_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -19,7 +18,7 @@ class CategorySerializer(serializers.ModelSerializer):
         extra_kwargs = {"description": {"required": False}}
 
 
-class StoreSerializer(serializers.ModelSerializer):
+class StoreSerializer(ModelSerializer):
     class Meta:
         model = Store
         fields = ["id", "code", "name", "kind", "address", "contact", "is_active"]
@@ -32,7 +31,7 @@ class StoreSerializer(serializers.ModelSerializer):
         }
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelSerializer):
     # Bounded at any history: the date of the last order, not a count of all of them.
     last_order_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
@@ -56,23 +55,27 @@ class CustomerSerializer(PartySerializer):
         model = Customer
 
 
-class ItemSerializer(serializers.ModelSerializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
-    supplier = serializers.PrimaryKeyRelatedField(
-        queryset=Supplier.objects.all(), allow_null=True, required=False
+class ItemSerializer(ModelSerializer):
+    # Declared, so that its uniqueness is the catalogue service's rule with its message;
+    # DRF would check the barcode's constraint first, in words of its own.
+    barcode = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text=Item.barcode.field.help_text
     )
-    unit_cost = serializers.DecimalField(**MONEY, required=False)
-    unit_price = serializers.DecimalField(**MONEY, required=False)
-    reorder_level = serializers.DecimalField(**QTY, required=False)
-    on_hand = serializers.DecimalField(**QTY, read_only=True)
-    reserved = serializers.DecimalField(**QTY, read_only=True)
-    available = serializers.DecimalField(**QTY, read_only=True)
+    category = IdField(queryset=Category.objects.all())
+    supplier = IdField(queryset=Supplier.objects.all(), allow_null=True, required=False)
+    unit_cost = DecimalField(**MONEY, required=False)
+    unit_price = DecimalField(**MONEY, required=False)
+    reorder_level = DecimalField(**QTY, required=False)
+    on_hand = DecimalField(**QTY, read_only=True)
+    reserved = DecimalField(**QTY, read_only=True)
+    available = DecimalField(**QTY, read_only=True)
 
     class Meta:
         model = Item
         fields = [
             "id",
             "sku",
+            "barcode",
             "name",
             "description",
             "category",

@@ -17,7 +17,7 @@ from inventory.models import (
     Supplier,
 )
 
-from .catalog import MONEY, QTY
+from .fields import MONEY, QTY, DecimalField, IdField, IdIntegerField, ModelSerializer
 
 MAX_LINES = 200
 NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": ""}
@@ -26,9 +26,9 @@ NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": "
 # --- purchase orders ---------------------------------------------------------------------
 
 
-class PurchaseOrderLineSerializer(serializers.ModelSerializer):
+class PurchaseOrderLineSerializer(ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
-    outstanding = serializers.DecimalField(**QTY, read_only=True)
+    outstanding = DecimalField(**QTY, read_only=True)
 
     class Meta:
         model = PurchaseOrderLine
@@ -44,7 +44,7 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PurchaseOrderSerializer(serializers.ModelSerializer):
+class PurchaseOrderSerializer(ModelSerializer):
     number = serializers.CharField(read_only=True)
     lines = PurchaseOrderLineSerializer(many=True, read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
@@ -68,22 +68,22 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
 
 
 class PurchaseLineInput(serializers.Serializer):
-    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    quantity = serializers.DecimalField(**QTY)
-    unit_cost = serializers.DecimalField(**MONEY, required=False, allow_null=True, default=None)
+    item = IdField(queryset=Item.objects.all())
+    quantity = DecimalField(**QTY)
+    unit_cost = DecimalField(**MONEY, required=False, allow_null=True, default=None)
 
 
 class PurchaseOrderInput(serializers.Serializer):
-    supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.all())
-    store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
+    supplier = IdField(queryset=Supplier.objects.all())
+    store = IdField(queryset=Store.objects.all())
     expected_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(**NOTE)
     lines = PurchaseLineInput(many=True, max_length=MAX_LINES)
 
 
 class ReceiptInput(serializers.Serializer):
-    line = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    quantity = serializers.DecimalField(**QTY)
+    line = IdIntegerField()
+    quantity = DecimalField(**QTY)
     lot_code = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -103,8 +103,8 @@ class DirectLineInput(PurchaseLineInput):
 
 
 class DirectPurchaseInput(serializers.Serializer):
-    supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.all())
-    store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
+    supplier = IdField(queryset=Supplier.objects.all())
+    store = IdField(queryset=Store.objects.all())
     note = serializers.CharField(**NOTE)
     lines = DirectLineInput(many=True, max_length=MAX_LINES)
 
@@ -118,7 +118,7 @@ class ReceiptResultSerializer(serializers.Serializer):
 # --- sales orders ------------------------------------------------------------------------
 
 
-class SalesOrderLineSerializer(serializers.ModelSerializer):
+class SalesOrderLineSerializer(ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
 
     class Meta:
@@ -136,7 +136,7 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SalesOrderSerializer(serializers.ModelSerializer):
+class SalesOrderSerializer(ModelSerializer):
     number = serializers.CharField(read_only=True)
     lines = SalesOrderLineSerializer(many=True, read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
@@ -159,16 +159,16 @@ class SalesOrderSerializer(serializers.ModelSerializer):
 
 
 class SalesLineInput(serializers.Serializer):
-    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    quantity = serializers.DecimalField(**QTY)
-    unit_price = serializers.DecimalField(
+    item = IdField(queryset=Item.objects.all())
+    quantity = DecimalField(**QTY)
+    unit_price = DecimalField(
         **MONEY, required=False, allow_null=True, default=None, help_text="The item's by default."
     )
 
 
 class SalesOrderInput(serializers.Serializer):
-    store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
-    customer = serializers.PrimaryKeyRelatedField(
+    store = IdField(queryset=Store.objects.all())
+    customer = IdField(
         queryset=Customer.objects.all(), required=False, allow_null=True, default=None
     )
     note = serializers.CharField(**NOTE)
@@ -176,8 +176,8 @@ class SalesOrderInput(serializers.Serializer):
 
 
 class ShipmentInput(serializers.Serializer):
-    line = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    quantity = serializers.DecimalField(**QTY)
+    line = IdIntegerField()
+    quantity = DecimalField(**QTY)
 
 
 class ShipInput(serializers.Serializer):
@@ -190,8 +190,8 @@ class ShipInput(serializers.Serializer):
 
 
 class ReturnInput(serializers.Serializer):
-    line = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    quantity = serializers.DecimalField(**QTY)
+    line = IdIntegerField()
+    quantity = DecimalField(**QTY)
     note = serializers.CharField(**NOTE)
 
 

@@ -11,7 +11,7 @@ from inventory.models import (
     Store,
 )
 
-from .catalog import MONEY, QTY
+from .fields import MONEY, QTY, DecimalField, IdField, ModelSerializer
 
 ADJUST_REASONS = [
     (value, label)
@@ -22,11 +22,11 @@ NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": "
 
 
 class StockFiguresSerializer(serializers.Serializer):
-    on_hand = serializers.DecimalField(**QTY)
-    reserved = serializers.DecimalField(**QTY)
-    available = serializers.DecimalField(**QTY, help_text="On hand minus reserved, approved lots.")
-    quarantined = serializers.DecimalField(**QTY)
-    expired = serializers.DecimalField(**QTY, help_text="On hand in lots past their expiry date.")
+    on_hand = DecimalField(**QTY)
+    reserved = DecimalField(**QTY)
+    available = DecimalField(**QTY, help_text="On hand minus reserved, approved lots.")
+    quarantined = DecimalField(**QTY)
+    expired = DecimalField(**QTY, help_text="On hand in lots past their expiry date.")
 
 
 class StockLevelSerializer(StockFiguresSerializer):
@@ -36,7 +36,7 @@ class StockLevelSerializer(StockFiguresSerializer):
     sku = serializers.CharField(source="item__sku")
     item_name = serializers.CharField(source="item__name")
     unit = serializers.CharField(source="item__unit")
-    reorder_level = serializers.DecimalField(**QTY, source="item__reorder_level")
+    reorder_level = DecimalField(**QTY, source="item__reorder_level")
     store = serializers.IntegerField(source="store_id")
     store_code = serializers.CharField(source="store__code")
     store_name = serializers.CharField(source="store__name")
@@ -67,16 +67,16 @@ class LotBalanceSerializer(serializers.Serializer):
     qc_status = serializers.CharField(source="lot.qc_status")
     expires_on = serializers.DateField(source="lot.expires_on", allow_null=True)
     expired = serializers.BooleanField()
-    on_hand = serializers.DecimalField(**QTY)
-    reserved = serializers.DecimalField(**QTY)
-    available = serializers.DecimalField(
+    on_hand = DecimalField(**QTY)
+    reserved = DecimalField(**QTY)
+    available = DecimalField(
         **QTY, source="sellable", help_text="On hand minus reserved if the lot is approved, else 0."
     )
 
 
-class LotSerializer(serializers.ModelSerializer):
+class LotSerializer(ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
-    on_hand = serializers.DecimalField(**QTY, read_only=True)
+    on_hand = DecimalField(**QTY, read_only=True)
 
     class Meta:
         model = Lot
@@ -103,7 +103,7 @@ class LotRejectInput(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, help_text="Why the lot is rejected.")
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class MovementSerializer(ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
     store_code = serializers.CharField(source="store.code", read_only=True)
     lot_code = serializers.CharField(source="lot.code", read_only=True)
@@ -143,11 +143,11 @@ class StockResultSerializer(serializers.Serializer):
 
 
 class TransferInput(serializers.Serializer):
-    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    from_store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
-    to_store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
-    quantity = serializers.DecimalField(**QTY)
-    lot = serializers.PrimaryKeyRelatedField(
+    item = IdField(queryset=Item.objects.all())
+    from_store = IdField(queryset=Store.objects.all())
+    to_store = IdField(queryset=Store.objects.all())
+    quantity = DecimalField(**QTY)
+    lot = IdField(
         queryset=Lot.objects.all(),
         required=False,
         allow_null=True,
@@ -158,9 +158,9 @@ class TransferInput(serializers.Serializer):
 
 
 class AdjustmentInput(serializers.Serializer):
-    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
-    store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all())
-    quantity = serializers.DecimalField(**QTY, help_text="Signed: negative takes stock away.")
+    lot = IdField(queryset=Lot.objects.all())
+    store = IdField(queryset=Store.objects.all())
+    quantity = DecimalField(**QTY, help_text="Signed: negative takes stock away.")
     reason = serializers.ChoiceField(choices=ADJUST_REASONS)
     note = serializers.CharField(**NOTE)
 
@@ -169,7 +169,7 @@ class ReversalInput(serializers.Serializer):
     note = serializers.CharField(**NOTE)
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [
@@ -188,7 +188,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
     store_code = serializers.CharField(source="store.code", read_only=True)
     closed_by = serializers.CharField(

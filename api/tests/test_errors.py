@@ -147,7 +147,14 @@ def test_a_field_error_is_reported_by_field(staff_api, stocked):
     assert body["title"] == "Invalid request"
     assert body["errors"] == {
         "store": ['Invalid pk "0" - object does not exist.'],
-        "lines": {"0": {"quantity": ["A valid number is required."]}},
+        "lines": {
+            "0": {
+                "quantity": [
+                    "Enter a plain number: digits 0-9, an optional leading minus and an "
+                    "optional decimal point."
+                ]
+            }
+        },
     }
 
 

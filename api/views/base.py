@@ -1,11 +1,17 @@
 """What every API view shares: the acting user for services, and throttled refusals."""
 
+import re
+
+from django.http import Http404
 from rest_framework import exceptions
 
 from accounts.roles import Role
 from inventory.services.actor import Actor
 
 from ..throttling import AnonAddressRateThrottle
+
+# An id in a URL: ASCII digits only. int() (and so the ORM) also reads "١" or " 1" as 1.
+URL_ID = re.compile(r"[0-9]+")
 
 
 class ApiViewMixin:
@@ -28,6 +34,17 @@ class ApiViewMixin:
             if not throttle.allow_request(request, self):
                 raise exceptions.Throttled(throttle.wait()) from None
             raise
+        self._refuse_odd_ids()
+
+    def _refuse_odd_ids(self) -> None:
+        """Answer 404 for an id in the URL that is not plain ASCII digits (`/items/١/`).
+
+        The router's converters are `str`, so every id reaches the view as text; checked
+        after authentication so that an anonymous caller still gets its 401.
+        """
+        for value in self.kwargs.values():
+            if not URL_ID.fullmatch(str(value)):
+                raise Http404
 
     def _refuse_unparsed_bodies(self, request) -> None:
         """Refuse a write whose body is not JSON, even where the body would be ignored.

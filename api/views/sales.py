@@ -38,6 +38,26 @@ def _order_fields(data) -> dict:
     return fields
 
 
+def _shipments(lines) -> dict:
+    """{line id: quantity}, each quantity as sent, for the service to check one by one.
+
+    A line named twice is refused rather than summed: summed, "2" and "-1" would ship 1
+    and hide a quantity the service never saw (receipts differ: each is its own lot).
+    """
+    shipments = {}
+    for entry in lines:
+        if entry["line"] in shipments:
+            message = (
+                f"Line {entry['line']} is named twice; send it once with the whole "
+                "quantity to ship."
+            )
+            raise Problem(
+                400, "validation", "Invalid request", message, errors={"lines": [message]}
+            )
+        shipments[entry["line"]] = entry["quantity"]
+    return shipments
+
+
 class SalesOrderViewSet(
     ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -119,9 +139,7 @@ class SalesOrderViewSet(
                     if line.quantity_reserved > 0
                 }
             else:
-                shipments = {}
-                for line in lines:
-                    shipments[line["line"]] = shipments.get(line["line"], 0) + line["quantity"]
+                shipments = _shipments(lines)
             return sales_order_ship(
                 actor=self.actor(), order=order, shipments=shipments, idempotency_key=key
             )

@@ -60,8 +60,14 @@ def stock_transfer(
                 )
             have = sum((b.on_hand - b.reserved for b in sources), rules.ZERO)
             if have < quantity:
+                # Not "available": a named lot moves whatever its QC state (quarantined
+                # stock may go to be inspected elsewhere), so its own figure is what counts.
                 raise InsufficientStock(
-                    item=item, store=from_store, requested=quantity, available=have
+                    item=item,
+                    store=from_store,
+                    requested=quantity,
+                    available=have,
+                    what=f"unreserved in lot {current.code}",
                 )
             plan = rules.draw(quantity, sources, lambda b: b.on_hand - b.reserved)
         else:
@@ -127,10 +133,12 @@ def ledger_entry_reverse(
     """
     if entry.reverses_id is not None:
         raise NotReversible("This movement is itself a reversal; record a new movement instead.")
-    if entry.kind not in REVERSIBLE or entry.reserved_delta != 0:
-        raise NotReversible("Reservations are released, not reversed.")
+    # The order first: a shipment's ISSUE also released its reservation (reserved_delta
+    # < 0), and "reservations are released" would send the user the wrong way.
     if entry.po_line_id or entry.so_line_id:
         raise NotReversible("This movement belongs to an order; correct it from the order.")
+    if entry.kind not in REVERSIBLE or entry.reserved_delta != 0:
+        raise NotReversible("Reservations are released, not reversed.")
     originals = [entry, *_transfer_twin(entry)]
     with document_transaction():
         posting = Posting(kind="REVERSAL", actor=actor, idempotency_key=idempotency_key)

@@ -1,0 +1,83 @@
+"""Cursor pages: a forged cursor is "Invalid cursor" (404), never a 500."""
+
+import base64
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from api.pagination import IdCursorPagination
+from api.urls import router
+from inventory.services.stock import stock_receive
+
+pytestmark = pytest.mark.django_db
+V1 = "/api/v1"
+MOVEMENTS = f"{V1}/movements/"
+
+
+def cursor(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.fixture
+def movements(manager_user, item, store):
+    for _ in range(3):
+        stock_receive(actor=manager_user, item=item, store=store, quantity=1)
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "p=abc",
+        "p=1.5",
+        "p=",
+        "p=1e3",
+        "p=0x10",
+        "p=-1",
+        "p=%D9%A1",  # Arabic-Indic one
+        "p=+1",
+        "p= 1",
+        f"p={2**63}",
+        f"p={10**30}",
+        "o=1&r=1&p=abc",
+        "o=abc",
+        "r=x",
+    ],
+)
+def test_a_forged_cursor_is_an_invalid_cursor_problem(manager_api, movements, forged):
+    response = manager_api.get(MOVEMENTS, {"cursor": cursor(forged)})
+
+    assert response.status_code == 404, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Not found",
+        "status": 404,
+        "detail": "Invalid cursor",
+    }
+
+
+def test_the_cursors_the_api_writes_still_page_through_everything(manager_api, movements):
+    response = manager_api.get(MOVEMENTS, {"page_size": 2})
+    first = response.json()
+    next_cursor = parse_qs(urlparse(first["next"]).query)["cursor"][0]
+
+    second = manager_api.get(MOVEMENTS, {"page_size": 2, "cursor": next_cursor}).json()
+    previous_cursor = parse_qs(urlparse(second["previous"]).query)["cursor"][0]
+    back = manager_api.get(MOVEMENTS, {"page_size": 2, "cursor": previous_cursor}).json()
+
+    ids = [row["id"] for row in first["results"] + second["results"]]
+    assert len(ids) == 3 and ids == sorted(ids, reverse=True)
+    assert [row["id"] for row in back["results"]] == [row["id"] for row in first["results"]]
+
+
+def test_every_cursor_paged_view_checks_its_positions():
+    cursor_paged = {
+        prefix: viewset.pagination_class
+        for prefix, viewset, _basename in router.registry
+        if "Cursor" in getattr(viewset.pagination_class, "__name__", "")
+    }
+
+    assert cursor_paged  # movements at least
+    for prefix, pagination in cursor_paged.items():
+        assert issubclass(pagination, IdCursorPagination), prefix
+        assert pagination.ordering.lstrip("-") in ("id", "pk"), prefix
