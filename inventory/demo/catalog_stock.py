@@ -45,6 +45,13 @@ ITEMS = [
     ("SAND-25", "Sand 25 kg", "Building", "kg", "0.08", "0.20", "200", False),
     ("TAPE-50", "Duct tape 50 m", "Adhesives", "pcs", "2.75", "5.25", "12", False),
 ]
+# What a scanner reads off the packs sold by the piece (type one into a picker to try it).
+BARCODES = {
+    "GLUE-500": "5012345000017",
+    "PAINT-W5": "5012345000024",
+    "LAMP-LED9": "5012345000031",
+    "TAPE-50": "5012345000048",
+}
 
 
 def seed(users) -> dict:
@@ -81,6 +88,7 @@ def _seed(users) -> dict:
         category, _ = Category.objects.get_or_create(name=cat)
         items[sku] = Item.objects.create(
             sku=sku,
+            barcode=BARCODES.get(sku, ""),
             name=name,
             category=category,
             supplier=suppliers[cat],

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from inventory.models import Item, Lot
-from inventory.selectors.pickers import item_by_sku
+from inventory.selectors.pickers import item_by_code
 
 TEXT_SUFFIX = "_q"
 MAX_TEXT = 100  # longer than any SKU (40) or lot code (60)
@@ -184,7 +184,7 @@ class ItemPickerField(_PickerField):
     model = Item
     default_error_messages = {
         "invalid_choice": "Select a valid choice. No item has the id %(value)s.",
-        "unknown": "No item has the SKU “%(value)s”.",
+        "unknown": "No item has the SKU or barcode “%(value)s”.",
         "inactive": "%(item)s is deactivated; choose another item.",
     }
 
@@ -221,7 +221,7 @@ class ItemPickerField(_PickerField):
             text = self._text(value)
             if not text:
                 return None
-            item = self.known.get(_sku_key(text)) or item_by_sku(text)
+            item = self.known.get(_sku_key(text)) or item_by_code(text)
             if item is None:
                 raise ValidationError(
                     self.error_messages["unknown"], code="unknown", params={"value": text}

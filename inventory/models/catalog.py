@@ -102,6 +102,11 @@ class Item(models.Model):
         blank=True,
         verbose_name="default supplier",
     )
+    barcode = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="What a scanner reads off the pack (EAN, UPC, Code 128); optional.",
+    )
     unit = models.CharField(max_length=5, choices=Unit.choices, default=Unit.PCS)
     unit_cost = MoneyField()
     unit_price = MoneyField()
@@ -121,6 +126,14 @@ class Item(models.Model):
                 name="item_sku_ci_unique",
                 violation_error_code="unique_sku",
                 violation_error_message="Another item already uses this SKU (SKUs ignore case).",
+            ),
+            # Unique when given; its index also finds the item a scanner names.
+            models.UniqueConstraint(
+                fields=["barcode"],
+                condition=~models.Q(barcode=""),
+                name="item_barcode_unique",
+                violation_error_code="unique_barcode",
+                violation_error_message="Another item already has this barcode.",
             ),
             models.CheckConstraint(
                 condition=models.Q(unit_cost__gte=0),

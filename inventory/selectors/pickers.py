@@ -28,20 +28,30 @@ def picker_query(text) -> str:
     return str(text or "").replace("\x00", "").strip()[:MAX_QUERY]
 
 
-def item_by_sku(sku: str):
-    """Return the item with this SKU in any case, or None; one lookup on Lower(sku)'s index."""
-    if not sku:
+def item_by_code(code: str):
+    """Return the item whose SKU (in any case) or else barcode is `code`, or None.
+
+    One lookup on Lower(sku)'s index, and one on the barcode's when no SKU matches: what a
+    person types is a SKU, what a scanner types is often a barcode.
+    """
+    if not code:
         return None
-    return Item.objects.alias(sku_lower=Lower("sku")).filter(sku_lower=Lower(Value(sku))).first()
+    found = Item.objects.alias(sku_lower=Lower("sku")).filter(sku_lower=Lower(Value(code)))
+    return found.first() or Item.objects.filter(barcode_is(code)).first()
+
+
+def barcode_is(code: str) -> Q:
+    """The item whose barcode is `code`, written as the partial unique index's condition."""
+    return Q(barcode=code) & ~Q(barcode="")
 
 
 def picker_items(*, query: str = "", store=None, include_inactive: bool = False, limit=LIMIT):
     """Return up to `limit` items matching `query`, as dicts, in one query.
 
-    An item matches when its SKU starts with the text (any case) or its name
-    contains it; SKU matches come first, then by SKU. With a store, each carries
-    its available quantity there. Deactivated items only when asked for (managers
-    still transfer and adjust their remaining stock).
+    An item matches when its barcode is the text, its SKU starts with it (any case) or
+    its name contains it; a barcode match comes first, then SKU matches, then by SKU.
+    With a store, each carries its available quantity there. Deactivated items only when
+    asked for (managers still transfer and adjust their remaining stock).
     """
     query = picker_query(query)
     items = Item.objects.all()
@@ -52,8 +62,14 @@ def picker_items(*, query: str = "", store=None, include_inactive: bool = False,
         # Written as Django writes every catalogue search (UPPER(...) LIKE), which the
         # trigram indexes of migration 0013 serve on PostgreSQL.
         prefix = Q(sku__istartswith=query)
-        items = items.filter(prefix | Q(name__icontains=query)).alias(
-            rank=Case(When(prefix, then=Value(0)), default=Value(1), output_field=IntegerField())
+        scanned = barcode_is(query)
+        items = items.filter(prefix | Q(name__icontains=query) | scanned).alias(
+            rank=Case(
+                When(scanned, then=Value(0)),
+                When(prefix, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
         )
         order = ["rank", "sku"]
     fields = ["id", "sku", "name", "unit", "is_active"]

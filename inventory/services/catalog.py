@@ -6,8 +6,6 @@ that is no longer wanted is deactivated, so the ledger and orders that point at 
 stay whole. Stock services refuse inactive items and stores.
 """
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.text import capfirst
@@ -17,9 +15,6 @@ from inventory.models import (
     Category,
     Customer,
     Item,
-    LedgerEntry,
-    PurchaseOrderLine,
-    SalesOrderLine,
     StockBalance,
     Store,
     Supplier,
@@ -28,11 +23,13 @@ from inventory.models import (
 from .actor import as_actor
 from .alerts import alerts_refresh
 from .audit import audit_record, model_changes
+from .catalog_checks import CHECKS
 
 # The fields each service may set; is_active moves only through (de)activate.
 FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Item: (
         "sku",
+        "barcode",
         "name",
         "description",
         "category",
@@ -49,12 +46,7 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Customer: ("name", "email", "phone", "address"),
 }
 # Short text fields trimmed of surrounding spaces before they are checked and saved.
-_STRIPPED = {"sku", "name", "code", "email", "phone", "contact"}
-_NON_NEGATIVE = {
-    "unit_cost": "Unit cost",
-    "unit_price": "Unit price",
-    "reorder_level": "Reorder level",
-}
+_STRIPPED = {"sku", "barcode", "name", "code", "email", "phone", "contact"}
 
 
 def _label(model) -> str:
@@ -90,67 +82,6 @@ def _first_error(exc: ValidationError) -> InventoryError:
     return InventoryError(" ".join(exc.messages))
 
 
-def _check_item(item: Item) -> None:
-    if Item.objects.filter(sku__iexact=item.sku).exclude(pk=item.pk).exists():
-        raise InventoryError(
-            f"SKU {item.sku} is already used by another item (SKUs ignore case).", field="sku"
-        )
-    for field, label in _NON_NEGATIVE.items():
-        value = getattr(item, field)
-        if value is not None and Decimal(value) < 0:
-            raise InventoryError(f"{label} cannot be negative.", field=field)
-    previous = (
-        Item.objects.filter(pk=item.pk).values("category_id", "supplier_id", "unit").first() or {}
-    )
-    if previous and previous["unit"] != item.unit and _has_history(item):
-        raise InventoryError(
-            f"The unit of {item.sku} cannot change from {previous['unit']} to {item.unit}: "
-            "its stock, movements and orders are counted in "
-            f"{previous['unit']}, and would all read as {item.unit}. Create a new item for the "
-            "new unit (and deactivate this one once its stock is gone).",
-            field="unit",
-        )
-    category = Category.objects.filter(pk=item.category_id).first()
-    if category is None:
-        raise InventoryError("Choose an existing category.", field="category")
-    if not category.is_active and previous.get("category_id") != category.pk:
-        raise InventoryError(f"Category {category} is deactivated.", field="category")
-    if item.supplier_id is not None:
-        supplier = Supplier.objects.filter(pk=item.supplier_id).first()
-        if supplier is None:
-            raise InventoryError("Choose an existing supplier.", field="supplier")
-        if not supplier.is_active and previous.get("supplier_id") != supplier.pk:
-            raise InventoryError(f"Supplier {supplier} is deactivated.", field="supplier")
-
-
-def _has_history(item: Item) -> bool:
-    """Whether any movement or order line counts in the item's unit."""
-    return (
-        LedgerEntry.objects.filter(item_id=item.pk).exists()
-        or PurchaseOrderLine.objects.filter(item_id=item.pk).exists()
-        or SalesOrderLine.objects.filter(item_id=item.pk).exists()
-    )
-
-
-def _check_category(category: Category) -> None:
-    if Category.objects.filter(name__iexact=category.name).exclude(pk=category.pk).exists():
-        raise InventoryError(f"A category named {category.name} already exists.", field="name")
-
-
-def _check_store(store: Store) -> None:
-    if Store.objects.filter(code__iexact=store.code).exclude(pk=store.pk).exists():
-        raise InventoryError(f"Store code {store.code} is already used.", field="code")
-    if Store.objects.filter(name__iexact=store.name).exclude(pk=store.pk).exists():
-        raise InventoryError(
-            f"Another store is already named {store.name}; store menus show the name alone, "
-            "so each must be different.",
-            field="name",
-        )
-
-
-_CHECKS = {Item: _check_item, Category: _check_category, Store: _check_store}
-
-
 def catalog_validate(obj) -> None:
     """Raise InventoryError naming the field when `obj` may not be saved as it is.
 
@@ -167,7 +98,7 @@ def catalog_validate(obj) -> None:
         obj.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise _first_error(exc) from exc
-    check = _CHECKS.get(type(obj))
+    check = CHECKS.get(type(obj))
     if check is not None:
         check(obj)
 

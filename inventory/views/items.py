@@ -10,6 +10,7 @@ from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.models import Category, Item, StockBalance, Store
 from inventory.selectors.ledger import ledger_entries_for_item
+from inventory.selectors.pickers import barcode_is
 from inventory.selectors.stock import (
     ITEM_FIGURES,
     item_page_figures,
@@ -69,7 +70,9 @@ def item_list(request):
     if not show_inactive:
         items = items.filter(is_active=True)
     if search:
-        items = items.filter(Q(sku__icontains=search) | Q(name__icontains=search))
+        items = items.filter(
+            Q(sku__icontains=search) | Q(name__icontains=search) | barcode_is(search)
+        )
     if category is not None:
         items = items.filter(category=category)
     if store is not None:

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from inventory.models import Customer, Item, QCStatus, Store, Supplier
 from inventory.quantities import fmt_qty
 from inventory.selectors.pickers import (
-    item_by_sku,
+    item_by_code,
     picker_items,
     picker_lots,
     picker_parties,
@@ -71,7 +71,7 @@ def picker_lot_options(request):
     if item_id:
         item = Item.objects.filter(pk=item_id).first()
     else:
-        item = item_by_sku(picker_query(request.GET.get("sku")))
+        item = item_by_code(picker_query(request.GET.get("sku")))
     if item is None:
         return JsonResponse({"results": [], "item": None})
     store_id = _id_param(request, "store")

@@ -57,7 +57,7 @@ def test_typed_text_wins_over_an_id(item):
 @pytest.mark.parametrize(
     "data, error",
     [
-        ({"item_q": "NOPE-1"}, "No item has the SKU “NOPE-1”."),
+        ({"item_q": "NOPE-1"}, "No item has the SKU or barcode “NOPE-1”."),
         ({"item_q": ""}, "This field is required."),
         ({"item_q": "   "}, "This field is required."),
         ({}, "This field is required."),
@@ -224,7 +224,7 @@ def test_a_refused_quick_sale_shows_what_was_typed_and_changes_nothing(
     html = response.content.decode()
     assert response.status_code == 200
     assert 'name="lines-1-item_q" value="NOPE&lt;b&gt;"' in html
-    assert "No item has the SKU “NOPE&lt;b&gt;”." in html
+    assert "No item has the SKU or barcode “NOPE&lt;b&gt;”." in html
     # the line that resolved shows its item's SKU, and its name under the box
     assert 'name="lines-0-item_q" value="SKU-0042"' in html and "Blue widget" in html
     assert snapshot() == before

@@ -1,0 +1,101 @@
+"""The catalogue's rules that read the database: uniqueness (SKU, barcode, category and
+store names), signs, usable references, and what an item's history fixes (its unit).
+
+catalog_validate runs them for forms (early, as field errors) and again inside each
+service's transaction, so they hold whoever the caller is.
+"""
+
+import re
+from decimal import Decimal
+
+from inventory.exceptions import InventoryError
+from inventory.models import (
+    Category,
+    Item,
+    LedgerEntry,
+    PurchaseOrderLine,
+    SalesOrderLine,
+    Store,
+    Supplier,
+)
+
+# What scanners read: printable ASCII, no spaces (EAN and UPC are digits; Code 128 more).
+BARCODE = re.compile(r"[!-~]{1,64}")
+
+_NON_NEGATIVE = {
+    "unit_cost": "Unit cost",
+    "unit_price": "Unit price",
+    "reorder_level": "Reorder level",
+}
+
+
+def _check_item(item: Item) -> None:
+    if Item.objects.filter(sku__iexact=item.sku).exclude(pk=item.pk).exists():
+        raise InventoryError(
+            f"SKU {item.sku} is already used by another item (SKUs ignore case).", field="sku"
+        )
+    if item.barcode:
+        if not BARCODE.fullmatch(item.barcode):
+            raise InventoryError(
+                "A barcode is letters, digits and symbols without spaces (64 at most).",
+                field="barcode",
+            )
+        taken = Item.objects.filter(barcode=item.barcode).exclude(pk=item.pk).first()
+        if taken is not None:
+            raise InventoryError(
+                f"Barcode {item.barcode} is already on {taken.sku}.", field="barcode"
+            )
+    for field, label in _NON_NEGATIVE.items():
+        value = getattr(item, field)
+        if value is not None and Decimal(value) < 0:
+            raise InventoryError(f"{label} cannot be negative.", field=field)
+    previous = (
+        Item.objects.filter(pk=item.pk).values("category_id", "supplier_id", "unit").first() or {}
+    )
+    if previous and previous["unit"] != item.unit and _has_history(item):
+        raise InventoryError(
+            f"The unit of {item.sku} cannot change from {previous['unit']} to {item.unit}: "
+            "its stock, movements and orders are counted in "
+            f"{previous['unit']}, and would all read as {item.unit}. Create a new item for the "
+            "new unit (and deactivate this one once its stock is gone).",
+            field="unit",
+        )
+    category = Category.objects.filter(pk=item.category_id).first()
+    if category is None:
+        raise InventoryError("Choose an existing category.", field="category")
+    if not category.is_active and previous.get("category_id") != category.pk:
+        raise InventoryError(f"Category {category} is deactivated.", field="category")
+    if item.supplier_id is not None:
+        supplier = Supplier.objects.filter(pk=item.supplier_id).first()
+        if supplier is None:
+            raise InventoryError("Choose an existing supplier.", field="supplier")
+        if not supplier.is_active and previous.get("supplier_id") != supplier.pk:
+            raise InventoryError(f"Supplier {supplier} is deactivated.", field="supplier")
+
+
+def _has_history(item: Item) -> bool:
+    """Whether any movement or order line counts in the item's unit."""
+    return (
+        LedgerEntry.objects.filter(item_id=item.pk).exists()
+        or PurchaseOrderLine.objects.filter(item_id=item.pk).exists()
+        or SalesOrderLine.objects.filter(item_id=item.pk).exists()
+    )
+
+
+def _check_category(category: Category) -> None:
+    if Category.objects.filter(name__iexact=category.name).exclude(pk=category.pk).exists():
+        raise InventoryError(f"A category named {category.name} already exists.", field="name")
+
+
+def _check_store(store: Store) -> None:
+    if Store.objects.filter(code__iexact=store.code).exclude(pk=store.pk).exists():
+        raise InventoryError(f"Store code {store.code} is already used.", field="code")
+    if Store.objects.filter(name__iexact=store.name).exclude(pk=store.pk).exists():
+        raise InventoryError(
+            f"Another store is already named {store.name}; store menus show the name alone, "
+            "so each must be different.",
+            field="name",
+        )
+
+
+CHECKS = {Item: _check_item, Category: _check_category, Store: _check_store}
