@@ -1,13 +1,14 @@
 """Error pages: 400, 403, 404, 500 and 503, styled, with navigation and a human message.
 
-They render with a plain context and no request, so no context processor runs: the
-navigation of base.html asks the database for the user's role and open alerts, and an
-error page must render while the database is down. templates/errors/base.html needs
-nothing but static files.
+A 400, 403 or 404 renders with its request, so it shows the signed-in user's own menu
+(which asks the database for the role and open alerts). A 500 or 503, or any page whose
+request rendering meets a database that does not answer, renders with a plain context
+and no request: templates/errors/base.html then needs nothing but static files.
 """
 
 import sys
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -22,11 +23,25 @@ RETRY_AFTER = 30
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
-def error_page(status: int, *, title: str, message: str, detail: str = "") -> HttpResponse:
-    """Return a styled error response that renders without the database."""
-    body = loader.get_template(f"errors/{status}.html").render(
-        {"status": status, "title": title, "message": message, "detail": detail}
-    )
+def error_page(
+    status: int, *, title: str, message: str, detail: str = "", request=None
+) -> HttpResponse:
+    """Return a styled error response.
+
+    With its request (400, 403, 404) the page shows the signed-in user's own menu, as
+    every page does; should the database fail meanwhile, or without a request (500,
+    503), it renders with a plain context, which needs nothing but static files.
+    """
+    template = loader.get_template(f"errors/{status}.html")
+    context = {"status": status, "title": title, "message": message, "detail": detail}
+    body = None
+    if request is not None:
+        try:
+            body = template.render(context, request)
+        except DATABASE_DOWN:
+            body = None
+    if body is None:
+        body = template.render(context)
     return HttpResponse(body, status=status)
 
 
@@ -45,6 +60,8 @@ def unavailable() -> HttpResponse:
 
 @requires_csrf_token
 def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _api_bad_request(exception)
     if isinstance(exception, TooManyFieldsSent):
         message = "The form sent more fields than any page of this site has."
         detail = TOO_MANY_LINES
@@ -54,7 +71,26 @@ def bad_request(request, exception=None):
     else:
         message = "The request could not be understood."
         detail = "Go back, check what you typed and try again."
-    return error_page(400, title="Bad request", message=message, detail=detail)
+    return error_page(400, title="Bad request", message=message, detail=detail, request=request)
+
+
+def _api_bad_request(exception):
+    """The API's clients read application/problem+json, whatever refused the request."""
+    from api.problems import problem_body, problem_response
+
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body = problem_body(
+            status=413,
+            title="Content too large",
+            detail=f"The request body is larger than {limit} bytes.",
+            slug="too-large",
+        )
+    else:
+        body = problem_body(
+            status=400, title="Bad request", detail="The request could not be understood."
+        )
+    return problem_response(body)
 
 
 @requires_csrf_token
@@ -67,6 +103,7 @@ def permission_denied(request, exception=None):
         title="Not allowed",
         message=message,
         detail="Ask an administrator if you need access.",
+        request=request,
     )
 
 
@@ -77,6 +114,7 @@ def page_not_found(request, exception=None):
         title="Page not found",
         message="There is no page at this address, or what it showed no longer exists.",
         detail="Check the address, or start again from the home page.",
+        request=request,
     )
 
 
@@ -101,4 +139,5 @@ def csrf_failure(request, reason=""):
         title="Form expired",
         message="This form has expired or was sent from another site, so nothing was saved.",
         detail="Go back, reload the page and send the form again.",
+        request=request,
     )

@@ -23,5 +23,6 @@ def expiry_badge(lot) -> str:
         return mark_safe('<span class="badge text-bg-danger">Expired</span>')  # noqa: S308 - constant
     if lot.expires_on <= today + timedelta(days=settings.NEAR_EXPIRY_DAYS):
         days = (lot.expires_on - today).days
-        return format_html('<span class="badge text-bg-warning">Expires in {} d</span>', days)
+        when = {0: "today", 1: "tomorrow"}.get(days, f"in {days} d")
+        return format_html('<span class="badge text-bg-warning">Expires {}</span>', when)
     return ""

@@ -50,7 +50,7 @@ def test_audit_log_lists_events_newest_first_with_their_details(manager_client, 
     html = response.content.decode()
     assert "SKU-0042 Blue widget" in html
     assert IP in html
-    assert "&#x27;quantity&#x27;: &#x27;2.000&#x27;" in html
+    assert '<span class="text-body-secondary">quantity</span> 2</div>' in html
 
 
 def test_audit_filters_by_user_action_object_and_text(manager_client, staff_user, item, store):
@@ -204,3 +204,21 @@ def test_audit_export_with_an_unreadable_filter_exports_nothing(manager_client, 
 def test_audit_list_and_export_are_get_only(manager_client):
     assert manager_client.post("/audit/").status_code == 405
     assert manager_client.post("/audit/export.csv").status_code == 405
+
+
+def test_the_details_read_as_words_not_as_a_stored_dict(manager_client, manager_user, item):
+    from inventory.services import catalog
+
+    catalog.item_update(actor=manager_user, item=item, data={"name": "Renamed widget"})
+    audit_record(
+        actor=manager_user,
+        action="stock.adjust",
+        details={"reason": "WRITE_OFF", "entries": [{"lot": "L1", "on_hand_delta": "-3.500"}]},
+    )
+
+    html = manager_client.get("/audit/").content.decode()
+
+    details = html.split('data-label="Details"')
+    assert "{&#x27;" not in html and "{'" not in html
+    assert any("name</span> Blue widget → Renamed widget" in d for d in details)
+    assert any("entries</span> lot L1, on hand Δ -3.5" in d for d in details)

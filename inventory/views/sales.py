@@ -224,10 +224,12 @@ def sales_ship(request, pk):
             if not report_replay(
                 request, result, "This shipment", document=order, preposition="on"
             ):
+                whole = result.order.status == SalesOrder.Status.SHIPPED
                 messages.success(
                     request,
-                    f"{order.number} shipped; it is now "
-                    f"{result.order.get_status_display().lower()}.",
+                    f"{order.number} shipped in full."
+                    if whole
+                    else f"{order.number} partly shipped; the rest stays reserved.",
                 )
             return redirect(order)
     return render(

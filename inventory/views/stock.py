@@ -1,5 +1,6 @@
 """Stock levels for everyone; transfers and adjustments for managers."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -56,6 +57,7 @@ def stock_levels(request):
             "store": store,
             "search": search,
             "low_only": low_only,
+            "near_expiry_days": settings.NEAR_EXPIRY_DAYS,
         },
     )
 

@@ -12,6 +12,13 @@
       });
     }, 0);
   });
+  // Ask before a destructive action (cancelling an order, reversing a movement): a button
+  // with data-confirm="Cancel SO-000050?" submits only once the dialog is accepted. On
+  // click, so a refusal never reaches the submit handler that disables the buttons.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
   // Formsets: a button with data-formset-add="prefix" clones the empty form template.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-formset-add]");
@@ -33,6 +40,12 @@
     var html = template.innerHTML.replace(/__prefix__/g, String(index));
     target.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
+    // The new line's first box (its item), ready for typing or a scan.
+    var row = target.lastElementChild;
+    var first = row && row.querySelector(
+      "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea"
+    );
+    if (first) first.focus();
   });
 
   // A refused form comes back with its errors, and focus would start at the top of the

@@ -26,10 +26,4 @@
       window.setTimeout(function () { enhance(document); }, 0);
     }
   });
-  // Ask before a destructive action such as cancelling an order (on click, so a refusal
-  // never reaches the submit handler that disables the buttons).
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
-  });
 })();

@@ -66,7 +66,7 @@ def test_order_confirmed_and_shipped_in_two_parts_then_a_short_quick_sale(page, 
     assert (totals["on_hand"], totals["reserved"]) == (D("6.000"), D("2.000"))
 
     page.get_by_role("link", name="Ship", exact=True).click()
-    assert page.get_by_label("Ship LAMP-E2E").input_value() == "2.000"
+    assert page.get_by_label("Ship LAMP-E2E").input_value() == "2"
     page.get_by_role("button", name="Ship", exact=True).click()
 
     # then the order is shipped and the figures follow

@@ -51,6 +51,29 @@ def test_transfer_of_a_named_quarantine_lot_keeps_it_in_quarantine(
     assert Lot.objects.get(pk=lot.pk).qc_status == QCStatus.QUARANTINE
 
 
+def test_too_much_from_a_named_quarantined_lot_is_refused_in_the_lots_words(
+    manager_user, qc_item, store, other_store
+):
+    lot = receive(manager_user, qc_item, store, 24, "Q")
+    before = snapshot()
+
+    with pytest.raises(InsufficientStock) as excinfo:
+        stock_transfer(
+            actor=manager_user,
+            item=qc_item,
+            from_store=store,
+            to_store=other_store,
+            quantity=30,
+            lot=lot,
+        )
+
+    # the lot is in quarantine: its 24 are not "available", but they may move
+    assert str(excinfo.value) == (
+        f"Only 24 pcs of {qc_item.sku} unreserved in lot Q in Main Store; 30 requested."
+    )
+    assert snapshot() == before
+
+
 def test_transfer_does_not_move_reserved_stock(manager_user, item, store, other_store):
     receive(manager_user, item, store, 10, "A")
     stock_reserve(actor=manager_user, item=item, store=store, quantity=7)

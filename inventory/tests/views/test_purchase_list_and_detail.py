@@ -126,3 +126,17 @@ def test_detail_offers_a_manager_edit_place_and_cancel_on_a_draft(manager_client
 
 def test_detail_of_a_missing_order_is_404(staff_client):
     assert staff_client.get("/purchases/999999/").status_code == 404
+
+
+def test_the_history_names_each_status_in_words(staff_client, ordered):
+    line = ordered.lines.get()
+    purchase_order_receive(
+        actor=ordered.created_by, order=ordered, receipts=[{"line": line, "quantity": "1"}]
+    )
+
+    html = staff_client.get(ordered.get_absolute_url()).content.decode()
+
+    history = html.split('data-testid="po-history"', 1)[1].split("</ul>", 1)[0]
+    assert "(Draft → Ordered)" in history
+    assert "(Ordered → Partially received)" in history
+    assert "PARTIALLY_RECEIVED" not in history and "DRAFT" not in history
