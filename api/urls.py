@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from .views import audit, catalog, docs, movements, purchasing, sales, stock, tokens
+from .views import audit, catalog, counts, docs, movements, purchasing, sales, stock, tokens
 
 # Path converters, not regexes; `str` ids reach the view, which answers 404 for any
 # that is not a number (a problem, like every API error).
@@ -25,6 +25,7 @@ v1 = [
     *router.urls,
     path("transfers/", stock.TransferView.as_view(), name="transfer"),
     path("adjustments/", stock.AdjustmentView.as_view(), name="adjustment"),
+    path("stock-counts/", counts.StockCountView.as_view(), name="stock-count"),
 ]
 
 api_patterns = [

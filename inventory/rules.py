@@ -22,11 +22,17 @@ UNIT_DECIMALS = {"pcs": 0, "box": 0, "kg": 3, "l": 3, "m": 3}
 
 
 def clean_quantity(
-    value, *, allow_negative: bool = False, label: str = "Quantity", unit: str | None = None
+    value,
+    *,
+    allow_negative: bool = False,
+    allow_zero: bool = False,
+    label: str = "Quantity",
+    unit: str | None = None,
 ) -> Decimal:
     """Return the quantity as a Decimal with 3 places, or refuse it with a clear message.
 
-    With `unit`, refuse more decimal places than the unit allows (no 1.5 pcs).
+    With `unit`, refuse more decimal places than the unit allows (no 1.5 pcs). Zero only
+    `allow_zero` (a count of an empty shelf); a movement of nothing is refused.
     """
     try:
         quantity = Decimal(str(value).strip())
@@ -42,7 +48,7 @@ def clean_quantity(
         if places == 0:
             raise InvalidQuantity(f"{label} must be a whole number of {unit}.")
         raise InvalidQuantity(f"{label} can have at most {places} decimal places.")
-    if quantity == 0:
+    if quantity == 0 and not allow_zero:
         raise InvalidQuantity(f"{label} must not be zero.")
     if quantity < 0 and not allow_negative:
         raise InvalidQuantity(f"{label} must be greater than zero.")

@@ -1,12 +1,25 @@
 """Each views module owns its urlpatterns; this file only gathers them."""
 
-from .views import audit, catalog, dashboard, items, ledger, pickers, purchasing, qc, sales, stock
+from .views import (
+    audit,
+    catalog,
+    counts,
+    dashboard,
+    items,
+    ledger,
+    pickers,
+    purchasing,
+    qc,
+    sales,
+    stock,
+)
 
 app_name = "inventory"
 
 urlpatterns = [
     *items.urlpatterns,
     *stock.urlpatterns,
+    *counts.urlpatterns,
     *ledger.urlpatterns,
     *catalog.urlpatterns,
     *purchasing.urlpatterns,

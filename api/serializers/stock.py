@@ -165,6 +165,23 @@ class AdjustmentInput(serializers.Serializer):
     note = serializers.CharField(**NOTE)
 
 
+class CountLineInput(serializers.Serializer):
+    lot = IdField(queryset=Lot.objects.select_related("item"))
+    counted = DecimalField(**QTY, help_text="What was found; 0 for an empty shelf.")
+    expected = DecimalField(
+        **QTY,
+        required=False,
+        allow_null=True,
+        help_text="The figure the counter was shown; a lot whose stock moved since is refused.",
+    )
+
+
+class CountInput(serializers.Serializer):
+    store = IdField(queryset=Store.objects.all())
+    counts = CountLineInput(many=True, allow_empty=False, max_length=200)
+    note = serializers.CharField(**NOTE)
+
+
 class ReversalInput(serializers.Serializer):
     note = serializers.CharField(**NOTE)
 

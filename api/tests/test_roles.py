@@ -52,6 +52,7 @@ EXPECTED = {
     "movements_reverse_create": M,
     "transfers_create": M,
     "adjustments_create": M,
+    "stock_counts_create": M,
     "purchase_orders_list": S,
     "purchase_orders_retrieve": S,
     "purchase_orders_create": M,

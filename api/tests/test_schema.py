@@ -37,6 +37,7 @@ def test_every_stock_post_requires_the_idempotency_key_in_the_schema(client):
         "/api/v1/purchase-orders/direct/",
         "/api/v1/transfers/",
         "/api/v1/adjustments/",
+        "/api/v1/stock-counts/",
         "/api/v1/movements/{id}/reverse/",
     }
     required = {

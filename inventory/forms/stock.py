@@ -69,3 +69,51 @@ class ReverseForm(IdempotentFormMixin, forms.Form):
         max_length=1000,
         help_text="Why this movement is being reversed.",
     )
+
+
+class CountForm(IdempotentFormMixin, forms.Form):
+    """What was found of each lot on the sheet: blank means not counted (left alone).
+
+    Each line also posts the figure the sheet showed, so a lot whose stock moved while
+    it was being counted is refused instead of corrected by a stale difference.
+    """
+
+    store = ModelSelectField(queryset=Store.objects.order_by("code"), widget=forms.HiddenInput)
+    note = forms.CharField(required=False, max_length=500, label="Note (what was counted)")
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = {}
+        for balance in rows:
+            name = f"count_{balance.lot_id}"
+            self.rows[name] = balance
+            label = f"Found of {balance.item.sku} lot {balance.lot.code}"
+            self.fields[name] = QuantityField(
+                label=label,
+                required=False,
+                min_value=0,
+                # The sheet's caption says "Found (pcs)"; the box itself names its lot.
+                widget=forms.NumberInput(
+                    attrs={"step": "any", "inputmode": "decimal", "aria-label": label}
+                ),
+            )
+            self.fields[f"expected_{balance.lot_id}"] = QuantityField(
+                required=False, min_value=0, widget=forms.HiddenInput
+            )
+            self.initial.setdefault(f"expected_{balance.lot_id}", balance.on_hand)
+
+    def counts(self) -> list[dict]:
+        """The lines counted, for services.counts.stock_count."""
+        return [
+            {
+                "lot": balance.lot,
+                "counted": self.cleaned_data[name],
+                "expected": self.cleaned_data.get(f"expected_{balance.lot_id}"),
+            }
+            for name, balance in self.rows.items()
+            if self.cleaned_data.get(name) is not None
+        ]
+
+    def bound_rows(self):
+        """(balance, its count field) for the template, in sheet order."""
+        return [(balance, self[name]) for name, balance in self.rows.items()]

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "stock.unreserve": "Reservation released",
     "stock.issue": "Stock issued",
     "stock.adjust": "Stock adjusted",
+    "stock.count": "Stock counted",
     "stock.transfer": "Stock transferred",
     "stock.reverse": "Movement reversed",
     "lot.approved": "Lot approved (QC)",

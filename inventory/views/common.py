@@ -12,13 +12,14 @@ ALREADY_RECORDED = "was already recorded"
 NOTHING_CHANGED = "nothing was changed the second time."
 
 
-def id_param(request, name: str) -> int | None:
-    """Return the query string's `name` as a primary key, or None when it cannot be one.
+def id_param(request, name: str, source=None) -> int | None:
+    """Return the query string's (or `source`'s) `name` as a primary key, or None when it
+    cannot be one.
 
     Digits only, and at most 64 bits: a longer number would overflow the database's
     integers (a 500) instead of naming nothing.
     """
-    value = request.GET.get(name, "")
+    value = (request.GET if source is None else source).get(name, "")
     if not value.isascii() or not value.isdigit() or len(value) > 19:
         return None
     number = int(value)

@@ -1,0 +1,137 @@
+"""Stock counts: what was found on the shelves, lot by lot, becomes the stock figure.
+
+The counter sees each lot's figure on the count sheet, counts, and submits what was
+found. One document (one operation, one transaction): lock every lot and balance named,
+check that nothing moved since the sheet was read, then post an ADJUST row (reason
+COUNT) for each difference. A lot that matched writes nothing, but the count of it is
+kept in the audit event. Found stock of an item that needs QC goes to a new QUARANTINE
+lot, as in an adjustment; a count below what is reserved is refused.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from inventory import rules
+from inventory.exceptions import InventoryError
+from inventory.models import LedgerEntry, QCStatus
+from inventory.quantities import fmt_qty
+
+from .posting import Posting, StockResult, require_active
+from .transactions import document_transaction, retry_on_conflict
+
+MAX_LINES = 200  # a count sheet is a shelf or an aisle, not the warehouse
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One lot counted: what was found, and the figure the sheet showed (None: not shown)."""
+
+    lot: object
+    counted: Decimal
+    expected: Decimal | None = None
+
+
+def clean_counts(counts) -> list[Counted]:
+    """Validate the lines before any transaction: quantities, one line per lot."""
+    cleaned, seen = [], set()
+    for line in counts:
+        lot = line["lot"]
+        if lot.pk in seen:
+            raise InventoryError(f"Lot {lot.code} is counted twice; enter it once.", field="lot")
+        seen.add(lot.pk)
+        # The unit's places are checked under the lock, with the item the balance brings.
+        counted = rules.clean_quantity(
+            line["counted"], allow_zero=True, label=f"Count of lot {lot.code}"
+        )
+        expected = line.get("expected")
+        if expected is not None:
+            expected = rules.clean_quantity(expected, allow_zero=True, label="Expected")
+        cleaned.append(Counted(lot=lot, counted=counted, expected=expected))
+    if not cleaned:
+        raise InventoryError("Enter what was found for at least one lot.", field="counts")
+    if len(cleaned) > MAX_LINES:
+        raise InventoryError(f"A count has at most {MAX_LINES} lots; split it.", field="counts")
+    return cleaned
+
+
+@retry_on_conflict
+def stock_count(
+    *, actor, store, counts, note: str = "", idempotency_key: str | None = None
+) -> StockResult:
+    """Record a count of some lots in one store: each difference becomes a COUNT adjustment.
+
+    `counts` is [{lot, counted, expected}]; `expected` is the figure the counter was shown,
+    and a lot whose stock moved since is refused (with nothing recorded) so that it is
+    counted again rather than corrected by a stale difference.
+    """
+    lines = clean_counts(counts)
+    with document_transaction():
+        posting = Posting(kind="COUNT", actor=actor, idempotency_key=idempotency_key)
+        if replayed := posting.claim():
+            return replayed
+        lots = posting.lock(
+            lots=[c.lot.pk for c in lines], rows=[(store.pk, c.lot.pk) for c in lines]
+        )
+        balances = [posting.balances[(store.pk, c.lot.pk)] for c in lines]
+        require_active(balances[0].store, "Store", field_name="store")
+        _refuse_moved(lines, balances, lots)
+        details = []
+        for line, balance in zip(lines, balances, strict=True):
+            lot = lots[line.lot.pk]
+            rules.clean_quantity(
+                line.counted,
+                allow_zero=True,
+                label=f"Count of lot {lot.code}",
+                unit=balance.item.unit,
+            )
+            on_record = balance.on_hand
+            delta = line.counted - on_record
+            if line.counted < balance.reserved:
+                raise InventoryError(
+                    f"Lot {lot.code} has {fmt_qty(balance.reserved)} {balance.item.unit} "
+                    f"reserved, more than the {fmt_qty(line.counted)} counted: ship or "
+                    "release those reservations first.",
+                    field="counts",
+                )
+            target = balance
+            if delta > 0 and balance.item.qc_required and lot.qc_status != QCStatus.QUARANTINE:
+                found = posting.quarantine_lot(lot, balance.item, "C")
+                target = posting.balance(store.pk, found, balance.item)
+            if delta:
+                posting.post(
+                    target,
+                    kind=LedgerEntry.Kind.ADJUST,
+                    quantity=abs(delta),
+                    on_hand=delta,
+                    reason=LedgerEntry.Reason.COUNT,
+                    note=note,
+                )
+            details.append(
+                {
+                    "lot": lot.code,
+                    "item": balance.item.sku,
+                    "expected": on_record,
+                    "counted": line.counted,
+                }
+            )
+        return posting.write(
+            action="stock.count",
+            obj=balances[0].store,
+            details={"store": store.code, "note": note, "counted": details},
+        )
+
+
+def _refuse_moved(lines, balances, lots) -> None:
+    """Refuse the whole count when a lot's stock moved since its figure was shown."""
+    moved = [
+        f"{lots[line.lot.pk].code} ({fmt_qty(line.expected)} then, {fmt_qty(balance.on_hand)} now)"
+        for line, balance in zip(lines, balances, strict=True)
+        if line.expected is not None and line.expected != balance.on_hand
+    ]
+    if moved:
+        raise InventoryError(
+            "Stock moved while it was being counted: "
+            + ", ".join(moved)
+            + ". Nothing was recorded; open the count sheet again and recount those lots.",
+            field="counts",
+        )

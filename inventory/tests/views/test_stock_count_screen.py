@@ -1,0 +1,125 @@
+"""The count sheet: a manager opens a store's sheet, enters what was found, and the
+differences are recorded once; a stale sheet or a bad figure is refused on the page."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from inventory.models import LedgerEntry, Lot
+from inventory.services.stock import stock_adjust, stock_issue, stock_receive
+from inventory.tests.factories import ItemFactory
+from inventory.tests.services.stock_helpers import D, figures, snapshot
+
+pytestmark = pytest.mark.django_db
+URL = "/stock/count/"
+
+
+@pytest.fixture
+def shelf(manager_user, item, store):
+    """SKU-0042 lots A (10) and B (5) in the store, and an empty lot C (not on the sheet)."""
+    for quantity, code in ((10, "A"), (5, "B"), (1, "C")):
+        stock_receive(actor=manager_user, item=item, store=store, quantity=quantity, lot_code=code)
+    c = Lot.objects.get(code="C")
+    stock_adjust(actor=manager_user, lot=c, store=store, quantity=-1, reason="LOSS")
+    return {lot.code: lot for lot in Lot.objects.filter(item=item)}
+
+
+def _sheet(client, store, **params):
+    return client.get(URL, {"store": store.pk, **params})
+
+
+def _post(page):
+    """The sheet's form as the browser would post it, every count box still blank."""
+    html = page.content.decode()
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    for name in re.findall(r'name="(count_\d+)"', html):
+        data.setdefault(name, "")
+    data.setdefault("note", "")
+    return data
+
+
+def test_the_sheet_lists_the_stores_stocked_lots_for_managers_only(
+    staff_client, manager_client, store, shelf
+):
+    assert staff_client.get(URL).status_code == 403
+
+    page = _sheet(manager_client, store)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    lots = re.findall(r'name="count_(\d+)"', html)
+    assert lots == [str(shelf["A"].pk), str(shelf["B"].pk)]  # C holds nothing
+    assert f'name="expected_{shelf["A"].pk}" value="10"' in html
+
+
+def test_a_count_records_the_differences_once(manager_client, store, shelf):
+    page = _sheet(manager_client, store)
+    data = _post(page)
+    data[f"count_{shelf['A'].pk}"] = "8"
+    data[f"count_{shelf['B'].pk}"] = "5"
+
+    response = manager_client.post(URL, data, follow=True)
+    replay = manager_client.post(URL, data, follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/stock/?store={store.pk}"
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [f"Count of 2 lots in {store.name} recorded: 1 corrected."]
+    assert "already" in " ".join(str(m) for m in replay.context["messages"])
+    assert figures(store=store, lot=shelf["A"]) == (D(8), D(0))
+    assert figures(store=store, lot=shelf["B"]) == (D(5), D(0))
+    assert LedgerEntry.objects.filter(reason="COUNT").count() == 1
+
+
+def test_a_sheet_left_open_while_stock_moved_is_refused_on_the_page(
+    manager_client, manager_user, item, store, shelf
+):
+    page = _sheet(manager_client, store)
+    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
+    data = _post(page)
+    data[f"count_{shelf['A'].pk}"] = "7"
+    before = snapshot()
+
+    response = manager_client.post(URL, data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Stock moved while it was being counted: A (10 then, 8 now)" in html
+    assert f'href="?store={store.pk}">Open the count sheet again' in html
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"), [("-1", "greater than or equal to 0"), ("x", "number")]
+)
+def test_a_bad_figure_is_shown_next_to_its_lot(manager_client, store, shelf, typed, error):
+    data = _post(_sheet(manager_client, store))
+    data[f"count_{shelf['B'].pk}"] = typed
+    before = snapshot()
+
+    response = manager_client.post(URL, data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors[f"count_{shelf['B'].pk}"]
+    assert error in errors[0]
+    assert snapshot() == before
+
+
+def test_a_sheet_with_nothing_entered_asks_for_a_count(manager_client, store, shelf):
+    response = manager_client.post(URL, _post(_sheet(manager_client, store)))
+
+    assert response.status_code == 200
+    assert "Enter what was found for at least one lot." in response.content.decode()
+
+
+def test_the_sheet_narrows_by_item_and_the_stock_page_links_to_it(
+    manager_client, manager_user, store, shelf
+):
+    other = ItemFactory(sku="ZZ-1", name="Other thing")
+    stock_receive(actor=manager_user, item=other, store=store, quantity=3)
+
+    narrowed = _sheet(manager_client, store, q="zz").content.decode()
+    levels = manager_client.get("/stock/", {"store": store.pk}).content.decode()
+
+    assert re.findall(r'name="count_(\d+)"', narrowed) == [str(other.lots.get().pk)]
+    assert f'href="{reverse("inventory:stock_count")}?store={store.pk}">Count stock' in levels

@@ -1,0 +1,94 @@
+"""Stock counts (Manager): pick a store and, if it is large, an item or a category; enter
+what was found of each lot; the differences are posted as COUNT adjustments at once."""
+
+import re
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import urlencode
+
+from accounts.permissions import role_required
+from accounts.roles import Role
+from inventory.exceptions import InventoryError
+from inventory.forms.stock import CountForm
+from inventory.models import Category, Store
+from inventory.selectors.counts import SHEET_LINES, count_sheet
+from inventory.services.counts import stock_count
+
+from .common import actor_for, attach_error, id_param, report_replay
+from .form_tokens import token_initial
+
+COUNT_FIELD = re.compile(r"count_([0-9]{1,18})")
+
+
+def _picked(request, name, model):
+    pk = id_param(request, name)
+    return None if pk is None else model.objects.filter(pk=pk).first()
+
+
+@role_required(Role.MANAGER)
+def count_new(request):
+    if request.method == "POST":
+        return _record(request)
+    store = _picked(request, "store", Store)
+    search = request.GET.get("q", "").strip()[:100]
+    category = _picked(request, "category", Category)
+    rows = count_sheet(store=store, search=search, category=category) if store else []
+    form = CountForm(rows=rows[:SHEET_LINES], initial={**token_initial(request), "store": store})
+    return _page(request, form, store=store, search=search, category=category, more=rows)
+
+
+def _record(request):
+    store = Store.objects.filter(pk=id_param(request, "store", source=request.POST)).first()
+    # The sheet's lines are the lots the post names: stock may have moved since it was
+    # read, which the service checks line by line.
+    lot_ids = {int(m[1]) for m in map(COUNT_FIELD.fullmatch, request.POST) if m}
+    rows = count_sheet(store=store, lot_ids=lot_ids) if store and lot_ids else []
+    form = CountForm(request.POST, rows=rows[:SHEET_LINES])
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = stock_count(
+                actor=actor_for(request),
+                store=data["store"],
+                counts=form.counts(),
+                note=data["note"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except InventoryError as exc:
+            attach_error(form, exc)
+        else:
+            if not report_replay(request, result, "This count"):
+                changed = len(result.entries)
+                counted = len(form.counts())
+                messages.success(
+                    request,
+                    f"Count of {counted} lot{'s' if counted != 1 else ''} in "
+                    f"{data['store'].name} recorded: "
+                    + (f"{changed} corrected." if changed else "every figure matched."),
+                )
+            levels = reverse("inventory:stock_levels")
+            return redirect(f"{levels}?{urlencode({'store': data['store'].pk})}")
+    return _page(request, form, store=store, search="", category=None, more=rows)
+
+
+def _page(request, form, *, store, search, category, more):
+    return render(
+        request,
+        "inventory/stock/count.html",
+        {
+            "form": form,
+            "rows": form.bound_rows(),
+            "store": store,
+            "stores": Store.objects.filter(is_active=True).order_by("code"),
+            "categories": Category.objects.order_by("name"),
+            "category": category,
+            "search": search,
+            "truncated": len(more) > SHEET_LINES,
+            "sheet_lines": SHEET_LINES,
+        },
+    )
+
+
+urlpatterns = [path("stock/count/", count_new, name="stock_count")]
