@@ -12,8 +12,8 @@ from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory, StoreFactory
 
-from .conftest import login
 from .test_picker import VIEWPORTS, _staff
+from .test_picker_states import _quick_sale
 
 D = Decimal
 
@@ -27,14 +27,6 @@ def _bolts(demo_users):
     for item in (m10, m8):
         stock_receive(actor=staff, item=item, store=store, quantity="10", unit_cost="1.00")
     return store, m10, m8
-
-
-def _quick_sale(new_page, demo_users, viewport):
-    page = new_page(viewport=VIEWPORTS[viewport])
-    login(page, *demo_users["Staff"])
-    page.goto("/sales/quick/")
-    page.get_by_label("Store").select_option(label="Main Store")
-    return page
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
