@@ -94,7 +94,12 @@ class CountForm(IdempotentFormMixin, forms.Form):
                 min_value=0,
                 # The sheet's caption says "Found (pcs)"; the box itself names its lot.
                 widget=forms.NumberInput(
-                    attrs={"step": "any", "inputmode": "decimal", "aria-label": label}
+                    attrs={
+                        "class": "form-control",
+                        "step": "any",
+                        "inputmode": "decimal",
+                        "aria-label": label,
+                    }
                 ),
             )
             self.fields[f"expected_{balance.lot_id}"] = QuantityField(
