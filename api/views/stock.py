@@ -138,39 +138,42 @@ class LotViewSet(
         return self._decide(request, lot_quarantine, LotDecisionInput, "note")
 
 
-class TransferView(ApiViewMixin, GenericAPIView):
+class StockDocumentView(ApiViewMixin, GenericAPIView):
+    """A Manager's POST that records one stock document through `service`, once per
+    Idempotency-Key: the input validated by `serializer_class`, 201 with the movements."""
+
     required_role = Role.MANAGER
+    service = None  # staticmethod(the stock service)
+
+    def post_document(self, request):
+        def handler(key):
+            data = self.serializer_class(data=request.data)
+            data.is_valid(raise_exception=True)
+            result = self.service(actor=self.actor(), **data.validated_data, idempotency_key=key)
+            return Outcome(201, stock_result_body(result), result.replayed)
+
+        return run_idempotent(request, handler, required=True)
+
+
+class TransferView(StockDocumentView):
     serializer_class = TransferInput
+    service = staticmethod(stock_transfer)
 
     @extend_schema(
         request=TransferInput, responses={201: StockResultSerializer}, parameters=[KEY_REQUIRED]
     )
     def post(self, request):
         """Move stock of an item from one store to another (earliest expiry first)."""
-
-        def handler(key):
-            data = TransferInput(data=request.data)
-            data.is_valid(raise_exception=True)
-            result = stock_transfer(actor=self.actor(), **data.validated_data, idempotency_key=key)
-            return Outcome(201, stock_result_body(result), result.replayed)
-
-        return run_idempotent(request, handler, required=True)
+        return self.post_document(request)
 
 
-class AdjustmentView(ApiViewMixin, GenericAPIView):
-    required_role = Role.MANAGER
+class AdjustmentView(StockDocumentView):
     serializer_class = AdjustmentInput
+    service = staticmethod(stock_adjust)
 
     @extend_schema(
         request=AdjustmentInput, responses={201: StockResultSerializer}, parameters=[KEY_REQUIRED]
     )
     def post(self, request):
         """Correct the stock of one lot in one store, with a reason (count, damage, loss...)."""
-
-        def handler(key):
-            data = AdjustmentInput(data=request.data)
-            data.is_valid(raise_exception=True)
-            result = stock_adjust(actor=self.actor(), **data.validated_data, idempotency_key=key)
-            return Outcome(201, stock_result_body(result), result.replayed)
-
-        return run_idempotent(request, handler, required=True)
+        return self.post_document(request)
