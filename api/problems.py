@@ -109,6 +109,8 @@ def inventory_problem(exc: InventoryError) -> dict:
         members = {**shortages[0], "shortages": shortages} if shortages else {}
     if exc.field and not isinstance(exc, ShortLines):
         members["errors"] = {exc.field: [exc.message]}
+    if exc.index is not None:
+        members.setdefault("line", exc.index)  # which of the body's lines, from 0
     title = (
         "Not enough stock"
         if isinstance(exc, InsufficientStock | ShortLines)

@@ -1,14 +1,17 @@
 """Domain errors. Each message is written for the person at the screen."""
 
+from contextlib import contextmanager
 from decimal import Decimal
 
 from inventory.quantities import fmt_qty
 
 
 class InventoryError(Exception):
-    """Base of every refusal a service makes; `field` names the form field it belongs to."""
+    """Base of every refusal a service makes; `field` names the form field it belongs to,
+    and `index` the document line (0-based, in the order the lines were given)."""
 
     field: str | None = None
+    index: int | None = None
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
@@ -18,6 +21,18 @@ class InventoryError(Exception):
 
     def __str__(self):
         return self.message
+
+
+@contextmanager
+def on_line(index: int | None):
+    """Mark a refusal raised inside with the document line it concerns, so a form shows
+    it on that row and the API names the line."""
+    try:
+        yield
+    except InventoryError as exc:
+        if exc.index is None:
+            exc.index = index
+        raise
 
 
 class InvalidQuantity(InventoryError):

@@ -158,7 +158,7 @@ def test_a_field_error_is_reported_by_field(staff_api, stocked):
     }
 
 
-def test_a_service_refusal_is_the_detail_with_its_field(staff_api, stocked):
+def test_a_service_refusal_is_the_detail_with_its_field_and_line(staff_api, stocked):
     item, store = stocked
 
     response = staff_api.stock_post(
@@ -172,6 +172,7 @@ def test_a_service_refusal_is_the_detail_with_its_field(staff_api, stocked):
         "status": 422,
         "detail": "Quantity must be greater than zero.",
         "errors": {"quantity": ["Quantity must be greater than zero."]},
+        "line": 0,
     }
 
 

@@ -37,6 +37,8 @@ class QuantityField(QuantityDecimalField):
             # A Decimal, not 0.001: the float 0.001 is a hair above 0.001, so 0.001 failed.
             kwargs.setdefault("min_value", Decimal("0.001"))
         super().__init__(**kwargs)
+        if self.min_value == Decimal("0.001"):
+            self.error_messages["min_value"] = "Enter a quantity greater than zero."
 
 
 class MoneyField(FiniteDecimalField):

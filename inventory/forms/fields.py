@@ -53,7 +53,17 @@ class FiniteDecimalField(forms.DecimalField):
 
 
 class QuantityDecimalField(FiniteDecimalField):
-    """A quantity column's field: its value reads as on every page (5, not 5.000)."""
+    """A quantity column's field: its value reads as on every page (5, not 5.000), and
+    its refusals are in the counter's words rather than Django's "Ensure this value"."""
+
+    default_error_messages = {
+        "invalid": "Enter a number.",
+        "min_value": "Enter %(limit_value)s or more.",
+        "max_value": "Enter %(limit_value)s or less.",
+        "max_digits": "That quantity is too large.",
+        "max_whole_digits": "That quantity is too large.",
+        "max_decimal_places": "Use at most %(max)s decimal places.",
+    }
 
     def prepare_value(self, value):
         if isinstance(value, Decimal) and value.is_finite():

@@ -128,17 +128,22 @@ class BaseReceiveLineFormSet(forms.BaseFormSet):
 ReceiveLineFormSet = lines_formset_factory(ReceiveLineForm, formset=BaseReceiveLineFormSet, extra=0)
 
 
-def kept_lines(formset) -> list[dict]:
-    """Return the cleaned data of the rows kept: every initial row and every filled-in extra
-    row, less those marked for removal."""
+def kept_forms(formset) -> list:
+    """Return the rows kept, in order: every initial row and every filled-in extra row,
+    less those marked for removal. The document's lines are made from these rows."""
     initial = formset.initial_form_count()
     return [
-        form.cleaned_data
+        form
         for index, form in enumerate(formset.forms)
         if (index < initial or form.has_changed())
         and form.cleaned_data
         and not form.cleaned_data.get("DELETE")
     ]
+
+
+def kept_lines(formset) -> list[dict]:
+    """Return the cleaned data of the rows kept (kept_forms)."""
+    return [form.cleaned_data for form in kept_forms(formset)]
 
 
 class LotRejectForm(forms.Form):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from inventory import rules
-from inventory.exceptions import InvalidTransition, InventoryError
+from inventory.exceptions import InvalidTransition, InventoryError, on_line
 from inventory.locks import lock_purchase_order
 from inventory.models import (
     EDITABLE_PURCHASE_STATUSES,
@@ -66,15 +66,16 @@ def _transition(order: PurchaseOrder, to_status: str) -> str:
 def _clean_lines(lines) -> list[tuple]:
     """Return [(item, quantity, unit_cost)] checked: active items, positive quantities."""
     cleaned = []
-    for item, quantity, unit_cost in lines:
-        require_active(item, "Item", field_name="item")
-        cleaned.append(
-            (
-                item,
-                rules.clean_quantity(quantity, label=f"Quantity of {item.sku}", unit=item.unit),
-                clean_cost(unit_cost, item),
+    for index, (item, quantity, unit_cost) in enumerate(lines):
+        with on_line(index):
+            require_active(item, "Item", field_name="item")
+            cleaned.append(
+                (
+                    item,
+                    rules.clean_quantity(quantity, label=f"Quantity of {item.sku}", unit=item.unit),
+                    clean_cost(unit_cost, item),
+                )
             )
-        )
     return cleaned
 
 
@@ -246,30 +247,32 @@ def _planned_receipts(order, lines, receipts) -> list[Receipt]:
     by_pk = {line.pk: line for line in lines}
     wanted: dict[int, Decimal] = {}
     planned = []
-    for receipt in receipts:
-        line_id = getattr(receipt["line"], "pk", receipt["line"])
-        if line_id not in by_pk:
-            raise InventoryError(f"That line does not belong to {order.number}.")
-        line = by_pk[line_id]
-        if _is_blank(receipt.get("quantity")):
-            continue
-        cleaned = clean_receipt(
-            item=line.item,
-            quantity=receipt["quantity"],
-            unit_cost=line.unit_cost,
-            lot_code=receipt.get("lot_code") or "",
-            expires_on=receipt.get("expires_on") or None,
-            supplier=order.supplier,
-            po_line=line,
-        )
-        wanted[line.pk] = wanted.get(line.pk, Decimal("0")) + cleaned.quantity
-        if wanted[line.pk] > line.outstanding:
-            raise InventoryError(
-                f"Only {fmt_qty(line.outstanding)} {line.item.unit} of {line.item.sku} are "
-                f"outstanding on {order.number}; {fmt_qty(wanted[line.pk])} received.",
-                field="quantity",
+    for index, receipt in enumerate(receipts):
+        with on_line(index):
+            line_id = getattr(receipt["line"], "pk", receipt["line"])
+            if line_id not in by_pk:
+                raise InventoryError(f"That line does not belong to {order.number}.")
+            line = by_pk[line_id]
+            if _is_blank(receipt.get("quantity")):
+                continue
+            cleaned = clean_receipt(
+                item=line.item,
+                quantity=receipt["quantity"],
+                unit_cost=line.unit_cost,
+                lot_code=receipt.get("lot_code") or "",
+                expires_on=receipt.get("expires_on") or None,
+                supplier=order.supplier,
+                po_line=line,
+                index=index,
             )
-        planned.append(cleaned)
+            wanted[line.pk] = wanted.get(line.pk, Decimal("0")) + cleaned.quantity
+            if wanted[line.pk] > line.outstanding:
+                raise InventoryError(
+                    f"Only {fmt_qty(line.outstanding)} {line.item.unit} of {line.item.sku} "
+                    f"are outstanding on {order.number}; {fmt_qty(wanted[line.pk])} received.",
+                    field="quantity",
+                )
+            planned.append(cleaned)
     if not planned:
         raise InventoryError("Enter a quantity received for at least one line.", field="quantity")
     return planned

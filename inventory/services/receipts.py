@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import InventoryError
+from inventory.exceptions import InventoryError, on_line
 from inventory.models import LedgerEntry, Lot, QCStatus
 
 from .posting import Posting, require_active
@@ -34,6 +34,7 @@ class Receipt:
     supplier: object = None
     po_line: object = None
     note: str = ""
+    index: int | None = None  # the document line it came from, for refusals
 
 
 def clean_cost(value, item, *, label: str | None = None) -> Decimal:
@@ -99,7 +100,8 @@ def post_receipts(posting: Posting, *, store, receipts: list[Receipt]) -> list:
         lot = locked.get(existing[key].pk) if key in existing else made.get(key)
         if lot is not None and lot.pk is not None:
             lot.item = receipt.item
-            check_receipt_into(lot, receipt)
+            with on_line(receipt.index):
+                check_receipt_into(lot, receipt)
         elif lot is None:
             lot = posting.new_lot(
                 item=receipt.item,
@@ -112,7 +114,8 @@ def post_receipts(posting: Posting, *, store, receipts: list[Receipt]) -> list:
             if key is not None:
                 made[key] = lot
         else:  # a lot new to this document, named by an earlier line too
-            check_same_new_lot(lot, receipt)
+            with on_line(receipt.index):
+                check_same_new_lot(lot, receipt)
         posting.post(
             posting.balance(store.pk, lot, receipt.item),
             kind=LedgerEntry.Kind.RECEIVE,

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Sum
 
 from inventory import rules
-from inventory.exceptions import InvalidTransition, InventoryError
+from inventory.exceptions import InvalidTransition, InventoryError, on_line
 from inventory.models import SALES_TRANSITIONS, Item, LedgerEntry, SalesOrder, SalesOrderLine
 
 from .posting import StockResult, require_active
@@ -59,13 +59,14 @@ def clean_price(value, item: Item) -> Decimal:
 def clean_lines(lines) -> list[tuple[Item, Decimal, Decimal]]:
     """Return [(item, quantity, price)] for (item, quantity[, price]) lines, checked."""
     cleaned = []
-    for line in lines:
+    for index, line in enumerate(lines):
         item, quantity, *rest = line
         price = rest[0] if rest else None
-        require_active(item, "Item", field_name="item")
-        cleaned.append(
-            (item, rules.clean_quantity(quantity, unit=item.unit), clean_price(price, item))
-        )
+        with on_line(index):
+            require_active(item, "Item", field_name="item")
+            cleaned.append(
+                (item, rules.clean_quantity(quantity, unit=item.unit), clean_price(price, item))
+            )
     if not cleaned:
         raise InventoryError("Add at least one line to the order.")
     return cleaned

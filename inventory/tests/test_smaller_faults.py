@@ -23,7 +23,7 @@ def test_the_smallest_quantity_is_accepted_and_anything_smaller_refused():
     field = QuantityField()
 
     assert field.clean("0.001") == Decimal("0.001")
-    with pytest.raises(Exception, match="greater than or equal to 0.001"):
+    with pytest.raises(Exception, match="Enter a quantity greater than zero."):
         field.clean("0.0009")
 
 

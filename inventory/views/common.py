@@ -30,12 +30,28 @@ def actor_for(request) -> Actor:
     return Actor.from_request(request)
 
 
-def attach_error(form, exc: InventoryError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
+def attach_error(form, exc: InventoryError, rows=None) -> None:
+    """Show a service's refusal next to the field it concerns, or above the form.
+
+    `rows`: the forms of the document's lines, in the order the service was given them.
+    A refusal that names its line (`index`; `indexes` when a shortage is shared by
+    several lines) is shown on that row too, so the counter sees which line to mend.
+    """
+    refusals = exc.shortages if isinstance(exc, ShortLines) else [exc]
+    on_a_row = False
+    for refusal in refusals if rows else ():
+        for index in getattr(refusal, "indexes", None) or [refusal.index]:
+            if index is not None and 0 <= index < len(rows):
+                row = rows[index]
+                field = refusal.field if refusal.field in row.fields else None
+                row.add_error(field, refusal.message)
+                on_a_row = True
     if isinstance(exc, ShortLines):
+        if on_a_row:
+            form.add_error(None, "Nothing was recorded: some lines are short of stock.")
         form.add_error(None, exc.message)
         return
-    field = exc.field if exc.field in getattr(form, "fields", {}) else None
+    field = exc.field if exc.field in getattr(form, "fields", {}) and not on_a_row else None
     form.add_error(field, exc.message)
 
 

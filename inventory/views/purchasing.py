@@ -22,6 +22,7 @@ from inventory.forms.purchasing import (
     PurchaseOrderForm,
     ReceiveForm,
     ReceiveLineFormSet,
+    kept_forms,
     kept_lines,
 )
 from inventory.models import PurchaseOrder
@@ -116,7 +117,7 @@ def purchase_order_new(request):
                 actor=actor_for(request), **form.cleaned_data, lines=_order_lines(formset)
             )
         except InventoryError as exc:
-            attach_error(form, exc)
+            attach_error(form, exc, rows=kept_forms(formset))
         else:
             if not report_replay(request, order, "This draft", document=order):
                 messages.success(request, f"Draft {order.number} saved.")
@@ -153,7 +154,7 @@ def purchase_edit(request, pk):
                 lines=_order_lines(formset),
             )
         except InventoryError as exc:
-            attach_error(form, exc)
+            attach_error(form, exc, rows=kept_forms(formset))
         else:
             messages.success(request, f"Draft {order.number} saved.")
             return redirect(order)
@@ -228,7 +229,7 @@ def purchase_receive(request, pk):
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except InventoryError as exc:
-            attach_error(form, exc)
+            attach_error(form, exc, rows=kept_forms(formset))
         else:
             if not report_replay(request, result, "This receipt", document=order, preposition="on"):
                 messages.success(request, _receipt_message(result))
@@ -270,7 +271,7 @@ def purchase_new(request):
                     idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except InventoryError as exc:
-                attach_error(form, exc)
+                attach_error(form, exc, rows=kept_forms(formset))
             else:
                 if not report_replay(request, result, "This purchase", document=result.order):
                     messages.success(request, _receipt_message(result))

@@ -59,20 +59,6 @@ def sales_list(request):
     return render(request, "inventory/sales/list.html", {"form": form, "page": page})
 
 
-def _attach_line_errors(form, formset, exc: InventoryError) -> None:
-    """Show each short item's refusal on every row that asks for it, and the refusal
-    above the form."""
-    rows = formset.kept_forms()
-    for shortage in getattr(exc, "shortages", []):
-        indexes = getattr(shortage, "indexes", None) or [getattr(shortage, "index", None)]
-        for index in indexes:
-            if index is not None and index < len(rows):
-                rows[index].add_error("quantity", shortage.message)
-    if isinstance(exc, ShortLines):
-        form.add_error(None, "Nothing was recorded: some lines are short of stock.")
-    attach_error(form, exc)
-
-
 def _order_form_page(request, *, order=None):
     initial_lines = None
     if order is not None:
@@ -107,7 +93,7 @@ def _order_form_page(request, *, order=None):
                 order = sales_order_update(order=order, **args)
                 messages.success(request, f"Draft {order.number} updated.")
         except InventoryError as exc:
-            _attach_line_errors(form, formset, exc)
+            attach_error(form, exc, rows=formset.kept_forms())
         else:
             return redirect(order)
     return render(
@@ -137,9 +123,24 @@ def sales_edit(request, pk):
 @role_required(Role.STAFF)
 def sales_detail(request, pk):
     order = get_object_or_404(SalesOrder.objects.select_related("customer", "store"), pk=pk)
+    return _detail_page(request, order)
+
+
+def _detail_page(request, order, returning=None):
+    """The order with its lines; `returning` (line pk, posted data, the service's refusal
+    or None) shows a refused return on its own line, with what was typed."""
     lines = list(sales_order_lines(order=order))
     for line in lines:
         line.return_form = ReturnForm(line=line) if line.returnable > 0 else None
+        if returning is not None and line.pk == returning[0]:
+            _, data, refusal = returning
+            if line.return_form is None:  # nothing left to return: no form to show it on
+                why = refusal or "nothing of it is left to return."
+                messages.error(request, f"Return of {line.item.sku} not recorded: {why}")
+                continue
+            line.return_form = ReturnForm(data, line=line)
+            if line.return_form.is_valid() and refusal is not None:
+                attach_error(line.return_form, refusal)
     return render(
         request,
         "inventory/sales/detail.html",
@@ -255,9 +256,7 @@ def sales_return(request, pk, line_pk):
     order = line.order
     form = ReturnForm(request.POST, line=line)
     if not form.is_valid():
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, f"Return of {line.item.sku} not recorded: {errors}")
-        return redirect(order)
+        return _detail_page(request, order, returning=(line.pk, request.POST, None))
     try:
         result = sales_order_return(
             actor=actor_for(request),
@@ -267,8 +266,7 @@ def sales_return(request, pk, line_pk):
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except InventoryError as exc:
-        messages.error(request, f"Return of {line.item.sku} not recorded: {exc.message}")
-        return redirect(order)
+        return _detail_page(request, order, returning=(line.pk, request.POST, exc))
     if not report_replay(request, result, "This return", document=order, preposition="on"):
         where = " into quarantine for inspection" if line.item.qc_required else ""
         messages.success(
@@ -299,7 +297,7 @@ def sales_quick(request):
                 idempotency_key=data["idempotency_key"],
             )
         except InventoryError as exc:
-            _attach_line_errors(form, formset, exc)
+            attach_error(form, exc, rows=formset.kept_forms())
         else:
             if request.session.get(QUICK_STORE) != result.order.store_id:
                 # Only on a change: writing the session is an UPDATE in a transaction of

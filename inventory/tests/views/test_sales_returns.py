@@ -27,9 +27,17 @@ def test_return_from_the_order_page(staff_client, staff_user, store, item):
     assert stock_totals_for_item(item=item, store=store)["on_hand"] == D("7.000")
 
 
-@pytest.mark.parametrize("quantity", ["5", "0", "abc", ""])
-def test_return_refuses_bad_quantities_and_changes_nothing(
-    staff_client, staff_user, store, item, quantity
+@pytest.mark.parametrize(
+    ("quantity", "reason"),
+    [
+        ("5", "Only 4 pcs of SKU-0042 shipped and not yet returned"),  # the service's refusal
+        ("0", "Enter a quantity greater than zero."),
+        ("abc", "Enter a number."),
+        ("", "required"),
+    ],
+)
+def test_a_refused_return_is_shown_on_its_line_and_changes_nothing(
+    staff_client, staff_user, store, item, quantity, reason
 ):
     order = make_order(staff_user, store, item, quantity="4", status=Status.SHIPPED)
     line = order.lines.get()
@@ -37,12 +45,34 @@ def test_return_refuses_bad_quantities_and_changes_nothing(
 
     response = staff_client.post(
         reverse("inventory:sales_return", args=[order.pk, line.pk]),
-        {"idempotency_key": f"ret-{quantity}", "quantity": quantity},
+        {"idempotency_key": f"ret-{quantity}", "quantity": quantity, "note": "damaged box"},
     )
 
-    assert response.status_code == 302
-    assert msgs(response)[0].startswith("Return of SKU-0042 not recorded")
+    assert response.status_code == 200
+    page = response.content.decode()
+    row = page[page.index('data-testid="line-SKU-0042"') :]
+    row = row[: row.index("</tr>")]
+    # The reason sits under this line's boxes, tied to the box by aria-describedby,
+    # and what was typed is still there to mend.
+    error = f'id="id_return_{line.pk}_quantity_error"'
+    assert error in row and reason in row and 'aria-invalid="true"' in row
+    assert 'value="damaged box"' in row
+    assert f'value="ret-{quantity}"' in row  # the same key: mended and sent again, one return
     assert state() == before
+
+
+def test_a_refused_return_then_mended_records_one_return(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item, quantity="4", status=Status.SHIPPED)
+    line = order.lines.get()
+    url = reverse("inventory:sales_return", args=[order.pk, line.pk])
+
+    refused = staff_client.post(url, {"idempotency_key": "ret-m", "quantity": "9"})
+    mended = staff_client.post(url, {"idempotency_key": "ret-m", "quantity": "3"})
+
+    assert refused.status_code == 200 and mended.status_code == 302
+    line.refresh_from_db()
+    assert line.quantity_returned == D("3.000")
+    assert stock_totals_for_item(item=item, store=store)["on_hand"] == D("9.000")
 
 
 def test_return_of_a_line_of_another_order_is_404(staff_client, staff_user, store, item):

@@ -211,7 +211,7 @@ def test_a_replayed_transfer_moves_nothing_more(
     "changes, field, message",
     [
         ({"quantity": "11"}, "quantity", "Only 10 pcs of SKU-0042 available in Main Store"),
-        ({"quantity": "0"}, "quantity", "Ensure this value is greater than or equal to 0.001."),
+        ({"quantity": "0"}, "quantity", "Enter a quantity greater than zero."),
         ({"quantity": "abc"}, "quantity", "Enter a number."),
         ({"to_store": "same"}, "to_store", "Choose two different stores."),
         ({"item": "999999"}, "item", "Select a valid choice."),
@@ -310,7 +310,7 @@ def test_adjustment_of_a_counted_unit_refuses_a_fraction_next_to_the_field(
         ({"quantity": "0"}, "quantity", "Quantity must not be zero."),
         ({"quantity": "-11"}, "quantity", "Only 10 pcs of SKU-0042 unreserved in lot A"),
         ({"quantity": "2", "reason": "DAMAGE"}, "quantity", "enter a negative quantity"),
-        ({"quantity": "1.0001"}, "quantity", "Ensure that there are no more than 3 decimal"),
+        ({"quantity": "1.0001"}, "quantity", "Use at most 3 decimal places."),
         ({"lot": "999999"}, "lot", "Select a valid choice."),
     ],
 )
