@@ -158,6 +158,17 @@ def test_a_field_error_is_reported_by_field(staff_api, stocked):
     }
 
 
+def test_a_refusal_names_the_line_it_concerns_counting_from_zero(staff_api, stocked):
+    item, store = stocked
+    lines = [{"item": item.pk, "quantity": "1"}, {"item": item.pk, "quantity": "0.5"}]
+
+    response = staff_api.stock_post(QUICK, {"store": store.pk, "lines": lines})
+
+    assert response.status_code == 422
+    assert response.json()["line"] == 1
+    assert "whole number" in response.json()["detail"]
+
+
 def test_a_service_refusal_is_the_detail_with_its_field_and_line(staff_api, stocked):
     item, store = stocked
 
