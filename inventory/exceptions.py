@@ -97,10 +97,13 @@ class LotHasReservations(InventoryError):
 class InvalidTransition(InventoryError):
     def __init__(self, obj, from_status, to_status):
         self.from_status, self.to_status = from_status, to_status
-        super().__init__(
-            f"{obj} cannot go from {str(from_status).replace('_', ' ').lower()} "
-            f"to {str(to_status).replace('_', ' ').lower()}."
-        )
+        was, wanted = (str(status).replace("_", " ").lower() for status in (from_status, to_status))
+        # The same status twice is a double click or a second tab: say it is done already.
+        if was == wanted:
+            state = "in quarantine" if was == "quarantine" else was
+            super().__init__(f"{obj} is already {state}; nothing was changed.")
+        else:
+            super().__init__(f"{obj} cannot go from {was} to {wanted}.")
 
 
 class NotReversible(InventoryError):

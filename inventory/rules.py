@@ -8,7 +8,7 @@ these rules and write what they decide.
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from inventory.exceptions import InsufficientStock, InvalidQuantity, ShortLines
+from inventory.exceptions import InsufficientStock, InvalidQuantity, InventoryError, ShortLines
 from inventory.models import QCStatus
 
 ZERO = Decimal("0")
@@ -70,6 +70,14 @@ def is_expired(lot, today: date) -> bool:
 def is_sellable(lot, today: date) -> bool:
     """Only APPROVED lots that have not expired are reserved, issued or shipped."""
     return lot.qc_status == QCStatus.APPROVED and not is_expired(lot, today)
+
+
+def check_lot_of_item(lot, item) -> None:
+    """A document that names an item and one of its lots: the lot must be that item's."""
+    if lot is not None and item is not None and lot.item_id != item.pk:
+        raise InventoryError(
+            f"Lot {lot.code} is a lot of {lot.item.sku}, not of {item.sku}.", field="lot"
+        )
 
 
 def new_lot_status(item) -> str:

@@ -14,7 +14,12 @@ from inventory.models import (
 )
 from inventory.selectors.stock import stock_available
 from inventory.services.stock import stock_receive
-from inventory.tests.factories import CategoryFactory, CustomerFactory, SupplierFactory
+from inventory.tests.factories import (
+    CategoryFactory,
+    CustomerFactory,
+    ItemFactory,
+    SupplierFactory,
+)
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
@@ -70,6 +75,31 @@ def test_a_manager_transfers_adjusts_and_reverses(
 
     again = manager_api.stock_post(f"{V1}/movements/{entry['id']}/reverse/", {})
     assert again.status_code == 409
+
+
+def test_a_transfer_naming_a_lot_of_another_item_is_refused_as_such(
+    manager_api, manager_user, store, other_store, item
+):
+    # Found by a QA pass: it answered 409 "Only 0 box of BOLT-M8 unreserved in lot QA-N1".
+    other = ItemFactory(sku="NUT-M8")
+    receive(manager_user, other, store, 5, lot_code="QA-N1")
+    receive(manager_user, item, store, 5, lot_code="MINE")
+    entries = LedgerEntry.objects.count()
+
+    response = manager_api.stock_post(
+        f"{V1}/transfers/",
+        {
+            "item": item.pk,
+            "from_store": store.pk,
+            "to_store": other_store.pk,
+            "quantity": "2",
+            "lot": Lot.objects.get(code="QA-N1").pk,
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"lot": ["Lot QA-N1 is a lot of NUT-M8, not of SKU-0042."]}
+    assert LedgerEntry.objects.count() == entries
 
 
 def test_staff_cannot_transfer_adjust_or_reverse(staff_api, manager_user, store, other_store, item):

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from inventory import rules
+from inventory.exceptions import InventoryError
 from inventory.models import LedgerEntry, Store
 
 from .common import IdempotentFormMixin, QuantityField
@@ -21,9 +23,10 @@ class _LotOfItemMixin:
     def clean(self):
         data = super().clean()
         resolve_lot(self)
-        item, lot = data.get("item"), data.get("lot")
-        if item is not None and lot is not None and lot.item_id != item.pk:
-            self.add_error("lot", f"Lot {lot.code} is a lot of {lot.item.sku}, not of {item.sku}.")
+        try:
+            rules.check_lot_of_item(data.get("lot"), data.get("item"))
+        except InventoryError as exc:
+            self.add_error(exc.field, exc.message)
         return data
 
 

@@ -33,6 +33,7 @@ def stock_transfer(
         raise InventoryError("Choose two different stores.", field="to_store")
     require_active(item, "Item", field_name="item")
     require_active(to_store, "Store", field_name="to_store")
+    rules.check_lot_of_item(lot, item)
     with document_transaction():
         posting = Posting(kind="TRANSFER", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from inventory import rules
 from inventory.exceptions import InvalidTransition, InventoryError, on_line
@@ -58,7 +59,8 @@ def _transition(order: PurchaseOrder, to_status: str) -> str:
     from_status = order.status
     if not can_transition(order, to_status):
         raise InvalidTransition(order.number, from_status, to_status)
-    PurchaseOrder.objects.filter(pk=order.pk).update(status=to_status)
+    # update() skips auto_now: the time of the change is set here.
+    PurchaseOrder.objects.filter(pk=order.pk).update(status=to_status, updated_at=timezone.now())
     order.status = to_status
     return from_status
 

@@ -8,6 +8,7 @@ InvalidTransition and writes nothing.
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from inventory import rules
 from inventory.exceptions import InvalidTransition, InventoryError
@@ -135,7 +136,7 @@ def sales_order_update(
             for item, quantity, price in cleaned
         )
         SalesOrder.objects.filter(pk=order.pk).update(
-            store=store, customer=customer, note=note or ""
+            store=store, customer=customer, note=note or "", updated_at=timezone.now()
         )
         order.refresh_from_db()
         audit_record(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from inventory import rules
 from inventory.exceptions import InvalidTransition, InventoryError, on_line
@@ -38,7 +39,8 @@ def check_transition(order: SalesOrder, to_status: str) -> None:
 
 def set_status(order: SalesOrder, to_status: str) -> None:
     check_transition(order, to_status)
-    SalesOrder.objects.filter(pk=order.pk).update(status=to_status)
+    # update() skips auto_now: the time of the change is set here.
+    SalesOrder.objects.filter(pk=order.pk).update(status=to_status, updated_at=timezone.now())
     order.status = to_status
 
 

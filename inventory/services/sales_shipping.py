@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from inventory import rules
 from inventory.exceptions import InsufficientStock, InventoryError, ShortLines
@@ -188,6 +189,7 @@ def sales_order_return(
             )
         line.quantity_returned += quantity
         SalesOrderLine.objects.filter(pk=line.pk).update(quantity_returned=line.quantity_returned)
+        SalesOrder.objects.filter(pk=order.pk).update(updated_at=timezone.now())
         stock = posting.write(
             action="sales_order.return",
             obj=order,

@@ -91,11 +91,11 @@ def test_a_lot_with_reservations_cannot_be_rejected_or_quarantined(
 @pytest.mark.parametrize(
     ("steps", "decide", "message"),
     [
-        ([], lot_quarantine, "Lot Q cannot go from quarantine to quarantine."),
-        ([lot_approve], lot_approve, "Lot Q cannot go from approved to approved."),
+        ([], lot_quarantine, "Lot Q is already in quarantine; nothing was changed."),
+        ([lot_approve], lot_approve, "Lot Q is already approved; nothing was changed."),
         ([lot_reject], lot_approve, "Lot Q cannot go from rejected to approved."),
         ([lot_reject], lot_quarantine, "Lot Q cannot go from rejected to quarantine."),
-        ([lot_reject], lot_reject, "Lot Q cannot go from rejected to rejected."),
+        ([lot_reject], lot_reject, "Lot Q is already rejected; nothing was changed."),
     ],
 )
 def test_an_illegal_decision_is_refused(

@@ -132,7 +132,7 @@ def test_an_illegal_transition_is_a_message_not_a_500(manager_client, ordered):
     )
 
     assert response.status_code == 200
-    assert "cannot go from ordered to ordered" in " ".join(messages_of(response))
+    assert "is already ordered; nothing was changed." in " ".join(messages_of(response))
     assert state(ordered) == before
 
 

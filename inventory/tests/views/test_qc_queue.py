@@ -121,7 +121,7 @@ def test_deciding_twice_is_a_message_not_a_500(manager_client, manager_user, qua
     )
 
     assert response.status_code == 200
-    assert "cannot go from approved to approved" in " ".join(messages_of(response))
+    assert "is already approved; nothing was changed." in " ".join(messages_of(response))
     assert lot_state(quarantined) == before
 
 
