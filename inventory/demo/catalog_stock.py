@@ -14,7 +14,6 @@ from inventory.services.stock import (
     stock_adjust,
     stock_issue,
     stock_receive,
-    stock_reserve,
     stock_transfer,
 )
 
@@ -132,7 +131,6 @@ def _seed(users) -> dict:
     stock_transfer(
         actor=manager, item=items["PAINT-W5"], from_store=warehouse, to_store=main, quantity="10"
     )
-    stock_reserve(actor=staff, item=items["LAMP-LED9"], store=main, quantity="12")
     stock_issue(actor=staff, item=items["LAMP-LED9"], store=main, quantity="30")
     stock_issue(actor=staff, item=items["NUT-M8"], store=north, quantity="9")
     stock_issue(actor=staff, item=items["TAPE-50"], store=main, quantity="4")
