@@ -106,6 +106,10 @@ class InvalidTransition(InventoryError):
             super().__init__(f"{obj} cannot go from {was} to {wanted}.")
 
 
+class DocumentChanged(InventoryError):
+    """The document moved on since its page was read (another window, another user)."""
+
+
 class NotReversible(InventoryError):
     pass
 

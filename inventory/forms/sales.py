@@ -1,5 +1,7 @@
 """Input shapes of the sales screens; the rules live in inventory.services.sales."""
 
+from decimal import Decimal
+
 from django import forms
 
 from inventory.models import Customer, SalesOrder, Store
@@ -105,10 +107,16 @@ class OrderActionForm(IdempotentFormMixin):
 
 
 class ShipForm(IdempotentFormMixin):
-    """A quantity to ship now for each line that still has stock reserved."""
+    """A quantity to ship now for each line that still has stock reserved, and the
+    reserved figures the page showed (`shown`), so a stale page ships nothing."""
+
+    shown = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial["shown"] = ";".join(
+            f"{line.pk}:{line.quantity_reserved}" for line in lines if line.quantity_reserved > 0
+        )
         self.lines = {}
         for line in lines:
             if line.quantity_reserved <= 0:
@@ -132,6 +140,17 @@ class ShipForm(IdempotentFormMixin):
             for name, line in self.lines.items()
             if self.cleaned_data.get(name)
         }
+
+    def clean_shown(self) -> dict | None:
+        """{line pk: reserved} as the page showed them; None from a post without them."""
+        text = self.cleaned_data["shown"]
+        if not text:
+            return None
+        try:
+            pairs = (part.split(":") for part in text.split(";"))
+            return {int(pk): Decimal(reserved) for pk, reserved in pairs}
+        except (ValueError, ArithmeticError):
+            raise forms.ValidationError("The page is out of date: reload it.") from None
 
     def field_for(self, line) -> str | None:
         name = f"line_{line.pk}"

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import InsufficientStock, InventoryError, ShortLines
+from inventory.exceptions import DocumentChanged, InsufficientStock, InventoryError, ShortLines
 from inventory.locks import lock_sales_order
 from inventory.models import LedgerEntry, SalesOrder, SalesOrderLine
 
@@ -54,15 +54,33 @@ def _planned(order, lines, shipments) -> list[tuple]:
     return planned
 
 
+def _refuse_changed(order, lines, shown: dict) -> None:
+    """Refuse a shipment entered against figures that have moved on since (another
+    window or user shipped or cancelled): its quantities were chosen for those."""
+    now = {line.pk: line.quantity_reserved for line in lines}
+    if any(now.get(pk) != reserved for pk, reserved in shown.items()):
+        raise DocumentChanged(
+            f"{order.number} changed since this page was opened (shipped or cancelled "
+            "elsewhere); nothing was shipped. Check the figures and ship again."
+        )
+
+
 @retry_on_conflict
 def sales_order_ship(
-    *, actor, order: SalesOrder, shipments: dict, idempotency_key: str | None
+    *,
+    actor,
+    order: SalesOrder,
+    shipments: dict,
+    idempotency_key: str | None,
+    shown: dict | None = None,
 ) -> SalesResult:
     """Ship part or all of each line, up to what it has reserved, from the reserved lots.
 
-    `shipments` maps a line (or its pk) to a quantity; zero means "not now". Reserved
-    stock in a lot that has expired (or left APPROVED) is not shipped. The order
-    becomes PARTIALLY_SHIPPED or SHIPPED in the same transaction.
+    `shipments` maps a line (or its pk) to a quantity; zero means "not now". `shown`
+    ({line pk: reserved}) is what the shipper saw; when the order has moved on since,
+    nothing is shipped. Reserved stock in a lot that has expired (or left APPROVED)
+    is not shipped. The order becomes PARTIALLY_SHIPPED or SHIPPED in the same
+    transaction.
     """
     with document_transaction():
         posting = Posting(kind="SO_SHIP", actor=actor, idempotency_key=idempotency_key)
@@ -72,6 +90,8 @@ def sales_order_ship(
         order = lock_sales_order(order.pk)
         check_transition(order, Status.SHIPPED)
         lines = order_lines(order)
+        if shown is not None:
+            _refuse_changed(order, lines, shown)
         planned = _planned(order, lines, shipments)
         held = held_reservations(lines=[line for line, _ in planned])
         posting.lock(

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from inventory.exceptions import InventoryError, ShortLines
+from inventory.exceptions import DocumentChanged, InventoryError, ShortLines
 from inventory.forms.sales import (
     OrderActionForm,
     QuickSaleForm,
@@ -218,7 +218,12 @@ def sales_ship(request, pk):
                 order=order,
                 shipments=form.shipments(),
                 idempotency_key=form.cleaned_data["idempotency_key"],
+                shown=form.cleaned_data["shown"],
             )
+        except DocumentChanged as exc:
+            # The quantities were typed against old figures: show the page afresh.
+            messages.error(request, exc.message)
+            return redirect("inventory:sales_ship", pk=order.pk)
         except InventoryError as exc:
             _attach_ship_errors(form, exc)
         else:

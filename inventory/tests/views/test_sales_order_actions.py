@@ -187,3 +187,44 @@ def test_ship_page_of_a_draft_redirects(staff_client, staff_user, store, item):
     order = make_order(staff_user, store, item)
     response = staff_client.get(reverse("inventory:sales_ship", args=[order.pk]))
     assert response.status_code == 302 and "nothing to ship" in msgs(response)[0]
+
+
+def test_a_second_tab_of_the_ship_page_ships_nothing_once_the_first_has_shipped(
+    staff_client, staff_user, store, item
+):
+    # Found by a QA pass: the second tab shipped again, and a line that the first had
+    # shipped in full was dropped without a word.
+    order = make_order(staff_user, store, item, quantity="5", status=Status.CONFIRMED)
+    line = order.lines.get()
+    url = reverse("inventory:sales_ship", args=[order.pk])
+    shown = staff_client.get(url).context["form"].initial["shown"]
+    assert shown == f"{line.pk}:5.000"
+    tab = {f"line_{line.pk}": "2", "shown": shown}
+
+    first = staff_client.post(url, {"idempotency_key": "tab-a", **tab})
+    double_click = staff_client.post(url, {"idempotency_key": "tab-a", **tab})
+    after_first = state()
+    second_tab = staff_client.post(url, {"idempotency_key": "tab-b", **tab})
+
+    assert msgs(first)[0] == f"{order.number} partly shipped; the rest stays reserved."
+    assert msgs(double_click)[-1] == replayed("This shipment", "on", order)
+    assert second_tab.status_code == 302 and second_tab.url == url
+    assert msgs(second_tab)[-1].startswith(f"{order.number} changed since this page was opened")
+    assert state() == after_first
+    line.refresh_from_db()
+    assert (line.quantity_reserved, line.quantity_shipped) == (D("3.000"), D("2.000"))
+
+
+def test_a_tampered_record_of_the_shown_figures_is_refused(staff_client, staff_user, store, item):
+    order = make_order(staff_user, store, item, quantity="5", status=Status.CONFIRMED)
+    line = order.lines.get()
+    before = state()
+
+    response = staff_client.post(
+        reverse("inventory:sales_ship", args=[order.pk]),
+        {"idempotency_key": "t", f"line_{line.pk}": "1", "shown": "x:y:z"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["shown"] == ["The page is out of date: reload it."]
+    assert state() == before
