@@ -37,6 +37,8 @@ from inventory.models import (
     Supplier,
 )
 
+from .sales import line_value
+
 ZERO = Decimal("0")
 QTY = DecimalField(max_digits=18, decimal_places=3)
 MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -139,21 +141,18 @@ def customer_sales_orders(*, customer: Customer) -> QuerySet:
     return (
         SalesOrder.objects.filter(customer=customer)
         .select_related("store")
-        .annotate(value=_value_of(SalesOrderLine, F("quantity") * F("unit_price")))
+        .annotate(value=_value_of(SalesOrderLine, line_value()))
         .order_by("-created_at", "-pk")
     )
 
 
 def customer_totals(*, customer: Customer, since: datetime) -> dict:
-    """Return, for orders created since `since`: order count, sales value (cancelled orders
-    left out) and shipped value; and the customer's open orders whenever created, read
-    through a partial index of open orders by customer."""
+    """Return, for orders created since `since`: order count, sales value (a cancelled
+    order counts what was shipped of it) and shipped value; and the customer's open
+    orders whenever created, read through a partial index of open orders by customer."""
     totals = SalesOrder.objects.filter(customer=customer, created_at__gte=since).aggregate(
         order_count=Count("pk", distinct=True),
-        sales_value=_sum(
-            F("lines__quantity") * F("lines__unit_price"),
-            filter=~Q(status=SalesOrder.Status.CANCELLED),
-        ),
+        sales_value=_sum(line_value(lines="lines__", status="status")),
         shipped_value=_sum(
             (F("lines__quantity_shipped") - F("lines__quantity_returned")) * F("lines__unit_price")
         ),

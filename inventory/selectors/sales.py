@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -19,6 +20,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -41,12 +43,23 @@ def _money(expression):
     return ExpressionWrapper(expression, output_field=MONEY)
 
 
+def line_value(*, lines: str = "", status: str = "order__status"):
+    """What a line comes to at its price: its ordered quantity, or, once its order is
+    cancelled, what was shipped of it, since the rest was never sold. `lines` and
+    `status` name the line's fields and its order's status from the model queried."""
+    sold = Case(
+        When(**{status: SalesOrder.Status.CANCELLED}, then=F(f"{lines}quantity_shipped")),
+        default=F(f"{lines}quantity"),
+    )
+    return _money(sold * F(f"{lines}unit_price"))
+
+
 def _line_value_subquery():
     lines = (
         SalesOrderLine.objects.filter(order=OuterRef("pk"))
         .order_by()
         .values("order")
-        .annotate(total=Sum(_money(F("quantity") * F("unit_price"))))
+        .annotate(total=Sum(line_value()))
         .values("total")[:1]
     )
     return Coalesce(Subquery(lines, output_field=MONEY), Value(ZERO), output_field=MONEY)
@@ -91,7 +104,7 @@ def sales_order_lines(*, order: SalesOrder):
     return (
         order.lines.select_related("item")
         .annotate(
-            value=_money(F("quantity") * F("unit_price")),
+            value=line_value(),
             returnable=F("quantity_shipped") - F("quantity_returned"),
         )
         .order_by("pk")
@@ -112,9 +125,7 @@ def sales_order_figures(*, order: SalesOrder) -> dict:
     """Return value, shipped_value, cost_of_goods and margin of one order (two queries)."""
     shipped = F("quantity_shipped") - F("quantity_returned")
     totals = order.lines.aggregate(
-        value=Coalesce(
-            Sum(_money(F("quantity") * F("unit_price"))), Value(ZERO), output_field=MONEY
-        ),
+        value=Coalesce(Sum(line_value()), Value(ZERO), output_field=MONEY),
         shipped_value=Coalesce(
             Sum(_money(shipped * F("unit_price"))), Value(ZERO), output_field=MONEY
         ),

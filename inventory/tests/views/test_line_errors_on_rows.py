@@ -77,7 +77,7 @@ def test_a_lot_code_at_two_costs_is_shown_on_the_second_row(staff_client, suppli
 
 
 def test_a_deactivated_item_on_a_draft_is_shown_on_its_row(manager_client, supplier, store, item):
-    gone = ItemFactory(sku="GONE-1", is_active=False)
+    gone = ItemFactory(sku="GONE-1", name="Old bolt", is_active=False)
     data = {
         "supplier": supplier.pk,
         "store": store.pk,
@@ -97,5 +97,5 @@ def test_a_deactivated_item_on_a_draft_is_shown_on_its_row(manager_client, suppl
     assert response.status_code == 200
     rows = response.context["formset"].forms
     assert rows[1].errors and not rows[0].errors
-    assert rows[1].errors["item"] == ["GONE-1 Item 4 is deactivated; choose another item."]
+    assert rows[1].errors["item"] == ["GONE-1 Old bolt is deactivated; choose another item."]
     assert not PurchaseOrder.objects.exists()
