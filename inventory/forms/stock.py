@@ -102,6 +102,7 @@ class CountForm(IdempotentFormMixin, forms.Form):
                         "step": "any",
                         "inputmode": "decimal",
                         "aria-label": label,
+                        "data-enter-next": "",  # Enter goes on to the next lot (app.js)
                     }
                 ),
             )
@@ -110,17 +111,27 @@ class CountForm(IdempotentFormMixin, forms.Form):
             )
             self.initial.setdefault(f"expected_{balance.lot_id}", balance.on_hand)
 
+    def _counted(self) -> list[str]:
+        return [name for name in self.rows if self.cleaned_data.get(name) is not None]
+
     def counts(self) -> list[dict]:
         """The lines counted, for services.counts.stock_count."""
         return [
             {
-                "lot": balance.lot,
+                "lot": self.rows[name].lot,
                 "counted": self.cleaned_data[name],
-                "expected": self.cleaned_data.get(f"expected_{balance.lot_id}"),
+                "expected": self.cleaned_data.get(f"expected_{self.rows[name].lot_id}"),
             }
-            for name, balance in self.rows.items()
-            if self.cleaned_data.get(name) is not None
+            for name in self._counted()
         ]
+
+    def show_refusal(self, exc) -> None:
+        """A service's refusal: beside the Found box of the lot it names (its `index`
+        among counts()), and above the sheet."""
+        counted = self._counted()
+        if exc.index is not None and 0 <= exc.index < len(counted):
+            self.add_error(counted[exc.index], exc.message)
+        self.add_error(None, exc.message)
 
     def bound_rows(self):
         """(balance, its count field) for the template, in sheet order."""

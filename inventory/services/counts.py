@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from inventory import rules
-from inventory.exceptions import InventoryError
+from inventory.exceptions import DocumentChanged, InventoryError, on_line
 from inventory.models import LedgerEntry, QCStatus
 from inventory.quantities import fmt_qty
 
@@ -34,24 +34,29 @@ class Counted:
 def clean_counts(counts) -> list[Counted]:
     """Validate the lines before any transaction: quantities, one line per lot."""
     cleaned, seen = [], set()
-    for line in counts:
-        lot = line["lot"]
-        if lot.pk in seen:
-            raise InventoryError(f"Lot {lot.code} is counted twice; enter it once.", field="lot")
-        seen.add(lot.pk)
-        # The unit's places are checked under the lock, with the item the balance brings.
-        counted = rules.clean_quantity(
-            line["counted"], allow_zero=True, label=f"Count of lot {lot.code}"
-        )
-        expected = line.get("expected")
-        if expected is not None:
-            expected = rules.clean_quantity(expected, allow_zero=True, label="Expected")
-        cleaned.append(Counted(lot=lot, counted=counted, expected=expected))
+    for index, line in enumerate(counts):
+        with on_line(index):
+            cleaned.append(_clean_count(line, seen))
     if not cleaned:
         raise InventoryError("Enter what was found for at least one lot.", field="counts")
     if len(cleaned) > MAX_LINES:
         raise InventoryError(f"A count has at most {MAX_LINES} lots; split it.", field="counts")
     return cleaned
+
+
+def _clean_count(line, seen: set) -> Counted:
+    lot = line["lot"]
+    if lot.pk in seen:
+        raise InventoryError(f"Lot {lot.code} is counted twice; enter it once.", field="lot")
+    seen.add(lot.pk)
+    # The unit's places are checked under the lock, with the item the balance brings.
+    counted = rules.clean_quantity(
+        line["counted"], allow_zero=True, label=f"Count of lot {lot.code}"
+    )
+    expected = line.get("expected")
+    if expected is not None:
+        expected = rules.clean_quantity(expected, allow_zero=True, label="Expected")
+    return Counted(lot=lot, counted=counted, expected=expected)
 
 
 @retry_on_conflict
@@ -76,23 +81,12 @@ def stock_count(
         require_active(balances[0].store, "Store", field_name="store")
         _refuse_moved(lines, balances, lots)
         details = []
-        for line, balance in zip(lines, balances, strict=True):
+        for index, (line, balance) in enumerate(zip(lines, balances, strict=True)):
             lot = lots[line.lot.pk]
-            rules.clean_quantity(
-                line.counted,
-                allow_zero=True,
-                label=f"Count of lot {lot.code}",
-                unit=balance.item.unit,
-            )
+            with on_line(index):
+                _check_count(line, balance, lot)
             on_record = balance.on_hand
             delta = line.counted - on_record
-            if line.counted < balance.reserved:
-                raise InventoryError(
-                    f"Lot {lot.code} has {fmt_qty(balance.reserved)} {balance.item.unit} "
-                    f"reserved, more than the {fmt_qty(line.counted)} counted: ship or "
-                    "release those reservations first.",
-                    field="counts",
-                )
             target = balance
             if delta > 0 and balance.item.qc_required and lot.qc_status != QCStatus.QUARANTINE:
                 found = posting.quarantine_lot(lot, balance.item, "C")
@@ -121,6 +115,20 @@ def stock_count(
         )
 
 
+def _check_count(line, balance, lot) -> None:
+    """A count in the item's unit (whole pcs), and not below what is reserved."""
+    rules.clean_quantity(
+        line.counted, allow_zero=True, label=f"Count of lot {lot.code}", unit=balance.item.unit
+    )
+    if line.counted < balance.reserved:
+        raise InventoryError(
+            f"Lot {lot.code} has {fmt_qty(balance.reserved)} {balance.item.unit} "
+            f"reserved, more than the {fmt_qty(line.counted)} counted: ship or "
+            "release those reservations first.",
+            field="counts",
+        )
+
+
 def _refuse_moved(lines, balances, lots) -> None:
     """Refuse the whole count when a lot's stock moved since its figure was shown."""
     moved = [
@@ -129,7 +137,7 @@ def _refuse_moved(lines, balances, lots) -> None:
         if line.expected is not None and line.expected != balance.on_hand
     ]
     if moved:
-        raise InventoryError(
+        raise DocumentChanged(
             "Stock moved while it was being counted: "
             + ", ".join(moved)
             + ". Nothing was recorded; open the count sheet again and recount those lots.",

@@ -10,13 +10,13 @@ from django.utils.http import urlencode
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from inventory.exceptions import InventoryError
+from inventory.exceptions import DocumentChanged, InventoryError
 from inventory.forms.stock import CountForm
 from inventory.models import Category, Store
 from inventory.selectors.counts import SHEET_LINES, count_sheet
 from inventory.services.counts import stock_count
 
-from .common import actor_for, attach_error, id_param, report_replay
+from .common import actor_for, id_param, report_replay
 from .form_tokens import token_initial
 
 COUNT_FIELD = re.compile(r"count_([0-9]{1,18})")
@@ -46,6 +46,7 @@ def _record(request):
     lot_ids = {int(m[1]) for m in map(COUNT_FIELD.fullmatch, request.POST) if m}
     rows = count_sheet(store=store, lot_ids=lot_ids) if store and lot_ids else []
     form = CountForm(request.POST, rows=rows[:SHEET_LINES])
+    reopen = False  # stock moved since the sheet was read: offer a fresh one
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -57,7 +58,8 @@ def _record(request):
                 idempotency_key=data["idempotency_key"],
             )
         except InventoryError as exc:
-            attach_error(form, exc)
+            form.show_refusal(exc)
+            reopen = isinstance(exc, DocumentChanged)
         else:
             if not report_replay(request, result, "This count"):
                 changed = len(result.entries)
@@ -70,10 +72,10 @@ def _record(request):
                 )
             levels = reverse("inventory:stock_levels")
             return redirect(f"{levels}?{urlencode({'store': data['store'].pk})}")
-    return _page(request, form, store=store, search="", category=None, more=rows)
+    return _page(request, form, store=store, search="", category=None, more=rows, reopen=reopen)
 
 
-def _page(request, form, *, store, search, category, more):
+def _page(request, form, *, store, search, category, more, reopen=False):
     return render(
         request,
         "inventory/stock/count.html",
@@ -87,6 +89,7 @@ def _page(request, form, *, store, search, category, more):
             "search": search,
             "truncated": len(more) > SHEET_LINES,
             "sheet_lines": SHEET_LINES,
+            "reopen": reopen,
         },
     )
 

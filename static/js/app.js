@@ -48,6 +48,28 @@
     if (first) first.focus();
   });
 
+  // Enter moves on to the form's next box, its text selected, instead of submitting: after
+  // a picker's choice (picker.js), and in boxes marked data-enter-next (a count sheet's
+  // Found boxes, filled one after another). In the last box Enter submits as usual.
+  function nextBox(box) {
+    if (!box.form) return false;
+    var boxes = Array.prototype.filter.call(box.form.elements, function (el) {
+      return (el === box || el.matches("input:not([type=hidden]), select, textarea")) &&
+        !el.disabled && shown(el);
+    });
+    var next = boxes[boxes.indexOf(box) + 1];
+    if (!next) return false;
+    next.focus();
+    if (next.select) next.select();
+    return true;
+  }
+  window.inventoryNextBox = nextBox;
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !box.matches || !box.matches("[data-enter-next]")) return;
+    if (nextBox(box)) event.preventDefault();
+  });
+
   // A refused form comes back with its errors, and focus would start at the top of the
   // page: a keyboard or screen-reader user would have to hunt for what to fix. Put focus
   // on the first field marked invalid (Bootstrap's is-invalid, Django's aria-invalid) or,

@@ -3,8 +3,9 @@
 // as one types. Choosing an option writes its SKU, lot code or name into the box, which
 // is what the server resolves, with or without this script (a customer's or supplier's
 // box also posts the id chosen, as names may repeat).
-// Keys: ArrowDown/ArrowUp open and move, Enter chooses, Escape closes (a second
-// Escape empties the box and forgets its choice), Tab leaves. Rows added later
+// Keys: ArrowDown/ArrowUp open and move, Enter chooses and goes on to the next box,
+// Escape closes (a second Escape empties the box and forgets its choice), Tab takes
+// the highlighted option and leaves. Rows added later
 // (formsets) are enhanced when they appear. No inline script or handler, so the strict
 // CSP holds.
 // The caption under the box (what was chosen, and how much is available) is written
@@ -112,7 +113,10 @@
         if (state.chooseOnAnswer && document.activeElement === input) {
           state.chooseOnAnswer = false;
           var exact = named(data.results, "", input.value.trim());
-          if (data.results.length) choose(input, exact ? data.results.indexOf(exact) : 0);
+          if (data.results.length) {
+            choose(input, exact ? data.results.indexOf(exact) : 0);
+            advance(input);
+          }
         }
       })
       .catch(function () {
@@ -208,12 +212,14 @@
       var detail = document.createElement("span");
       detail.className = "picker-detail";
       detail.textContent = describe(kind, option);
-      var gap = document.createElement("span");
-      gap.className = "visually-hidden";
-      gap.textContent = ", "; // read between the label and its details
       li.appendChild(main);
-      li.appendChild(gap);
-      li.appendChild(detail);
+      if (detail.textContent) {
+        var gap = document.createElement("span");
+        gap.className = "visually-hidden";
+        gap.textContent = ", "; // read between the label and its details
+        li.appendChild(gap);
+        li.appendChild(detail);
+      }
       state.list.appendChild(li);
     });
     if (message) {
@@ -264,6 +270,12 @@
     open(input, false);
     state.status.textContent = option.label + " chosen.";
     input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  // After a choice by Enter (typed or scanned), on to the next box (app.js), its text
+  // selected (a line's quantity): a second scan must not run on into this box.
+  function advance(input) {
+    if (window.inventoryNextBox) window.inventoryNextBox(input);
   }
 
   // A customer's or supplier's box also posts the id chosen (names may repeat);
@@ -340,6 +352,7 @@
         } else if (expanded && state.active >= 0) {
           event.preventDefault(); // choosing is not submitting
           choose(input, state.active);
+          advance(input);
         }
         break;
       case "Escape":
@@ -354,6 +367,10 @@
         }
         break;
       case "Tab":
+        // The highlighted option of an answer to what the box says is taken on the way
+        // out, as Enter would (list autocomplete with automatic selection): leaving
+        // "hex nut" in the box would name no item.
+        if (expanded && state.active >= 0 && !state.stale) choose(input, state.active);
         open(input, false);
         break;
     }

@@ -121,3 +121,28 @@ def test_the_sheet_narrows_by_item_and_the_stock_page_links_to_it(
 
     assert re.findall(r'name="count_(\d+)"', narrowed) == [str(other.lots.get().pk)]
     assert f'href="{reverse("inventory:stock_count")}?store={store.pk}">Count stock' in levels
+
+
+def test_a_refusal_for_one_lot_is_shown_beside_its_found_box(manager_client, store, shelf):
+    # Found by a QA pass: "must be a whole number" sat in the top alert with a link
+    # to start the sheet over, and no box was marked.
+    data = _post(_sheet(manager_client, store))
+    data[f"count_{shelf['A'].pk}"] = "10"
+    data[f"count_{shelf['B'].pk}"] = "4.5"
+    before = snapshot()
+
+    response = manager_client.post(URL, data)
+
+    assert response.status_code == 200
+    box = f"count_{shelf['B'].pk}"
+    assert response.context["form"].errors[box] == ["Count of lot B must be a whole number of pcs."]
+    html = response.content.decode()
+    assert f'id="id_{box}_error"' in html
+    assert "Open the count sheet again" not in html  # nothing moved: mend the box, send again
+    assert snapshot() == before
+
+
+def test_found_boxes_move_on_with_enter(manager_client, store, shelf):
+    html = _sheet(manager_client, store).content.decode()
+    boxes = re.findall(r'<input[^>]*name="count_\d+"[^>]*>', html)
+    assert len(boxes) == 2 and all("data-enter-next" in box for box in boxes)
