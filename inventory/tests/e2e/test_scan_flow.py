@@ -85,3 +85,20 @@ def test_enter_in_a_found_box_moves_to_the_next_lot(new_page, demo_users):
     page.wait_for_url("**/stock/?store=*")
     assert LedgerEntry.objects.count() == entries + 1  # BOLT-M10's difference only
     assert page.js_errors == []
+
+
+def test_removing_a_purchase_line_moves_focus_on_not_to_the_page(new_page, demo_users):
+    page = new_page(viewport=VIEWPORTS["desktop"])
+    login(page, *demo_users["Staff"])
+    page.goto("/purchases/new/")
+    page.get_by_role("button", name="Add line").click()
+    page.get_by_role("button", name="Add line").click()
+    removes = page.get_by_role("button", name="Remove")
+
+    removes.nth(1).focus()
+    page.keyboard.press("Enter")  # the middle line: focus goes to the next line's item
+    expect(page.locator("#id_lines-2-item")).to_be_focused()
+    removes.last.focus()  # the hidden row's button is no longer listed
+    page.keyboard.press("Enter")  # the last line: focus goes to Add line
+    expect(page.get_by_role("button", name="Add line")).to_be_focused()
+    assert page.js_errors == []

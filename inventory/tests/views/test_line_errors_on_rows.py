@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from inventory.models import LedgerEntry, Lot, PurchaseOrder
 from inventory.services.purchasing import purchase_order_create, purchase_order_place
+from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory
 from inventory.tests.views.purchasing_view_helpers import line_management, receive_post, state
 from inventory.tests.views.test_direct_purchase import direct_data
@@ -99,3 +100,27 @@ def test_a_deactivated_item_on_a_draft_is_shown_on_its_row(manager_client, suppl
     assert rows[1].errors and not rows[0].errors
     assert rows[1].errors["item"] == ["GONE-1 Old bolt is deactivated; choose another item."]
     assert not PurchaseOrder.objects.exists()
+
+
+def test_a_line_removed_before_a_refusal_stays_removed_without_errors(
+    staff_client, manager_user, supplier, store, item
+):
+    # Found by a QA pass: the removed row came back, marked "This field is required.",
+    # and took the focus from the lot code that was really refused.
+    stock_receive(actor=manager_user, item=item, store=store, quantity="1", lot_code="G-1")
+    data = direct_data(supplier, store, item, quantity="3")
+    data.update(line_management("lines", 2))
+    data |= {"lines-0-lot_code": "G-1", "lines-0-unit_cost": "7.00", "lines-1-DELETE": "on"}
+    entries = LedgerEntry.objects.count()
+
+    response = staff_client.post(reverse("inventory:purchase_new"), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This field is required." not in html
+    assert 'name="lines-1-item"' not in html  # no row shown for it...
+    assert '<input type="hidden" name="lines-1-DELETE" value="on">' in html  # ...still removed
+    assert "a receipt at another cost needs a new lot code" in _row_error(
+        response, "lines", 0, "lot_code"
+    )
+    assert LedgerEntry.objects.count() == entries
