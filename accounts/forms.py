@@ -73,6 +73,13 @@ class LoginForm(UsernameLengthMixin, AuthenticationForm):
         "inactive": "Please enter a correct username and password.",
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A refused login keeps the username and empties the password: type that again.
+        if self.is_bound and self.data.get("username"):
+            self.fields["username"].widget.attrs.pop("autofocus", None)
+            self.fields["password"].widget.attrs["autofocus"] = True
+
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 

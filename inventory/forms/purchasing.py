@@ -75,7 +75,7 @@ class OrderLineForm(forms.Form):
 
 class DirectLineForm(OrderLineForm):
     lot_code = forms.CharField(
-        label="Lot code", max_length=60, required=False, help_text="Blank: generated."
+        label="Lot code", max_length=60, required=False, help_text="Leave blank for a new code."
     )
     expires_on = BoundedDateField(label="Expires on", required=False, widget=DATE)
 
@@ -88,7 +88,7 @@ class ReceiveLineForm(forms.Form):
     line = IdField(widget=forms.HiddenInput)
     quantity = QuantityField(label="Quantity now", required=False)
     lot_code = forms.CharField(
-        label="Lot code", max_length=60, required=False, help_text="Blank: generated."
+        label="Lot code", max_length=60, required=False, help_text="Leave blank for a new code."
     )
     expires_on = BoundedDateField(label="Expires on", required=False, widget=DATE)
 
@@ -96,7 +96,7 @@ class ReceiveLineForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in ("quantity", "lot_code", "expires_on"):
             self.fields[field].widget.attrs["class"] = "form-control"
-        self.fields["lot_code"].widget.attrs["placeholder"] = "generated"
+        self.fields["lot_code"].widget.attrs["placeholder"] = "blank: new code"
 
     def describe(self, sku: str) -> None:
         """Name each input after its item, so a row's inputs are labelled in the table."""

@@ -115,7 +115,9 @@ class ShipForm(IdempotentFormMixin):
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["shown"] = ";".join(
-            f"{line.pk}:{line.quantity_reserved}" for line in lines if line.quantity_reserved > 0
+            f"{line.pk}:{fmt_qty(line.quantity_reserved)}"
+            for line in lines
+            if line.quantity_reserved > 0
         )
         self.lines = {}
         for line in lines:

@@ -212,6 +212,8 @@ def item_page_figures(items, *, store=None) -> set:
     by_pk = {item.pk: item for item in items}
     totals = {pk: [ZERO, ZERO, ZERO] for pk in by_pk}
     low = set()
+    for item in by_pk.values():
+        item.low_store_ids = []  # the stores it is low in: "Low stock" says which
     # Per (item, store), with nothing joined but the lots: the items are at hand.
     rows = StockBalance.objects.filter(item_id__in=by_pk)
     if store is not None:
@@ -224,6 +226,7 @@ def item_page_figures(items, *, store=None) -> set:
             figures[n] += row[name]
         if item.is_active and rules.is_low(row["available"], item.reorder_level):
             low.add(item.pk)
+            item.low_store_ids.append(row["store_id"])
     for pk, item in by_pk.items():
         item.on_hand, item.reserved, item.available = totals[pk]
     return low

@@ -271,7 +271,7 @@ def _planned_receipts(order, lines, receipts) -> list[Receipt]:
             if wanted[line.pk] > line.outstanding:
                 raise InventoryError(
                     f"Only {fmt_qty(line.outstanding)} {line.item.unit} of {line.item.sku} "
-                    f"are outstanding on {order.number}; {fmt_qty(wanted[line.pk])} received.",
+                    f"are outstanding on {order.number}; {fmt_qty(wanted[line.pk])} entered.",
                     field="quantity",
                 )
             planned.append(cleaned)

@@ -102,6 +102,11 @@ def item_list(request):
     page_low = item_page_figures(list(page), store=store)
     if not low_only:
         low_ids = page_low
+    stores = list(Store.objects.order_by("code").values("pk", "code", "name"))
+    if store is None:  # "Low stock" names the stores it is low in
+        codes = {s["pk"]: s["code"] for s in stores}
+        for item in page:
+            item.low_in = ", ".join(sorted(codes[pk] for pk in item.low_store_ids))
     return render(
         request,
         "inventory/items/item_list.html",
@@ -118,7 +123,7 @@ def item_list(request):
             "sort": sort or "sku",
             # Plain rows for the filter menus: no model instances to build.
             "categories": Category.objects.order_by("name").values("pk", "name"),
-            "stores": Store.objects.order_by("code").values("pk", "code", "name"),
+            "stores": stores,
         },
     )
 

@@ -149,7 +149,7 @@ def test_a_page_without_errors_keeps_the_focus_where_it_was(page, demo_users, pa
     assert page.js_errors == []
 
 
-def test_a_refused_login_keeps_its_autofocus(page, demo_users):
+def test_a_refused_login_puts_focus_on_the_password_to_type_again(page, demo_users):
     # given the login page, whose username box asks for autofocus
     page.goto("/login/")
 
@@ -159,10 +159,11 @@ def test_a_refused_login_keeps_its_autofocus(page, demo_users):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state("load")
 
-    # then the refusal is shown and the username box keeps the focus
+    # then the refusal is shown, the username kept, and focus is on the emptied password
     assert page.locator("form .alert-danger").count() == 1
+    assert page.get_by_label("Username").input_value() == demo_users["Staff"][0]
     # (the browser applies autofocus at its next frame, which a busy machine may delay)
-    page.wait_for_function("document.activeElement.id === 'id_username'")
+    page.wait_for_function("document.activeElement.id === 'id_password'")
     assert page.locator("form .alert-danger").get_attribute("tabindex") is None
 
 

@@ -18,7 +18,7 @@ LISTS = [
     pytest.param("/stock/", "stock-levels", "Available", id="stock-available"),
     pytest.param("/ledger/", "movements", "Quantity", id="ledger-quantity"),
     pytest.param("/items/", "item-list", "On hand", id="items-on-hand"),
-    pytest.param("/items/{item}/", "movements", "On hand Δ", id="item-movements-on-hand"),
+    pytest.param("/items/{item}/", "movements", "On hand change", id="item-movements-on-hand"),
 ]
 
 # The geometry and captions of the first row's cell under `label`, found by its column

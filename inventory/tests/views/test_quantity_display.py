@@ -48,7 +48,7 @@ def test_movements_page_shows_a_write_off_as_3_5(manager_client, written_off):
     assert row.on_hand_delta == D("-3.500")
     assert re.search(
         r'<td class="num" data-label="Quantity">3\.5</td>\s*'
-        r'<td class="num" data-label="On hand Δ">-3\.5</td>',
+        r'<td class="num" data-label="On hand change">-3\.5</td>',
         html,
     )
 

@@ -1,0 +1,40 @@
+"""Found by a QA pass: on a phone the main buttons were 31-38 px tall (under the 44 px a
+thumb needs), every page began with the whole menu for the Tab key, and the keyboard's
+focus ring was a faint glow."""
+
+import pytest
+
+from .conftest import login
+from .test_picker import VIEWPORTS
+
+
+def test_on_a_phone_what_a_thumb_presses_is_44_px_tall(new_page, demo_users):
+    page = new_page(viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True)
+    login(page, *demo_users["Staff"])
+    page.goto("/sales/quick/")
+
+    for control in (
+        page.get_by_role("button", name="Record sale"),
+        page.get_by_role("button", name="Add line"),
+        page.get_by_role("combobox", name="Item"),
+    ):
+        assert control.bounding_box()["height"] >= 44, control
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_first_tab_offers_to_skip_to_the_page(new_page, demo_users, viewport):
+    page = new_page(viewport=VIEWPORTS[viewport])
+    login(page, *demo_users["Staff"])
+    page.goto("/items/")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to the page")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.bounding_box()["y"] >= 0  # in view once focused
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the next stop is on the page, not in the menu
+    assert page.evaluate("!!document.activeElement.closest('main')")
+    assert page.js_errors == []
