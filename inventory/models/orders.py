@@ -36,7 +36,13 @@ PURCHASE_TRANSITIONS: dict[str, set[str]] = {
         PurchaseStatus.RECEIVED,
         PurchaseStatus.CANCELLED,
     },
-    PurchaseStatus.PARTIALLY_RECEIVED: {PurchaseStatus.PARTIALLY_RECEIVED, PurchaseStatus.RECEIVED},
+    # Cancelling a partly received order closes it short: what came stays, the rest is
+    # no longer expected (as a partly shipped sales order's rest is released).
+    PurchaseStatus.PARTIALLY_RECEIVED: {
+        PurchaseStatus.PARTIALLY_RECEIVED,
+        PurchaseStatus.RECEIVED,
+        PurchaseStatus.CANCELLED,
+    },
     PurchaseStatus.RECEIVED: set(),
     PurchaseStatus.CANCELLED: set(),
 }

@@ -37,6 +37,7 @@ from inventory.models import (
     Supplier,
 )
 
+from .purchasing import line_value as purchase_line_value
 from .sales import line_value
 
 ZERO = Decimal("0")
@@ -103,7 +104,7 @@ def supplier_purchase_orders(*, supplier: Supplier) -> QuerySet:
     return (
         PurchaseOrder.objects.filter(supplier=supplier)
         .select_related("store")
-        .annotate(value=_value_of(PurchaseOrderLine, F("quantity_ordered") * F("unit_cost")))
+        .annotate(value=_value_of(PurchaseOrderLine, purchase_line_value()))
         .order_by("-created_at", "-pk")
     )
 

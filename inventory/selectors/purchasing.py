@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -13,6 +14,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -37,7 +39,20 @@ from .stock import stock_available_by_pair
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
-LINE_VALUE = ExpressionWrapper(F("quantity_ordered") * F("unit_cost"), output_field=MONEY)
+
+
+def line_value(*, lines: str = "", status: str = "order__status"):
+    """What a line comes to at its cost: its ordered quantity, or, once its order is
+    cancelled, what was received of it (the rest never came). `lines` and `status` name
+    the line's fields and its order's status from the model queried."""
+    bought = Case(
+        When(**{status: PurchaseOrder.Status.CANCELLED}, then=F(f"{lines}quantity_received")),
+        default=F(f"{lines}quantity_ordered"),
+    )
+    return ExpressionWrapper(bought * F(f"{lines}unit_cost"), output_field=MONEY)
+
+
+LINE_VALUE = line_value()
 
 
 def _per_order(aggregate, output_field):

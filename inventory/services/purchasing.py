@@ -222,7 +222,8 @@ def purchase_order_place(*, actor, order) -> PurchaseOrder:
 
 
 def purchase_order_cancel(*, actor, order, note: str = "") -> PurchaseOrder:
-    """Cancel a DRAFT or ORDERED order; once anything is received it can only be completed."""
+    """Cancel a DRAFT or ORDERED order, or close a PARTIALLY_RECEIVED one short: what was
+    received stays in stock and on the order, the rest is no longer expected."""
     actor = as_actor(actor)
     with transaction.atomic():
         order = lock_purchase_order(order.pk)

@@ -178,12 +178,18 @@ def purchase_place(request, pk):
 @require_POST
 def purchase_cancel(request, pk):
     order = _order_or_404(pk)
+    short = order.status == PurchaseOrder.Status.PARTIALLY_RECEIVED
     try:
         purchase_order_cancel(actor=actor_for(request), order=order)
     except InventoryError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{order.number} cancelled.")
+        messages.success(
+            request,
+            f"{order.number} closed short: what was received stays; the rest is no longer expected."
+            if short
+            else f"{order.number} cancelled.",
+        )
     return redirect(order)
 
 

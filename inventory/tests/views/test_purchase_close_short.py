@@ -1,0 +1,41 @@
+"""A partly received purchase order is closed short from its page: what came stays in
+stock and on the order, which is valued at what was received."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from inventory.models import PurchaseOrder
+from inventory.selectors.stock import stock_totals_for_item
+from inventory.services.purchasing import purchase_order_receive
+from inventory.tests.views.purchasing_view_helpers import messages_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_manager_closes_a_partly_received_order_short(manager_client, manager_user, ordered):
+    line = ordered.lines.get()  # 10 at 2.00
+    purchase_order_receive(
+        actor=manager_user,
+        order=ordered,
+        receipts=[{"line": line, "quantity": "4"}],
+        idempotency_key="r",
+    )
+    page = manager_client.get(ordered.get_absolute_url()).content.decode()
+    assert "Close short" in page and "the rest will no longer be expected" in page
+
+    response = manager_client.post(
+        reverse("inventory:purchase_cancel", args=[ordered.pk]), follow=True
+    )
+
+    assert messages_of(response) == [
+        f"{ordered.number} closed short: what was received stays; the rest is no longer expected."
+    ]
+    ordered.refresh_from_db()
+    assert ordered.status == PurchaseOrder.Status.CANCELLED
+    assert stock_totals_for_item(item=line.item, store=ordered.store)["on_hand"] == Decimal("4")
+    listed = manager_client.get(reverse("inventory:supplier_detail", args=[ordered.supplier_id]))
+    assert [o.value for o in listed.context["page"]] == [Decimal("8.00")]
+    detail = manager_client.get(ordered.get_absolute_url())
+    assert [ln.value for ln in detail.context["lines"]] == [Decimal("8.00")]
