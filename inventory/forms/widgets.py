@@ -27,7 +27,7 @@ MAX_TEXT = 100  # longer than any SKU (40) or lot code (60)
 MAX_ID_DIGITS = 18  # a 64-bit id has 19 digits; beyond it the query would overflow
 
 
-PLACEHOLDERS = {"item": "SKU or name", "lot": "Lot code"}
+PLACEHOLDERS = {"item": "SKU, barcode or name", "lot": "Lot code"}
 
 
 class PickerText(str):

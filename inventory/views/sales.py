@@ -6,7 +6,8 @@ form carries a one-time token that the service uses as its idempotency key.
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
@@ -290,6 +291,10 @@ def sales_quick(request):
         initial={"store": request.session.get(QUICK_STORE), **token_initial(request)},
     )
     formset = SalesLineFormSet(request.POST or None, prefix=LINES)
+    if request.method != "POST":
+        # Ready for the first scan when the store is known from last time.
+        first = formset.forms[0].fields["item"] if form.initial["store"] else form.fields["store"]
+        first.widget.attrs["autofocus"] = True
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -311,8 +316,13 @@ def sales_quick(request):
             if not report_replay(request, result, "This sale", document=result.order):
                 messages.success(
                     request,
-                    f"Sale {result.order.number} recorded and issued from "
-                    f"{result.order.store.name}.",
+                    format_html(
+                        'Sale {} recorded and issued from {}. <a href="{}" class="alert-link">'
+                        "Next sale</a>",
+                        result.order.number,
+                        result.order.store.name,
+                        reverse("inventory:sales_quick"),
+                    ),
                 )
             return redirect(result.order)
     return render(request, "inventory/sales/quick.html", {"form": form, "formset": formset})

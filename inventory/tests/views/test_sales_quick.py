@@ -1,5 +1,7 @@
 """Sales screens: the quick sale records and issues at once, once only, or refuses cleanly."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -29,6 +31,8 @@ def test_quick_sale_records_issues_and_shows_the_order(staff_client, staff_user,
     stock_receive(actor=staff_user, item=item, store=store, quantity="10")
     page = staff_client.get(reverse("inventory:sales_quick"))
     assert page.status_code == 200
+    # No store known yet: the store box takes the focus.
+    assert re.search(r'<select[^>]*name="store"[^>]*autofocus', page.content.decode())
 
     response = staff_client.post(
         reverse("inventory:sales_quick"),
@@ -37,7 +41,15 @@ def test_quick_sale_records_issues_and_shows_the_order(staff_client, staff_user,
 
     order = SalesOrder.objects.get()
     assert response.status_code == 302 and response.url == order.get_absolute_url()
-    assert msgs(response) == [f"Sale {order.number} recorded and issued from Main Store."]
+    assert msgs(response) == [
+        f"Sale {order.number} recorded and issued from Main Store. "
+        '<a href="/sales/quick/" class="alert-link">Next sale</a>'
+    ]
+    # The next sale starts in the same store, at the first line's item box, for a scan.
+    again = staff_client.get(reverse("inventory:sales_quick")).content.decode()
+    box = re.search(r'<input[^>]*id="id_lines-0-item"[^>]*>', again).group()
+    assert "autofocus" in box
+    assert not re.search(r'<select[^>]*name="store"[^>]*autofocus', again)
     assert order.status == Status.SHIPPED and order.customer is None
     assert stock_totals_for_item(item=item, store=store)["on_hand"] == D("7.000")
 
