@@ -37,6 +37,7 @@ from inventory.models import (
     Supplier,
 )
 
+from .money import cents
 from .purchasing import line_value as purchase_line_value
 from .sales import line_value
 
@@ -155,7 +156,10 @@ def customer_totals(*, customer: Customer, since: datetime) -> dict:
         order_count=Count("pk", distinct=True),
         sales_value=_sum(line_value(lines="lines__", status="status")),
         shipped_value=_sum(
-            (F("lines__quantity_shipped") - F("lines__quantity_returned")) * F("lines__unit_price")
+            cents(
+                (F("lines__quantity_shipped") - F("lines__quantity_returned"))
+                * F("lines__unit_price")
+            )
         ),
     )
     totals["open_count"] = SalesOrder.objects.filter(

@@ -7,7 +7,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -34,6 +33,7 @@ from inventory.models import (
     StockBalance,
 )
 
+from .money import cents
 from .sales import start_of_day
 from .stock import stock_available_by_pair
 
@@ -49,7 +49,7 @@ def line_value(*, lines: str = "", status: str = "order__status"):
         When(**{status: PurchaseOrder.Status.CANCELLED}, then=F(f"{lines}quantity_received")),
         default=F(f"{lines}quantity_ordered"),
     )
-    return ExpressionWrapper(bought * F(f"{lines}unit_cost"), output_field=MONEY)
+    return cents(bought * F(f"{lines}unit_cost"))
 
 
 LINE_VALUE = line_value()

@@ -27,6 +27,8 @@ from django.utils import timezone
 
 from inventory.models import AuditEvent, LedgerEntry, SalesOrder, SalesOrderLine
 
+from .money import cents
+
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 CENT = Decimal("0.01")
@@ -51,7 +53,7 @@ def line_value(*, lines: str = "", status: str = "order__status"):
         When(**{status: SalesOrder.Status.CANCELLED}, then=F(f"{lines}quantity_shipped")),
         default=F(f"{lines}quantity"),
     )
-    return _money(sold * F(f"{lines}unit_price"))
+    return cents(sold * F(f"{lines}unit_price"))
 
 
 def _line_value_subquery():
@@ -127,7 +129,7 @@ def sales_order_figures(*, order: SalesOrder) -> dict:
     totals = order.lines.aggregate(
         value=Coalesce(Sum(line_value()), Value(ZERO), output_field=MONEY),
         shipped_value=Coalesce(
-            Sum(_money(shipped * F("unit_price"))), Value(ZERO), output_field=MONEY
+            Sum(cents(shipped * F("unit_price"))), Value(ZERO), output_field=MONEY
         ),
     )
     value = totals["value"].quantize(CENT)

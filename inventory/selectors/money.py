@@ -1,0 +1,16 @@
+"""Money as documents show it: a line's value is rounded to the cent on its own, and a
+document's total is the sum of its lines as shown, never a cent off their sum."""
+
+from django.db.models import DecimalField, ExpressionWrapper
+from django.db.models.functions import Round
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+
+def cents(expression):
+    """`expression` (a quantity times a price) rounded to the cent, in the database.
+
+    PostgreSQL rounds its exact numerics half away from zero. SQLite holds decimals as
+    floating point, so a product that lands on half a cent there rounds as its binary
+    value falls; every page reads the same rounded figure either way."""
+    return Round(ExpressionWrapper(expression, output_field=MONEY), 2, output_field=MONEY)
