@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -33,6 +34,7 @@ from inventory.models import (
     PurchaseOrderLine,
     SalesOrder,
     SalesOrderLine,
+    StockBalance,
     Store,
     Supplier,
 )
@@ -60,7 +62,9 @@ def category_list() -> QuerySet:
 
 
 def store_list() -> QuerySet:
-    return Store.objects.all()
+    """Stores, each marked when it still holds stock (its deactivation says so)."""
+    stocked = StockBalance.objects.filter(store=OuterRef("pk"), has_stock=True)
+    return Store.objects.annotate(holds_stock=Exists(stocked))
 
 
 def _last_order_at(model, party: str):

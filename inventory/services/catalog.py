@@ -23,7 +23,7 @@ from inventory.models import (
 from .actor import as_actor
 from .alerts import alerts_refresh
 from .audit import audit_record, model_changes
-from .catalog_checks import CHECKS
+from .catalog_checks import CHECKS, check_store_closable
 
 # The fields each service may set; is_active moves only through (de)activate.
 FIELDS: dict[type[models.Model], tuple[str, ...]] = {
@@ -157,13 +157,20 @@ def _update(*, actor, obj, data: dict):
     return obj
 
 
+# What must hold before a row is deactivated, whoever asks (screens, API, admin actions).
+DEACTIVATE_CHECKS = {Store: check_store_closable}
+
+
 def _set_active(*, actor, obj, active: bool):
+    """Activate or deactivate `obj` under its lock."""
     actor = as_actor(actor)
     with transaction.atomic():
         obj = _locked(obj)
         if obj.is_active == active:
             state = "active" if active else "deactivated"
             raise InventoryError(f"{_label(type(obj))} {obj} is already {state}.")
+        if not active and type(obj) in DEACTIVATE_CHECKS:
+            DEACTIVATE_CHECKS[type(obj)](obj)
         before = _snapshot(obj)
         obj.is_active = active
         obj.save(update_fields=["is_active"])
@@ -229,7 +236,8 @@ def store_update(*, actor, store: Store, data: dict) -> Store:
 
 
 def store_deactivate(*, actor, store: Store) -> Store:
-    """Deactivate a store: no stock moves in or out of it any more."""
+    """Deactivate a store: nothing is received, sold or moved into it any more (its stock
+    can still be moved out). Refused while it has unfinished orders."""
     return _set_active(actor=actor, obj=store, active=False)
 
 

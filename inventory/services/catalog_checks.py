@@ -10,10 +10,15 @@ from decimal import Decimal
 
 from inventory.exceptions import InventoryError
 from inventory.models import (
+    EDITABLE_PURCHASE_STATUSES,
+    OPEN_PURCHASE_STATUSES,
+    UNFINISHED_SALES_STATUSES,
     Category,
     Item,
     LedgerEntry,
+    PurchaseOrder,
     PurchaseOrderLine,
+    SalesOrder,
     SalesOrderLine,
     Store,
     Supplier,
@@ -21,6 +26,8 @@ from inventory.models import (
 
 # What scanners read: printable ASCII, no spaces (EAN and UPC are digits; Code 128 more).
 BARCODE = re.compile(r"[!-~]{1,64}")
+# What a SKU may be: typed at the counter, printed on labels, put in links and CSV files.
+SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+#:-]{0,39}")
 
 _NON_NEGATIVE = {
     "unit_cost": "Unit cost",
@@ -30,6 +37,17 @@ _NON_NEGATIVE = {
 
 
 def _check_item(item: Item) -> None:
+    previous = (
+        Item.objects.filter(pk=item.pk).values("sku", "category_id", "supplier_id", "unit").first()
+        or {}
+    )
+    # A SKU on record before this rule may keep its form; a new or changed one may not.
+    if previous.get("sku") != item.sku and not SKU.fullmatch(item.sku or ""):
+        raise InventoryError(
+            "A SKU is letters, digits and . _ / + # : - without spaces, starting with a "
+            "letter or digit (40 at most).",
+            field="sku",
+        )
     if Item.objects.filter(sku__iexact=item.sku).exclude(pk=item.pk).exists():
         raise InventoryError(
             f"SKU {item.sku} is already used by another item (SKUs ignore case).", field="sku"
@@ -49,9 +67,6 @@ def _check_item(item: Item) -> None:
         value = getattr(item, field)
         if value is not None and Decimal(value) < 0:
             raise InventoryError(f"{label} cannot be negative.", field=field)
-    previous = (
-        Item.objects.filter(pk=item.pk).values("category_id", "supplier_id", "unit").first() or {}
-    )
     if previous and previous["unit"] != item.unit and _has_history(item):
         raise InventoryError(
             f"The unit of {item.sku} cannot change from {previous['unit']} to {item.unit}: "
@@ -85,6 +100,25 @@ def _has_history(item: Item) -> bool:
 def _check_category(category: Category) -> None:
     if Category.objects.filter(name__iexact=category.name).exclude(pk=category.pk).exists():
         raise InventoryError(f"A category named {category.name} already exists.", field="name")
+
+
+def check_store_closable(store: Store) -> None:
+    """A store with unfinished orders is not deactivated: they could no longer be
+    received or shipped there, and would stay open for good."""
+    numbers = [
+        order.number
+        for model, statuses in (
+            (PurchaseOrder, [*EDITABLE_PURCHASE_STATUSES, *OPEN_PURCHASE_STATUSES]),
+            (SalesOrder, UNFINISHED_SALES_STATUSES),
+        )
+        for order in model.objects.filter(store=store, status__in=statuses).order_by("pk")[:4]
+    ]
+    if numbers:
+        shown = ", ".join(numbers[:3]) + (" and more" if len(numbers) > 3 else "")
+        raise InventoryError(
+            f"{store.name} still has unfinished orders ({shown}): receive, ship or cancel "
+            "them first."
+        )
 
 
 def _check_store(store: Store) -> None:
