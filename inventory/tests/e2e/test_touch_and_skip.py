@@ -38,3 +38,20 @@ def test_the_first_tab_offers_to_skip_to_the_page(new_page, demo_users, viewport
     page.keyboard.press("Tab")  # the next stop is on the page, not in the menu
     assert page.evaluate("!!document.activeElement.closest('main')")
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_without_javascript_the_menu_and_log_out_are_in_reach(new_page, demo_users, viewport):
+    # Found by a QA pass: Log out sat in a dropdown that never opened, and on a phone the
+    # whole menu was behind a toggler that needs JavaScript.
+    page = new_page(viewport=VIEWPORTS[viewport], java_script_enabled=False)
+    page.goto("/login/")
+    page.get_by_label("Username").fill(demo_users["Staff"][0])
+    page.get_by_label("Password").fill(demo_users["Staff"][1])
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state("load")
+
+    assert page.get_by_test_id("main-nav").get_by_role("link", name="Quick sale").is_visible()
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("button", name="Log in").is_visible()
