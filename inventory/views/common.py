@@ -30,6 +30,34 @@ def actor_for(request) -> Actor:
     return Actor.from_request(request)
 
 
+# Without JavaScript, "Add line" is a submit button of this name (includes/add_line.html).
+ADD_LINE = "add_line"
+
+
+def adds_a_line(request) -> bool:
+    return request.method == "POST" and ADD_LINE in request.POST
+
+
+def _typed(form) -> dict:
+    """What a bound form was posted with, field by field, without validating it."""
+    return {name: form[name].value() for name in form.fields}
+
+
+def line_added(form, formset):
+    """The same form back, unvalidated, with what was typed and one more blank line: what
+    "Add line" does without JavaScript (with it, app.js adds the line in the page)."""
+    initial = formset.initial_form_count()
+    rows = [
+        _typed(row)
+        for index, row in enumerate(formset.forms)
+        if (index < initial or row.has_changed())
+        and not (formset.can_delete and row["DELETE"].value())
+    ]
+    again = type(formset)(initial=rows, prefix=formset.prefix)
+    again.extra = 1
+    return type(form)(initial=_typed(form)), again
+
+
 def attach_error(form, exc: InventoryError, rows=None) -> None:
     """Show a service's refusal next to the field it concerns, or above the form.
 

@@ -46,7 +46,7 @@ from inventory.services.purchasing import (
     purchase_order_update,
 )
 
-from .common import actor_for, attach_error, report_replay
+from .common import actor_for, adds_a_line, attach_error, line_added, report_replay
 from .form_tokens import token_initial
 from .paging import keyset_page_for
 
@@ -111,7 +111,9 @@ def purchase_order_new(request):
     # The one-time token is kept in the page's URL, so Back and submit again saves one.
     form = PurchaseDraftForm(request.POST or None, initial=token_initial(request))
     formset = OrderLineFormSet(request.POST or None, prefix="lines")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if adds_a_line(request):
+        form, formset = line_added(form, formset)
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             order = purchase_order_create(
                 actor=actor_for(request), **form.cleaned_data, lines=_order_lines(formset)
@@ -145,7 +147,9 @@ def purchase_edit(request, pk):
     ]
     form = PurchaseOrderForm(request.POST or None, initial=initial)
     formset = OrderLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if adds_a_line(request):
+        form, formset = line_added(form, formset)
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             order = purchase_order_update(
                 actor=actor_for(request),
@@ -262,7 +266,9 @@ def purchase_new(request):
     """Direct purchase: what arrived without an order, received at once into lots."""
     form = DirectPurchaseForm(request.POST or None, initial=token_initial(request))
     formset = DirectLineFormSet(request.POST or None, prefix="lines")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if adds_a_line(request):
+        form, formset = line_added(form, formset)
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         lines = kept_lines(formset)
         if not lines:
             form.add_error(None, "Add at least one line.")

@@ -42,7 +42,7 @@ from inventory.services.sales import (
     sales_quick_sale,
 )
 
-from .common import actor_for, attach_error, report_replay
+from .common import actor_for, adds_a_line, attach_error, line_added, report_replay
 from .form_tokens import token_initial
 from .paging import keyset_page_for
 
@@ -76,7 +76,9 @@ def _order_form_page(request, *, order=None):
     else:
         form = SalesOrderForm(request.POST or None, initial=header_initial)
     formset = SalesLineFormSet(request.POST or None, prefix=LINES, initial=initial_lines)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if adds_a_line(request):
+        form, formset = line_added(form, formset)
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         args = {
             "actor": actor_for(request),
@@ -295,7 +297,9 @@ def sales_quick(request):
         # Ready for the first scan when the store is known from last time.
         first = formset.forms[0].fields["item"] if form.initial["store"] else form.fields["store"]
         first.widget.attrs["autofocus"] = True
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if adds_a_line(request):
+        form, formset = line_added(form, formset)
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
             result = sales_quick_sale(
