@@ -134,7 +134,18 @@ def test_a_form_refused_as_a_whole_puts_focus_on_its_error_summary(page, demo_us
     assert page.js_errors == []
 
 
-@pytest.mark.parametrize("path", ["/sales/quick/", "/transfers/new/", "/purchases/new/"])
+def test_the_quick_sale_starts_at_its_store(page, demo_users):
+    StoreFactory(code="MAIN", name="Main Store")
+    login(page, *demo_users["Staff"])
+
+    page.goto("/sales/quick/")
+
+    # (the browser applies autofocus at its next frame, which a busy machine may delay)
+    page.wait_for_function("document.activeElement.id === 'id_store'")
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("path", ["/sales/new/", "/transfers/new/", "/purchases/new/"])
 def test_a_page_without_errors_keeps_the_focus_where_it_was(page, demo_users, path):
     # given forms that have not been submitted
     StoreFactory(code="MAIN", name="Main Store")
