@@ -144,15 +144,16 @@ class ShipForm(IdempotentFormMixin):
         }
 
     def clean_shown(self) -> dict | None:
-        """{line pk: reserved} as the page showed them; None from a post without them."""
-        text = self.cleaned_data["shown"]
-        if not text:
+        """{line pk: reserved} as the page showed them; None from a post without the field
+        (a script's: it is not checked). Sent empty or garbled, the page is refused."""
+        if "shown" not in self.data:
             return None
         try:
-            pairs = (part.split(":") for part in text.split(";"))
+            pairs = (part.split(":") for part in self.cleaned_data["shown"].split(";"))
             return {int(pk): Decimal(reserved) for pk, reserved in pairs}
         except (ValueError, ArithmeticError):
-            raise forms.ValidationError("The page is out of date: reload it.") from None
+            self.add_error(None, "This page is out of date: reload it and ship again.")
+            return None
 
     def field_for(self, line) -> str | None:
         name = f"line_{line.pk}"
@@ -174,7 +175,7 @@ class ReturnForm(IdempotentFormMixin):
             self.fields["quantity"].widget.attrs.update(
                 {
                     "aria-label": f"Return quantity of {line.item.sku}",
-                    "placeholder": f"Qty (max {line.returnable.normalize():f})"
+                    "placeholder": f"max {fmt_qty(line.returnable)}"
                     if hasattr(line, "returnable")
                     else "Qty",
                     "step": "any",

@@ -1,5 +1,7 @@
 """Purchase and sales orders. Status moves only through the services' transition tables."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -147,6 +149,9 @@ class PurchaseOrderLine(models.Model):
 
     @property
     def outstanding(self):
+        """What is still expected: nothing once the order is cancelled or closed short."""
+        if self.order.status == PurchaseStatus.CANCELLED:
+            return Decimal("0")
         return self.quantity_ordered - self.quantity_received
 
 

@@ -213,7 +213,8 @@ def item_update(*, actor, item: Item, data: dict) -> Item:
 
 
 def item_deactivate(*, actor, item: Item) -> Item:
-    """Deactivate an item: it can no longer be received, reserved or sold; history stays."""
+    """Deactivate an item: it can no longer be received, reserved or sold; history stays,
+    and an order confirmed before may still ship what it reserved."""
     return _set_active(actor=actor, obj=item, active=False)
 
 

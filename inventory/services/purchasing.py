@@ -205,12 +205,13 @@ def purchase_order_place(*, actor, order) -> PurchaseOrder:
         order = lock_purchase_order(order.pk)
         if not can_transition(order, Status.ORDERED):
             raise InvalidTransition(order.number, order.status, Status.ORDERED)
-        lines = list(order.lines.select_related("item"))
+        lines = list(order.lines.select_related("item").order_by("pk"))
         if not lines:
             raise InventoryError(f"{order.number} has no lines; add at least one to place it.")
         _check_header(order.supplier, order.store)
-        for line in lines:
-            require_active(line.item, "Item", field_name="item")
+        for index, line in enumerate(lines):
+            with on_line(index):
+                require_active(line.item, "Item", field_name="item")
         from_status = _transition(order, Status.ORDERED)
         audit_record(
             actor=actor,

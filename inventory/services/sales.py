@@ -30,6 +30,7 @@ from .sales_common import (
     lines_detail,
     order_lines,
     replay_order,
+    require_active_items,
     set_status,
 )
 from .sales_shipping import sales_order_return, sales_order_ship
@@ -188,6 +189,7 @@ def sales_order_confirm(*, actor, order: SalesOrder, idempotency_key: str | None
         lines = order_lines(order)
         if not lines:
             raise InventoryError("Add at least one line before confirming the order.")
+        require_active_items(lines)
         posting.lock(stocked=[(line.item_id, order.store_id) for line in lines])
         _draw_lines(posting, order.store, lines, Kind.RESERVE)
         for line in lines:

@@ -74,6 +74,13 @@ def clean_lines(lines) -> list[tuple[Item, Decimal, Decimal]]:
     return cleaned
 
 
+def require_active_items(lines) -> None:
+    """Refuse to reserve a line whose item was deactivated after the draft was saved."""
+    for index, line in enumerate(lines):
+        with on_line(index):
+            require_active(line.item, "Item", field_name="item")
+
+
 def clean_header(store, customer) -> None:
     require_active(store, "Store", field_name="store")
     if customer is not None:

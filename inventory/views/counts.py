@@ -22,8 +22,8 @@ from .form_tokens import token_initial
 COUNT_FIELD = re.compile(r"count_([0-9]{1,18})")
 
 
-def _picked(request, name, model):
-    pk = id_param(request, name)
+def _picked(request, name, model, source=None):
+    pk = id_param(request, name, source=source)
     return None if pk is None else model.objects.filter(pk=pk).first()
 
 
@@ -72,7 +72,11 @@ def _record(request):
                 )
             levels = reverse("inventory:stock_levels")
             return redirect(f"{levels}?{urlencode({'store': data['store'].pk})}")
-    return _page(request, form, store=store, search="", category=None, more=rows, reopen=reopen)
+    search = request.POST.get("q", "").strip()[:100]
+    category = _picked(request, "category", Category, source=request.POST)
+    return _page(
+        request, form, store=store, search=search, category=category, more=rows, reopen=reopen
+    )
 
 
 def _page(request, form, *, store, search, category, more, reopen=False):

@@ -353,6 +353,8 @@
           event.preventDefault(); // choosing is not submitting
           choose(input, state.active);
           advance(input);
+        } else if (expanded && !state.results.length && input.value.trim()) {
+          event.preventDefault(); // "No match.": a sale would only be refused for it
         }
         break;
       case "Escape":

@@ -86,7 +86,6 @@ def test_phone_sales_line_is_a_card_without_sideways_scrolling(
     page.goto(path)
     line = page.get_by_test_id("sales-line").first
     item = line.get_by_label("Item")
-    quantity = line.get_by_label("Quantity")
     price = line.get_by_label("Unit price")
 
     # when a price is typed

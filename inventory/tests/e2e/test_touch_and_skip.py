@@ -55,3 +55,22 @@ def test_without_javascript_the_menu_and_log_out_are_in_reach(new_page, demo_use
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state("load")
     assert page.get_by_role("button", name="Log in").is_visible()
+
+
+def test_phone_menu_button_remove_boxes_and_token_page_fit_a_thumb(new_page, demo_users):
+    # Found by a QA pass: the menu button was 40 px with no focus ring, a line's Remove
+    # box 13 px, and the API tokens page scrolled sideways (a hidden caption escaped).
+    page = new_page(viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True)
+    login(page, *demo_users["Staff"])
+    page.goto("/sales/quick/")
+    assert page.locator(".navbar-toggler").bounding_box()["height"] >= 44
+    remove = page.get_by_test_id("sales-line").first.locator(".line-remove label")
+    assert remove.bounding_box()["height"] >= 44
+
+    page.goto("/account/api-tokens/")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    page.locator(".navbar-toggler").focus()
+    assert page.locator(".navbar-toggler").evaluate("el => getComputedStyle(el).outlineStyle") in (
+        "solid",
+        "auto",
+    )

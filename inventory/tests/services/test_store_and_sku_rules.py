@@ -9,7 +9,7 @@ from django.urls import reverse
 from inventory.exceptions import InventoryError
 from inventory.models import AuditEvent, Item, Store
 from inventory.services import catalog
-from inventory.services.sales import sales_order_cancel, sales_order_create
+from inventory.services.sales import sales_order_cancel, sales_order_confirm, sales_order_create
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory
 
@@ -98,3 +98,27 @@ def test_the_store_list_shows_the_refusal(manager_client, store, open_order):
 
     assert "still has unfinished orders" in response.content.decode()
     assert Store.objects.get(pk=store.pk).is_active
+
+
+def test_a_draft_whose_item_was_deactivated_is_not_confirmed(manager_user, store, item):
+    # Found by a QA pass: confirm reserved it (and, where there was no stock, called it
+    # a shortage).
+    other = ItemFactory(sku="NUT-M8")
+    for each in (item, other):
+        stock_receive(actor=manager_user, item=each, store=store, quantity="5")
+    order = sales_order_create(
+        actor=manager_user,
+        store=store,
+        customer=None,
+        lines=[(item, "1", "1.00"), (other, "2", "1.00")],
+    )
+    catalog.item_deactivate(actor=manager_user, item=other)
+
+    with pytest.raises(InventoryError) as refused:
+        sales_order_confirm(actor=manager_user, order=order, idempotency_key="c")
+
+    assert (refused.value.field, refused.value.index) == ("item", 1)
+    assert "NUT-M8" in str(refused.value) and "deactivated" in str(refused.value)
+    order.refresh_from_db()
+    assert order.status == "DRAFT"
+    assert [line.quantity_reserved for line in order.lines.order_by("pk")] == [0, 0]

@@ -39,3 +39,4 @@ def test_a_manager_closes_a_partly_received_order_short(manager_client, manager_
     assert [o.value for o in listed.context["page"]] == [Decimal("8.00")]
     detail = manager_client.get(ordered.get_absolute_url())
     assert [ln.value for ln in detail.context["lines"]] == [Decimal("8.00")]
+    assert [ln.outstanding for ln in detail.context["lines"]] == [0]  # nothing more expected

@@ -146,3 +146,17 @@ def test_found_boxes_move_on_with_enter(manager_client, store, shelf):
     html = _sheet(manager_client, store).content.decode()
     boxes = re.findall(r'<input[^>]*name="count_\d+"[^>]*>', html)
     assert len(boxes) == 2 and all("data-enter-next" in box for box in boxes)
+
+
+def test_a_narrowed_sheet_refused_as_stale_is_offered_again_narrowed(
+    manager_client, manager_user, item, store, shelf
+):
+    # Found by a QA pass: the link opened the whole store's sheet.
+    page = _sheet(manager_client, store, q="SKU-0042")
+    stock_issue(actor=manager_user, item=item, store=store, quantity=2)
+    data = _post(page)
+    data[f"count_{shelf['A'].pk}"] = "7"
+
+    html = manager_client.post(URL, data).content.decode()
+
+    assert f'href="?store={store.pk}&amp;q=SKU-0042">Open the count sheet again' in html
