@@ -50,8 +50,9 @@ def take_messages(session: harness.Session) -> list[tuple[int, str]]:
             continue
         session.jar.clear(cookie.domain, cookie.path, cookie.name)
         payload = (cookie.value or "").strip('"').split(":", 1)[0]
-        raw = base64.urlsafe_b64decode(payload.lstrip(".") + "=" * (-len(payload) % 4))
-        decoded = json.loads(zlib.decompress(raw) if payload.startswith(".") else raw)
+        compressed, data = payload.startswith("."), payload.lstrip(".")
+        raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+        decoded = json.loads(zlib.decompress(raw) if compressed else raw)
         shown += [(m[2], m[3]) for m in decoded if isinstance(m, list) and len(m) >= 4]
     return shown
 
