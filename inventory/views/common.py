@@ -58,6 +58,18 @@ def line_added(form, formset):
     return type(form)(initial=_typed(form)), again
 
 
+def refused_lines(exc: InventoryError) -> list[tuple[int, InventoryError]]:
+    """(line index, refusal) for each document line a refusal names: its `index`, or a
+    shortage's `indexes` when several lines share it."""
+    refusals = exc.shortages if isinstance(exc, ShortLines) else [exc]
+    return [
+        (index, refusal)
+        for refusal in refusals
+        for index in getattr(refusal, "indexes", None) or [refusal.index]
+        if index is not None and index >= 0
+    ]
+
+
 def attach_error(form, exc: InventoryError, rows=None) -> None:
     """Show a service's refusal next to the field it concerns, or above the form.
 
@@ -65,15 +77,13 @@ def attach_error(form, exc: InventoryError, rows=None) -> None:
     A refusal that names its line (`index`; `indexes` when a shortage is shared by
     several lines) is shown on that row too, so the counter sees which line to mend.
     """
-    refusals = exc.shortages if isinstance(exc, ShortLines) else [exc]
     on_a_row = False
-    for refusal in refusals if rows else ():
-        for index in getattr(refusal, "indexes", None) or [refusal.index]:
-            if index is not None and 0 <= index < len(rows):
-                row = rows[index]
-                field = refusal.field if refusal.field in row.fields else None
-                row.add_error(field, refusal.message)
-                on_a_row = True
+    for index, refusal in refused_lines(exc) if rows else ():
+        if index < len(rows):
+            row = rows[index]
+            field = refusal.field if refusal.field in row.fields else None
+            row.add_error(field, refusal.message)
+            on_a_row = True
     if isinstance(exc, ShortLines):
         if on_a_row:
             form.add_error(None, "Nothing was recorded: some lines are short of stock.")

@@ -42,7 +42,14 @@ from inventory.services.sales import (
     sales_quick_sale,
 )
 
-from .common import actor_for, adds_a_line, attach_error, line_added, report_replay
+from .common import (
+    actor_for,
+    adds_a_line,
+    attach_error,
+    line_added,
+    refused_lines,
+    report_replay,
+)
 from .form_tokens import token_initial
 from .paging import keyset_page_for
 
@@ -129,11 +136,14 @@ def sales_detail(request, pk):
     return _detail_page(request, order)
 
 
-def _detail_page(request, order, returning=None):
+def _detail_page(request, order, returning=None, refused=None):
     """The order with its lines; `returning` (line pk, posted data, the service's refusal
-    or None) shows a refused return on its own line, with what was typed."""
+    or None) shows a refused return on its own line, with what was typed; `refused` (a
+    refused confirmation) marks the lines it names."""
     lines = list(sales_order_lines(order=order))
-    for line in lines:
+    marks = dict(reversed(refused_lines(refused))) if refused is not None else {}
+    for index, line in enumerate(lines):
+        line.refusal = marks.get(index)
         line.return_form = ReturnForm(line=line) if line.returnable > 0 else None
         if returning is not None and line.pk == returning[0]:
             _, data, refusal = returning
@@ -173,6 +183,8 @@ def _order_action(request, pk, service, done: str, what: str):
         )
     except InventoryError as exc:
         messages.error(request, exc.message)
+        if refused_lines(exc):  # shown on the lines too: which to change or restock
+            return _detail_page(request, order, refused=exc)
         return redirect(order)
     if not report_replay(request, result, what, document=order, preposition="for"):
         messages.success(request, f"{order.number} {done}.")

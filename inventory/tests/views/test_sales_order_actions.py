@@ -5,6 +5,9 @@ from django.urls import reverse
 
 from inventory.models import LedgerEntry
 from inventory.selectors.stock import stock_totals_for_item
+from inventory.services.sales import sales_order_create
+from inventory.services.stock import stock_receive
+from inventory.tests.factories import ItemFactory
 from inventory.tests.views.sales_view_helpers import D, Status, make_order, msgs, replayed, state
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +89,27 @@ def test_confirm_when_short_shows_the_shortage_and_changes_nothing(
     )
 
     assert msgs(response) == ["Only 10 pcs of SKU-0042 available in Main Store; 12 requested."]
+    assert state() == before
+
+
+def test_a_short_line_is_marked_on_the_order_page(staff_client, staff_user, store, item):
+    # Found by a QA pass: a refused confirmation showed at the top only.
+    other = ItemFactory(sku="LAMP-LED9")
+    stock_receive(actor=staff_user, item=item, store=store, quantity="10")
+    order = sales_order_create(
+        actor=staff_user, store=store, customer=None, lines=[(item, "1", None), (other, "9", None)]
+    )
+    before = state()
+
+    response = staff_client.post(
+        reverse("inventory:sales_confirm", args=[order.pk]), {"idempotency_key": "tok-2"}
+    )
+
+    assert response.status_code == 200
+    refusals = [line.refusal for line in response.context["lines"]]
+    assert refusals[0] is None
+    assert str(refusals[1]) == "Only 0 pcs of LAMP-LED9 available in Main Store; 9 requested."
+    assert 'data-testid="line-refusal"' in response.content.decode()
     assert state() == before
 
 
