@@ -135,6 +135,9 @@ class Contender(threading.Thread):
             if any("requested" in e for e in page.errors):
                 return "refusal", page.errors[0]
             return "other", f"redirect: {page.errors[:1]} {page.infos[:1]}"
+        # A refused confirmation comes back as the order page, its short line marked.
+        if response.status == 200 and any("requested" in e for e in response.errors):
+            return "refusal", response.errors[0]
         return "other", f"{response.status} {response.errors[:2]}"
 
 
