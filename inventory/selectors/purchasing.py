@@ -4,16 +4,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
-    F,
     OuterRef,
     Prefetch,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -33,7 +30,7 @@ from inventory.models import (
     StockBalance,
 )
 
-from .money import cents
+from . import money
 from .sales import start_of_day
 from .stock import stock_available_by_pair
 
@@ -42,14 +39,15 @@ MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 
 def line_value(*, lines: str = "", status: str = "order__status"):
-    """What a line comes to at its cost: its ordered quantity, or, once its order is
-    cancelled, what was received of it (the rest never came). `lines` and `status` name
-    the line's fields and its order's status from the model queried."""
-    bought = Case(
-        When(**{status: PurchaseOrder.Status.CANCELLED}, then=F(f"{lines}quantity_received")),
-        default=F(f"{lines}quantity_ordered"),
+    """A purchase line's value (`money.line_value`): once cancelled, what was received."""
+    return money.line_value(
+        ordered="quantity_ordered",
+        moved="quantity_received",
+        price="unit_cost",
+        cancelled=PurchaseOrder.Status.CANCELLED,
+        lines=lines,
+        status=status,
     )
-    return cents(bought * F(f"{lines}unit_cost"))
 
 
 LINE_VALUE = line_value()

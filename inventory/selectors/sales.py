@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -20,13 +19,13 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import AuditEvent, LedgerEntry, SalesOrder, SalesOrderLine
 
+from . import money
 from .money import cents
 
 ZERO = Decimal("0")
@@ -46,14 +45,15 @@ def _money(expression):
 
 
 def line_value(*, lines: str = "", status: str = "order__status"):
-    """What a line comes to at its price: its ordered quantity, or, once its order is
-    cancelled, what was shipped of it, since the rest was never sold. `lines` and
-    `status` name the line's fields and its order's status from the model queried."""
-    sold = Case(
-        When(**{status: SalesOrder.Status.CANCELLED}, then=F(f"{lines}quantity_shipped")),
-        default=F(f"{lines}quantity"),
+    """A sales line's value (`money.line_value`): once cancelled, what was shipped."""
+    return money.line_value(
+        ordered="quantity",
+        moved="quantity_shipped",
+        price="unit_price",
+        cancelled=SalesOrder.Status.CANCELLED,
+        lines=lines,
+        status=status,
     )
-    return cents(sold * F(f"{lines}unit_price"))
 
 
 def _line_value_subquery():
