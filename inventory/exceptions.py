@@ -3,7 +3,7 @@
 from contextlib import contextmanager
 from decimal import Decimal
 
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount, fmt_qty
 
 
 class InventoryError(Exception):
@@ -65,7 +65,7 @@ class InsufficientStock(InventoryError):
         else:
             asked = f"{fmt_qty(requested)} requested."
         super().__init__(
-            f"Only {fmt_qty(available)} {item.unit} of {item.sku} {what} in {store.name}; {asked}"
+            f"Only {fmt_amount(available, item.unit)} of {item.sku} {what} in {store.name}; {asked}"
         )
 
 
@@ -89,7 +89,7 @@ class LotNotApproved(InventoryError):
 class LotHasReservations(InventoryError):
     def __init__(self, lot, reserved):
         super().__init__(
-            f"Lot {lot.code} still has {fmt_qty(reserved)} {lot.item.unit} reserved; "
+            f"Lot {lot.code} still has {fmt_amount(reserved, lot.item.unit)} reserved; "
             "release those reservations first."
         )
 

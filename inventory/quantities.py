@@ -26,3 +26,16 @@ def fmt_qty(value) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+# Units that read differently for one: "1 pc", "2 pcs", "1 box", "2 boxes". The others
+# (kg, l, m) are symbols and never change.
+UNIT_FORMS = {"pcs": ("pc", "pcs"), "box": ("box", "boxes")}
+
+
+def fmt_amount(value, unit: str) -> str:
+    """A quantity with its unit, as messages and pages say it: "1 pc", "2.5 boxes",
+    "3 kg". The `amount` template filter returns the same text."""
+    text = fmt_qty(value)
+    one, many = UNIT_FORMS.get(unit, (unit, unit))
+    return f"{text} {one if text in ('1', '-1') else many}"

@@ -25,7 +25,7 @@ def send_low_stock_alert(alert_id: int) -> int:
     Return the number of emails sent (0 when the alert has resolved meanwhile).
     """
     from inventory.models import Alert
-    from inventory.quantities import fmt_qty
+    from inventory.quantities import fmt_amount
 
     alert = Alert.objects.select_related("item", "store").filter(pk=alert_id).first()
     if alert is None or alert.status == Alert.Status.RESOLVED:
@@ -39,7 +39,7 @@ def send_low_stock_alert(alert_id: int) -> int:
     )
     body = (
         f"{item.sku} {item.name} is below its reorder level in {alert.store.name}.\n\n"
-        f"Available: {fmt_qty(alert.available_at_open)} {item.unit}\n"
-        f"Reorder level: {fmt_qty(alert.reorder_level)} {item.unit}\n"
+        f"Available: {fmt_amount(alert.available_at_open, item.unit)}\n"
+        f"Reorder level: {fmt_amount(alert.reorder_level, item.unit)}\n"
     )
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from inventory.models import Customer, SalesOrder, Store
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount, fmt_qty
 
 from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
 from .fields import BoundedDateField, ModelSelectField
@@ -130,8 +130,8 @@ class ShipForm(IdempotentFormMixin):
                 required=False,
                 min_value=0,
                 initial=line.quantity_reserved,
-                help_text=f"{line.item.name}: up to {fmt_qty(line.quantity_reserved)} "
-                f"{line.item.unit} reserved.",
+                help_text=f"{line.item.name}: up to "
+                f"{fmt_amount(line.quantity_reserved, line.item.unit)} reserved.",
                 widget=forms.NumberInput(attrs={"step": "any"}),
             )
         _style(self)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from inventory import rules
 from inventory.exceptions import DocumentChanged, InventoryError, on_line
 from inventory.models import LedgerEntry, QCStatus
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount, fmt_qty
 
 from .posting import Posting, StockResult, require_active
 from .transactions import document_transaction, retry_on_conflict
@@ -122,7 +122,7 @@ def _check_count(line, balance, lot) -> None:
     )
     if line.counted < balance.reserved:
         raise InventoryError(
-            f"Lot {lot.code} has {fmt_qty(balance.reserved)} {balance.item.unit} "
+            f"Lot {lot.code} has {fmt_amount(balance.reserved, balance.item.unit)} "
             f"reserved, more than the {fmt_qty(line.counted)} counted: ship or "
             "release those reservations first.",
             field="counts",

@@ -22,7 +22,7 @@ from inventory.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount, fmt_qty
 
 from .actor import as_actor
 from .audit import audit_record, model_changes
@@ -272,7 +272,7 @@ def _planned_receipts(order, lines, receipts) -> list[Receipt]:
             wanted[line.pk] = wanted.get(line.pk, Decimal("0")) + cleaned.quantity
             if wanted[line.pk] > line.outstanding:
                 raise InventoryError(
-                    f"Only {fmt_qty(line.outstanding)} {line.item.unit} of {line.item.sku} "
+                    f"Only {fmt_amount(line.outstanding, line.item.unit)} of {line.item.sku} "
                     f"are outstanding on {order.number}; {fmt_qty(wanted[line.pk])} entered.",
                     field="quantity",
                 )

@@ -10,7 +10,7 @@ from decimal import InvalidOperation
 
 from django import template
 
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount, fmt_qty
 
 register = template.Library()
 
@@ -22,4 +22,15 @@ def qty(value) -> str:
     try:
         return fmt_qty(value)
     except (InvalidOperation, ValueError, TypeError):  # not a number: show nothing
+        return ""
+
+
+@register.filter(is_safe=True)
+def amount(value, unit) -> str:
+    """`{{ value|amount:item.unit }}`: "1 pc", "2 pcs", "3 kg" (fmt_amount)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return fmt_amount(value, unit)
+    except (InvalidOperation, ValueError, TypeError):
         return ""

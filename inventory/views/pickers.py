@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.models import Customer, Item, QCStatus, Store, Supplier
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount, fmt_qty
 from inventory.selectors.pickers import (
     item_by_code,
     picker_items,
@@ -36,6 +36,23 @@ def _qty(value) -> str | None:
     return None if value is None else fmt_qty(value)
 
 
+def _words(*parts) -> str:
+    return " · ".join(filter(None, parts))
+
+
+def _described(option: dict, name: str, *details) -> dict:
+    """An option with the words picker.js shows, so their wording and units are written
+    here alone: `detail` after its label in the list, `caption` under the box once
+    chosen (the name first, where the label does not carry it)."""
+    option["detail"] = _words(*details)
+    option["caption"] = _words(name, option["detail"])
+    return option
+
+
+def _available(value, unit) -> str:
+    return "" if value is None else f"{fmt_amount(value, unit)} available"
+
+
 @role_required(Role.STAFF)
 @require_GET
 def picker_item_options(request):
@@ -48,15 +65,20 @@ def picker_item_options(request):
         include_inactive=request.GET.get("scope") == "all",
     )
     results = [
-        {
-            "id": row["id"],
-            "value": row["sku"],
-            "label": f"{row['sku']} {row['name']}",
-            "name": row["name"],
-            "unit": row["unit"],
-            "active": row["is_active"],
-            "available": _qty(row.get("available")),
-        }
+        _described(
+            {
+                "id": row["id"],
+                "value": row["sku"],
+                "label": f"{row['sku']} {row['name']}",
+                "name": row["name"],
+                "unit": row["unit"],
+                "active": row["is_active"],
+                "available": _qty(row.get("available")),
+            },
+            row["name"],
+            "" if row["is_active"] else "deactivated",
+            _available(row.get("available"), row["unit"]),
+        )
         for row in rows
     ]
     return JsonResponse({"results": results, "store": store.name if store else None})
@@ -78,21 +100,33 @@ def picker_lot_options(request):
     store = Store.objects.filter(pk=store_id).first() if store_id else None
     rows = picker_lots(item=item, store=store, query=request.GET.get("q", ""))
     results = [
-        {
-            "id": row["id"],
-            "value": row["code"],
-            "label": row["code"],
-            "qc_status": row["qc_status"],
-            "qc_label": QCStatus(row["qc_status"]).label,
-            "expires_on": row["expires_on"].isoformat() if row["expires_on"] else None,
-            "expired": row["expired"],
-            "on_hand": _qty(row["on_hand"]),
-            "available": _qty(row["available"]),
-            "unit": item.unit,
-        }
+        _described(
+            {
+                "id": row["id"],
+                "value": row["code"],
+                "label": row["code"],
+                "qc_status": row["qc_status"],
+                "qc_label": QCStatus(row["qc_status"]).label,
+                "expires_on": row["expires_on"].isoformat() if row["expires_on"] else None,
+                "expired": row["expired"],
+                "on_hand": _qty(row["on_hand"]),
+                "available": _qty(row["available"]),
+                "unit": item.unit,
+            },
+            "",
+            QCStatus(row["qc_status"]).label,
+            _expiry(row["expires_on"], row["expired"]),
+            _available(row["available"], item.unit),
+        )
         for row in rows
     ]
     return JsonResponse({"results": results, "item": item.sku})
+
+
+def _expiry(expires_on, expired) -> str:
+    if not expires_on:
+        return ""
+    return f"{'expired' if expired else 'expires'} {expires_on.isoformat()}"
 
 
 def _party_options(request, model):
@@ -100,13 +134,18 @@ def _party_options(request, model):
         model, query=request.GET.get("q", ""), include_inactive=request.GET.get("scope") == "all"
     )
     results = [
-        {
-            "id": row["id"],
-            "value": row["name"],
-            "label": row["name"],
-            "detail": " · ".join(filter(None, (row["email"], row["phone"]))),
-            "active": row["is_active"],
-        }
+        _described(
+            {
+                "id": row["id"],
+                "value": row["name"],
+                "label": row["name"],
+                "active": row["is_active"],
+            },
+            "",
+            "" if row["is_active"] else "deactivated",
+            row["email"],
+            row["phone"],
+        )
         for row in rows
     ]
     return JsonResponse({"results": results})

@@ -26,7 +26,7 @@ from inventory.forms.purchasing import (
     kept_lines,
 )
 from inventory.models import PurchaseOrder
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount
 from inventory.selectors.purchasing import (
     purchase_order_actions,
     purchase_order_detail,
@@ -199,7 +199,7 @@ def purchase_cancel(request, pk):
 
 def _receipt_message(result) -> str:
     parts = [
-        f"{fmt_qty(e.quantity)} {e.item.unit} {e.item.sku} into lot {e.lot.code}"
+        f"{fmt_amount(e.quantity, e.item.unit)} {e.item.sku} into lot {e.lot.code}"
         + (" (quarantine)" if e.lot.qc_status == "QUARANTINE" else "")
         for e in result.stock.entries
     ]

@@ -24,7 +24,7 @@ from inventory.forms.sales import (
     ShipForm,
 )
 from inventory.models import SalesOrder, SalesOrderLine
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount
 from inventory.selectors.sales import (
     sales_order_figures,
     sales_order_history,
@@ -291,7 +291,7 @@ def sales_return(request, pk, line_pk):
         where = " into quarantine for inspection" if line.item.qc_required else ""
         messages.success(
             request,
-            f"Return of {fmt_qty(form.cleaned_data['quantity'])} {line.item.unit} of "
+            f"Return of {fmt_amount(form.cleaned_data['quantity'], line.item.unit)} of "
             f"{line.item.sku} recorded{where}.",
         )
     return redirect(order)

@@ -11,7 +11,7 @@ from accounts.roles import Role
 from inventory.exceptions import InventoryError
 from inventory.forms.stock import AdjustmentForm, TransferForm
 from inventory.models import Store
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount
 from inventory.selectors.levels import stock_level_list
 from inventory.services.stock import stock_adjust, stock_transfer
 
@@ -89,7 +89,7 @@ def transfer_new(request):
                     item = data["item"]
                     messages.success(
                         request,
-                        f"Moved {fmt_qty(data['quantity'])} {item.unit} of {item.sku} from "
+                        f"Moved {fmt_amount(data['quantity'], item.unit)} of {item.sku} from "
                         f"{data['from_store'].name} to {data['to_store'].name}.",
                     )
                 return redirect(_movements_url(data["item"]))
@@ -126,7 +126,7 @@ def adjustment_new(request):
                     messages.success(
                         request,
                         f"Adjusted {item.sku} lot {data['lot'].code} in {data['store'].name} "
-                        f"by {sign}{fmt_qty(quantity)} {item.unit}.",
+                        f"by {sign}{fmt_amount(quantity, item.unit)}.",
                     )
                 return redirect(_movements_url(data["item"]))
     else:

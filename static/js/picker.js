@@ -5,11 +5,10 @@
 // box also posts the id chosen, as names may repeat).
 // Keys: ArrowDown/ArrowUp open and move, Enter chooses and goes on to the next box,
 // Escape closes (a second Escape empties the box and forgets its choice), Tab takes
-// the highlighted option and leaves. Rows added later
-// (formsets) are enhanced when they appear. No inline script or handler, so the strict
-// CSP holds.
-// The caption under the box (what was chosen, and how much is available) is written
-// here alone (caption()): when an option is chosen, when a page comes back with one
+// the highlighted option and leaves. Rows added later (formsets) are enhanced when they
+// appear. No inline script or handler, so the strict CSP holds.
+// The caption under the box (what was chosen, and how much is available; its words come
+// from the server) is written when an option is chosen, when a page comes back with one
 // already chosen (a refused POST), and when the store it counts in changes.
 (function () {
   "use strict";
@@ -126,24 +125,6 @@
       });
   }
 
-  function describe(kind, option) {
-    var parts = [];
-    if (kind === "lot") {
-      parts.push(option.qc_label);
-      if (option.expires_on) parts.push((option.expired ? "expired " : "expires ") + option.expires_on);
-      if (option.available !== null) parts.push(option.available + " " + option.unit + " available");
-    } else if (kind === "customer" || kind === "supplier") {
-      if (option.active === false) parts.push("deactivated");
-      if (option.detail) parts.push(option.detail);
-    } else {
-      if (!option.active) parts.push("deactivated");
-      if (option.available !== null && option.available !== undefined) {
-        parts.push(option.available + " " + option.unit + " available");
-      }
-    }
-    return parts.join(" · ");
-  }
-
   // The option a box names: the one chosen (its id), else its text exactly, else in any case.
   function named(results, id, typed) {
     function first(test) {
@@ -154,11 +135,11 @@
       first(function (o) { return o.value.toLowerCase() === typed.toLowerCase(); });
   }
 
-  // What the caption under the box says once `option` is chosen.
+  // The caption under the box once `option` is chosen: written by the server
+  // (views/pickers.py), so its wording and units are Python's alone.
   function caption(input, option) {
     var picked = input._picker.box.querySelector(".picker-picked");
-    if (picked) picked.textContent = [option.name || "", describe(input._picker.box.dataset.picker, option)]
-      .filter(Boolean).join(" · ");
+    if (picked) picked.textContent = option.caption;
   }
 
   // Re-read the chosen option (the server marks it with data-picker-id) and write its
@@ -196,7 +177,6 @@
   function show(input, results, message) {
     var state = input._picker;
     if (document.activeElement !== input) return; // answered after the user moved on
-    var kind = state.box.dataset.picker;
     state.results = results;
     state.active = -1;
     state.list.textContent = "";
@@ -211,7 +191,7 @@
       main.textContent = option.label;
       var detail = document.createElement("span");
       detail.className = "picker-detail";
-      detail.textContent = describe(kind, option);
+      detail.textContent = option.detail;
       li.appendChild(main);
       if (detail.textContent) {
         var gap = document.createElement("span");
@@ -274,9 +254,7 @@
 
   // After a choice by Enter (typed or scanned), on to the next box (app.js), its text
   // selected (a line's quantity): a second scan must not run on into this box.
-  function advance(input) {
-    if (window.inventoryNextBox) window.inventoryNextBox(input);
-  }
+  function advance(input) { if (window.inventoryNextBox) window.inventoryNextBox(input); }
 
   // A customer's or supplier's box also posts the id chosen (names may repeat);
   // whatever is typed afterwards no longer names that one.

@@ -5,7 +5,7 @@ from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 
 from inventory.models import Store
-from inventory.quantities import fmt_qty
+from inventory.quantities import fmt_amount
 from inventory.selectors.stock import low_stock
 from inventory.tasks import manager_emails
 
@@ -17,9 +17,9 @@ def digest_body(rows) -> str:
         unit = row["item__unit"]
         lines.append(
             f"- {row['item__sku']} {row['item__name']} at {row['store__name']}: "
-            f"available {fmt_qty(row['available'])} {unit}, "
-            f"reorder level {fmt_qty(row['item__reorder_level'])} {unit}, "
-            f"short {fmt_qty(row['shortfall'])} {unit}"
+            f"available {fmt_amount(row['available'], unit)}, "
+            f"reorder level {fmt_amount(row['item__reorder_level'], unit)}, "
+            f"short {fmt_amount(row['shortfall'], unit)}"
         )
     return "\n".join(lines) + "\n"
 

@@ -1,7 +1,7 @@
 """Catalogue rules that protect what is already recorded: an item's unit is fixed once
 anything counts in it, and two stores cannot share a name (menus show the name alone).
 
-Both were found by the browser QA pass: BOLT-M8's 208 box became "208 kg" with one edit,
+Both were found by the browser QA pass: BOLT-M8's 208 boxes became "208 kg" with one edit,
 and a second "Main Store" made the store menus ambiguous."""
 
 from decimal import Decimal

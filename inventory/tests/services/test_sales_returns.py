@@ -71,7 +71,7 @@ def test_return_refuses_more_than_shipped_minus_returned(staff_user, store, item
     with pytest.raises(InventoryError) as caught:
         sales_order_return(actor=staff_user, line=line, quantity="2", idempotency_key=None)
 
-    assert "Only 1 pcs" in str(caught.value)
+    assert "Only 1 pc" in str(caught.value)
     assert snapshot(order) == before
 
 

@@ -22,7 +22,7 @@ def test_edge_case_1_over_reservation_is_refused(staff_user, item, store):
     with pytest.raises(InsufficientStock) as excinfo:
         stock_reserve(actor=staff_user, item=item, store=store, quantity=2)
 
-    assert str(excinfo.value) == "Only 1 pcs of SKU-0042 available in Main Store; 2 requested."
+    assert str(excinfo.value) == "Only 1 pc of SKU-0042 available in Main Store; 2 requested."
     assert snapshot() == before
     assert figures(store=store, lot=lot) == (D(5), D(4))
 

@@ -91,6 +91,8 @@ def test_items_match_sku_prefix_in_any_case_then_name(staff_client):
         "unit": "pcs",
         "active": True,
         "available": None,
+        "detail": "",
+        "caption": "Desk lamp",
     }
 
 
@@ -231,6 +233,8 @@ def test_lots_of_the_item_in_the_store_with_status_expiry_and_available(
             "on_hand": "6",
             "available": "4",
             "unit": "pcs",
+            "detail": "Approved · expires 2030-01-01 · 4 pcs available",
+            "caption": "Approved · expires 2030-01-01 · 4 pcs available",
         },
         {
             "id": late.pk,
@@ -243,6 +247,8 @@ def test_lots_of_the_item_in_the_store_with_status_expiry_and_available(
             "on_hand": "4",
             "available": "4",
             "unit": "pcs",
+            "detail": "Approved · expires 2031-01-01 · 4 pcs available",
+            "caption": "Approved · expires 2031-01-01 · 4 pcs available",
         },
         {
             "id": gone.pk,
@@ -255,6 +261,8 @@ def test_lots_of_the_item_in_the_store_with_status_expiry_and_available(
             "on_hand": "0",
             "available": "0",
             "unit": "pcs",
+            "detail": "Approved · 0 pcs available",
+            "caption": "Approved · 0 pcs available",
         },
     ]
 
@@ -334,3 +342,21 @@ def test_lot_options_cost_the_same_queries_for_few_and_many(
     assert len(skus(response)) == min(count, 20)
     # session, user with its role, item, store, lots (with their figures)
     assert len(queries.captured_queries) == 5
+
+
+def test_captions_say_one_piece_and_many_boxes(staff_client, manager_user, store):
+    # given one piece of a lamp and 2 boxes of bolts in the store
+    lamp = ItemFactory(sku="LAMP-1", unit="pcs")
+    bolts = ItemFactory(sku="BOLT-1", unit="box")
+    stock_receive(actor=manager_user, item=lamp, store=store, quantity="1", lot_code="A")
+    stock_receive(actor=manager_user, item=bolts, store=store, quantity="2", lot_code="B")
+
+    # when the item picker is asked with the store
+    captions = {}
+    for sku in ("LAMP-1", "BOLT-1"):
+        response = staff_client.get(ITEMS, {"q": sku, "store": store.pk})
+        captions.update((r["value"], r["caption"]) for r in response.json()["results"])
+
+    # then the captions say "1 pc" and "2 boxes"
+    assert captions["LAMP-1"].endswith(" · 1 pc available")
+    assert captions["BOLT-1"].endswith(" · 2 boxes available")

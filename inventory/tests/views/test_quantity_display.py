@@ -127,5 +127,5 @@ def test_purchase_detail_shows_12_in_lines_lots_and_history(manager_client, mana
 
     html = response.content.decode()
     assert "12.000" not in html
-    assert cells(html, "po-lines")[1:4] == ["12 box", "12", "0"]
+    assert cells(html, "po-lines")[1:4] == ["12 boxes", "12", "0"]
     assert "TAPE-50: 12 into lot T-1" in html

@@ -20,7 +20,7 @@ def test_return_from_the_order_page(staff_client, staff_user, store, item):
     response = staff_client.post(url, {"idempotency_key": "ret-1", "quantity": "1", "note": "x"})
     replay = staff_client.post(url, {"idempotency_key": "ret-1", "quantity": "1", "note": "x"})
 
-    assert msgs(response) == ["Return of 1 pcs of SKU-0042 recorded."]
+    assert msgs(response) == ["Return of 1 pc of SKU-0042 recorded."]
     assert msgs(replay)[-1] == replayed("This return", "on", order)
     line.refresh_from_db()
     assert line.quantity_returned == D("1.000")
