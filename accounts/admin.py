@@ -4,14 +4,18 @@
 asks for is_staff instead; here the role decides, so an Admin needs no is_staff flag
 and a Staff or Manager user with is_staff set is still refused. Roles are given by
 the actions "Make Staff / Manager / Admin / Remove role", which call
-accounts.services.user_set_role (audited); the group fields are read-only.
+accounts.services.user_set_role (audited); the group fields are read-only. Adding a
+user, editing one and setting a password go through accounts.services too (user_create,
+user_update, user_password_set), so each writes its audit event.
 """
+
+from contextvars import ContextVar
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AuthenticationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -22,7 +26,14 @@ from inventory.services.actor import Actor
 
 from .forms import UsernameLengthMixin
 from .roles import GROUP_ROLES, ROLE_GROUPS, Role, has_role
-from .services import user_ensure_another_admin, user_set_role
+from .services import (
+    USER_FIELDS,
+    user_create,
+    user_ensure_another_admin,
+    user_password_set,
+    user_set_role,
+    user_update,
+)
 
 User = get_user_model()
 
@@ -79,6 +90,21 @@ class UserChangeForm(BaseUserChangeForm):
         return data
 
 
+# Who is setting a password on the admin's password page. Django's view builds the form
+# itself, with no request to hand it; UserAdmin.user_change_password sets this for the
+# request it serves (a ContextVar: each thread or task sees its own).
+_password_actor: ContextVar[Actor | None] = ContextVar("password_actor", default=None)
+
+
+class PasswordSetForm(AdminPasswordChangeForm):
+    """The admin's "set password" form, saved through user_password_set (audited)."""
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        password = self.cleaned_data["password1"] if usable else None
+        return user_password_set(actor=_password_actor.get(), user=self.user, password=password)
+
+
 admin.site.unregister(User)
 
 
@@ -95,6 +121,7 @@ class UserAdmin(SafeAdminMixin, BaseUserAdmin):
     )
     list_filter = ("groups", "is_active", "is_staff", "is_superuser")
     form = UserChangeForm
+    change_password_form = PasswordSetForm
     actions = ["make_staff", "make_manager", "make_admin", "remove_role"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -112,6 +139,26 @@ class UserAdmin(SafeAdminMixin, BaseUserAdmin):
         if not request.user.is_superuser:
             fields.append("is_superuser")
         return fields
+
+    def save_model(self, request, obj, form, change):
+        """Save through the user services, which check the rules and write the audit event."""
+        actor = Actor.from_request(request)
+        data = {name: form.cleaned_data[name] for name in USER_FIELDS if name in form.fields}
+        if change:
+            saved = user_update(actor=actor, user=obj, data=data)
+        else:
+            usable = form.cleaned_data.get("set_usable_password", True)
+            password = form.cleaned_data.get("password1") if usable else None
+            saved = user_create(actor=actor, data=data, password=password)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _password_actor.set(Actor.from_request(request))
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
 
     def has_delete_permission(self, request, obj=None):
         # Users are referenced by the ledger and the audit trail: deactivate instead.

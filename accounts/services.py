@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from inventory.exceptions import InventoryError
 from inventory.services.actor import as_actor
-from inventory.services.audit import audit_record
+from inventory.services.audit import audit_record, model_changes
 
 from .roles import GROUP_ROLES, ROLE_GROUPS, Role, user_role
 
@@ -70,4 +70,130 @@ def user_set_role(*, actor, user, role: Role):
             obj=user,
             details={"role": [before.label, role.label]},
         )
+    return user
+
+
+# What an Admin may change on a user in the Django admin. Roles move only through
+# user_set_role; the password only through user_password_set, never as a field here.
+USER_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+
+
+def _user_snapshot(user) -> dict:
+    return {name: getattr(user, name) for name in USER_FIELDS}
+
+
+def _require_admin(actor) -> None:
+    if user_role(actor.user) < Role.ADMIN:
+        raise InventoryError("Only an Admin can change users.")
+
+
+def _check_fields(actor, data: dict, before: dict) -> None:
+    unknown = set(data) - set(USER_FIELDS)
+    if unknown:
+        raise InventoryError(f"These fields cannot be set here: {', '.join(sorted(unknown))}.")
+    superuser = data.get("is_superuser", before.get("is_superuser", False))
+    if superuser != before.get("is_superuser", False) and not actor.user.is_superuser:
+        raise InventoryError("Only a superuser can give or take the superuser status.")
+
+
+def _store_password(user, password: str | None) -> None:
+    """Set (or, with None, disable) the password of `user`, this very object.
+
+    The caller's object is the one changed, so a session that belongs to it can be
+    kept signed in afterwards (update_session_auth_hash).
+    """
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+def user_create(*, actor, data: dict, password: str | None):
+    """Create a user with no role (the Django admin's "add user"); audited without
+    the password: only whether one was set. None leaves password sign-in disabled."""
+    actor = as_actor(actor)
+    _require_admin(actor)
+    _check_fields(actor, data, {})
+    with transaction.atomic():
+        user = User(**data)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save()
+        details = model_changes({}, _user_snapshot(user))
+        details["usable_password"] = [None, password is not None]
+        audit_record(actor=actor, action="user.create", obj=user, details=details)
+    return user
+
+
+def user_update(*, actor, user, data: dict):
+    """Change a user's names, e-mail and access flags, under the row's lock.
+
+    Records "user.update" with {field: [before, after]} for what changed besides
+    is_active, and "user.deactivate" or "user.activate" when that changed. The last
+    active Admin can be neither deactivated nor stripped of superuser status alone.
+    """
+    actor = as_actor(actor)
+    _require_admin(actor)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = _user_snapshot(locked)
+        _check_fields(actor, data, before)
+        was_admin = user_role(locked) is Role.ADMIN
+        for name, value in data.items():
+            setattr(locked, name, value)
+        changes = model_changes(before, _user_snapshot(locked))
+        if not changes:
+            return locked
+        locked._role_cache = None
+        if was_admin and user_role(locked) is not Role.ADMIN:
+            user_ensure_another_admin(user=locked)
+        locked.save(update_fields=list(changes))
+        active = changes.pop("is_active", None)
+        if changes:
+            audit_record(actor=actor, action="user.update", obj=locked, details=changes)
+        if active is not None:
+            audit_record(
+                actor=actor,
+                action="user.activate" if active[1] else "user.deactivate",
+                obj=locked,
+                details={"is_active": active},
+            )
+    return locked
+
+
+def user_password_set(*, actor, user, password: str | None):
+    """An Admin sets (or, with None, disables) another user's password; audited as
+    "user.password_set", never with the password or its hash."""
+    actor = as_actor(actor)
+    _require_admin(actor)
+    with transaction.atomic():
+        _store_password(user, password)
+        audit_record(
+            actor=actor,
+            action="user.password_set",
+            obj=user,
+            details={"usable_password": password is not None},
+        )
+    return user
+
+
+def user_password_change(*, actor, user, password: str):
+    """A signed-in user changes their own password; audited as "user.password_change"."""
+    actor = as_actor(actor)
+    if getattr(actor.user, "pk", None) != user.pk:
+        raise InventoryError("Users change only their own password here.")
+    with transaction.atomic():
+        _store_password(user, password)
+        audit_record(actor=actor, action="user.password_change", obj=user)
     return user

@@ -1,8 +1,9 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -16,7 +17,7 @@ from .backends import BACKEND_PATH
 from .forms import LoginForm, OwnPasswordChangeForm, RegistrationForm, RoleForm
 from .permissions import public, role_required
 from .roles import GROUP_ROLES, Role, user_role
-from .services import user_register, user_set_role
+from .services import user_password_change, user_register, user_set_role
 
 User = get_user_model()
 
@@ -67,8 +68,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
+        # Saved through the service (audited as user.password_change), not form.save().
+        user_password_change(
+            actor=Actor.from_request(self.request),
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+        )
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, "Your password was changed.")
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 password_change = signed_in_without_role(PasswordChangeView.as_view())

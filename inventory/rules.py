@@ -55,6 +55,16 @@ def clean_quantity(
     return quantity.quantize(QTY_STEP)
 
 
+def check_capacity(balance) -> None:
+    """A balance holds at most what its Decimal(14,3) columns can: a posting that would
+    take it past that is refused, since no figure beyond it could be read back."""
+    if balance.on_hand > MAX_QUANTITY or balance.reserved > MAX_QUANTITY:
+        raise InvalidQuantity(
+            f"Lot {balance.lot.code} would then hold {balance.on_hand.normalize():f} in one "
+            f"store, more than the {MAX_QUANTITY:f} a lot can hold there."
+        )
+
+
 # -- Lots: QC and expiry -----------------------------------------------------------
 
 
@@ -208,6 +218,20 @@ def draw_reserved(*, item, store, quantity, balances, held: dict, today) -> list
     return draw(quantity, candidates, lambda b: min(held.get(b.lot_id, ZERO), b.reserved))
 
 
+def replace_stale(held: dict, balances, today) -> tuple[list, list]:
+    """Move a line's reservations off lots that are no longer sellable (expired since
+    they were reserved) onto the pair's sellable stock, FEFO, as far as it goes, so the
+    order can still ship. `held`: {lot_id: quantity}; `balances`: the pair's locked
+    balances. Return ([(balance, release)], [(balance, reserve)]), equal in total."""
+    stale = [b for b in balances if held.get(b.lot_id) and not is_sellable(b.lot, today)]
+    movable = min(sum((held[b.lot_id] for b in stale), ZERO), available(balances, today))
+    if movable <= 0:
+        return [], []
+    releases = draw(movable, sorted(stale, key=fefo_key), lambda b: held[b.lot_id])
+    reserves = draw(movable, sellable_balances(balances, today), lambda b: b.on_hand - b.reserved)
+    return releases, reserves
+
+
 def draw_release(quantity, balances, held: dict) -> list[tuple]:
     """Release reservations, latest expiry first, at most what the holder has per lot."""
     ordered = sorted(balances, key=fefo_key, reverse=True)
@@ -252,10 +276,16 @@ def alert_actions(available: dict, levels: dict, *, include_unlevelled: bool = F
     return actions
 
 
-def alert_changes(available: dict, unresolved: set, levels: dict) -> list:
-    """The actions of alert_actions() that change something."""
-    return [
-        action
-        for action in alert_actions(available, levels)
-        if action["open"] != ((action["item_id"], action["store_id"]) in unresolved)
-    ]
+def alert_changes(available: dict, unresolved: set, levels: dict, lowered: set) -> list:
+    """The actions of alert_actions() that change something after a document. An alert
+    opens only where the document lowered what is available (`lowered`): stock arriving
+    in a store still short of its level is no news (one alert per drop)."""
+    changes = []
+    for action in alert_actions(available, levels):
+        pair = (action["item_id"], action["store_id"])
+        if action["open"] == (pair in unresolved):
+            continue
+        if action["open"] and pair not in lowered:
+            continue
+        changes.append(action)
+    return changes

@@ -1,6 +1,6 @@
-"""Error pages: 400, 403, 404, 500 and 503, styled, with navigation and a human message.
+"""Error pages: 400, 403, 404, 405, 500 and 503, styled, with navigation and a human message.
 
-A 400, 403 or 404 renders with its request, so it shows the signed-in user's own menu
+A 400, 403, 404 or 405 renders with its request, so it shows the signed-in user's own menu
 (which asks the database for the role and open alerts). A 500 or 503, or any page whose
 request rendering meets a database that does not answer, renders with a plain context
 and no request: templates/errors/base.html then needs nothing but static files.
@@ -28,7 +28,7 @@ def error_page(
 ) -> HttpResponse:
     """Return a styled error response.
 
-    With its request (400, 403, 404) the page shows the signed-in user's own menu, as
+    With its request (400, 403, 404, 405) the page shows the signed-in user's own menu, as
     every page does; should the database fail meanwhile, or without a request (500,
     503), it renders with a plain context, which needs nothing but static files.
     """
@@ -116,6 +116,22 @@ def page_not_found(request, exception=None):
         detail="Check the address, or start again from the home page.",
         request=request,
     )
+
+
+def method_not_allowed(request, allowed: str) -> HttpResponse:
+    """A page asked for with a method it does not take (GET /logout/, say), keeping the
+    Allow header of the view's refusal (MethodNotAllowedPageMiddleware)."""
+    response = error_page(
+        405,
+        title="Not available this way",
+        message="This address exists, but not for what the browser asked of it "
+        f"({request.method}).",
+        detail="Use the buttons and links on the site's pages: some actions, such as "
+        "signing out or changing a role, are sent from a form.",
+        request=request,
+    )
+    response["Allow"] = allowed
+    return response
 
 
 @requires_csrf_token

@@ -1,10 +1,11 @@
-"""Security headers that Django 5.2 does not set by itself, requests no field accepts, and
-the database going away."""
+"""Security headers that Django 5.2 does not set by itself, requests no field accepts,
+the database going away, and the styled page for a method a page does not take."""
 
 import logging
 from decimal import InvalidOperation
 
 from django.db import DataError
+from django.http import HttpResponseNotAllowed
 
 from . import errors
 
@@ -34,6 +35,24 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Give a page's empty 405 (require_POST, a class view's http_method_names) the styled
+    error page, keeping its Allow header. The API answers 405 in problem+json itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            return errors.method_not_allowed(request, allowed=response["Allow"])
         return response
 
 

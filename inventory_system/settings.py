@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "inventory_system.middleware.ContentSecurityPolicyMiddleware",
+    # Inside the session and auth middleware: its page shows the signed-in user's menu.
+    "inventory_system.middleware.MethodNotAllowedPageMiddleware",
     # axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -254,9 +256,18 @@ LOW_STOCK_EMAIL_SUBJECT_PREFIX = "[Inventory] "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "client_error_without_traceback": {
+            "()": "inventory_system.log_filters.ClientErrorWithoutTraceback"
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        # A 403 or 404 is one line in the log; a 500 keeps its traceback.
+        "django.request": {"filters": ["client_error_without_traceback"]},
+    },
 }
 
 # --- REST API (api/, issue 16) -------------------------------------------------------

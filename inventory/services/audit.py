@@ -29,11 +29,13 @@ def audit_values(*, actor: Actor, action: str, obj=None, details: dict | None = 
     """Return the audit event's column values: `actor` did `action` to `obj`."""
     actor = as_actor(actor)
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    # __class__, not type(): a lazy object (request.user) reports the class it wraps.
+    object_type = obj.__class__.__name__ if obj is not None else ""
     return {
         "actor_id": user.pk if user is not None else None,
         "actor_username": getattr(actor.user, "username", "") or "",
         "action": action,
-        "object_type": type(obj).__name__ if obj is not None else "",
+        "object_type": object_type,
         "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
         "object_repr": str(obj)[:200] if obj is not None else "",
         "details": _jsonable(details or {}),

@@ -16,7 +16,7 @@ from inventory.exceptions import DocumentChanged, InventoryError, on_line
 from inventory.models import LedgerEntry, QCStatus
 from inventory.quantities import fmt_amount, fmt_qty
 
-from .posting import Posting, StockResult, require_active
+from .posting import Posting, StockResult, require_active_to_add
 from .transactions import document_transaction, retry_on_conflict
 
 MAX_LINES = 200  # a count sheet is a shelf or an aisle, not the warehouse
@@ -78,15 +78,15 @@ def stock_count(
             lots=[c.lot.pk for c in lines], rows=[(store.pk, c.lot.pk) for c in lines]
         )
         balances = [posting.balances[(store.pk, c.lot.pk)] for c in lines]
-        require_active(balances[0].store, "Store", field_name="store")
         _refuse_moved(lines, balances, lots)
         details = []
         for index, (line, balance) in enumerate(zip(lines, balances, strict=True)):
             lot = lots[line.lot.pk]
-            with on_line(index):
-                _check_count(line, balance, lot)
             on_record = balance.on_hand
             delta = line.counted - on_record
+            with on_line(index):
+                _check_count(line, balance, lot)
+                require_active_to_add(delta, balance.item, balance.store, field_name="counts")
             target = balance
             if delta > 0 and balance.item.qc_required and lot.qc_status != QCStatus.QUARANTINE:
                 found = posting.quarantine_lot(lot, balance.item, "C")

@@ -26,7 +26,8 @@ def stock_transfer(
 
     Without a lot, moves sellable stock (APPROVED, unexpired) earliest expiry first;
     with a lot, moves that lot's unreserved stock whatever its QC status (quarantined
-    stock stays quarantined: the status belongs to the lot), except a REJECTED lot's.
+    stock stays quarantined: the status belongs to the lot), except a REJECTED or
+    expired lot's, which leaves only through an adjustment.
     """
     quantity = rules.clean_quantity(quantity, unit=item.unit)
     if from_store.pk == to_store.pk:
@@ -53,10 +54,15 @@ def stock_transfer(
         if lot is not None:
             sources = [b for b in sources if b.lot_id == lot.pk]
             current = sources[0].lot if sources else lot
-            if current.qc_status == QCStatus.REJECTED:
+            if current.qc_status == QCStatus.REJECTED or rules.is_expired(current, posting.today):
+                why = (
+                    "was rejected by QC"
+                    if current.qc_status == QCStatus.REJECTED
+                    else f"expired on {current.expires_on}"
+                )
                 raise InventoryError(
-                    f"Lot {current.code} of {item.sku} was rejected by QC; its stock leaves "
-                    "only through an adjustment (write-off or return to supplier).",
+                    f"Lot {current.code} of {item.sku} {why}; its stock leaves only through "
+                    "an adjustment (write-off or return to supplier).",
                     field="lot",
                 )
             have = sum((b.on_hand - b.reserved for b in sources), rules.ZERO)

@@ -50,9 +50,18 @@ class StockResult:
     replayed: bool = False
 
 
-def require_active(obj, what: str, *, field_name: str | None = None) -> None:
+def require_active(obj, what: str, *, field_name: str | None = None, why: str = "") -> None:
     if not obj.is_active:
-        raise InactiveRecord(f"{what} {obj} is deactivated.", field=field_name)
+        raise InactiveRecord(f"{what} {obj} is deactivated{why}.", field=field_name)
+
+
+def require_active_to_add(quantity, item, store, *, field_name: str = "lot") -> None:
+    """A deactivated item or store takes in nothing more, but what it still holds can be
+    counted down or written off (an adjustment or a count that lowers it)."""
+    if quantity > 0:
+        why = ": its stock can be written off, not added to"
+        require_active(item, "Item", field_name=field_name, why=why)
+        require_active(store, "Store", field_name="store", why=why)
 
 
 def clean_idempotency_key(value) -> str | None:
@@ -221,6 +230,7 @@ class Posting:
         )
         balance.on_hand += on_hand
         balance.reserved += reserved
+        rules.check_capacity(balance)
         if balance.pk is not None:
             delta = self.deltas[balance.pk]
             delta[0] += on_hand
@@ -290,7 +300,15 @@ class Posting:
         if unknown:
             known.update(stock_available_by_pair(pairs=unknown))
         unresolved = {(a.item_id, a.store_id) for a in unresolved_alerts(pairs)}
-        apply_alert_actions(rules.alert_changes(known, unresolved, levels))
+        apply_alert_actions(rules.alert_changes(known, unresolved, levels, self._lowered()))
+
+    def _lowered(self) -> set:
+        """The (item_id, store_id) pairs whose available stock this document lowered."""
+        change = defaultdict(lambda: ZERO)
+        for e in self.entries:
+            if rules.is_sellable(e.lot, self.today):
+                change[(e.item_id, e.store_id)] += e.on_hand_delta - e.reserved_delta
+        return {pair for pair, delta in change.items() if delta < 0}
 
 
 _ITEM = StockBalance._meta.get_field("item")

@@ -142,6 +142,12 @@ def check_receipt_into(lot: Lot, receipt: Receipt) -> None:
         raise InventoryError(
             f"Lot {lot.code} was rejected by QC; receive into a new lot.", field="lot_code"
         )
+    if rules.is_expired(lot, timezone.localdate()):
+        raise InventoryError(
+            f"Lot {lot.code} expired on {lot.expires_on}: expired stock cannot be received. "
+            "Receive into a new lot.",
+            field="lot_code",
+        )
     if lot.unit_cost != receipt.unit_cost:
         raise InventoryError(
             f"Lot {lot.code} was received at {lot.unit_cost}; "

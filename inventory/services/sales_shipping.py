@@ -94,12 +94,16 @@ def sales_order_ship(
             _refuse_changed(order, lines, shown)
         planned = _planned(order, lines, shipments)
         held = held_reservations(lines=[line for line, _ in planned])
+        # The items' stocked balances too: a reservation on a lot that has expired since
+        # moves to sellable stock (in the same one statement, in primary-key order).
         posting.lock(
-            rows=[(order.store_id, lot) for line, _ in planned for lot in held.get(line.pk, {})]
+            stocked=[(line.item_id, order.store_id) for line, _ in planned],
+            rows=[(order.store_id, lot) for line, _ in planned for lot in held.get(line.pk, {})],
         )
         shortages = []
         for index, (line, quantity) in enumerate(planned):
             mine = held.get(line.pk, {})
+            _replace_stale(posting, line, mine)
             balances = [posting.balances[(order.store_id, lot)] for lot in mine]
             try:
                 if quantity > line.quantity_reserved:
@@ -152,6 +156,21 @@ def sales_order_ship(
             },
         )
     return SalesResult(order=order, stock=stock)
+
+
+def _replace_stale(posting: Posting, line, mine: dict) -> None:
+    """Move the line's reservations off lots expired since (rules.replace_stale), as
+    UNRESERVE and RESERVE rows of the line; `mine` ({lot_id: held}) follows them."""
+    stocked = posting.stocked_balances(line.item_id, line.order.store_id)
+    releases, reserves = rules.replace_stale(mine, stocked, posting.today)
+    for balance, quantity in releases:
+        posting.post(
+            balance, kind=Kind.UNRESERVE, quantity=quantity, reserved=-quantity, so_line=line
+        )
+        mine[balance.lot_id] -= quantity
+    for balance, quantity in reserves:
+        posting.post(balance, kind=Kind.RESERVE, quantity=quantity, reserved=quantity, so_line=line)
+        mine[balance.lot_id] = mine.get(balance.lot_id, ZERO) + quantity
 
 
 @retry_on_conflict

@@ -11,7 +11,7 @@ from inventory.exceptions import InsufficientStock, InventoryError, LotNotApprov
 from inventory.models import LedgerEntry, QCStatus
 
 from .moves import ledger_entry_reverse, stock_transfer
-from .posting import Posting, StockResult, require_active
+from .posting import Posting, StockResult, require_active, require_active_to_add
 from .receipts import clean_receipt, post_receipts
 from .transactions import document_transaction, retry_on_conflict
 
@@ -241,8 +241,7 @@ def stock_adjust(
         locked = posting.lock(lots=[lot.pk], rows=[(store.pk, lot.pk)])[lot.pk]
         balance = posting.balances[(store.pk, lot.pk)]
         item = balance.item
-        require_active(item, "Item", field_name="lot")
-        require_active(balance.store, "Store", field_name="store")
+        require_active_to_add(quantity, item, balance.store)
         if quantity < 0 and balance.on_hand - balance.reserved < -quantity:
             raise InsufficientStock(
                 item=item,

@@ -71,7 +71,8 @@ def test_reaching_exactly_the_reorder_level_resolves_the_alert(
     staff_user, low_item, store, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _receive(staff_user, low_item, store, "4")
+        _receive(staff_user, low_item, store, "10")
+        _sell(staff_user, low_item, store, "6")
     alert = Alert.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -86,7 +87,8 @@ def test_alerts_are_per_store(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _receive(staff_user, low_item, store, "10")
-        _receive(staff_user, low_item, other_store, "2")
+        _receive(staff_user, low_item, other_store, "4")
+        _sell(staff_user, low_item, other_store, "2")
 
     alert = Alert.objects.get()
     assert alert.store == other_store
@@ -143,7 +145,8 @@ def test_acknowledging_twice_changes_nothing_the_second_time(
     staff_user, manager_user, low_item, store, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _receive(staff_user, low_item, store, "1")
+        _receive(staff_user, low_item, store, "6")
+        _sell(staff_user, low_item, store, "5")
     alert = alert_acknowledge(actor=manager_user, alert=Alert.objects.get())
     other_manager = UserFactory(role="Manager", username="manager2")
 

@@ -6,15 +6,17 @@ import pytest
 
 from inventory.models import Alert
 from inventory.services.alerts import alert_acknowledge
-from inventory.tests.alerts_helpers import _receive
+from inventory.tests.alerts_helpers import _receive, _sell
 from inventory.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _open_alert(user, sku, store, *, level="5", stock="2"):
+    """An alert opens on a drop: `level` received, then sold down to `stock`."""
     item = ItemFactory(sku=sku, name=f"Item {sku}", reorder_level=Decimal(level))
-    _receive(user, item, store, stock)
+    _receive(user, item, store, level)
+    _sell(user, item, store, str(Decimal(level) - Decimal(stock)))
     return Alert.objects.get(item=item, store=store)
 
 

@@ -21,7 +21,7 @@ from inventory.services.purchasing import (
     purchase_order_place,
 )
 from inventory.services.sales import sales_order_create, sales_order_return, sales_quick_sale
-from inventory.services.stock import stock_receive
+from inventory.services.stock import stock_issue, stock_receive
 from inventory.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +155,8 @@ def test_movements_outside_the_period_are_left_out(manager_user, store, item):
 def test_counts_queues_and_low_stock(manager_user, store, other_store, item, qc_item):
     # given an item below its reorder level, a lot in quarantine and an open alert
     low = ItemFactory(sku="LOW-1", reorder_level=D("10"))
-    stock_receive(actor=manager_user, item=low, store=store, quantity=D("4"))
+    stock_receive(actor=manager_user, item=low, store=store, quantity=D("5"))
+    stock_issue(actor=manager_user, item=low, store=store, quantity=D("1"))  # the drop
     stock_receive(actor=manager_user, item=qc_item, store=other_store, quantity=D("2"))
     purchase(manager_user, item, store, D("1"), D("1.00"))
     sale(manager_user, item, store, D("1"), D("2.00"))

@@ -150,3 +150,36 @@ def test_dashboard_lists_expired_and_expiring_lots(manager_client, staff_user, i
     rows = [(r["lot__code"], r["expired"], r["on_hand"]) for r in response.context["expiring"]]
     assert rows == [("OLD", True, D(4)), ("SOON", False, D(2))]
     assert 'data-testid="expiring"' in response.content.decode()
+
+
+def test_a_reservation_on_a_lot_that_expired_moves_to_good_stock_when_shipped(
+    staff_user, item, store, expiring
+):
+    # given an order that reserved 4 of OLD (FEFO), and 10 more in a lot NEW2 (found by
+    # QA: the order could never ship once OLD expired, though 13 were available)
+    receive(staff_user, item, store, 10, "NEW2")
+    order = sales_order_create(actor=staff_user, store=store, customer=None, lines=[(item, 4)])
+    sales_order_confirm(actor=staff_user, order=order, idempotency_key="c")
+    line = order.lines.get()
+
+    # when OLD has expired and the order ships
+    with _days_later(2):
+        result = sales_order_ship(
+            actor=staff_user, order=order, shipments={line.pk: 4}, idempotency_key="s"
+        )
+
+    # then its reservation moved to NEW and NEW2 (FEFO) and shipped from there
+    assert [d[0:4] for d in deltas(result.stock)] == [
+        ("UNRESERVE", "MAIN", "OLD", D(4)),
+        ("RESERVE", "MAIN", "NEW", D(3)),
+        ("RESERVE", "MAIN", "NEW2", D(1)),
+        ("ISSUE", "MAIN", "NEW", D(3)),
+        ("ISSUE", "MAIN", "NEW2", D(1)),
+    ]
+    line.refresh_from_db()
+    assert (line.quantity_reserved, line.quantity_shipped) == (D(0), D(4))
+    figures = {
+        lot.code: (lot.balances.get().on_hand, lot.balances.get().reserved)
+        for lot in Lot.objects.all()
+    }
+    assert figures == {"OLD": (D(5), D(0)), "NEW": (D(0), D(0)), "NEW2": (D(9), D(0))}
