@@ -1,7 +1,10 @@
 """API filter sets: the web screens' filters where there is one, the same fields otherwise."""
 
+import re
+
 import django_filters
 from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
 
 from inventory.filters.base import CreatedDaysFilterSet
 from inventory.filters.catalog import STATUS_CHOICES
@@ -18,6 +21,9 @@ from inventory.models import (
     Supplier,
 )
 from inventory.selectors.pickers import barcode_is
+
+ORDER_NUMBER = re.compile(r"(?P<prefix>[A-Za-z]{2})-(?P<digits>[0-9]{6,19})")
+MAX_ID = 2**63 - 1
 
 
 class ItemFilter(django_filters.FilterSet):
@@ -59,7 +65,33 @@ class LotFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+class OrderNumberFilter(django_filters.CharFilter):
+    """The order's number as shown (`PO-000123`, any letter case): that order, or none.
+
+    The number is the primary key written with its prefix and at least six digits, so
+    it is read back into the key; anything else (`PO-123`, another prefix) matches no order.
+    """
+
+    def __init__(self, *, prefix: str, **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("label", f"Order number, exact ({prefix}-000123)")
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        match = ORDER_NUMBER.fullmatch(value.strip())
+        if not match or match["prefix"].upper() != self.prefix:
+            return qs.none()
+        digits = match["digits"]
+        pk = int(digits)
+        if f"{pk:06d}" != digits or pk > MAX_ID:
+            return qs.none()
+        return qs.filter(pk=pk)
+
+
 class PurchaseOrderFilter(CreatedDaysFilterSet):
+    number = OrderNumberFilter(prefix="PO")
     status = django_filters.ChoiceFilter(choices=PurchaseOrder.Status.choices)
     supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all())
     store = django_filters.ModelChoiceFilter(queryset=Store.objects.all())
@@ -70,6 +102,7 @@ class PurchaseOrderFilter(CreatedDaysFilterSet):
 
 
 class SalesOrderFilter(CreatedDaysFilterSet):
+    number = OrderNumberFilter(prefix="SO")
     status = django_filters.ChoiceFilter(choices=SalesOrder.Status.choices)
     customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all())
     store = django_filters.ModelChoiceFilter(queryset=Store.objects.all())

@@ -1,6 +1,6 @@
 """The form of the API tokens page: a name and an optional last day of validity."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -17,12 +17,15 @@ class ApiTokenForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    def clean_expires_on(self):
+        day = self.cleaned_data.get("expires_on")
+        if day is not None and day >= date.max:  # no later day to end it at
+            raise forms.ValidationError("Choose an earlier day, or none for no expiry.")
+        return day
+
     def expires_at(self):
         """The end of the chosen day (local time), or None for no expiry."""
         day = self.cleaned_data.get("expires_on")
         if day is None:
             return None
-        try:
-            return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-        except OverflowError:  # 9999-12-31: no later day exists
-            return None
+        return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))

@@ -1,7 +1,13 @@
 """The API's JSON parser: a body nested too deeply is a 400, not a RecursionError (500),
-and a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE a 413, however it reached the parser."""
+a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE a 413, however it reached the parser, and
+a JSON number with a fraction or an exponent is read as its exact text (a Decimal), never
+as a float, so the strict number fields judge what was sent (2.9999999999999999 is not 3).
+"""
 
+import codecs
 import io
+import json
+from decimal import Decimal
 
 from django.conf import settings
 from rest_framework import exceptions, parsers
@@ -34,13 +40,39 @@ class JSONParser(parsers.JSONParser):
                 raise TooLarge(f"The request body is larger than {limit} bytes.")
             stream = io.BytesIO(body)
         try:
-            data = super().parse(stream, media_type, parser_context)
+            data = _load(stream, parsers.get_encoding(parser_context or {}))
+        except ValueError as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
         except RecursionError:
             # DRF turns only ValueError into a ParseError.
             raise exceptions.ParseError(_too_deep()) from None
         if _depth(data) > MAX_DEPTH:
             raise exceptions.ParseError(_too_deep())
         return data
+
+
+class JSONNumber(Decimal):
+    """A JSON number with a fraction or an exponent: the Decimal of its text, and `text`,
+    the number as it was written (str() of the Decimal would say 1 for 1e0, 0.25 for
+    2.5e-1), which the strict number fields read."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str):
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def _load(stream, encoding: str):
+    """Parse JSON with floats as JSONNumber; NaN and Infinity (not JSON) are a ValueError."""
+    return json.load(
+        codecs.getreader(encoding)(stream), parse_float=JSONNumber, parse_constant=_not_json
+    )
+
+
+def _not_json(name: str):
+    raise ValueError(f"{name} is not a JSON number.")
 
 
 def _too_deep() -> str:

@@ -28,30 +28,36 @@ def clean_quantity(
     allow_zero: bool = False,
     label: str = "Quantity",
     unit: str | None = None,
+    field: str | None = None,
 ) -> Decimal:
     """Return the quantity as a Decimal with 3 places, or refuse it with a clear message.
 
     With `unit`, refuse more decimal places than the unit allows (no 1.5 pcs). Zero only
-    `allow_zero` (a count of an empty shelf); a movement of nothing is refused.
+    `allow_zero` (a count of an empty shelf); a movement of nothing is refused. `field`
+    names the input the refusal belongs to (`quantity` by default).
     """
+
+    def refuse(message: str):
+        return InvalidQuantity(f"{label} {message}", field=field)
+
     try:
         quantity = Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidQuantity(f"{label} must be a number.") from None
+        raise refuse("must be a number.") from None
     if not quantity.is_finite():
-        raise InvalidQuantity(f"{label} must be a number.")
+        raise refuse("must be a number.")
     # Before quantize(): a huge value (1e100) would overflow the decimal context there.
     if abs(quantity) > MAX_QUANTITY:
-        raise InvalidQuantity(f"{label} is too large.")
+        raise refuse("is too large.")
     places = UNIT_DECIMALS.get(unit, 3) if unit else 3
     if quantity != quantity.quantize(Decimal(1).scaleb(-places)):
         if places == 0:
-            raise InvalidQuantity(f"{label} must be a whole number of {unit}.")
-        raise InvalidQuantity(f"{label} can have at most {places} decimal places.")
+            raise refuse(f"must be a whole number of {unit}.")
+        raise refuse(f"can have at most {places} decimal places.")
     if quantity == 0 and not allow_zero:
-        raise InvalidQuantity(f"{label} must not be zero.")
+        raise refuse("must not be zero.")
     if quantity < 0 and not allow_negative:
-        raise InvalidQuantity(f"{label} must be greater than zero.")
+        raise refuse("must not be negative." if allow_zero else "must be greater than zero.")
     return quantity.quantize(QTY_STEP)
 
 

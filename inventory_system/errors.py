@@ -79,17 +79,24 @@ def _api_bad_request(exception):
     from api.problems import problem_body, problem_response
 
     if isinstance(exception, RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        body = problem_body(
-            status=413,
-            title="Content too large",
-            detail=f"The request body is larger than {limit} bytes.",
-            slug="too-large",
-        )
-    else:
-        body = problem_body(
-            status=400, title="Bad request", detail="The request could not be understood."
-        )
+        return api_too_large()
+    body = problem_body(
+        status=400, title="Bad request", detail="The request could not be understood."
+    )
+    return problem_response(body)
+
+
+def api_too_large() -> HttpResponse:
+    """The API's answer to a body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413, as a problem."""
+    from api.problems import problem_body, problem_response
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = problem_body(
+        status=413,
+        title="Content too large",
+        detail=f"The request body is larger than {limit} bytes.",
+        slug="too-large",
+    )
     return problem_response(body)
 
 

@@ -2,8 +2,10 @@
 the database going away, and the styled page for a method a page does not take."""
 
 import logging
+import re
 from decimal import InvalidOperation
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import HttpResponseNotAllowed
 
@@ -71,7 +73,14 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _has_nul(request):
+        try:
+            has_nul = _has_nul(request)
+        except RequestDataTooBig:
+            if not request.path.startswith("/api/"):
+                raise  # the styled 400 page (errors.bad_request)
+            # The API's 413 problem, whatever DEBUG says (Django's debug page otherwise).
+            return errors.api_too_large()
+        if not has_nul:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             from api.problems import problem_body, problem_response
@@ -109,8 +118,13 @@ def _has_nul(request) -> bool:
             if "\x00" in key or any("\x00" in text for text in texts if isinstance(text, str)):
                 return True
     if request.content_type == "application/json":
-        return b"\\u0000" in request.body
+        return JSON_NUL.search(request.body) is not None
     return False
+
+
+# A \u0000 escape in JSON text: a backslash and u0000 after an even number of backslashes
+# (none, or escaped ones). "\\u0000" is an escaped backslash followed by the text u0000.
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}

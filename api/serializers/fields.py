@@ -7,23 +7,28 @@ ASCII digits, a leading minus, a decimal point.
 """
 
 import re
+from collections.abc import Mapping
+from decimal import Decimal
 
 from django.db import models
 from rest_framework import serializers
+
+from ..parsers import JSONNumber
 
 QTY = {"max_digits": 14, "decimal_places": 3}
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 # Digits 0-9 only, an optional leading minus (the services decide where a negative is
-# allowed) and an optional decimal point. A JSON number arrives as int or float and is
-# read through its shortest text (1.5 -> "1.5"; 1e30 -> "1e+30", refused).
+# allowed) and an optional decimal point. A JSON number arrives as int or, with a
+# fraction or an exponent, as a JSONNumber (api.parsers): it is read through the text
+# that was sent, so 2.9999999999999999 has too many places and 1E1 is refused, as in a string.
 DECIMAL_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 ID_TEXT = re.compile(r"[0-9]+")
 MAX_SHOWN = 40
 
 
 def _shown(value) -> str:
-    text = str(value)
+    text = value.text if isinstance(value, JSONNumber) else str(value)
     return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}…"
 
 
@@ -45,9 +50,9 @@ class DecimalField(serializers.DecimalField):
     }
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | float | str):
+        if isinstance(data, bool) or not isinstance(data, int | Decimal | str):
             self.fail("invalid")
-        text = repr(data) if isinstance(data, float) else str(data)
+        text = data.text if isinstance(data, JSONNumber) else str(data)
         if not DECIMAL_TEXT.fullmatch(text):
             self.fail("invalid")
         value = super().to_internal_value(text)
@@ -86,8 +91,46 @@ class IdIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class ModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose generated numbers and references are the strict fields."""
+class StrictKeysMixin:
+    """Refuse a key the serializer does not write, by name, with the body's other errors.
+
+    DRF drops keys it does not know, so a misspelt or misplaced field (`notes` for
+    `note`, `lines` for `receipts`, a read-only `on_hand`) used to be accepted as if it
+    had not been sent, and the call did something else than asked. Nested serializers
+    (a document's lines) check their own keys, so the error names the line.
+    """
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if isinstance(data, Mapping):
+            for key in data:
+                field = self.fields.get(key)
+                if field is None:
+                    unknown[str(key)] = ["Unknown field: this request does not take it."]
+                elif field.read_only:
+                    unknown[str(key)] = ["This field is read-only; it cannot be set here."]
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from None
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+class Serializer(StrictKeysMixin, serializers.Serializer):
+    """The base of every API serializer: unknown keys are refused."""
+
+
+class NoInput(Serializer):
+    """The body of an action that takes none: absent, or an empty object."""
+
+
+class ModelSerializer(StrictKeysMixin, serializers.ModelSerializer):
+    """A ModelSerializer whose generated numbers and references are the strict fields, and
+    which refuses keys it does not write."""
 
     serializer_related_field = IdField
     serializer_field_mapping = {

@@ -17,7 +17,7 @@ from inventory.models import (
     Supplier,
 )
 
-from .fields import MONEY, QTY, DecimalField, IdField, IdIntegerField, ModelSerializer
+from .fields import MONEY, QTY, DecimalField, IdField, IdIntegerField, ModelSerializer, Serializer
 
 MAX_LINES = 200
 NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": ""}
@@ -67,13 +67,13 @@ class PurchaseOrderSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class PurchaseLineInput(serializers.Serializer):
+class PurchaseLineInput(Serializer):
     item = IdField(queryset=Item.objects.all())
     quantity = DecimalField(**QTY)
     unit_cost = DecimalField(**MONEY, required=False, allow_null=True, default=None)
 
 
-class PurchaseOrderInput(serializers.Serializer):
+class PurchaseOrderInput(Serializer):
     supplier = IdField(queryset=Supplier.objects.all())
     store = IdField(queryset=Store.objects.all())
     expected_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -81,20 +81,48 @@ class PurchaseOrderInput(serializers.Serializer):
     lines = PurchaseLineInput(many=True, max_length=MAX_LINES)
 
 
-class ReceiptInput(serializers.Serializer):
+class ReceiptInput(Serializer):
     line = IdIntegerField()
     quantity = DecimalField(**QTY)
     lot_code = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ReceiveInput(serializers.Serializer):
+class ReceiveInput(Serializer):
+    """What arrived: the `receipts` line by line, or `"all": true` for everything outstanding.
+
+    Receiving everything is asked for by name: a body that says neither (`{}`, or a
+    misspelt key) must not receive the whole order.
+    """
+
     receipts = ReceiptInput(
         many=True,
         required=False,
+        allow_empty=False,
         max_length=MAX_LINES,
-        help_text="Omit to receive everything outstanding (lot codes generated).",
+        help_text='What arrived, line by line; or leave out and send "all": true.',
     )
+    all = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Receive everything outstanding (lot codes generated), instead of receipts.",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("all") and "receipts" in attrs:
+            raise serializers.ValidationError(
+                {"all": ['Send either "receipts" or "all": true, not both.']}
+            )
+        if not attrs.get("all") and "receipts" not in attrs:
+            raise serializers.ValidationError(
+                {
+                    "receipts": [
+                        'Name what arrived in "receipts", or send "all": true to '
+                        "receive everything outstanding."
+                    ]
+                }
+            )
+        return attrs
 
 
 class DirectLineInput(PurchaseLineInput):
@@ -102,14 +130,14 @@ class DirectLineInput(PurchaseLineInput):
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class DirectPurchaseInput(serializers.Serializer):
+class DirectPurchaseInput(Serializer):
     supplier = IdField(queryset=Supplier.objects.all())
     store = IdField(queryset=Store.objects.all())
     note = serializers.CharField(**NOTE)
     lines = DirectLineInput(many=True, max_length=MAX_LINES)
 
 
-class ReceiptResultSerializer(serializers.Serializer):
+class ReceiptResultSerializer(Serializer):
     order = PurchaseOrderSerializer()
     operation = serializers.IntegerField(allow_null=True)
     movements = serializers.ListField(child=serializers.IntegerField())
@@ -158,7 +186,7 @@ class SalesOrderSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class SalesLineInput(serializers.Serializer):
+class SalesLineInput(Serializer):
     item = IdField(queryset=Item.objects.all())
     quantity = DecimalField(**QTY)
     unit_price = DecimalField(
@@ -166,7 +194,7 @@ class SalesLineInput(serializers.Serializer):
     )
 
 
-class SalesOrderInput(serializers.Serializer):
+class SalesOrderInput(Serializer):
     store = IdField(queryset=Store.objects.all())
     customer = IdField(
         queryset=Customer.objects.all(), required=False, allow_null=True, default=None
@@ -175,12 +203,12 @@ class SalesOrderInput(serializers.Serializer):
     lines = SalesLineInput(many=True, max_length=MAX_LINES)
 
 
-class ShipmentInput(serializers.Serializer):
+class ShipmentInput(Serializer):
     line = IdIntegerField()
     quantity = DecimalField(**QTY)
 
 
-class ShipInput(serializers.Serializer):
+class ShipInput(Serializer):
     lines = ShipmentInput(
         many=True,
         required=False,
@@ -189,13 +217,13 @@ class ShipInput(serializers.Serializer):
     )
 
 
-class ReturnInput(serializers.Serializer):
+class ReturnInput(Serializer):
     line = IdIntegerField()
     quantity = DecimalField(**QTY)
     note = serializers.CharField(**NOTE)
 
 
-class SalesResultSerializer(serializers.Serializer):
+class SalesResultSerializer(Serializer):
     order = SalesOrderSerializer()
     operation = serializers.IntegerField(allow_null=True)
     movements = serializers.ListField(child=serializers.IntegerField())

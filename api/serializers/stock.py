@@ -11,7 +11,7 @@ from inventory.models import (
     Store,
 )
 
-from .fields import MONEY, QTY, DecimalField, IdField, ModelSerializer
+from .fields import MONEY, QTY, DecimalField, IdField, ModelSerializer, Serializer
 
 ADJUST_REASONS = [
     (value, label)
@@ -21,11 +21,14 @@ ADJUST_REASONS = [
 NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": ""}
 
 
-class StockFiguresSerializer(serializers.Serializer):
+class StockFiguresSerializer(Serializer):
     on_hand = DecimalField(**QTY)
     reserved = DecimalField(**QTY)
     available = DecimalField(**QTY, help_text="On hand minus reserved, approved lots.")
-    quarantined = DecimalField(**QTY)
+    quarantined = DecimalField(**QTY, help_text="On hand in lots waiting for a QC decision.")
+    rejected = DecimalField(
+        **QTY, help_text="On hand in lots QC rejected: never available, leaves by an adjustment."
+    )
     expired = DecimalField(**QTY, help_text="On hand in lots past their expiry date.")
 
 
@@ -48,14 +51,14 @@ class StoreFiguresSerializer(StockFiguresSerializer):
     store_name = serializers.CharField(source="store__name")
 
 
-class ItemStockSerializer(serializers.Serializer):
+class ItemStockSerializer(Serializer):
     item = serializers.IntegerField()
     sku = serializers.CharField()
     totals = StockFiguresSerializer()
     stores = StoreFiguresSerializer(many=True)
 
 
-class LotBalanceSerializer(serializers.Serializer):
+class LotBalanceSerializer(Serializer):
     """One lot in one store."""
 
     item = serializers.IntegerField(source="item_id")
@@ -95,11 +98,11 @@ class LotSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class LotDecisionInput(serializers.Serializer):
+class LotDecisionInput(Serializer):
     note = serializers.CharField(**NOTE)
 
 
-class LotRejectInput(serializers.Serializer):
+class LotRejectInput(Serializer):
     reason = serializers.CharField(max_length=1000, help_text="Why the lot is rejected.")
 
 
@@ -137,12 +140,12 @@ class MovementSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class StockResultSerializer(serializers.Serializer):
+class StockResultSerializer(Serializer):
     operation = serializers.IntegerField()
     movements = MovementSerializer(many=True)
 
 
-class TransferInput(serializers.Serializer):
+class TransferInput(Serializer):
     item = IdField(queryset=Item.objects.all())
     from_store = IdField(queryset=Store.objects.all())
     to_store = IdField(queryset=Store.objects.all())
@@ -157,7 +160,7 @@ class TransferInput(serializers.Serializer):
     note = serializers.CharField(**NOTE)
 
 
-class AdjustmentInput(serializers.Serializer):
+class AdjustmentInput(Serializer):
     lot = IdField(queryset=Lot.objects.all())
     store = IdField(queryset=Store.objects.all())
     quantity = DecimalField(**QTY, help_text="Signed: negative takes stock away.")
@@ -165,7 +168,7 @@ class AdjustmentInput(serializers.Serializer):
     note = serializers.CharField(**NOTE)
 
 
-class CountLineInput(serializers.Serializer):
+class CountLineInput(Serializer):
     lot = IdField(queryset=Lot.objects.select_related("item"))
     counted = DecimalField(**QTY, help_text="What was found; 0 for an empty shelf.")
     expected = DecimalField(
@@ -176,13 +179,13 @@ class CountLineInput(serializers.Serializer):
     )
 
 
-class CountInput(serializers.Serializer):
+class CountInput(Serializer):
     store = IdField(queryset=Store.objects.all())
     counts = CountLineInput(many=True, allow_empty=False, max_length=200)
     note = serializers.CharField(**NOTE)
 
 
-class ReversalInput(serializers.Serializer):
+class ReversalInput(Serializer):
     note = serializers.CharField(**NOTE)
 
 

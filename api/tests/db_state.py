@@ -8,6 +8,7 @@ from inventory.models import (
     LedgerEntry,
     Operation,
     PurchaseOrder,
+    PurchaseOrderLine,
     SalesOrder,
     SalesOrderLine,
     StockBalance,
@@ -22,7 +23,12 @@ def db_state() -> dict:
         "stored answers": IdempotentRequest.objects.count(),
         "categories": Category.objects.count(),
         "items": sorted(Item.objects.values_list("pk", "unit_price", "unit_cost")),
-        "purchase orders": PurchaseOrder.objects.count(),
+        "purchase orders": sorted(PurchaseOrder.objects.values_list("pk", "status")),
+        "purchase lines": sorted(
+            PurchaseOrderLine.objects.values_list(
+                "pk", "quantity_ordered", "quantity_received", "unit_cost"
+            )
+        ),
         "sales orders": sorted(SalesOrder.objects.values_list("pk", "status")),
         "sales lines": sorted(
             SalesOrderLine.objects.values_list(

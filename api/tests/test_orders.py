@@ -80,7 +80,7 @@ def test_a_purchase_order_is_drafted_edited_placed_received_in_part_then_in_full
     assert part.json()["order"]["status"] == "PARTIALLY_RECEIVED"
     assert len(part.json()["movements"]) == 1
 
-    rest = staff_api.stock_post(f"{V1}/purchase-orders/{order['id']}/receive/", {})
+    rest = staff_api.stock_post(f"{V1}/purchase-orders/{order['id']}/receive/", {"all": True})
     assert rest.status_code == 201
     assert rest.json()["order"]["status"] == "RECEIVED"
     assert stock_available(item=item, store=store) == Decimal("6")
@@ -103,7 +103,7 @@ def test_cancelling_a_received_order_is_a_409_naming_the_transition(
 ):
     order = draft_po(manager_api, supplier, store, item, quantity="1")
     manager_api.post(f"{V1}/purchase-orders/{order['id']}/place/")
-    manager_api.stock_post(f"{V1}/purchase-orders/{order['id']}/receive/", {})
+    manager_api.stock_post(f"{V1}/purchase-orders/{order['id']}/receive/", {"all": True})
 
     response = manager_api.post(f"{V1}/purchase-orders/{order['id']}/cancel/")
 

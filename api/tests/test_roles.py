@@ -15,6 +15,7 @@ from accounts.roles import Role
 from api.services import api_token_create
 from api.tests.conftest import ApiClient
 from inventory.models import Alert, AuditEvent, LedgerEntry, Lot
+from inventory.services.alerts import alerts_refresh
 from inventory.services.purchasing import purchase_order_create
 from inventory.services.sales import sales_order_create
 from inventory.services.stock import stock_receive
@@ -93,6 +94,7 @@ def world(db):
     manager = UserFactory(role="Manager", username="seed")
     store, item = StoreFactory(code="W1"), ItemFactory(sku="W-1", reorder_level=Decimal("50"))
     stock_receive(actor=manager, item=item, store=store, quantity=10)
+    alerts_refresh(pairs={(item.pk, store.pk)})  # below its level: an alert to acknowledge
     supplier, customer = SupplierFactory(), CustomerFactory()
     po = purchase_order_create(
         actor=manager, supplier=supplier, store=store, lines=[(item, 5, None)]

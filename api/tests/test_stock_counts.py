@@ -76,3 +76,46 @@ def test_a_bad_count_is_refused(manager_api, store, lots, counted, status):
 
     assert response.status_code == status, response.json()
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "found", "message"),
+    [
+        ("counted", ("-1", "10"), "Count of lot A must not be negative."),
+        ("expected", ("8", "-1"), "Expected figure of lot A must not be negative."),
+    ],
+)
+def test_a_negative_count_names_its_field_and_line(manager_api, store, lots, field, found, message):
+    before = snapshot()
+
+    response = manager_api.post(URL, _body(store, lots, B=("5", "5"), A=found), key="count-5")
+
+    assert response.status_code == 422
+    problem = response.json()
+    assert (problem["detail"], problem["errors"], problem["line"]) == (
+        message,
+        {field: [message]},
+        1,
+    )
+    assert snapshot() == before
+
+
+def test_zero_is_a_count(manager_api, store, lots):
+    response = manager_api.post(URL, _body(store, lots, A=("0", "10")), key="count-6")
+
+    assert response.status_code == 201, response.json()
+    assert figures(store=store, lot=lots["A"]) == (D(0), D(0))
+
+
+def test_a_count_refused_because_stock_moved_names_the_line(
+    manager_api, manager_user, item, store, lots
+):
+    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A (FEFO)
+    before = snapshot()
+
+    response = manager_api.post(URL, _body(store, lots, B=("5", "5"), A=("7", "10")), key="c-7")
+
+    assert response.status_code == 422
+    assert response.json()["line"] == 1
+    assert response.json()["errors"] == {"counts": [response.json()["detail"]]}
+    assert snapshot() == before

@@ -158,6 +158,22 @@ def test_a_blank_name_is_refused_on_the_page(staff_client):
     assert ApiToken.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        # found by QA: shown as a banner, and the last day of the calendar as "no expiry"
+        ("2020-01-01", "The expiry must be in the future."),
+        ("9999-12-31", "Choose an earlier day, or none for no expiry."),
+    ],
+)
+def test_a_past_or_endless_last_day_is_refused_on_its_field(staff_client, day, message):
+    response = staff_client.post("/account/api-tokens/", {"name": "Till 2", "expires_on": day})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"expires_on": [message]}
+    assert ApiToken.objects.count() == 0
+
+
 def test_throttling_answers_429_problem_with_retry_after(settings, staff_user):
     cache.clear()
     rest = dict(settings.REST_FRAMEWORK)

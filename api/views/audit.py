@@ -49,6 +49,7 @@ class AlertViewSet(
         alert = self.get_object()
 
         def handler(_key):
+            self.refuse_any_body(request)
             if alert.status != Alert.Status.OPEN:
                 raise Problem(
                     409,

@@ -8,6 +8,7 @@ from rest_framework import exceptions
 from accounts.roles import Role
 from inventory.services.actor import Actor
 
+from ..serializers.fields import NoInput
 from ..throttling import AnonAddressRateThrottle
 
 # An id in a URL: ASCII digits only. int() (and so the ORM) also reads "١" or " 1" as 1.
@@ -35,6 +36,7 @@ class ApiViewMixin:
                 raise exceptions.Throttled(throttle.wait()) from None
             raise
         self._refuse_odd_ids()
+        self._refuse_non_object_bodies(request)
 
     def _refuse_odd_ids(self) -> None:
         """Answer 404 for an id in the URL that is not plain ASCII digits (`/items/١/`).
@@ -45,6 +47,16 @@ class ApiViewMixin:
         for value in self.kwargs.values():
             if not URL_ID.fullmatch(str(value)):
                 raise Http404
+
+    def _refuse_non_object_bodies(self, request) -> None:
+        """Refuse a write whose JSON body is not an object (`null`, a list, a number):
+        every body of this API is an object, and an action that takes none takes `{}`."""
+        if request.method in ("POST", "PUT", "PATCH") and not isinstance(request.data, dict):
+            raise exceptions.ParseError("The request body must be a JSON object.")
+
+    def refuse_any_body(self, request) -> None:
+        """For an action that takes no input: refuse any key sent, by name."""
+        NoInput(data=request.data).is_valid(raise_exception=True)
 
     def _refuse_unparsed_bodies(self, request) -> None:
         """Refuse a write whose body is not JSON, even where the body would be ignored.

@@ -77,6 +77,7 @@ class CatalogViewSet(
         obj = self.get_object()
 
         def handler(_key):
+            self.refuse_any_body(request)
             changed = self._service(verb)(actor=self.actor(), **{self.model_name: obj})
             return self._answer(changed, 200)
 

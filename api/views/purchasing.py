@@ -83,6 +83,7 @@ class PurchaseOrderViewSet(
         order = self.get_object()
 
         def handler(_key):
+            self.refuse_any_body(request)
             service(actor=self.actor(), order=order)
             return Outcome(200, purchase_order_body(order.pk))
 
@@ -114,7 +115,7 @@ class PurchaseOrderViewSet(
             data = ReceiveInput(data=request.data)
             data.is_valid(raise_exception=True)
             receipts = data.validated_data.get("receipts")
-            if receipts is None:  # everything outstanding, in generated lots
+            if data.validated_data["all"]:  # everything outstanding, in generated lots
                 receipts = [
                     {"line": line.pk, "quantity": line.outstanding}
                     for line in order.lines.all()

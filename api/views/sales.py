@@ -91,10 +91,12 @@ class SalesOrderViewSet(
         sales_order_update(actor=self.actor(), order=order, **_order_fields(data.validated_data))
         return Response(sales_order_body(order.pk))
 
-    def _stock_action(self, request, call):
+    def _stock_action(self, request, call, *, takes_body=False):
         order = self.get_object()
 
         def handler(key):
+            if not takes_body:
+                self.refuse_any_body(request)
             result = call(order, key)
             body = result_body(sales_order_body(order.pk), result.stock)
             return Outcome(200, body, result.replayed)
@@ -144,7 +146,7 @@ class SalesOrderViewSet(
                 actor=self.actor(), order=order, shipments=shipments, idempotency_key=key
             )
 
-        return self._stock_action(request, call)
+        return self._stock_action(request, call, takes_body=True)
 
     @extend_schema(
         request=ReturnInput, responses={201: SalesResultSerializer}, parameters=[KEY_REQUIRED]

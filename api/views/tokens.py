@@ -41,7 +41,9 @@ def token_list(request):
                 expires_at=form.expires_at(),
             )
         except InventoryError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            # The service's expires_at is the form's expires_on (a day, not an instant).
+            field = "expires_on" if exc.field == "expires_at" else exc.field
+            form.add_error(field if field in form.fields else None, exc.message)
         else:
             messages.success(
                 request, f"Token “{created.token.name}” created. Copy it now: it is shown once."

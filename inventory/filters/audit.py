@@ -1,11 +1,17 @@
 """Filters for the audit log: who, what, which object, when."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
+from inventory.forms.filtering import FilterFormMixin
 from inventory.models import AuditEvent
 
 from .base import DATE_INPUT, CreatedDaysFilterSet, DateFilter
+
+
+class AuditFilterForm(FilterFormMixin, forms.Form):
+    pass
 
 
 class AuditEventFilter(CreatedDaysFilterSet):
@@ -30,6 +36,7 @@ class AuditEventFilter(CreatedDaysFilterSet):
     class Meta:
         model = AuditEvent
         fields: list[str] = []
+        form = AuditFilterForm
 
     def filter_user(self, queryset, name, value):
         """Match the actor's username, or the username typed at a failed login."""

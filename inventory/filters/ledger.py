@@ -4,12 +4,13 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
+from inventory.forms.filtering import FilterFormMixin
 from inventory.models import Item, LedgerEntry, Lot, Store
 
 from .base import DATE_INPUT, CreatedDaysFilterSet, DateFilter, IdFilter
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(FilterFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -17,13 +18,6 @@ class LedgerFilterForm(forms.Form):
             field.widget.attrs["class"] = (
                 "form-select form-select-sm" if is_select else "form-control form-control-sm"
             )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
-        return data
 
 
 class LedgerEntryFilter(CreatedDaysFilterSet):

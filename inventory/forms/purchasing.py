@@ -12,13 +12,14 @@ from .common import (
     lines_formset_factory,
 )
 from .fields import BoundedDateField, IdField, ModelSelectField
+from .filtering import FilterFormMixin
 from .party_picker import PartyPickerField
 from .widgets import ItemPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PurchaseFilterForm(forms.Form):
+class PurchaseFilterForm(FilterFormMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *PurchaseOrder.Status.choices], required=False
     )
@@ -33,8 +34,8 @@ class PurchaseFilterForm(forms.Form):
     date_to = BoundedDateField(label="To", required=False, widget=DATE)
 
     def filters(self) -> dict:
-        """Return the selector's keyword arguments; invalid filters are ignored (the page
-        shows their errors next to the fields)."""
+        """Return the selector's keyword arguments (none when the filters cannot be read:
+        the view then lists nothing, through `listed`)."""
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

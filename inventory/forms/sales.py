@@ -9,6 +9,7 @@ from inventory.quantities import fmt_amount, fmt_qty
 
 from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
 from .fields import BoundedDateField, ModelSelectField
+from .filtering import FilterFormMixin
 from .party_picker import PartyPickerField
 from .widgets import ItemPickerField
 
@@ -186,7 +187,7 @@ class ReturnForm(IdempotentFormMixin):
             )
 
 
-class SalesFilterForm(forms.Form):
+class SalesFilterForm(FilterFormMixin, forms.Form):
     """Filters of the order list; every field is optional.
 
     The customer is picked like on an order, deactivated ones included (their past
@@ -226,8 +227,8 @@ class SalesFilterForm(forms.Form):
         return data
 
     def filters(self) -> dict:
-        """Return keyword arguments for selectors.sales.sales_orders_list; invalid filters
-        are ignored (the page shows their errors next to the fields)."""
+        """Return keyword arguments for selectors.sales.sales_orders_list (none when the
+        filters cannot be read: the view then lists nothing, through `listed`)."""
         if not self.is_valid():
             return {}
         data = self.cleaned_data

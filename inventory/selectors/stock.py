@@ -33,7 +33,8 @@ MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 # The low-stock rule (inventory.rules.is_low) in SQL, for figures filtered in the
 # database: rows of active items with a reorder level, then those below it.
-LOW_CANDIDATES = Q(item__is_active=True, item__reorder_level__gt=0)
+# A deactivated item or store is not restocked, so it is never "low".
+LOW_CANDIDATES = Q(item__is_active=True, store__is_active=True, item__reorder_level__gt=0)
 BELOW_LEVEL = Q(available__lt=F("item__reorder_level"))
 
 

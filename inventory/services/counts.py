@@ -51,11 +51,13 @@ def _clean_count(line, seen: set) -> Counted:
     seen.add(lot.pk)
     # The unit's places are checked under the lock, with the item the balance brings.
     counted = rules.clean_quantity(
-        line["counted"], allow_zero=True, label=f"Count of lot {lot.code}"
+        line["counted"], allow_zero=True, label=f"Count of lot {lot.code}", field="counted"
     )
     expected = line.get("expected")
     if expected is not None:
-        expected = rules.clean_quantity(expected, allow_zero=True, label="Expected")
+        expected = rules.clean_quantity(
+            expected, allow_zero=True, label=f"Expected figure of lot {lot.code}", field="expected"
+        )
     return Counted(lot=lot, counted=counted, expected=expected)
 
 
@@ -118,7 +120,11 @@ def stock_count(
 def _check_count(line, balance, lot) -> None:
     """A count in the item's unit (whole pcs), and not below what is reserved."""
     rules.clean_quantity(
-        line.counted, allow_zero=True, label=f"Count of lot {lot.code}", unit=balance.item.unit
+        line.counted,
+        allow_zero=True,
+        label=f"Count of lot {lot.code}",
+        unit=balance.item.unit,
+        field="counted",
     )
     if line.counted < balance.reserved:
         raise InventoryError(
@@ -130,16 +136,23 @@ def _check_count(line, balance, lot) -> None:
 
 
 def _refuse_moved(lines, balances, lots) -> None:
-    """Refuse the whole count when a lot's stock moved since its figure was shown."""
+    """Refuse the whole count when a lot's stock moved since its figure was shown; the
+    refusal names the first such line (`index`), as other line refusals do."""
     moved = [
-        f"{lots[line.lot.pk].code} ({fmt_qty(line.expected)} then, {fmt_qty(balance.on_hand)} now)"
-        for line, balance in zip(lines, balances, strict=True)
+        (
+            index,
+            f"{lots[line.lot.pk].code} ({fmt_qty(line.expected)} then, "
+            f"{fmt_qty(balance.on_hand)} now)",
+        )
+        for index, (line, balance) in enumerate(zip(lines, balances, strict=True))
         if line.expected is not None and line.expected != balance.on_hand
     ]
     if moved:
-        raise DocumentChanged(
+        refusal = DocumentChanged(
             "Stock moved while it was being counted: "
-            + ", ".join(moved)
+            + ", ".join(text for _index, text in moved)
             + ". Nothing was recorded; open the count sheet again and recount those lots.",
             field="counts",
         )
+        refusal.index = moved[0][0]
+        raise refusal

@@ -4,7 +4,6 @@ import json
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -44,12 +43,17 @@ def _filtered_events(request) -> AuditEventFilter:
 @require_GET
 def audit_list(request):
     """List audit events, newest first, filtered, a keyset page at a time (one query)."""
+    return _list_page(request)
+
+
+def _list_page(request, status: int = 200):
     event_filter = _filtered_events(request)
-    page = keyset_page_for(request, event_filter.qs, per_page=PER_PAGE)
+    page = keyset_page_for(request, event_filter.form.listed(event_filter.qs), per_page=PER_PAGE)
     return render(
         request,
         "inventory/audit/audit_list.html",
         {"filter": event_filter, "page": page, "events": page.object_list},
+        status=status,
     )
 
 
@@ -89,10 +93,9 @@ def _csv_rows(events):
 def audit_export(request):
     """Stream the filtered audit events as CSV, without holding them all in memory."""
     event_filter = _filtered_events(request)
-    if event_filter.is_bound and not event_filter.form.is_valid():
-        # Never export more than was asked for because a filter could not be read.
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in event_filter.form.errors.items())
-        return HttpResponseBadRequest(f"Invalid filter: {errors}", content_type="text/plain")
+    if event_filter.form.refusal():
+        # Never export more than was asked for: the list, its errors by the fields.
+        return _list_page(request, status=400)
     events = event_filter.qs.using(read_alias()).order_by("-created_at", "-pk")
     return csv_response(header=CSV_HEADER, rows=_csv_rows(events), name="audit")
 

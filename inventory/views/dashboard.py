@@ -25,6 +25,8 @@ COUNT_LABELS = [
 def dashboard(request):
     form = DashboardFilterForm(request.GET or None)
     period, store = form.selected_period(), form.selected_store()
+    if period is None:  # the filters cannot be read: their errors, no figures
+        return render(request, "inventory/dashboard/dashboard.html", {"form": form})
     figures = dashboard_figures(period=period, store=store)
     ledger_query = {"date_from": period.date_from, "date_to": period.date_to}
     if store is not None:

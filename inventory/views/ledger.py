@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,15 +27,9 @@ from .paging import keyset_page_for
 PER_PAGE = 50
 
 
-@role_required(Role.STAFF)
-def ledger_list(request):
-    """List movements newest first, filtered, a keyset page at a time (no total count)."""
+def _list_page(request, status: int = 200):
     filterset = LedgerEntryFilter(request.GET or None, queryset=ledger_entry_list())
-    if filterset.is_bound and not filterset.is_valid():
-        entries = ledger_entry_list().none()
-    else:
-        entries = filterset.qs
-    page = keyset_page_for(request, entries, per_page=PER_PAGE)
+    page = keyset_page_for(request, filterset.form.listed(filterset.qs), per_page=PER_PAGE)
     return render(
         request,
         "inventory/ledger/list.html",
@@ -45,7 +39,14 @@ def ledger_list(request):
             "can_export": has_role(request.user, Role.MANAGER),
             "query": page.newest_query,  # the filters without the cursor
         },
+        status=status,
     )
+
+
+@role_required(Role.STAFF)
+def ledger_list(request):
+    """List movements newest first, filtered, a keyset page at a time (no total count)."""
+    return _list_page(request)
 
 
 def _csv_rows(queryset):
@@ -61,9 +62,9 @@ def _csv_rows(queryset):
 def ledger_export(request):
     """Stream the filtered movements as CSV, a chunk of rows at a time."""
     filterset = LedgerEntryFilter(request.GET or None, queryset=LedgerEntry.objects.all())
-    if filterset.is_bound and not filterset.is_valid():
-        messages.error(request, "Correct the filters before exporting.")
-        return redirect(f"{reverse('inventory:ledger_list')}?{request.GET.urlencode()}")
+    if filterset.form.refusal():
+        # Never export more than was asked for: the list, its errors by the fields.
+        return _list_page(request, status=400)
     return csv_response(header=CSV_HEADER, rows=_csv_rows(filterset.qs), name="movements")
 
 

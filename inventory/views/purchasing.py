@@ -65,7 +65,7 @@ def purchase_list(request):
     """List orders newest first with filters (status, supplier, store, dates), a keyset
     page at a time (no total count)."""
     filter_form = PurchaseFilterForm(request.GET or None)
-    orders = purchase_order_list(**filter_form.filters())
+    orders = filter_form.listed(purchase_order_list(**filter_form.filters()))
     page = keyset_page_for(request, orders, per_page=PER_PAGE)
     return render(
         request,

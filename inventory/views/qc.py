@@ -1,4 +1,5 @@
-"""The QC queue: managers approve or reject quarantined lots, each decision with a note."""
+"""The QC queue: managers approve or reject quarantined lots, each decision with a note;
+staff see the queue read-only (DESIGN.md: staff view lots)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,7 +7,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
-from accounts.roles import Role
+from accounts.roles import Role, has_role
 from inventory.exceptions import InventoryError
 from inventory.forms.purchasing import LotDecisionForm, LotRejectForm
 from inventory.models import Lot
@@ -19,15 +20,21 @@ from .paging import numbered_page
 PER_PAGE = 25
 
 
-@role_required(Role.MANAGER)
+@role_required(Role.STAFF)
 def lot_queue(request):
-    """List QUARANTINE lots (item, stores, quantity, supplier, received, age) and decisions."""
+    """List QUARANTINE lots (item, stores, quantity, supplier, received, age, expiry) and
+    decisions; only a manager is offered the decision forms."""
     page = numbered_page(qc_queue(), request.GET.get("page"), per_page=PER_PAGE)
     with_age(page.object_list)
     return render(
         request,
         "inventory/lots/queue.html",
-        {"page": page, "lots": page.object_list, "decisions": recent_lot_decisions()},
+        {
+            "page": page,
+            "lots": page.object_list,
+            "decisions": recent_lot_decisions(),
+            "can_decide": has_role(request.user, Role.MANAGER),
+        },
     )
 
 

@@ -62,7 +62,7 @@ QUICK_STORE = "sales_quick_store"
 def sales_list(request):
     """List orders newest first, filtered, a keyset page at a time (no total count)."""
     form = SalesFilterForm(request.GET or None)
-    orders = sales_orders_list(**form.filters())
+    orders = form.listed(sales_orders_list(**form.filters()))
     page = keyset_page_for(request, orders, per_page=PER_PAGE)
     return render(request, "inventory/sales/list.html", {"form": form, "page": page})
 

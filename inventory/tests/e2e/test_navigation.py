@@ -6,8 +6,8 @@ from .conftest import login
 
 EXPECTED = {
     "Staff": (
-        ["Items", "Stock", "Purchases", "Sales", "Quick sale", "Movements"],
-        ["Dashboard", "QC queue", "Manage", "Users", "Admin"],
+        ["Items", "Stock", "Purchases", "Sales", "Quick sale", "Movements", "QC queue"],
+        ["Dashboard", "Manage", "Users", "Admin"],
     ),
     "Manager": (["Dashboard", "Items", "Stock", "QC queue", "Manage"], ["Users", "Admin"]),
     "Admin": (["Dashboard", "Items", "QC queue", "Manage", "Users", "Admin"], []),

@@ -74,3 +74,28 @@ def test_phone_menu_button_remove_boxes_and_token_page_fit_a_thumb(new_page, dem
         "solid",
         "auto",
     )
+
+
+# The offset of a link's words from the middle of its box: a link is a block of text, so
+# the 44 px minimum left its words at the top (a <button> centres them itself).
+WORDS_OFF_CENTRE = """(el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const words = range.getBoundingClientRect(), box = el.getBoundingClientRect();
+    return Math.abs((words.top + words.bottom) / 2 - (box.top + box.bottom) / 2);
+}"""
+
+
+def test_on_a_phone_a_link_button_centres_its_words(new_page, demo_users):
+    # Found: on /stock/ "Count stock" and "Clear" had their words at the top of the box.
+    page = new_page(viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True)
+    login(page, *demo_users["Manager"])
+    page.goto("/stock/")
+
+    for link in (
+        page.get_by_role("link", name="Count stock"),
+        page.get_by_role("link", name="Clear"),
+    ):
+        assert link.bounding_box()["height"] >= 44, link
+        assert link.evaluate(WORDS_OFF_CENTRE) <= 1.5, link
+    assert page.js_errors == []

@@ -176,6 +176,19 @@ def test_low_stock_lists_stocked_pairs_below_the_reorder_level(manager_user, sto
     ]
 
 
+def test_a_deactivated_store_is_never_low(manager_user, store, other_store):
+    # found by QA: a closed store kept showing in the dashboard's low-stock list
+    short = ItemFactory(sku="LOW-1", reorder_level=D(5))
+    stock_receive(actor=manager_user, item=short, store=store, quantity=3)
+    stock_receive(actor=manager_user, item=short, store=other_store, quantity=3)
+    other_store.is_active = False
+    other_store.save(update_fields=["is_active"])
+
+    rows = low_stock()
+
+    assert [(r["item__sku"], r["store__code"]) for r in rows] == [("LOW-1", "MAIN")]
+
+
 def _make_stock(manager_user, count):
     stores = [StoreFactory(code="Q-A"), StoreFactory(code="Q-B")]
     for n in range(count):

@@ -123,7 +123,7 @@ def test_a_count_below_what_is_reserved_is_refused(manager_user, item, store):
 
 @pytest.mark.parametrize(
     ("counted", "message"),
-    [("-1", "must be greater than zero"), ("1.5", "whole number of pcs"), ("abc", "a number")],
+    [("-1", "must not be negative"), ("1.5", "whole number of pcs"), ("abc", "a number")],
 )
 def test_a_bad_count_is_refused_before_anything(manager_user, item, store, counted, message):
     lot = _lot(manager_user, item, store, 3, "A")

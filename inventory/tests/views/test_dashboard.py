@@ -85,13 +85,12 @@ def test_date_range_filter_sets_the_chart_days(manager_client):
         {"date_from": "2000-01-01", "date_to": "2026-01-01"},
     ],
 )
-def test_bad_filters_fall_back_to_the_last_30_days(manager_client, params):
+def test_bad_filters_show_their_errors_and_no_figures(manager_client, params):
     response = manager_client.get(URL, params)
 
     assert response.status_code == 200
-    assert len(response.context["chart"]["labels"]) == 30
-    assert response.context["store"] is None
-    assert b'data-testid="filter-errors"' in response.content
+    assert "chart" not in response.context and "period" not in response.context
+    assert b'data-testid="filter-refusal"' in response.content
 
 
 def test_query_count_is_constant(manager_client, manager_user, store, django_assert_num_queries):

@@ -7,6 +7,7 @@ import pytest
 from django.template import loader
 from django.utils import timezone
 
+from inventory.models import Lot
 from inventory.services.stock import stock_receive
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,30 @@ def test_a_lot_expiring_today_says_expires_today(manager_client, manager_user, i
     assert "Expires today</span>" in body
     assert "Expires in 0 d" not in body
     assert "Expires tomorrow</span>" in body
+
+
+def test_the_dashboard_words_a_lot_expiring_today_as_the_item_page_does(
+    manager_client, manager_user, item, store
+):
+    # Found: the dashboard's near-expiry list said "Soon" where the item page said
+    # "Expires today"; both now use the expiry_badge tags.
+    today = timezone.localdate()
+    stock_receive(
+        actor=manager_user, item=item, store=store, quantity="3", lot_code="T", expires_on=today
+    )
+    stock_receive(
+        actor=manager_user,
+        item=item,
+        store=store,
+        quantity="1",
+        lot_code="OLD",
+        expires_on=today,
+    )
+    Lot.objects.filter(code="OLD").update(expires_on=today - datetime.timedelta(days=2))
+
+    body = manager_client.get("/dashboard/").content.decode()
+    expiring = body[body.index('data-testid="expiring"') :].split("</table>")[0]
+
+    assert '<span class="badge text-bg-warning">Expires today</span>' in expiring
+    assert '<span class="badge text-bg-danger">Expired</span>' in expiring
+    assert "Soon" not in expiring

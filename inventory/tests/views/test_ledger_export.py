@@ -13,9 +13,7 @@ from inventory.tests.factories import ItemFactory
 from inventory.tests.views.ledger_view_helpers import (
     EXPORT,
     HEADER,
-    LIST,
     receive,
-    texts,
 )
 
 pytestmark = pytest.mark.django_db
@@ -78,12 +76,14 @@ def test_export_streams_the_filtered_rows(manager_client, history, store):
     ]
 
 
-def test_export_with_invalid_filters_goes_back_to_the_list(manager_client, history):
+def test_export_with_invalid_filters_answers_400_with_the_list_and_its_errors(
+    manager_client, history
+):
     response = manager_client.get(EXPORT, {"date_from": "nonsense"})
 
-    assert response.status_code == 302
-    assert response.url == f"{LIST}?date_from=nonsense"
-    assert texts(response) == ["Correct the filters before exporting."]
+    assert response.status_code == 400
+    assert list(response.context["page"]) == []
+    assert response.context["filter"].form.errors == {"date_from": ["Enter a valid date."]}
 
 
 def test_export_of_nothing_is_the_header(manager_client, history):

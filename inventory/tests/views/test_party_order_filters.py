@@ -71,15 +71,13 @@ def test_a_deactivated_suppliers_orders_can_still_be_filtered(staff_client, two_
         ({"supplier_q": "<b>Nobody"}, "No supplier is named “&lt;b&gt;Nobody”."),
     ],
 )
-def test_a_bad_supplier_filter_lists_every_order_and_says_why_next_to_the_field(
+def test_a_bad_supplier_filter_lists_no_order_and_says_why_next_to_the_field(
     staff_client, two_suppliers, params, message
 ):
-    *_, orders = two_suppliers
-
     numbers, html = purchase_numbers(staff_client, **params)
 
-    # the filters are ignored, as for any invalid filter, and the field says why
-    assert sorted(numbers) == sorted(orders.values())
+    # nothing is listed, as for any filter that cannot be read, and the field says why
+    assert numbers == []
     group = field_group(html, "supplier")
     assert message in group
     assert 'aria-describedby="id_supplier-picked id_supplier_error"' in group
@@ -164,14 +162,12 @@ def test_a_deactivated_customers_orders_can_still_be_filtered(staff_client, cust
         ({"customer_q": "Bob Ray", "walk_in": "on"}, "Walk-in orders have no customer"),
     ],
 )
-def test_a_bad_customer_filter_lists_every_order_and_says_why_next_to_the_field(
+def test_a_bad_customer_filter_lists_no_order_and_says_why_next_to_the_field(
     staff_client, customer_orders, params, message
 ):
-    *_, orders = customer_orders
-
     numbers, html = sales_numbers(staff_client, **params)
 
-    assert sorted(numbers) == sorted(orders.values())
+    assert numbers == []
     assert message in field_group(html, "customer")
 
 

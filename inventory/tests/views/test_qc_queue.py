@@ -1,4 +1,4 @@
-"""The QC queue: managers approve or reject quarantined lots; staff cannot."""
+"""The QC queue: managers approve or reject quarantined lots; staff see it read-only."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -133,10 +133,31 @@ def test_a_missing_lot_is_404_and_get_is_405(manager_client, quarantined):
     )
 
 
-def test_staff_cannot_see_the_queue_or_decide(staff_client, quarantined):
+def test_staff_see_the_queue_read_only(staff_client, quarantined):
+    # DESIGN.md: Staff view lots; only a manager decides.
+    response = staff_client.get(reverse("inventory:lot_queue"))
+
+    assert response.status_code == 200
+    assert [lot.code for lot in response.context["lots"]] == ["Q-1"]
+    html = response.content.decode()
+    assert 'data-testid="qc-lot-Q-1"' in html
+    queue = html[html.index('data-testid="qc-queue"') :].split("</table>")[0]
+    assert "Approve" not in queue and "Reject" not in queue and "Decision" not in queue
+    assert "<form" not in queue
+    assert reverse("inventory:lot_approve", args=[quarantined.pk]) not in html
+    assert 'href="/lots/">QC queue</a>' in html  # in the staff's menu
+
+
+def test_managers_are_offered_the_decisions(manager_client, quarantined):
+    html = manager_client.get(reverse("inventory:lot_queue")).content.decode()
+
+    assert 'aria-label="Approve Q-1"' in html and 'aria-label="Reject Q-1"' in html
+    assert 'href="/lots/">QC queue</a>' in html
+
+
+def test_staff_cannot_decide(staff_client, quarantined):
     before = lot_state(quarantined)
 
-    assert staff_client.get(reverse("inventory:lot_queue")).status_code == 403
     approve = staff_client.post(reverse("inventory:lot_approve", args=[quarantined.pk]))
     reject = staff_client.post(
         reverse("inventory:lot_reject", args=[quarantined.pk]), {"note": "no"}
@@ -144,6 +165,29 @@ def test_staff_cannot_see_the_queue_or_decide(staff_client, quarantined):
 
     assert (approve.status_code, reject.status_code) == (403, 403)
     assert lot_state(quarantined) == before
+
+
+@pytest.mark.parametrize(
+    ("days", "badge"),
+    [
+        (-1, '<span class="badge text-bg-danger">Expired</span>'),
+        (0, '<span class="badge text-bg-warning">Expires today</span>'),
+        (5, '<span class="badge text-bg-warning">Expires in 5 d</span>'),
+        (400, None),
+    ],
+)
+def test_the_queue_badges_expired_and_near_expiry_lots(manager_client, quarantined, days, badge):
+    expires_on = timezone.localdate() + timedelta(days=days)
+    Lot.objects.filter(pk=quarantined.pk).update(expires_on=expires_on)
+
+    html = manager_client.get(reverse("inventory:lot_queue")).content.decode()
+
+    row = html[html.index('data-testid="qc-lot-Q-1"') :].split("</tr>")[0]
+    assert f"expires {expires_on:%Y-%m-%d}" in row
+    if badge is None:
+        assert "badge" not in row
+    else:
+        assert badge in row
 
 
 def test_admin_can_decide(admin_role_client, quarantined):
