@@ -22,8 +22,10 @@ class AccountsConfig(AppConfig):
 
         from . import signals  # noqa: F401  (login audit receivers)
 
-        post_migrate.connect(
-            _ensure_role_groups,
-            sender=apps.get_app_config("inventory"),
-            dispatch_uid="accounts.ensure_role_groups",
-        )
+        # And after api's, which comes later and brings the API token's permission.
+        for app in ("inventory", "api"):
+            post_migrate.connect(
+                _ensure_role_groups,
+                sender=apps.get_app_config(app),
+                dispatch_uid=f"accounts.ensure_role_groups.{app}",
+            )

@@ -17,7 +17,7 @@ MANAGER = STAFF + [
     "change_lot", "view_lotdecision", "view_auditevent", "view_alert", "change_alert",
     "view_operation",
 ]  # fmt: skip
-ADMIN = MANAGER + ["view_user", "add_user", "change_user", "view_group"]
+ADMIN = MANAGER + ["view_user", "add_user", "change_user", "view_group", "view_apitoken"]
 
 GROUP_PERMISSIONS = {"Staff": STAFF, "Manager": MANAGER, "Admin": ADMIN}
 

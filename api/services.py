@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from accounts.roles import Role, user_role
 from inventory.exceptions import InventoryError
 from inventory.services.actor import as_actor
 from inventory.services.audit import audit_record
@@ -61,12 +63,14 @@ def api_token_create(*, actor, name: str, expires_at: datetime | None = None) ->
 
 
 def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    """Revoke one of the acting user's tokens for good; it stops working at once."""
+    """Revoke a token for good; it stops working at once. Users revoke their own; an
+    Admin any user's (a till's token lost with the till, a leaver's)."""
     actor = as_actor(actor)
+    scope = Q() if user_role(actor.user) >= Role.ADMIN else Q(user=actor.user)
     with transaction.atomic():
-        updated = ApiToken.objects.filter(
-            pk=token.pk, user=actor.user, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
+        updated = ApiToken.objects.filter(scope, pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         if not updated:
             raise InventoryError(f"Token {token.name} is already revoked.")
         token.refresh_from_db()
