@@ -2,10 +2,10 @@
 on the tokens page by its user), with an action to revoke, so an Admin can cut off a
 lost till's or a leaver's token without deactivating the user."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from inventory.admin import ReadOnlyAdmin
-from inventory.exceptions import InventoryError
+from inventory.admin_base import act_on_each
 from inventory.services.actor import Actor
 
 from .models import ApiToken
@@ -32,13 +32,8 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     @admin.action(description="Revoke selected tokens")
     def revoke_selected(self, request, queryset):
         actor = Actor.from_request(request)
-        done = 0
-        for token in queryset:
-            try:
-                api_token_revoke(actor=actor, token=token)
-            except InventoryError as exc:
-                self.message_user(request, exc.message, level=messages.WARNING)
-            else:
-                done += 1
+        done = act_on_each(
+            self, request, queryset, lambda token: api_token_revoke(actor=actor, token=token)
+        )
         if done:
             self.message_user(request, f"{done} token{'s' if done != 1 else ''} revoked.")

@@ -8,11 +8,10 @@
 - Lots are read-only; "approve selected" and "reject selected" call the QC services.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 
-from inventory.admin_base import SafeAdminMixin
-from inventory.exceptions import InventoryError
+from inventory.admin_base import SafeAdminMixin, act_on_each
 from inventory.forms.catalog import CatalogFormMixin
 from inventory.forms.fields import FiniteDecimalField
 from inventory.models import (
@@ -155,14 +154,11 @@ class SalesOrderAdmin(ReadOnlyAdmin):
 
 def _decide_lots(modeladmin, request, queryset, decide, verb):
     actor = Actor.from_request(request)
-    done = 0
-    for lot in queryset.select_related("item"):
-        try:
-            decide(actor=actor, lot=lot, note=f"{verb.capitalize()} in the admin.")
-        except InventoryError as exc:
-            modeladmin.message_user(request, exc.message, level=messages.ERROR)
-        else:
-            done += 1
+    note = f"{verb.capitalize()} in the admin."
+    rows = queryset.select_related("item")
+    done = act_on_each(
+        modeladmin, request, rows, lambda lot: decide(actor=actor, lot=lot, note=note)
+    )
     if done:
         modeladmin.message_user(request, f"{done} lot{'s' if done != 1 else ''} {verb}.")
 
@@ -218,14 +214,12 @@ class CatalogAdmin(SafeAdminMixin, admin.ModelAdmin):
 
     def _set_active(self, request, queryset, active: bool):
         actor = Actor.from_request(request)
-        done = 0
-        for obj in queryset.filter(is_active=not active):
-            try:
-                catalog_set_active(actor=actor, obj=obj, active=active)
-            except InventoryError as exc:
-                self.message_user(request, exc.message, level=messages.ERROR)
-            else:
-                done += 1
+        done = act_on_each(
+            self,
+            request,
+            queryset.filter(is_active=not active),
+            lambda obj: catalog_set_active(actor=actor, obj=obj, active=active),
+        )
         verb = "activated" if active else "deactivated"
         self.message_user(request, f"{done} {self.model._meta.verbose_name_plural} {verb}.")
 

@@ -14,6 +14,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.http import HttpResponseRedirect
 
+from inventory.exceptions import InventoryError
 from inventory.forms.fields import ID_MAX
 
 
@@ -62,3 +63,17 @@ class SafeAdminMixin:
             )
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
+
+
+def act_on_each(modeladmin, request, rows, act) -> int:
+    """Run an admin action's service on each row; a refusal is reported by its row and
+    the others still run. Return how many rows were done."""
+    done = 0
+    for row in rows:
+        try:
+            act(row)
+        except InventoryError as exc:
+            modeladmin.message_user(request, exc.message, level=messages.ERROR)
+        else:
+            done += 1
+    return done
