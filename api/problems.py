@@ -138,9 +138,29 @@ def _validation_problem(detail) -> dict:
         if isinstance(first, list) and first and isinstance(first[0], str)
         else ("Some fields are invalid; see `errors`.")
     )
+    members = {"errors": errors}
+    line = _first_refused_line(errors)
+    if line is not None:
+        members["line"] = line  # as the rules' refusals name theirs
     return problem_body(
-        status=400, title="Invalid request", detail=message, slug="validation", errors=errors
+        status=400, title="Invalid request", detail=message, slug="validation", **members
     )
+
+
+def _first_refused_line(errors: dict) -> int | None:
+    """The index of the first of a document's lines (`lines`, `receipts`, `counts`) that
+    has errors, or None."""
+    for key in ("lines", "receipts", "counts"):
+        rows = errors.get(key)
+        if isinstance(rows, list):  # one entry per line, {} for a good one
+            rows = {str(index): row for index, row in enumerate(rows)}
+        if isinstance(rows, dict):  # by index, the lines with errors only
+            refused = [
+                int(k) for k, row in rows.items() if k.isdigit() and isinstance(row, dict) and row
+            ]
+            if refused:
+                return min(refused)
+    return None
 
 
 def _api_problem(exc: exceptions.APIException) -> tuple[dict, dict]:

@@ -157,6 +157,18 @@ def test_a_field_error_is_reported_by_field(staff_api, stocked):
             }
         },
     }
+    assert body["line"] == 0  # as a refusal by the rules names its line
+
+
+def test_an_input_error_on_a_later_line_names_that_line(staff_api, stocked):
+    item, store = stocked
+    lines = [{"item": item.pk, "quantity": "1"}, {"item": item.pk, "quantity": "1e3"}]
+
+    response = staff_api.post(QUICK, {"store": store.pk, "lines": lines}, key="line-1")
+
+    assert response.status_code == 400
+    assert response.json()["line"] == 1
+    assert list(response.json()["errors"]["lines"]) == ["1"]
 
 
 def test_a_refusal_names_the_line_it_concerns_counting_from_zero(staff_api, stocked):
