@@ -88,6 +88,23 @@ def is_sellable(lot, today: date) -> bool:
     return lot.qc_status == QCStatus.APPROVED and not is_expired(lot, today)
 
 
+def check_movable(lot, item, today: date) -> None:
+    """A lot moves between stores whatever its QC status (quarantined stock may go to be
+    inspected elsewhere), except a rejected or expired one: that stock leaves only
+    through an adjustment (write-off or return to supplier)."""
+    if lot.qc_status == QCStatus.REJECTED:
+        why = "was rejected by QC"
+    elif is_expired(lot, today):
+        why = f"expired on {lot.expires_on}"
+    else:
+        return
+    raise InventoryError(
+        f"Lot {lot.code} of {item.sku} {why}; its stock leaves only through an adjustment "
+        "(write-off or return to supplier).",
+        field="lot",
+    )
+
+
 def check_lot_of_item(lot, item) -> None:
     """A document that names an item and one of its lots: the lot must be that item's."""
     if lot is not None and item is not None and lot.item_id != item.pk:

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from inventory.models import Category, Customer, Item, Store, Supplier
 
-from .fields import MONEY, QTY, DecimalField, IdField, ModelSerializer
+from .fields import MONEY, QTY, TOTAL, DecimalField, IdField, ModelSerializer
 
 
 class CategorySerializer(ModelSerializer):
@@ -66,9 +66,9 @@ class ItemSerializer(ModelSerializer):
     unit_cost = DecimalField(**MONEY, required=False)
     unit_price = DecimalField(**MONEY, required=False)
     reorder_level = DecimalField(**QTY, required=False)
-    on_hand = DecimalField(**QTY, read_only=True)
-    reserved = DecimalField(**QTY, read_only=True)
-    available = DecimalField(**QTY, read_only=True)
+    on_hand = DecimalField(**TOTAL, read_only=True)
+    reserved = DecimalField(**TOTAL, read_only=True)
+    available = DecimalField(**TOTAL, read_only=True)
 
     class Meta:
         model = Item

@@ -16,6 +16,8 @@ from rest_framework import serializers
 from ..parsers import JSONNumber
 
 QTY = {"max_digits": 14, "decimal_places": 3}
+# A sum of balances (an item over its lots and stores): each fits QTY, their sum may not.
+TOTAL = {"max_digits": 20, "decimal_places": 3}
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 # Digits 0-9 only, an optional leading minus (the services decide where a negative is

@@ -11,7 +11,7 @@ from inventory.models import (
     Store,
 )
 
-from .fields import MONEY, QTY, DecimalField, IdField, ModelSerializer, Serializer
+from .fields import MONEY, QTY, TOTAL, DecimalField, IdField, ModelSerializer, Serializer
 
 ADJUST_REASONS = [
     (value, label)
@@ -22,14 +22,14 @@ NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": "
 
 
 class StockFiguresSerializer(Serializer):
-    on_hand = DecimalField(**QTY)
-    reserved = DecimalField(**QTY)
-    available = DecimalField(**QTY, help_text="On hand minus reserved, approved lots.")
-    quarantined = DecimalField(**QTY, help_text="On hand in lots waiting for a QC decision.")
+    on_hand = DecimalField(**TOTAL)
+    reserved = DecimalField(**TOTAL)
+    available = DecimalField(**TOTAL, help_text="On hand minus reserved, approved lots.")
+    quarantined = DecimalField(**TOTAL, help_text="On hand in lots waiting for a QC decision.")
     rejected = DecimalField(
-        **QTY, help_text="On hand in lots QC rejected: never available, leaves by an adjustment."
+        **TOTAL, help_text="On hand in lots QC rejected: never available, leaves by an adjustment."
     )
-    expired = DecimalField(**QTY, help_text="On hand in lots past their expiry date.")
+    expired = DecimalField(**TOTAL, help_text="On hand in lots past their expiry date.")
 
 
 class StockLevelSerializer(StockFiguresSerializer):
@@ -79,7 +79,7 @@ class LotBalanceSerializer(Serializer):
 
 class LotSerializer(ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
-    on_hand = DecimalField(**QTY, read_only=True)
+    on_hand = DecimalField(**TOTAL, read_only=True)
 
     class Meta:
         model = Lot

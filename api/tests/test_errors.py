@@ -200,6 +200,14 @@ def test_a_service_refusal_is_the_detail_with_its_field_and_line(staff_api, stoc
     }
 
 
+def test_an_anonymous_form_post_is_a_401_not_a_415(client, db):
+    # found by QA: the media type was judged before the caller
+    response = client.post(QUICK, {"store": "1"})
+
+    assert response.status_code == 401
+    assert counts() == (0, 0, 0, 0)
+
+
 def test_wrong_media_type_and_method_are_problems(staff_api, store):
     text = staff_api.client.post(
         QUICK,

@@ -25,7 +25,6 @@ class ApiViewMixin:
         return Actor.from_request(self.request)
 
     def initial(self, request, *args, **kwargs):
-        self._refuse_unparsed_bodies(request)
         try:
             super().initial(request, *args, **kwargs)
         except (exceptions.NotAuthenticated, exceptions.AuthenticationFailed):
@@ -35,6 +34,8 @@ class ApiViewMixin:
             if not throttle.allow_request(request, self):
                 raise exceptions.Throttled(throttle.wait()) from None
             raise
+        # After authentication: an anonymous caller gets its 401 whatever it sent.
+        self._refuse_unparsed_bodies(request)
         self._refuse_odd_ids()
         self._refuse_non_object_bodies(request)
 

@@ -1,10 +1,10 @@
 """Read the stock levels screen: per item and store, searchable, with a low-stock filter."""
 
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
 from inventory.models import StockBalance
 
-from .stock import BELOW_LEVEL, LOW_CANDIDATES, stock_levels
+from .stock import BELOW_LEVEL, LOW_CANDIDATES, QTY, ZERO, stock_levels
 
 
 def _item_filter(*, item, search: str, low_only: bool) -> Q:
@@ -28,7 +28,12 @@ def stock_level_rows(*, store=None, item=None, search: str = "", low_only: bool 
     rows = stock_levels(store=store, item_filter=item_filter)
     if low_only:
         rows = rows.filter(BELOW_LEVEL)
-    return rows.annotate(shortfall=F("item__reorder_level") - F("available"))
+    # Shown as "Low" when positive: only where the rule applies (an active item with a
+    # level, in an active store), so a closed store's rows never read as low.
+    short = F("item__reorder_level") - F("available")
+    return rows.annotate(
+        shortfall=Case(When(LOW_CANDIDATES, then=short), default=Value(ZERO), output_field=QTY)
+    )
 
 
 def stock_level_count(*, store=None, item=None, search: str = "", low_only: bool = False) -> int:

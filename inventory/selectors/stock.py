@@ -67,8 +67,12 @@ def _figures(only=None):
             Value(ZERO),
             output_field=QTY,
         ),
+        # Approved lots only: a quarantined or rejected lot is shown as such whatever
+        # its date, so quarantined, rejected, expired and sellable never overlap.
         "expired": lambda: Coalesce(
-            Sum("on_hand", filter=expired_q(today)), Value(ZERO), output_field=QTY
+            Sum("on_hand", filter=expired_q(today) & Q(lot__qc_status=QCStatus.APPROVED)),
+            Value(ZERO),
+            output_field=QTY,
         ),
         "near_expiry": lambda: Coalesce(
             Sum(F("on_hand") - F("reserved"), filter=near_expiry_q(today)),
@@ -93,7 +97,8 @@ def _figures(only=None):
 
 def stock_totals_for_item(*, item, store=None) -> dict:
     """Return every figure of an item (in one store or all): on hand, reserved, available,
-    quarantined, rejected, expired and near expiry."""
+    quarantined, rejected, expired and near expiry. On hand is sellable stock (available
+    plus its reservations), quarantined, rejected and expired (approved but past date)."""
     qs = StockBalance.objects.filter(item=item)
     if store is not None:
         qs = qs.filter(store=store)
@@ -219,13 +224,18 @@ def item_page_figures(items, *, store=None) -> set:
     rows = StockBalance.objects.filter(item_id__in=by_pk)
     if store is not None:
         rows = rows.filter(store=store)
-    rows = rows.values("item_id", "store_id").annotate(**_figures(ITEM_FIGURES)).order_by()
+    rows = (
+        rows.values("item_id", "store_id", "store__is_active")
+        .annotate(**_figures(ITEM_FIGURES))
+        .order_by()
+    )
     for row in rows:
         item = by_pk[row["item_id"]]
         figures = totals[item.pk]
         for n, name in enumerate(ITEM_FIGURES):
             figures[n] += row[name]
-        if item.is_active and rules.is_low(row["available"], item.reorder_level):
+        active = item.is_active and row["store__is_active"]  # as LOW_CANDIDATES
+        if active and rules.is_low(row["available"], item.reorder_level):
             low.add(item.pk)
             item.low_store_ids.append(row["store_id"])
     for pk, item in by_pk.items():

@@ -5,19 +5,23 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from inventory.models import Alert, Item
+from inventory.models import Alert, Item, Store
 from inventory.rules import alert_actions
 
 from .actor import as_actor
 from .audit import audit_record
 
 
-def alerts_refresh(*, pairs, actor=None, levels=None, include_unlevelled=False) -> list[Alert]:
+def alerts_refresh(
+    *, pairs, actor=None, levels=None, include_unlevelled=False, may_open=True
+) -> list[Alert]:
     """Apply the alert rule to each (item, store) from its current available stock.
 
-    Return the alerts opened. `levels` ({item_id: reorder_level}) spares a query when
-    the caller has the items. Stock postings that locked every balance of the pair
-    already know the figure and pass their actions to the posting write instead.
+    Return the alerts opened. `may_open=False` only resolves: after a change that can
+    only raise what is available (a QC approval), an alert would report no drop.
+    `levels` ({item_id: reorder_level}) spares a query when the caller has the items.
+    Stock postings that locked every balance of the pair already know the figure and
+    pass their actions to the posting write instead.
     """
     from inventory.selectors.stock import stock_available_by_pair
 
@@ -32,6 +36,8 @@ def alerts_refresh(*, pairs, actor=None, levels=None, include_unlevelled=False) 
             return []
     available = stock_available_by_pair(pairs=pairs)
     actions = alert_actions(available, levels, include_unlevelled=include_unlevelled)
+    if not may_open:
+        actions = [action for action in actions if not action["open"]]
     return apply_alert_actions(actions)
 
 
@@ -44,9 +50,14 @@ def apply_alert_actions(actions) -> list[Alert]:
         for a in unresolved_alerts({(a["item_id"], a["store_id"]) for a in actions})
     }
     opened = []
+    inactive = _inactive_pairs(
+        {(a["item_id"], a["store_id"]) for a in actions if a["open"]} - unresolved.keys()
+    )
     for action in actions:
         alert = unresolved.get((action["item_id"], action["store_id"]))
         if action["open"] and alert is None:
+            if (action["item_id"], action["store_id"]) in inactive:
+                continue  # a deactivated item or store is not restocked: never low
             try:
                 with transaction.atomic():
                     alert = Alert.objects.create(
@@ -66,6 +77,32 @@ def apply_alert_actions(actions) -> list[Alert]:
             )
     announce_alerts([alert.pk for alert in opened])
     return opened
+
+
+def _inactive_pairs(pairs) -> set:
+    """Those of the (item_id, store_id) pairs whose item or store is deactivated (one
+    query, and none when there is nothing to open)."""
+    if not pairs:
+        return set()
+    active_items = set(
+        Item.objects.filter(pk__in={i for i, _ in pairs}, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    active_stores = set(
+        Store.objects.filter(pk__in={s for _, s in pairs}, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    return {(i, s) for i, s in pairs if i not in active_items or s not in active_stores}
+
+
+def alerts_resolve_deactivated(obj) -> None:
+    """Resolve the alerts of an item or store just deactivated: it is never low again."""
+    field = "item" if isinstance(obj, Item) else "store"
+    Alert.objects.filter(~Q(status=Alert.Status.RESOLVED), **{field: obj}).update(
+        status=Alert.Status.RESOLVED, closed_at=Coalesce("closed_at", Value(timezone.now()))
+    )
 
 
 def unresolved_alerts(pairs):

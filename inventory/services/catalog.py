@@ -21,7 +21,7 @@ from inventory.models import (
 )
 
 from .actor import as_actor
-from .alerts import alerts_refresh
+from .alerts import alerts_refresh, alerts_resolve_deactivated
 from .audit import audit_record, model_changes
 from .catalog_checks import CHECKS, check_store_closable
 
@@ -174,6 +174,8 @@ def _set_active(*, actor, obj, active: bool):
         before = _snapshot(obj)
         obj.is_active = active
         obj.save(update_fields=["is_active"])
+        if not active and isinstance(obj, Item | Store):
+            alerts_resolve_deactivated(obj)
         audit_record(
             actor=actor,
             action=f"{obj._meta.model_name}.{'activate' if active else 'deactivate'}",

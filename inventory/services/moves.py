@@ -2,9 +2,9 @@
 
 from inventory import rules
 from inventory.exceptions import InsufficientStock, InventoryError, NotReversible
-from inventory.models import LedgerEntry, QCStatus
+from inventory.models import LedgerEntry
 
-from .posting import Posting, StockResult, require_active
+from .posting import Posting, StockResult, require_active, require_active_to_add
 from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
@@ -54,17 +54,7 @@ def stock_transfer(
         if lot is not None:
             sources = [b for b in sources if b.lot_id == lot.pk]
             current = sources[0].lot if sources else lot
-            if current.qc_status == QCStatus.REJECTED or rules.is_expired(current, posting.today):
-                why = (
-                    "was rejected by QC"
-                    if current.qc_status == QCStatus.REJECTED
-                    else f"expired on {current.expires_on}"
-                )
-                raise InventoryError(
-                    f"Lot {current.code} of {item.sku} {why}; its stock leaves only through "
-                    "an adjustment (write-off or return to supplier).",
-                    field="lot",
-                )
+            rules.check_movable(current, item, posting.today)
             have = sum((b.on_hand - b.reserved for b in sources), rules.ZERO)
             if have < quantity:
                 # Not "available": a named lot moves whatever its QC state (quarantined
@@ -158,6 +148,9 @@ def ledger_entry_reverse(
             raise NotReversible(f"Movement #{entry.pk} has already been reversed.")
         for original in originals:
             balance = posting.balances[(original.store_id, original.lot_id)]
+            if original.kind in (Kind.TRANSFER_OUT, Kind.TRANSFER_IN):
+                rules.check_movable(balance.lot, balance.item, posting.today)
+            require_active_to_add(-original.on_hand_delta, balance.item, balance.store)
             free = balance.on_hand - balance.reserved
             if original.on_hand_delta > 0 and free < original.on_hand_delta:
                 raise InsufficientStock(

@@ -48,7 +48,12 @@ def _decide(*, actor, lot: Lot, to_status: str, note: str) -> Lot:
                 "on_hand": {b.store.code: b.on_hand for b in balances},
             },
         )
-        alerts_refresh(pairs={(lot.item_id, b.store_id) for b in balances}, actor=actor)
+        # An approval only adds to what is available: it resolves, never opens.
+        alerts_refresh(
+            pairs={(lot.item_id, b.store_id) for b in balances},
+            actor=actor,
+            may_open=to_status != QCStatus.APPROVED,
+        )
     return lot
 
 

@@ -11,7 +11,7 @@ from inventory.exceptions import DocumentChanged, InsufficientStock, InventoryEr
 from inventory.locks import lock_sales_order
 from inventory.models import LedgerEntry, SalesOrder, SalesOrderLine
 
-from .posting import Posting
+from .posting import Posting, require_active_to_add
 from .sales_common import (
     RETURNABLE_STATUSES,
     SalesResult,
@@ -211,6 +211,7 @@ def sales_order_return(
                 available=returnable,
                 what=f"shipped and not yet returned on {order.number}",
             )
+        require_active_to_add(quantity, item, order.store, field_name="quantity")
         shipped = _shipped_by_lot(line)
         plan = rules.draw(quantity, sorted(shipped, reverse=True), lambda lot_id: shipped[lot_id])
         if item.qc_required:

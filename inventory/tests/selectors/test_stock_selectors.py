@@ -187,6 +187,15 @@ def test_a_deactivated_store_is_never_low(manager_user, store, other_store):
     rows = low_stock()
 
     assert [(r["item__sku"], r["store__code"]) for r in rows] == [("LOW-1", "MAIN")]
+    # nor on the stock levels screen, nor in the item list's "Low stock in ..."
+    from inventory.selectors.levels import stock_level_rows
+    from inventory.selectors.stock import item_page_figures
+
+    shortfalls = {r["store__code"]: r["shortfall"] for r in stock_level_rows(item=short)}
+    assert shortfalls == {"MAIN": D(2), "WH": D(0)}
+    item = Item.objects.get(pk=short.pk)
+    assert item_page_figures([item]) == {short.pk}
+    assert item.low_store_ids == [store.pk]
 
 
 def _make_stock(manager_user, count):

@@ -183,3 +183,24 @@ def test_a_reservation_on_a_lot_that_expired_moves_to_good_stock_when_shipped(
         for lot in Lot.objects.all()
     }
     assert figures == {"OLD": (D(5), D(0)), "NEW": (D(0), D(0)), "NEW2": (D(9), D(0))}
+
+
+def test_quarantined_rejected_expired_and_sellable_stock_never_overlap(
+    manager_user, qc_item, store
+):
+    # given three lots of a QC item that all expired yesterday: one still in quarantine,
+    # one rejected, one approved (found by QA: expired counted the first two again)
+    from inventory.services.qc import lot_approve, lot_reject
+
+    lots = {}
+    for code, qty in (("Q", 8), ("R", 4), ("A", 12)):
+        receive(manager_user, qc_item, store, qty, code)
+        lots[code] = Lot.objects.get(item=qc_item, code__startswith=code)
+    lot_reject(actor=manager_user, lot=lots["R"], note="damaged")
+    lot_approve(actor=manager_user, lot=lots["A"])
+    Lot.objects.filter(item=qc_item).update(expires_on=TODAY - datetime.timedelta(days=1))
+
+    totals = stock_totals_for_item(item=qc_item)
+
+    figures = [totals[k] for k in ("on_hand", "quarantined", "rejected", "expired", "available")]
+    assert figures == [D(24), D(8), D(4), D(12), D(0)]

@@ -144,3 +144,112 @@ def test_stock_arriving_in_a_store_still_short_opens_no_alert(
     alert = Alert.objects.get(store=other_store)
     assert alert.status == Alert.Status.OPEN
     assert alert.available_at_open == D(7)
+
+
+def test_a_reversal_adds_nothing_to_a_deactivated_item_but_still_takes_away(
+    manager_user, item, store
+):
+    from inventory.services.moves import ledger_entry_reverse
+
+    lot = receive(manager_user, item, store, 6, "A")
+    write_down = stock_adjust(actor=manager_user, lot=lot, store=store, quantity=-2, reason="LOSS")
+    found = stock_adjust(actor=manager_user, lot=lot, store=store, quantity=3, reason="FOUND")
+    item.is_active = False
+    item.save(update_fields=["is_active"])
+    before = snapshot()
+
+    # found by QA: reversing the write-down put 2 back on a deactivated item
+    with pytest.raises(InactiveRecord, match="can be written off, not added to"):
+        ledger_entry_reverse(actor=manager_user, entry=write_down.entries[0])
+
+    assert snapshot() == before
+    ledger_entry_reverse(actor=manager_user, entry=found.entries[0])
+    assert figures(store=store, lot=lot) == (D(4), D(0))
+
+
+def test_reversing_a_transfer_does_not_move_a_lot_expired_since(
+    manager_user, item, store, other_store
+):
+    from inventory.services.moves import ledger_entry_reverse
+
+    lot = receive(manager_user, item, store, 5, "A")
+    moved = stock_transfer(
+        actor=manager_user, item=item, from_store=store, to_store=other_store, quantity=5, lot=lot
+    )
+    lot.expires_on = timezone.localdate() - datetime.timedelta(days=1)
+    lot.save(update_fields=["expires_on"])
+    before = snapshot()
+
+    with pytest.raises(InventoryError, match="expired on .*leaves only through an adjustment"):
+        ledger_entry_reverse(actor=manager_user, entry=moved.entries[0])
+
+    assert snapshot() == before
+
+
+def test_a_customer_return_of_a_deactivated_item_is_refused(manager_user, item, store):
+    from inventory.services.sales import (
+        sales_order_confirm,
+        sales_order_create,
+        sales_order_return,
+        sales_order_ship,
+    )
+
+    receive(manager_user, item, store, 5, "A")
+    order = sales_order_create(actor=manager_user, store=store, customer=None, lines=[(item, 2)])
+    sales_order_confirm(actor=manager_user, order=order, idempotency_key="c")
+    line = order.lines.get()
+    sales_order_ship(actor=manager_user, order=order, shipments={line.pk: 2}, idempotency_key="s")
+    item.is_active = False
+    item.save(update_fields=["is_active"])
+    before = snapshot()
+
+    with pytest.raises(InactiveRecord, match="Item .* is deactivated") as caught:
+        sales_order_return(actor=manager_user, line=line, quantity=1, idempotency_key="r")
+
+    assert caught.value.field == "quantity"
+    assert snapshot() == before
+
+
+def test_a_qc_approval_resolves_alerts_but_never_opens_one(manager_user, qc_item, store):
+    from inventory.services.qc import lot_approve
+
+    # given a QC item with a level of 10 and 2 arriving in quarantine (found by QA: the
+    # approval opened an alert, though approving only adds to what is available)
+    qc_item.reorder_level = 10
+    qc_item.save(update_fields=["reorder_level"])
+    lot = receive(manager_user, qc_item, store, 2, "Q")
+
+    lot_approve(actor=manager_user, lot=lot)
+
+    assert not Alert.objects.exists()
+
+
+def test_a_deactivated_item_or_store_gets_no_alert_and_its_open_ones_resolve(
+    manager_user, item, store, other_store
+):
+    from inventory.services.catalog import item_deactivate, store_deactivate
+
+    item.reorder_level = 10
+    item.save(update_fields=["reorder_level"])
+    receive(manager_user, item, store, 12, "A")
+    receive(manager_user, item, other_store, 12, "B")
+    stock_issue(actor=manager_user, item=item, store=store, quantity=5)  # opens one
+    assert Alert.objects.get().status == Alert.Status.OPEN
+
+    # when the store is deactivated, its alert resolves
+    stock_transfer(
+        actor=manager_user, item=item, from_store=store, to_store=other_store, quantity=7
+    )
+    store_deactivate(actor=manager_user, store=store)
+    assert Alert.objects.get().status == Alert.Status.RESOLVED
+
+    # and a deactivated item's drop opens none (found by QA: a write-down e-mailed one)
+    item_deactivate(actor=manager_user, item=item)
+    stock_adjust(
+        actor=manager_user,
+        lot=item.lots.get(code="B"),
+        store=other_store,
+        quantity=-10,
+        reason="WRITE_OFF",
+    )
+    assert Alert.objects.count() == 1
