@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-pg lint format setup migrate seed serve pg bench-posting bench-dashboard bench-http bench-pages race crash clean
+.PHONY: run start test test-pg lint format setup migrate seed serve pg bench-posting bench-dashboard bench-http bench-pages race crash clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.12)")'
@@ -25,6 +25,10 @@ seed: migrate
 
 ## Set up, load the demo data once, and serve on http://127.0.0.1:8000/
 run: seed
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Set up and serve your own data: no demo data is ever added
+start: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

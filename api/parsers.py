@@ -67,8 +67,22 @@ class JSONNumber(Decimal):
 def _load(stream, encoding: str):
     """Parse JSON with floats as JSONNumber; NaN and Infinity (not JSON) are a ValueError."""
     return json.load(
-        codecs.getreader(encoding)(stream), parse_float=JSONNumber, parse_constant=_not_json
+        codecs.getreader(encoding)(stream),
+        parse_float=JSONNumber,
+        parse_constant=_not_json,
+        object_pairs_hook=_one_of_each,
     )
+
+
+def _one_of_each(pairs) -> dict:
+    """An object whose keys are each given once: with a key sent twice, JSON readers
+    disagree on which one counts (Python's takes the last), so neither is guessed."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ValueError(f'the key "{twice}" is given twice in one object.')
+    return data
 
 
 def _not_json(name: str):

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from inventory.exceptions import InsufficientStock, InvalidQuantity, InventoryError, ShortLines
 from inventory.models import QCStatus
+from inventory.quantities import UNIT_FORMS
 
 ZERO = Decimal("0")
 MAX_QUANTITY = Decimal("99999999999.999")  # what Decimal(14,3) can hold
@@ -52,7 +53,7 @@ def clean_quantity(
     places = UNIT_DECIMALS.get(unit, 3) if unit else 3
     if quantity != quantity.quantize(Decimal(1).scaleb(-places)):
         if places == 0:
-            raise refuse(f"must be a whole number of {unit}.")
+            raise refuse(f"must be a whole number of {UNIT_FORMS.get(unit, (unit, unit))[1]}.")
         raise refuse(f"can have at most {places} decimal places.")
     if quantity == 0 and not allow_zero:
         raise refuse("must not be zero.")

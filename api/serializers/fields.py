@@ -93,6 +93,16 @@ class IdIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF also takes "true", "yes", 1 and "on", so a string
+    or a number sent by mistake could switch an action on."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class StrictKeysMixin:
     """Refuse a key the serializer does not write, by name, with the body's other errors.
 

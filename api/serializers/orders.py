@@ -17,7 +17,16 @@ from inventory.models import (
     Supplier,
 )
 
-from .fields import MONEY, QTY, DecimalField, IdField, IdIntegerField, ModelSerializer, Serializer
+from .fields import (
+    MONEY,
+    QTY,
+    DecimalField,
+    IdField,
+    IdIntegerField,
+    ModelSerializer,
+    Serializer,
+    StrictBooleanField,
+)
 
 MAX_LINES = 200
 NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": ""}
@@ -102,7 +111,7 @@ class ReceiveInput(Serializer):
         max_length=MAX_LINES,
         help_text='What arrived, line by line; or leave out and send "all": true.',
     )
-    all = serializers.BooleanField(
+    all = StrictBooleanField(
         required=False,
         default=False,
         help_text="Receive everything outstanding (lot codes generated), instead of receipts.",

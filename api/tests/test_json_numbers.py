@@ -135,3 +135,24 @@ def test_an_id_sent_as_a_json_fraction_is_still_refused(staff_api, stocked, suff
         "store": [f'Expected an id (a whole number such as 12), received "{store.pk}{suffix}".']
     }
     assert db_state() == before
+
+
+def test_a_key_sent_twice_is_refused_and_changes_nothing(staff_api, stocked):
+    # found by QA: {"quantity": "1", "quantity": "-1"} was read as -1
+    item, store = stocked
+    body = (
+        f'{{"store": {store.pk}, "lines": [{{"item": {item.pk}, "quantity": "1", '
+        '"quantity": "2"}]}'
+    )
+    before = db_state()
+
+    response = staff_api.client.post(
+        QUICK,
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {staff_api.raw_token}", "Idempotency-Key": "dup"},
+    )
+
+    assert response.status_code == 400
+    assert 'the key "quantity" is given twice' in response.json()["detail"]
+    assert db_state() == before

@@ -80,6 +80,9 @@ def test_receipts_under_a_wrong_key_receive_nothing(staff_api, placed_po):
         ({"receipts": []}, "receipts"),
         ({"all": False}, "receipts"),
         ({"all": True, "receipts": [{"line": 1, "quantity": "1"}]}, "all"),
+        # found by QA: a string or a number switched "receive everything" on
+        ({"all": "true"}, "all"),
+        ({"all": 1}, "all"),
     ],
 )
 def test_a_receipt_that_names_nothing_receives_nothing(staff_api, placed_po, body, errors):

@@ -1,5 +1,7 @@
 """Catalogue forms: the input's shape. The rules live in inventory.services.catalog."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
@@ -10,6 +12,9 @@ from inventory.services.catalog import FIELDS, catalog_validate
 
 from .fields import safe_formfield
 from .party_picker import PartyPickerField
+
+# An item's figures that read blank as 0.
+ZERO_WHEN_BLANK = ("unit_cost", "unit_price", "reorder_level")
 
 # violation_error_code of the catalogue's constraints (models/catalog.py) -> the field.
 CONSTRAINT_FIELDS = {
@@ -89,8 +94,20 @@ class ItemForm(CatalogFormMixin, forms.ModelForm):
         )
         # Like _active_or_current: an edit keeps its supplier even once deactivated.
         self.fields["supplier"].current = self.instance.supplier_id
-        for name in ("unit_cost", "unit_price", "reorder_level"):
-            self.fields[name].widget.attrs["min"] = "0"
+        # Blank is 0, and a new item's boxes start blank: a box showing "0" turned a
+        # typed "1.00" into "01.00".
+        for name in ZERO_WHEN_BLANK:
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["placeholder"] = "0"
+            if self.instance.pk is None:
+                self.initial[name] = None
+
+    def clean(self):
+        data = super().clean()
+        for name in ZERO_WHEN_BLANK:
+            if name not in self.errors and data.get(name) is None:
+                data[name] = Decimal(0)
+        return data
 
 
 class CategoryForm(CatalogFormMixin, forms.ModelForm):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from .fields import FiniteDecimalField, QuantityDecimalField
+from .fields import MoneyDecimalField, QuantityDecimalField
 from .widgets import ItemsInOneQueryMixin
 
 # The most lines one document (sale, purchase order, direct purchase) can have in a form.
@@ -41,7 +41,7 @@ class QuantityField(QuantityDecimalField):
             self.error_messages["min_value"] = "Enter a quantity greater than zero."
 
 
-class MoneyField(FiniteDecimalField):
+class MoneyField(MoneyDecimalField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)

@@ -31,6 +31,16 @@ ID_MAX = 2**63 - 1
 PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
+class DecimalInput(forms.TextInput):
+    """A text box for a number, with the phone's decimal keypad. Not type="number": a
+    browser set to English reads "1,5" typed there as 15 (the comma as a thousands
+    separator) and posts that without a word; a text box posts what was typed, and the
+    field refuses a comma in words."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
 class FiniteDecimalField(forms.DecimalField):
     """A DecimalField that takes plain numbers only and refuses NaN, sNaN and Infinity
     while converting.
@@ -40,8 +50,14 @@ class FiniteDecimalField(forms.DecimalField):
     (a 500). Negative zero is zero.
     """
 
+    widget = DecimalInput
+
     def to_python(self, value):
         if isinstance(value, str) and value.strip() and not PLAIN_NUMBER.fullmatch(value.strip()):
+            if PLAIN_NUMBER.fullmatch(value.strip().replace(",", ".", 1)):
+                raise forms.ValidationError(
+                    "Use a point for decimals: 1.5, not 1,5.", code="invalid"
+                )
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         value = super().to_python(value)
         if isinstance(value, Decimal):
@@ -50,6 +66,12 @@ class FiniteDecimalField(forms.DecimalField):
             if value.is_zero():
                 value = value.copy_abs()  # "-0" and "-0.00" would be stored with their sign
         return value
+
+
+class MoneyDecimalField(FiniteDecimalField):
+    """A money column's field (two places): a refusal says what is expected."""
+
+    default_error_messages = {"invalid": "Enter an amount such as 2.50, without a currency sign."}
 
 
 class QuantityDecimalField(FiniteDecimalField):
@@ -103,7 +125,7 @@ def safe_formfield(db_field, **kwargs):
     """
     if isinstance(db_field, models.DecimalField):
         quantity = db_field.decimal_places == QTY["decimal_places"]
-        kwargs.setdefault("form_class", QuantityDecimalField if quantity else FiniteDecimalField)
+        kwargs.setdefault("form_class", QuantityDecimalField if quantity else MoneyDecimalField)
     elif isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
         kwargs.setdefault("form_class", BoundedDateField)
     return db_field.formfield(**kwargs)

@@ -42,3 +42,11 @@ class FilterFormMixin:
     def listed(self, queryset):
         """Return `queryset`, or none of it when the filters cannot be read."""
         return queryset.none() if self.refusal() else queryset
+
+
+def unknown_choice(request, name: str, label: str, found) -> str:
+    """For a list that reads its query string by hand: why nothing is listed when `name`
+    is given but names nothing (`found` is None), else ""."""
+    if request.GET.get(name, "").strip() and found is None:
+        return f"{NOTHING_SHOWN} {label}: choose one from the list."
+    return ""

@@ -3,6 +3,7 @@
 from django import forms
 
 from inventory.models import PurchaseOrder, Store, Supplier
+from inventory.selectors.purchasing import TO_RECEIVE
 
 from .common import (
     MAX_LINES,
@@ -21,7 +22,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PurchaseFilterForm(FilterFormMixin, forms.Form):
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *PurchaseOrder.Status.choices], required=False
+        choices=[
+            ("", "Any status"),
+            (TO_RECEIVE, "To receive (ordered or partly received)"),
+            *PurchaseOrder.Status.choices,
+        ],
+        required=False,
     )
     # Deactivated suppliers too: their past orders stay findable.
     supplier = PartyPickerField(

@@ -8,7 +8,7 @@ from inventory.models import Customer, SalesOrder, Store
 from inventory.quantities import fmt_amount, fmt_qty
 
 from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
-from .fields import BoundedDateField, ModelSelectField
+from .fields import BoundedDateField, DecimalInput, ModelSelectField
 from .filtering import FilterFormMixin
 from .party_picker import PartyPickerField
 from .widgets import ItemPickerField
@@ -41,12 +41,10 @@ class SalesLineForm(forms.Form):
     """One line: an item, a quantity and a price (blank for the item's own price)."""
 
     item = ItemPickerField(store_field="store")
-    quantity = QuantityField(widget=forms.NumberInput(attrs={"aria-label": "Quantity"}))
+    quantity = QuantityField(widget=DecimalInput(attrs={"aria-label": "Quantity"}))
     unit_price = MoneyField(
         required=False,
-        widget=forms.NumberInput(
-            attrs={"aria-label": "Unit price", "placeholder": "Item price", "step": "0.01"}
-        ),
+        widget=DecimalInput(attrs={"aria-label": "Unit price", "placeholder": "Item price"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -133,7 +131,7 @@ class ShipForm(IdempotentFormMixin):
                 initial=line.quantity_reserved,
                 help_text=f"{line.item.name}: up to "
                 f"{fmt_amount(line.quantity_reserved, line.item.unit)} reserved.",
-                widget=forms.NumberInput(attrs={"step": "any"}),
+                widget=DecimalInput(),
             )
         _style(self)
 

@@ -7,7 +7,7 @@ from inventory.exceptions import InventoryError
 from inventory.models import LedgerEntry, Store
 
 from .common import IdempotentFormMixin, QuantityField
-from .fields import ModelSelectField
+from .fields import DecimalInput, ModelSelectField
 from .widgets import ItemPickerField, LotPickerField, resolve_lot
 
 ADJUST_REASON_CHOICES = [("", "Choose a reason…")] + [
@@ -20,9 +20,11 @@ ADJUST_REASON_CHOICES = [("", "Choose a reason…")] + [
 class _LotOfItemMixin:
     """Resolve a typed lot code within the chosen item; refuse a lot of another item."""
 
+    missing_lot = ""  # what to say after "has no lot X"
+
     def clean(self):
         data = super().clean()
-        resolve_lot(self)
+        resolve_lot(self, missing=self.missing_lot)
         try:
             rules.check_lot_of_item(data.get("lot"), data.get("item"))
         except InventoryError as exc:
@@ -54,6 +56,11 @@ class TransferForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
 
 
 class AdjustmentForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
+    # A shop starting with stock on its shelves has no lot to adjust yet.
+    missing_lot = (
+        " An adjustment corrects a lot on record; stock never received (opening stock)"
+        " is recorded with a direct purchase, which creates its lot."
+    )
     item = ItemPickerField(include_inactive=True, store_field="store")
     lot = LotPickerField(store_field="store")
     store = ModelSelectField(queryset=Store.objects.order_by("code"))
@@ -96,11 +103,9 @@ class CountForm(IdempotentFormMixin, forms.Form):
                 required=False,
                 min_value=0,
                 # The sheet's caption says "Found (pcs)"; the box itself names its lot.
-                widget=forms.NumberInput(
+                widget=DecimalInput(
                     attrs={
                         "class": "form-control",
-                        "step": "any",
-                        "inputmode": "decimal",
                         "aria-label": label,
                         "data-enter-next": "",  # Enter goes on to the next lot (app.js)
                     }

@@ -335,8 +335,9 @@ class LotPickerField(_PickerField):
         return Choice(pk=lot.pk, text=lot.code, caption=lot.get_qc_status_display())
 
 
-def resolve_lot(form, *, item_field="item", lot_field="lot") -> None:
-    """Turn a typed lot code into the lot of the chosen item, or a field error."""
+def resolve_lot(form, *, item_field="item", lot_field="lot", missing: str = "") -> None:
+    """Turn a typed lot code into the lot of the chosen item, or a field error (with
+    `missing` after it: what to do instead)."""
     code, item = form.cleaned_data.get(lot_field), form.cleaned_data.get(item_field)
     if not isinstance(code, LotCode):
         return
@@ -347,7 +348,7 @@ def resolve_lot(form, *, item_field="item", lot_field="lot") -> None:
     if lot is None:
         form.cleaned_data.pop(lot_field, None)
         if item is not None:
-            form.add_error(lot_field, f"{item.sku} has no lot “{code}”.")
+            form.add_error(lot_field, f"{item.sku} has no lot “{code}”.{missing}")
         elif item_field not in form.errors:
             form.add_error(lot_field, "Choose the item first.")
         return

@@ -119,6 +119,14 @@ class PurchaseOrder(models.Model):
         return reverse("inventory:purchase_detail", args=[self.pk])
 
     @property
+    def status_label(self) -> str:
+        """The status as people say it: a cancelled order that received something was
+        closed short. `received_any` is set by the list's selector and the detail view."""
+        if self.status == PurchaseStatus.CANCELLED and getattr(self, "received_any", False):
+            return "Closed short"
+        return self.get_status_display()
+
+    @property
     def number(self) -> str:
         return f"PO-{self.pk:06d}" if self.pk else "PO-(new)"
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     OuterRef,
     Prefetch,
     Subquery,
@@ -53,6 +54,10 @@ def line_value(*, lines: str = "", status: str = "order__status"):
 LINE_VALUE = line_value()
 
 
+# The order list's "To receive" status filter: what a receipt can still arrive against.
+TO_RECEIVE = "TO_RECEIVE"
+
+
 def _per_order(aggregate, output_field):
     """A subquery of one figure over the order's lines (read for the page's rows only)."""
     lines = (
@@ -75,7 +80,9 @@ def purchase_order_list(
     days turned into created_at bounds, which the created_at index serves.
     """
     qs = PurchaseOrder.objects.select_related("supplier", "store", "created_by")
-    if status:
+    if status == TO_RECEIVE:
+        qs = qs.filter(status__in=OPEN_PURCHASE_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
     if supplier is not None:
         qs = qs.filter(supplier=supplier)
@@ -85,7 +92,9 @@ def purchase_order_list(
         qs = qs.filter(created_at__gte=start_of_day(date_from))
     if date_to is not None:
         qs = qs.filter(created_at__lt=start_of_day(date_to + timedelta(days=1)))
+    received = PurchaseOrderLine.objects.filter(order=OuterRef("pk"), quantity_received__gt=0)
     return qs.annotate(
+        received_any=Exists(received),
         line_count=Coalesce(_per_order(Count("pk"), None), Value(0)),
         value=Coalesce(_per_order(Sum(LINE_VALUE), MONEY), Value(ZERO), output_field=MONEY),
     ).order_by("-created_at", "-pk")

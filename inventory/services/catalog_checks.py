@@ -8,6 +8,7 @@ service's transaction, so they hold whoever the caller is.
 import re
 from decimal import Decimal
 
+from inventory import rules
 from inventory.exceptions import InventoryError
 from inventory.models import (
     EDITABLE_PURCHASE_STATUSES,
@@ -44,8 +45,8 @@ def _check_item(item: Item) -> None:
     # A SKU on record before this rule may keep its form; a new or changed one may not.
     if previous.get("sku") != item.sku and not SKU.fullmatch(item.sku or ""):
         raise InventoryError(
-            "A SKU is letters, digits and . _ / + # : - without spaces, starting with a "
-            "letter or digit (40 at most).",
+            "A SKU is letters A-Z, digits and . _ / + # : - without spaces, starting with "
+            "a letter or digit (40 at most).",
             field="sku",
         )
     if Item.objects.filter(sku__iexact=item.sku).exclude(pk=item.pk).exists():
@@ -67,6 +68,14 @@ def _check_item(item: Item) -> None:
         value = getattr(item, field)
         if value is not None and Decimal(value) < 0:
             raise InventoryError(f"{label} cannot be negative.", field=field)
+    if item.reorder_level:  # in the item's unit: whole pcs and boxes
+        rules.clean_quantity(
+            item.reorder_level,
+            allow_zero=True,
+            label="Reorder level",
+            unit=item.unit,
+            field="reorder_level",
+        )
     if previous and previous["unit"] != item.unit and _has_history(item):
         raise InventoryError(
             f"The unit of {item.sku} cannot change from {previous['unit']} to {item.unit}: "

@@ -116,6 +116,8 @@ class CatalogListView(ManagerRequiredMixin, ListView):
             page=context["page_obj"],
             sort_columns=self._sort_columns(),
             create_url=reverse(f"inventory:{self.area.key}_create"),
+            # An empty list says "none yet, add the first" unless filters emptied it.
+            filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "sort")),
         )
         return context
 

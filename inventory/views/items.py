@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.permissions import role_required
 from accounts.roles import Role
+from inventory.forms.filtering import unknown_choice
 from inventory.models import Category, Item, StockBalance, Store
 from inventory.selectors.ledger import ledger_entries_for_item
 from inventory.selectors.pickers import barcode_is
@@ -63,10 +64,15 @@ def item_list(request):
     search = request.GET.get("q", "").strip()[:100]
     category = _pick(request, "category", Category)
     store = _pick(request, "store", Store)
+    refusal = unknown_choice(request, "category", "Category", category) or unknown_choice(
+        request, "store", "Store", store
+    )
     low_only = request.GET.get("low") in ("1", "on", "true")
     show_inactive = request.GET.get("inactive") in ("1", "on", "true")
 
     items = Item.objects.select_related("category")
+    if refusal:
+        items = items.none()
     if not show_inactive:
         items = items.filter(is_active=True)
     if search:
@@ -112,6 +118,7 @@ def item_list(request):
         "inventory/items/item_list.html",
         {
             "page": page,
+            "refusal": refusal,
             "low_ids": low_ids,
             "search": search,
             "category": category,

@@ -79,6 +79,7 @@ def purchase_detail(request, pk):
     """Show lines (ordered, received, outstanding), value, lots received, history, actions."""
     order = _order_or_404(pk)
     lines = purchase_order_lines(order=order)
+    order.received_any = any(line.quantity_received > 0 for line in lines)  # status_label
     return render(
         request,
         "inventory/purchases/detail.html",

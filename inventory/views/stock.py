@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.exceptions import InventoryError
+from inventory.forms.filtering import unknown_choice
 from inventory.forms.stock import AdjustmentForm, TransferForm
 from inventory.models import Store
 from inventory.quantities import fmt_amount
@@ -44,15 +45,17 @@ def _initial(request, item_id) -> dict:
 def stock_levels(request):
     """Stock per item and store; ?low=1 keeps the rows below their reorder level."""
     store = _store_from(request)
+    refusal = unknown_choice(request, "store", "Store", store)
     search = request.GET.get("q", "").strip()[:100]
     low_only = request.GET.get("low") in ("1", "on", "true")
-    rows = stock_level_list(store=store, search=search, low_only=low_only)
+    rows = [] if refusal else stock_level_list(store=store, search=search, low_only=low_only)
     page = numbered_page(rows, request.GET.get("page"), per_page=PER_PAGE, count_apart=True)
     return render(
         request,
         "inventory/stock/levels.html",
         {
             "page": page,
+            "refusal": refusal,
             "stores": Store.objects.order_by("code"),
             "store": store,
             "search": search,
@@ -123,10 +126,17 @@ def adjustment_new(request):
                 ):
                     item, quantity = data["item"], data["quantity"]
                     sign = "+" if quantity > 0 else ""
+                    into = result.entries[0].lot
+                    # Found stock of a QC item goes into a new quarantine lot: say where.
+                    where = (
+                        f" into quarantine lot {into.code}, for QC to inspect"
+                        if into.pk != data["lot"].pk
+                        else ""
+                    )
                     messages.success(
                         request,
                         f"Adjusted {item.sku} lot {data['lot'].code} in {data['store'].name} "
-                        f"by {sign}{fmt_amount(quantity, item.unit)}.",
+                        f"by {sign}{fmt_amount(quantity, item.unit)}{where}.",
                     )
                 return redirect(_movements_url(data["item"]))
     else:

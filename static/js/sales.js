@@ -6,7 +6,7 @@
     if (!box.matches || !box.matches(".sales-line input[type=checkbox][name$='-DELETE']")) return;
     var row = box.closest(".sales-line");
     row.classList.toggle("opacity-50", box.checked);
-    row.querySelectorAll("select, input[type=number]").forEach(function (field) {
+    row.querySelectorAll("select, input[inputmode=decimal]").forEach(function (field) {
       field.required = false;
     });
   });

@@ -40,3 +40,29 @@ def test_a_manager_closes_a_partly_received_order_short(manager_client, manager_
     detail = manager_client.get(ordered.get_absolute_url())
     assert [ln.value for ln in detail.context["lines"]] == [Decimal("8.00")]
     assert [ln.outstanding for ln in detail.context["lines"]] == [0]  # nothing more expected
+
+
+def test_a_closed_short_order_reads_closed_short_and_a_partly_received_one_is_to_receive(
+    manager_client, staff_client, manager_user, ordered
+):
+    # found by a first-week QA pass: after a part receipt the order left Staff's
+    # "Receive a purchase" list, and once closed short it read "Cancelled"
+    line = ordered.lines.get()
+    purchase_order_receive(
+        actor=manager_user,
+        order=ordered,
+        receipts=[{"line": line, "quantity": "4"}],
+        idempotency_key="r",
+    )
+    home = staff_client.get("/").content.decode()
+    assert 'href="/purchases/?status=TO_RECEIVE"' in home
+    to_receive = staff_client.get("/purchases/", {"status": "TO_RECEIVE"})
+    assert [o.pk for o in to_receive.context["orders"]] == [ordered.pk]
+
+    manager_client.post(reverse("inventory:purchase_cancel", args=[ordered.pk]))
+
+    listed = manager_client.get("/purchases/")
+    assert [o.status_label for o in listed.context["orders"]] == ["Closed short"]
+    detail = manager_client.get(ordered.get_absolute_url()).content.decode()
+    assert 'data-testid="po-status">Closed short<' in detail
+    assert staff_client.get("/purchases/", {"status": "TO_RECEIVE"}).context["orders"] == []

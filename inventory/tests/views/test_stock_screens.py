@@ -290,6 +290,46 @@ def test_adjustment_can_add_found_stock(manager_client, manager_user, store, ite
     assert figures(store=store, lot=lot) == (D("4"), D("0"))
 
 
+def test_found_stock_of_a_qc_item_says_which_quarantine_lot_it_went_into(
+    manager_client, manager_user, store, qc_item
+):
+    # found by a first-week QA pass: the message named the inspected lot only
+    from inventory.services.qc import lot_approve
+
+    lot = receive(manager_user, qc_item, store, 1, "A")
+    lot_approve(actor=manager_user, lot=lot)
+
+    response = manager_client.post(ADJUST, adjust_data(lot, store, "3", "FOUND"))
+
+    found = Lot.objects.get(origin_lot=lot)
+    assert found.qc_status == "QUARANTINE"
+    assert texts(response) == [
+        f"Adjusted SKU-QC01 lot {lot.code} in Main Store by +3 pcs into quarantine lot "
+        f"{found.code}, for QC to inspect."
+    ]
+
+
+def test_an_adjustment_of_a_lot_never_received_says_how_to_record_opening_stock(
+    manager_client, store, item
+):
+    data = {
+        "item_q": item.sku,
+        "lot_q": "OPEN-1",
+        "store": store.pk,
+        "quantity": "5",
+        "reason": "FOUND",
+        "idempotency_key": "open-1",
+    }
+
+    response = manager_client.post(ADJUST, data)
+
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["lot"]
+    assert error.startswith("SKU-0042 has no lot “OPEN-1”.")
+    assert "recorded with a direct purchase" in error
+    assert not LedgerEntry.objects.exists()
+
+
 def test_adjustment_of_a_counted_unit_refuses_a_fraction_next_to_the_field(
     manager_client, manager_user, store, item
 ):
