@@ -103,7 +103,22 @@ class InvalidTransition(InventoryError):
             state = "in quarantine" if was == "quarantine" else was
             super().__init__(f"{obj} is already {state}; nothing was changed.")
         else:
-            super().__init__(f"{obj} cannot go from {was} to {wanted}.")
+            # Usually someone else (or another window) moved it first: say where it is.
+            done = ACTIONS.get(wanted, wanted)
+            super().__init__(
+                f"{obj} is {was}, so it cannot be {done}; nothing was changed. It may have "
+                "been changed in another window or by someone else."
+            )
+
+
+# What moving a document or a lot to a status is called, for InvalidTransition.
+ACTIONS = {
+    "draft": "edited",
+    "ordered": "placed",
+    "partially received": "received",
+    "partially shipped": "shipped",
+    "quarantine": "put back in quarantine",
+}
 
 
 class DocumentChanged(InventoryError):

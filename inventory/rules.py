@@ -8,7 +8,13 @@ these rules and write what they decide.
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from inventory.exceptions import InsufficientStock, InvalidQuantity, InventoryError, ShortLines
+from inventory.exceptions import (
+    DocumentChanged,
+    InsufficientStock,
+    InvalidQuantity,
+    InventoryError,
+    ShortLines,
+)
 from inventory.models import QCStatus
 from inventory.quantities import UNIT_FORMS
 
@@ -87,6 +93,17 @@ def is_expired(lot, today: date) -> bool:
 def is_sellable(lot, today: date) -> bool:
     """Only APPROVED lots that have not expired are reserved, issued or shipped."""
     return lot.qc_status == QCStatus.APPROVED and not is_expired(lot, today)
+
+
+def check_not_changed(document, shown: str | None) -> None:
+    """A page posts the version of the document it showed (`version`, its updated_at as
+    text): a document saved or moved on since, in another window or by someone else, is
+    neither overwritten nor acted on. No version (an API call, an old page): no check."""
+    if shown and shown != document.version:
+        raise DocumentChanged(
+            f"{document.number} changed since this page was opened (in another window or by "
+            "someone else); nothing was changed. Check it as it is now and try again."
+        )
 
 
 def check_movable(lot, item, today: date) -> None:

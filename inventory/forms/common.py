@@ -88,3 +88,10 @@ def lines_formset_factory(form, *, max_lines: int = MAX_LINES, formset=forms.Bas
         "missing_management_form": BAD_LINE_COUNT,
     }
     return formset
+
+
+class ShownVersionMixin(forms.Form):
+    """The version of the document the page showed (its `version`), posted back so that
+    a save or an action on a document changed since is refused (rules.check_not_changed)."""
+
+    shown = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)

@@ -10,6 +10,7 @@ from .common import (
     IdempotentFormMixin,
     MoneyField,
     QuantityField,
+    ShownVersionMixin,
     lines_formset_factory,
 )
 from .fields import BoundedDateField, IdField, ModelSelectField
@@ -52,6 +53,10 @@ class PurchaseOrderForm(forms.Form):
     store = ModelSelectField(Store.objects.filter(is_active=True))
     expected_on = BoundedDateField(label="Expected on", required=False, widget=DATE)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PurchaseEditForm(ShownVersionMixin, PurchaseOrderForm):
+    """A draft's header as edited, with the version its page showed."""
 
 
 class PurchaseDraftForm(IdempotentFormMixin, PurchaseOrderForm):

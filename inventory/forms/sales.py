@@ -7,7 +7,13 @@ from django import forms
 from inventory.models import Customer, SalesOrder, Store
 from inventory.quantities import fmt_amount, fmt_qty
 
-from .common import IdempotentFormMixin, MoneyField, QuantityField, lines_formset_factory
+from .common import (
+    IdempotentFormMixin,
+    MoneyField,
+    QuantityField,
+    ShownVersionMixin,
+    lines_formset_factory,
+)
 from .fields import BoundedDateField, DecimalInput, ModelSelectField
 from .filtering import FilterFormMixin
 from .party_picker import PartyPickerField
@@ -101,8 +107,12 @@ class SalesDraftForm(IdempotentFormMixin, SalesOrderForm):
         self.fields["idempotency_key"].required = False
 
 
-class OrderActionForm(IdempotentFormMixin):
-    """Confirm or cancel: only the one-time token."""
+class SalesEditForm(ShownVersionMixin, SalesOrderForm):
+    """A draft's header as edited, with the version its page showed."""
+
+
+class OrderActionForm(ShownVersionMixin, IdempotentFormMixin):
+    """Confirm or cancel: the one-time token and the version the page showed."""
 
 
 class ShipForm(IdempotentFormMixin):

@@ -127,6 +127,11 @@ class PurchaseOrder(models.Model):
         return self.get_status_display()
 
     @property
+    def version(self) -> str:
+        """What a page posts back to say which state of the order it showed."""
+        return self.updated_at.isoformat()
+
+    @property
     def number(self) -> str:
         return f"PO-{self.pk:06d}" if self.pk else "PO-(new)"
 
@@ -212,6 +217,11 @@ class SalesOrder(models.Model):
 
     def get_absolute_url(self):
         return reverse("inventory:sales_detail", args=[self.pk])
+
+    @property
+    def version(self) -> str:
+        """What a page posts back to say which state of the order it showed."""
+        return self.updated_at.isoformat()
 
     @property
     def number(self) -> str:

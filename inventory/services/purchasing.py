@@ -166,14 +166,16 @@ def purchase_order_create(
 
 
 def purchase_order_update(
-    *, actor, order, supplier, store, expected_on=None, note: str = "", lines=()
+    *, actor, order, supplier, store, expected_on=None, note: str = "", lines=(), shown=None
 ) -> PurchaseOrder:
-    """Replace a DRAFT order's header and lines; an order already placed cannot be edited."""
+    """Replace a DRAFT order's header and lines; an order already placed cannot be edited,
+    nor one saved since the page (`shown`, its version) was opened."""
     actor = as_actor(actor)
     _check_header(supplier, store)
     lines = _clean_lines(lines)
     with transaction.atomic():
         order = lock_purchase_order(order.pk)
+        rules.check_not_changed(order, shown)
         if order.status not in EDITABLE:
             raise InventoryError(
                 f"{order.number} is {order.get_status_display().lower()}; "
@@ -198,11 +200,13 @@ def purchase_order_update(
     return order
 
 
-def purchase_order_place(*, actor, order) -> PurchaseOrder:
-    """Send a DRAFT order to the supplier (ORDERED); it needs at least one line."""
+def purchase_order_place(*, actor, order, shown: str | None = None) -> PurchaseOrder:
+    """Send a DRAFT order to the supplier (ORDERED); it needs at least one line, and must
+    be as its page (`shown`) showed it."""
     actor = as_actor(actor)
     with transaction.atomic():
         order = lock_purchase_order(order.pk)
+        rules.check_not_changed(order, shown)
         if not can_transition(order, Status.ORDERED):
             raise InvalidTransition(order.number, order.status, Status.ORDERED)
         lines = list(order.lines.select_related("item").order_by("pk"))
@@ -222,12 +226,14 @@ def purchase_order_place(*, actor, order) -> PurchaseOrder:
     return order
 
 
-def purchase_order_cancel(*, actor, order, note: str = "") -> PurchaseOrder:
+def purchase_order_cancel(*, actor, order, note: str = "", shown=None) -> PurchaseOrder:
     """Cancel a DRAFT or ORDERED order, or close a PARTIALLY_RECEIVED one short: what was
-    received stays in stock and on the order, the rest is no longer expected."""
+    received stays in stock and on the order, the rest is no longer expected. Not an
+    order changed since its page (`shown`) was opened."""
     actor = as_actor(actor)
     with transaction.atomic():
         order = lock_purchase_order(order.pk)
+        rules.check_not_changed(order, shown)
         from_status = _transition(order, Status.CANCELLED)
         audit_record(
             actor=actor,

@@ -121,13 +121,16 @@ def sales_order_update(
     customer: Customer | None,
     note: str = "",
     lines,
+    shown: str | None = None,
 ) -> SalesOrder:
-    """Replace a DRAFT order's header and lines; any other status is refused."""
+    """Replace a DRAFT order's header and lines; any other status is refused, and so
+    is an order saved since the page (`shown`, its version) was opened."""
     actor = as_actor(actor)
     clean_header(store, customer)
     cleaned = clean_lines(lines)
     with transaction.atomic():
         order = lock_sales_order(order.pk)
+        rules.check_not_changed(order, shown)
         if order.status != Status.DRAFT:
             raise InvalidTransition(order, order.status, Status.DRAFT)
         before = lines_detail(order_lines(order))
@@ -172,8 +175,11 @@ def _draw_lines(posting: Posting, store, lines, kind):
 
 
 @retry_on_conflict
-def sales_order_confirm(*, actor, order: SalesOrder, idempotency_key: str | None) -> SalesResult:
-    """Confirm a DRAFT order by reserving every line, all or nothing.
+def sales_order_confirm(
+    *, actor, order: SalesOrder, idempotency_key: str | None, shown: str | None = None
+) -> SalesResult:
+    """Confirm a DRAFT order by reserving every line, all or nothing; not one changed
+    since its page (`shown`) was opened, nor one whose store was deactivated since.
 
     If any item is short, raise ShortLines naming it with the quantity its lines ask
     for together and what is available; the transaction rolls back, nothing is reserved.
@@ -185,7 +191,9 @@ def sales_order_confirm(*, actor, order: SalesOrder, idempotency_key: str | None
                 order=replay_order(replayed, order.pk), stock=replayed, replayed=True
             )
         order = lock_sales_order(order.pk)
+        rules.check_not_changed(order, shown)
         check_transition(order, Status.CONFIRMED)
+        clean_header(order.store, None)  # re-read under the lock: a store closed since
         lines = order_lines(order)
         if not lines:
             raise InventoryError("Add at least one line before confirming the order.")
@@ -203,7 +211,9 @@ def sales_order_confirm(*, actor, order: SalesOrder, idempotency_key: str | None
 
 
 @retry_on_conflict
-def sales_order_cancel(*, actor, order: SalesOrder, idempotency_key: str | None) -> SalesResult:
+def sales_order_cancel(
+    *, actor, order: SalesOrder, idempotency_key: str | None, shown: str | None = None
+) -> SalesResult:
     """Cancel a DRAFT, CONFIRMED or PARTIALLY_SHIPPED order, releasing what is still reserved.
 
     What was shipped stays issued; returns go through sales_order_return.
@@ -215,6 +225,7 @@ def sales_order_cancel(*, actor, order: SalesOrder, idempotency_key: str | None)
                 order=SalesOrder.objects.get(pk=order.pk), stock=replayed, replayed=True
             )
         order = lock_sales_order(order.pk)
+        rules.check_not_changed(order, shown)
         check_transition(order, Status.CANCELLED)
         lines = [line for line in order_lines(order) if line.quantity_reserved > 0]
         held = held_reservations(lines=lines)

@@ -88,10 +88,11 @@ def sales_order_ship(
             order = SalesOrder.objects.get(pk=order.pk)
             return SalesResult(order=order, stock=replayed, replayed=True)
         order = lock_sales_order(order.pk)
-        check_transition(order, Status.SHIPPED)
         lines = order_lines(order)
+        # Before the status: a page opened before a cancel says it changed since.
         if shown is not None:
             _refuse_changed(order, lines, shown)
+        check_transition(order, Status.SHIPPED)
         planned = _planned(order, lines, shipments)
         held = held_reservations(lines=[line for line, _ in planned])
         # The items' stocked balances too: a reservation on a lot that has expired since

@@ -18,8 +18,8 @@ from inventory.forms.purchasing import (
     DirectPurchaseForm,
     OrderLineFormSet,
     PurchaseDraftForm,
+    PurchaseEditForm,
     PurchaseFilterForm,
-    PurchaseOrderForm,
     ReceiveForm,
     ReceiveLineFormSet,
     kept_forms,
@@ -146,7 +146,7 @@ def purchase_edit(request, pk):
         {"item": line.item, "quantity": line.quantity_ordered, "unit_cost": line.unit_cost}
         for line in order.lines.select_related("item").order_by("pk")
     ]
-    form = PurchaseOrderForm(request.POST or None, initial=initial)
+    form = PurchaseEditForm(request.POST or None, initial={**initial, "shown": order.version})
     formset = OrderLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
     if adds_a_line(request):
         form, formset = line_added(form, formset)
@@ -171,7 +171,7 @@ def purchase_edit(request, pk):
 def purchase_place(request, pk):
     order = _order_or_404(pk)
     try:
-        purchase_order_place(actor=actor_for(request), order=order)
+        purchase_order_place(actor=actor_for(request), order=order, shown=_shown(request))
     except InventoryError as exc:
         messages.error(request, exc.message)
     else:
@@ -183,12 +183,14 @@ def purchase_place(request, pk):
 @require_POST
 def purchase_cancel(request, pk):
     order = _order_or_404(pk)
-    short = order.status == PurchaseOrder.Status.PARTIALLY_RECEIVED
     try:
-        purchase_order_cancel(actor=actor_for(request), order=order)
+        order = purchase_order_cancel(actor=actor_for(request), order=order, shown=_shown(request))
     except InventoryError as exc:
         messages.error(request, exc.message)
     else:
+        # From the order as cancelled (not as read before the lock): a receipt may have
+        # come in first, and then it was closed short.
+        short = order.lines.filter(quantity_received__gt=0).exists()
         messages.success(
             request,
             f"{order.number} closed short: what was received stays; the rest is no longer expected."
@@ -196,6 +198,11 @@ def purchase_cancel(request, pk):
             else f"{order.number} cancelled.",
         )
     return redirect(order)
+
+
+def _shown(request) -> str | None:
+    """The version of the order the page showed (a hidden field of its action buttons)."""
+    return request.POST.get("shown", "")[:64] or None
 
 
 def _receipt_message(result) -> str:

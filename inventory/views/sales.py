@@ -18,9 +18,9 @@ from inventory.forms.sales import (
     QuickSaleForm,
     ReturnForm,
     SalesDraftForm,
+    SalesEditForm,
     SalesFilterForm,
     SalesLineFormSet,
-    SalesOrderForm,
     ShipForm,
 )
 from inventory.models import SalesOrder, SalesOrderLine
@@ -81,7 +81,9 @@ def _order_form_page(request, *, order=None):
         # A new draft carries a one-time token (kept in the page's URL, so Back keeps it).
         form = SalesDraftForm(request.POST or None, initial=token_initial(request))
     else:
-        form = SalesOrderForm(request.POST or None, initial=header_initial)
+        form = SalesEditForm(
+            request.POST or None, initial={**header_initial, "shown": order.version}
+        )
     formset = SalesLineFormSet(request.POST or None, prefix=LINES, initial=initial_lines)
     if adds_a_line(request):
         form, formset = line_added(form, formset)
@@ -100,7 +102,7 @@ def _order_form_page(request, *, order=None):
                 if not report_replay(request, order, "This draft", document=order):
                     messages.success(request, f"Draft {order.number} saved. Confirm it to reserve.")
             else:
-                order = sales_order_update(order=order, **args)
+                order = sales_order_update(order=order, **args, shown=data["shown"])
                 messages.success(request, f"Draft {order.number} updated.")
         except InventoryError as exc:
             attach_error(form, exc, rows=formset.kept_forms())
@@ -180,6 +182,7 @@ def _order_action(request, pk, service, done: str, what: str):
             actor=actor_for(request),
             order=order,
             idempotency_key=form.cleaned_data["idempotency_key"],
+            shown=form.cleaned_data["shown"],
         )
     except InventoryError as exc:
         messages.error(request, exc.message)

@@ -93,8 +93,18 @@ def test_a_lot_with_reservations_cannot_be_rejected_or_quarantined(
     [
         ([], lot_quarantine, "Lot Q is already in quarantine; nothing was changed."),
         ([lot_approve], lot_approve, "Lot Q is already approved; nothing was changed."),
-        ([lot_reject], lot_approve, "Lot Q cannot go from rejected to approved."),
-        ([lot_reject], lot_quarantine, "Lot Q cannot go from rejected to quarantine."),
+        (
+            [lot_reject],
+            lot_approve,
+            "Lot Q is rejected, so it cannot be approved; nothing was changed. It may have "
+            "been changed in another window or by someone else.",
+        ),
+        (
+            [lot_reject],
+            lot_quarantine,
+            "Lot Q is rejected, so it cannot be put back in quarantine; nothing was changed. "
+            "It may have been changed in another window or by someone else.",
+        ),
         ([lot_reject], lot_reject, "Lot Q is already rejected; nothing was changed."),
     ],
 )

@@ -117,11 +117,15 @@ def test_the_list_hides_deactivated_items_unless_asked(staff_client, db):
     assert _skus(staff_client.get(LIST, {"inactive": "1"})) == ["NEW", "OLD"]
 
 
-def test_the_list_ignores_junk_filters(staff_client, item):
+def test_junk_filters_list_nothing_and_say_why(staff_client, item):
+    # A store or category that names nothing is refused, as on every list (it used to be
+    # ignored, listing everything as if it were the answer); a junk page is page 1.
     response = staff_client.get(LIST, {"category": "x", "store": "1; drop", "page": "zz"})
 
     assert response.status_code == 200
-    assert _skus(response) == ["SKU-0042"]
+    assert _skus(response) == []
+    assert "Category: choose one from the list." in response.context["refusal"]
+    assert _skus(staff_client.get(LIST, {"page": "zz"})) == ["SKU-0042"]
 
 
 def test_the_list_is_paginated(staff_client, db):

@@ -179,5 +179,5 @@ def test_receiving_a_draft_or_cancelled_order_is_refused(staff_client, manager_u
     posted = staff_client.post(url, receive_post(draft, (line, "1", "")))
 
     assert "it cannot be received" in " ".join(messages_of(page))
-    assert "cannot go from" in posted.content.decode()
+    assert "so it cannot be received; nothing was changed" in posted.content.decode()
     assert state(draft) == before

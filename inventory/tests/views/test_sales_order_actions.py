@@ -159,7 +159,10 @@ def test_cancel_of_a_shipped_order_is_refused(staff_client, staff_user, store, i
         reverse("inventory:sales_cancel", args=[order.pk]), {"idempotency_key": "tok-c2"}
     )
 
-    assert msgs(response) == [f"{order.number} cannot go from shipped to cancelled."]
+    assert msgs(response) == [
+        f"{order.number} is shipped, so it cannot be cancelled; nothing was changed. It may "
+        "have been changed in another window or by someone else."
+    ]
     assert state() == before
 
 
