@@ -53,10 +53,14 @@ class FiniteDecimalField(forms.DecimalField):
     widget = DecimalInput
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip() and not PLAIN_NUMBER.fullmatch(value.strip()):
-            if PLAIN_NUMBER.fullmatch(value.strip().replace(",", ".", 1)):
+        if isinstance(value, str):
+            value = value.strip()  # a box holding only spaces is blank
+        if isinstance(value, str) and value and not PLAIN_NUMBER.fullmatch(value):
+            if "," in value and PLAIN_NUMBER.fullmatch(value.replace(",", "")):
+                # "1,5" may mean 1.5 or (with "1,500") a thousand and more: ask, in words.
                 raise forms.ValidationError(
-                    "Use a point for decimals: 1.5, not 1,5.", code="invalid"
+                    "Type the number without a comma: 1.5 with a point, or 1500.",
+                    code="invalid",
                 )
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         value = super().to_python(value)

@@ -24,7 +24,8 @@ class _LotOfItemMixin:
 
     def clean(self):
         data = super().clean()
-        resolve_lot(self, missing=self.missing_lot)
+        adds = (data.get("quantity") or 0) > 0  # the hint is for stock to record, not remove
+        resolve_lot(self, missing=self.missing_lot if adds else "")
         try:
             rules.check_lot_of_item(data.get("lot"), data.get("item"))
         except InventoryError as exc:

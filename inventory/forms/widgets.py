@@ -347,7 +347,16 @@ def resolve_lot(form, *, item_field="item", lot_field="lot", missing: str = "") 
         lot = lots.filter(code=code).first() or lots.filter(code__iexact=code).first()
     if lot is None:
         form.cleaned_data.pop(lot_field, None)
-        if item is not None:
+        other = (
+            Lot.objects.select_related("item").filter(code__iexact=code).first()
+            if item is not None
+            else None
+        )
+        if other is not None:  # as rules.check_lot_of_item says it
+            form.add_error(
+                lot_field, f"Lot {other.code} is a lot of {other.item.sku}, not of {item.sku}."
+            )
+        elif item is not None:
             form.add_error(lot_field, f"{item.sku} has no lot “{code}”.{missing}")
         elif item_field not in form.errors:
             form.add_error(lot_field, "Choose the item first.")

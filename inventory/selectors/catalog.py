@@ -41,6 +41,7 @@ from inventory.models import (
 
 from .money import cents
 from .purchasing import line_value as purchase_line_value
+from .purchasing import received_any
 from .sales import line_value
 
 ZERO = Decimal("0")
@@ -109,7 +110,9 @@ def supplier_purchase_orders(*, supplier: Supplier) -> QuerySet:
     return (
         PurchaseOrder.objects.filter(supplier=supplier)
         .select_related("store")
-        .annotate(value=_value_of(PurchaseOrderLine, purchase_line_value()))
+        .annotate(
+            value=_value_of(PurchaseOrderLine, purchase_line_value()), received_any=received_any()
+        )
         .order_by("-created_at", "-pk")
     )
 

@@ -54,6 +54,12 @@ def line_value(*, lines: str = "", status: str = "order__status"):
 LINE_VALUE = line_value()
 
 
+def received_any() -> Exists:
+    """Whether an order has received anything: a cancelled one that has was closed short
+    (PurchaseOrder.status_label reads this annotation)."""
+    return Exists(PurchaseOrderLine.objects.filter(order=OuterRef("pk"), quantity_received__gt=0))
+
+
 # The order list's "To receive" status filter: what a receipt can still arrive against.
 TO_RECEIVE = "TO_RECEIVE"
 
@@ -92,9 +98,8 @@ def purchase_order_list(
         qs = qs.filter(created_at__gte=start_of_day(date_from))
     if date_to is not None:
         qs = qs.filter(created_at__lt=start_of_day(date_to + timedelta(days=1)))
-    received = PurchaseOrderLine.objects.filter(order=OuterRef("pk"), quantity_received__gt=0)
     return qs.annotate(
-        received_any=Exists(received),
+        received_any=received_any(),
         line_count=Coalesce(_per_order(Count("pk"), None), Value(0)),
         value=Coalesce(_per_order(Sum(LINE_VALUE), MONEY), Value(ZERO), output_field=MONEY),
     ).order_by("-created_at", "-pk")

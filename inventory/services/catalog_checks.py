@@ -39,7 +39,9 @@ _NON_NEGATIVE = {
 
 def _check_item(item: Item) -> None:
     previous = (
-        Item.objects.filter(pk=item.pk).values("sku", "category_id", "supplier_id", "unit").first()
+        Item.objects.filter(pk=item.pk)
+        .values("sku", "category_id", "supplier_id", "unit", "reorder_level")
+        .first()
         or {}
     )
     # A SKU on record before this rule may keep its form; a new or changed one may not.
@@ -68,7 +70,12 @@ def _check_item(item: Item) -> None:
         value = getattr(item, field)
         if value is not None and Decimal(value) < 0:
             raise InventoryError(f"{label} cannot be negative.", field=field)
-    if item.reorder_level:  # in the item's unit: whole pcs and boxes
+    changed_level = (previous.get("reorder_level"), previous.get("unit")) != (
+        item.reorder_level,
+        item.unit,
+    )
+    # In the item's unit (whole pcs and boxes); a level on record before may stand.
+    if item.reorder_level and changed_level:
         rules.clean_quantity(
             item.reorder_level,
             allow_zero=True,

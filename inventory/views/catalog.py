@@ -30,7 +30,7 @@ from inventory.models import Category, Customer, Item, Store, Supplier
 from inventory.selectors import catalog as catalog_selectors
 from inventory.services import catalog as services
 
-from .common import actor_for, attach_error, sort_columns
+from .common import actor_for, attach_error, filtered, sort_columns
 from .paging import keyset_page_for
 
 PER_PAGE = 25
@@ -117,7 +117,7 @@ class CatalogListView(ManagerRequiredMixin, ListView):
             sort_columns=self._sort_columns(),
             create_url=reverse(f"inventory:{self.area.key}_create"),
             # An empty list says "none yet, add the first" unless filters emptied it.
-            filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "sort")),
+            filtered=filtered(self.request),
         )
         return context
 

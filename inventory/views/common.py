@@ -140,3 +140,9 @@ def sort_columns(current: str, columns) -> list[dict]:
         else:
             result.append({"heading": heading, "next": param, "arrow": ""})
     return result
+
+
+def filtered(request) -> bool:
+    """Whether a list was asked for with filters (anything but its page and order), so
+    that an empty one says "nothing matches" rather than "none yet"."""
+    return any(value for key, value in request.GET.items() if key not in ("page", "sort"))

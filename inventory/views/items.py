@@ -7,7 +7,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import role_required
-from accounts.roles import Role
+from accounts.roles import Role, has_role
 from inventory.forms.filtering import unknown_choice
 from inventory.models import Category, Item, StockBalance, Store
 from inventory.selectors.ledger import ledger_entries_for_item
@@ -21,7 +21,7 @@ from inventory.selectors.stock import (
     stock_by_store_for_item,
     stock_totals_for_item,
 )
-from inventory.views.common import id_param, sort_columns
+from inventory.views.common import filtered, id_param, sort_columns
 from inventory.views.paging import keyset_page_for, numbered_page
 
 PER_PAGE = 25
@@ -119,6 +119,8 @@ def item_list(request):
         {
             "page": page,
             "refusal": refusal,
+            "filtered": filtered(request),
+            "can_add": has_role(request.user, Role.MANAGER),
             "low_ids": low_ids,
             "search": search,
             "category": category,

@@ -220,9 +220,9 @@ def purchase_receive(request, pk):
     order = _order_or_404(pk)
     lines = [line for line in purchase_order_lines(order=order) if line.outstanding > 0]
     if request.method != "POST" and order.status not in RECEIVABLE:
+        order.received_any = order.lines.filter(quantity_received__gt=0).exists()
         messages.error(
-            request,
-            f"{order.number} is {order.get_status_display().lower()}; it cannot be received.",
+            request, f"{order.number} is {order.status_label.lower()}; it cannot be received."
         )
         return redirect(order)
     form = ReceiveForm(request.POST or None, initial=token_initial(request))

@@ -16,7 +16,7 @@ from inventory.quantities import fmt_amount
 from inventory.selectors.levels import stock_level_list
 from inventory.services.stock import stock_adjust, stock_transfer
 
-from .common import actor_for, attach_error, id_param, report_replay
+from .common import actor_for, attach_error, filtered, id_param, report_replay
 from .form_tokens import token_initial
 from .paging import numbered_page
 
@@ -56,6 +56,7 @@ def stock_levels(request):
         {
             "page": page,
             "refusal": refusal,
+            "filtered": filtered(request),
             "stores": Store.objects.order_by("code"),
             "store": store,
             "search": search,
@@ -127,17 +128,17 @@ def adjustment_new(request):
                     item, quantity = data["item"], data["quantity"]
                     sign = "+" if quantity > 0 else ""
                     into = result.entries[0].lot
+                    amount = f"{sign}{fmt_amount(quantity, item.unit)}"
                     # Found stock of a QC item goes into a new quarantine lot: say where.
-                    where = (
-                        f" into quarantine lot {into.code}, for QC to inspect"
+                    text = (
+                        f"Found {amount} of {item.sku} in {data['store'].name}: recorded in a "
+                        f"new quarantine lot {into.code} (from lot {data['lot'].code}), for "
+                        "QC to inspect."
                         if into.pk != data["lot"].pk
-                        else ""
+                        else f"Adjusted {item.sku} lot {data['lot'].code} in "
+                        f"{data['store'].name} by {amount}."
                     )
-                    messages.success(
-                        request,
-                        f"Adjusted {item.sku} lot {data['lot'].code} in {data['store'].name} "
-                        f"by {sign}{fmt_amount(quantity, item.unit)}{where}.",
-                    )
+                    messages.success(request, text)
                 return redirect(_movements_url(data["item"]))
     else:
         form = AdjustmentForm(initial=_initial(request, item_id))

@@ -39,8 +39,8 @@ def test_a_comma_decimal_is_refused_in_words_and_records_nothing(
 
     assert response.status_code == 200
     errors = response.context["formset"].forms[0].errors
-    assert errors["quantity"] == ["Use a point for decimals: 1.5, not 1,5."]
-    assert errors["unit_price"] == ["Use a point for decimals: 1.5, not 1,5."]
+    assert errors["quantity"] == ["Type the number without a comma: 1.5 with a point, or 1500."]
+    assert errors["unit_price"] == ["Type the number without a comma: 1.5 with a point, or 1500."]
     assert SalesOrder.objects.count() == 0
 
 
@@ -139,3 +139,80 @@ def test_an_empty_catalogue_list_says_where_to_add_the_first(manager_client, url
 
     assert words in html and f'href="{create}"' in html
     assert "match these filters." in filtered and words not in filtered
+
+
+def test_a_comma_gets_advice_that_cannot_turn_1500_into_1_5(
+    staff_client, manager_user, item, store
+):
+    # found by a regression pass: "use a point: 1.5" led a user meaning 1500 to type 1.500
+    stock_receive(actor=manager_user, item=item, store=store, quantity=20)
+    form = {
+        "idempotency_key": "comma-2",
+        "store": store.pk,
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-item_q": item.sku,
+        "lines-0-quantity": "1,500",
+    }
+
+    response = staff_client.post("/sales/quick/", form)
+
+    assert response.context["formset"].forms[0].errors["quantity"] == [
+        "Type the number without a comma: 1.5 with a point, or 1500."
+    ]
+    assert SalesOrder.objects.count() == 0
+
+
+def test_a_box_of_spaces_is_blank(manager_client):
+    category = CategoryFactory()
+
+    response = manager_client.post(
+        "/items/new/",
+        {
+            "sku": "NEW-4",
+            "name": "New",
+            "category": category.pk,
+            "unit": "pcs",
+            "reorder_level": "  ",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Item.objects.get(sku="NEW-4").reorder_level == 0
+
+
+def test_an_item_with_a_fractional_level_from_before_can_still_be_edited(manager_client, item):
+    # found by a regression pass: a level of 12.5 pcs set before the rule blocked a rename
+    Item.objects.filter(pk=item.pk).update(reorder_level=Decimal("12.5"))
+    data = {
+        "sku": item.sku,
+        "name": "Renamed",
+        "category": item.category_id,
+        "unit": "pcs",
+        "reorder_level": "12.5",
+        "unit_cost": "1",
+        "unit_price": "2",
+    }
+
+    response = manager_client.post(f"/items/{item.pk}/edit/", data)
+
+    assert response.status_code == 302
+    assert Item.objects.get(pk=item.pk).name == "Renamed"
+    changed = manager_client.post(f"/items/{item.pk}/edit/", {**data, "reorder_level": "7.5"})
+    assert changed.context["form"].errors["reorder_level"] == [
+        "Reorder level must be a whole number of pcs."
+    ]
+
+
+def test_an_empty_item_list_and_stock_page_say_there_is_none_yet(manager_client, staff_client):
+    items = manager_client.get("/items/").content.decode()
+    staff_items = staff_client.get("/items/").content.decode()
+    stock = staff_client.get("/stock/").content.decode()
+
+    assert "No items yet." in items and 'href="/items/new/"' in items
+    assert "No items yet." in staff_items and "Add the first item" not in staff_items
+    assert "No stock yet" in stock
+    assert (
+        "No items match these filters."
+        in manager_client.get("/items/", {"q": "z"}).content.decode()
+    )

@@ -111,8 +111,14 @@ def test_a_typed_lot_code_is_resolved_within_the_chosen_item(manager_user, store
 
     assert exact.is_valid() and any_case.is_valid()
     assert exact.cleaned_data["lot"] == lot == any_case.cleaned_data["lot"]
-    (missing,) = adjustment(item, store, lot_q="B-1").errors["lot"]
-    assert missing.startswith("SKU-0042 has no lot “B-1”. An adjustment corrects a lot on record")
+    # another item's lot says whose it is; a code of no lot says so, and, for stock to
+    # add, how stock never received is recorded
+    assert adjustment(item, store, lot_q="B-1").errors["lot"] == [
+        "Lot B-1 is a lot of OTHER-1, not of SKU-0042."
+    ]
+    assert adjustment(item, store, lot_q="C-1").errors["lot"] == ["SKU-0042 has no lot “C-1”."]
+    (missing,) = adjustment(item, store, lot_q="C-1", quantity="2", reason="FOUND").errors["lot"]
+    assert missing.startswith("SKU-0042 has no lot “C-1”. An adjustment corrects a lot on record")
     assert adjustment(item, store, lot_q="").errors["lot"] == ["This field is required."]
     assert adjustment(item, store, lot_q="Z", item_q="").errors == {
         "item": ["This field is required."]

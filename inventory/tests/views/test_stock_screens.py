@@ -304,8 +304,8 @@ def test_found_stock_of_a_qc_item_says_which_quarantine_lot_it_went_into(
     found = Lot.objects.get(origin_lot=lot)
     assert found.qc_status == "QUARANTINE"
     assert texts(response) == [
-        f"Adjusted SKU-QC01 lot {lot.code} in Main Store by +3 pcs into quarantine lot "
-        f"{found.code}, for QC to inspect."
+        f"Found +3 pcs of SKU-QC01 in Main Store: recorded in a new quarantine lot "
+        f"{found.code} (from lot {lot.code}), for QC to inspect."
     ]
 
 
