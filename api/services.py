@@ -66,6 +66,8 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     """Revoke a token for good; it stops working at once. Users revoke their own; an
     Admin any user's (a till's token lost with the till, a leaver's)."""
     actor = as_actor(actor)
+    if token.user_id != actor.user.pk and user_role(actor.user) < Role.ADMIN:
+        raise InventoryError(f"Token {token.name} is another user's; only an Admin can revoke it.")
     scope = Q() if user_role(actor.user) >= Role.ADMIN else Q(user=actor.user)
     with transaction.atomic():
         updated = ApiToken.objects.filter(scope, pk=token.pk, revoked_at__isnull=True).update(

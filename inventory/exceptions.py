@@ -105,10 +105,7 @@ class InvalidTransition(InventoryError):
         else:
             # Usually someone else (or another window) moved it first: say where it is.
             done = ACTIONS.get(wanted, wanted)
-            super().__init__(
-                f"{obj} is {was}, so it cannot be {done}; nothing was changed. It may have "
-                "been changed in another window or by someone else."
-            )
+            super().__init__(f"{obj} is {was}, so it cannot be {done}; nothing was changed.")
 
 
 # What moving a document or a lot to a status is called, for InvalidTransition.

@@ -19,6 +19,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from inventory import rules
+from inventory.exceptions import InventoryError
 from inventory.models import Item, Lot
 from inventory.selectors.pickers import item_by_code
 
@@ -347,15 +349,18 @@ def resolve_lot(form, *, item_field="item", lot_field="lot", missing: str = "") 
         lot = lots.filter(code=code).first() or lots.filter(code__iexact=code).first()
     if lot is None:
         form.cleaned_data.pop(lot_field, None)
-        other = (
-            Lot.objects.select_related("item").filter(code__iexact=code).first()
+        # A code that is one other item's lot: say whose (codes are unique per item only,
+        # so a code several items use names none of them).
+        others = (
+            list(Lot.objects.select_related("item").filter(code__iexact=code)[:2])
             if item is not None
-            else None
+            else []
         )
-        if other is not None:  # as rules.check_lot_of_item says it
-            form.add_error(
-                lot_field, f"Lot {other.code} is a lot of {other.item.sku}, not of {item.sku}."
-            )
+        if len(others) == 1:
+            try:
+                rules.check_lot_of_item(others[0], item)
+            except InventoryError as exc:
+                form.add_error(lot_field, exc.message)
         elif item is not None:
             form.add_error(lot_field, f"{item.sku} has no lot “{code}”.{missing}")
         elif item_field not in form.errors:

@@ -121,10 +121,14 @@ class PurchaseOrder(models.Model):
     @property
     def status_label(self) -> str:
         """The status as people say it: a cancelled order that received something was
-        closed short. `received_any` is set by the list's selector and the detail view."""
-        if self.status == PurchaseStatus.CANCELLED and getattr(self, "received_any", False):
-            return "Closed short"
-        return self.get_status_display()
+        closed short. Lists annotate `received_any` (selectors.purchasing.received_any)
+        so that a page of orders asks nothing more; a lone order asks here."""
+        if self.status != PurchaseStatus.CANCELLED:
+            return self.get_status_display()
+        received = getattr(self, "received_any", None)
+        if received is None:
+            received = self.lines.filter(quantity_received__gt=0).exists()
+        return "Closed short" if received else self.get_status_display()
 
     @property
     def version(self) -> str:

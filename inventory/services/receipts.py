@@ -68,7 +68,7 @@ def clean_receipt(
         raise InventoryError("Lot code is too long (60 characters at most).", field="lot_code")
     if "\x00" in code:
         raise InventoryError("Lot code contains a character that is not allowed.", field="lot_code")
-    if expires_on and expires_on < timezone.localdate():
+    if rules.is_past(expires_on, timezone.localdate()):
         raise InventoryError(
             f"Expiry date {expires_on} is in the past: expired stock cannot be received.",
             field="expires_on",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from inventory import rules
 from inventory.exceptions import DocumentChanged, InsufficientStock, InventoryError, ShortLines
 from inventory.locks import lock_sales_order
-from inventory.models import LedgerEntry, SalesOrder, SalesOrderLine
+from inventory.models import LedgerEntry, Lot, SalesOrder, SalesOrderLine
 
 from .posting import Posting, require_active_to_add
 from .sales_common import (
@@ -95,11 +95,15 @@ def sales_order_ship(
         check_transition(order, Status.SHIPPED)
         planned = _planned(order, lines, shipments)
         held = held_reservations(lines=[line for line, _ in planned])
-        # The items' stocked balances too: a reservation on a lot that has expired since
-        # moves to sellable stock (in the same one statement, in primary-key order).
+        # A reservation on a lot that has expired since moves to sellable stock: then the
+        # items' stocked balances are locked too, in the same one statement (primary-key
+        # order). Expiry is a date, so the lots read before the locks tell; otherwise a
+        # shipment locks only its reserved rows and the tills selling the item go on.
+        rows = [(order.store_id, lot) for line, _ in planned for lot in held.get(line.pk, {})]
+        stale = _expired_lots({lot for _, lot in rows}, posting.today)
         posting.lock(
-            stocked=[(line.item_id, order.store_id) for line, _ in planned],
-            rows=[(order.store_id, lot) for line, _ in planned for lot in held.get(line.pk, {})],
+            stocked=[(line.item_id, order.store_id) for line, _ in planned] if stale else (),
+            rows=rows,
         )
         shortages = []
         for index, (line, quantity) in enumerate(planned):
@@ -157,6 +161,11 @@ def sales_order_ship(
             },
         )
     return SalesResult(order=order, stock=stock)
+
+
+def _expired_lots(lot_ids, today) -> bool:
+    """Whether any of these lots has expired (rules.is_expired, in one query)."""
+    return bool(lot_ids) and Lot.objects.filter(pk__in=lot_ids, expires_on__lt=today).exists()
 
 
 def _replace_stale(posting: Posting, line, mine: dict) -> None:

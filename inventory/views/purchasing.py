@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from inventory.exceptions import InventoryError
+from inventory.exceptions import DocumentChanged, InventoryError
 from inventory.forms.purchasing import (
     DirectLineFormSet,
     DirectPurchaseForm,
@@ -79,7 +79,6 @@ def purchase_detail(request, pk):
     """Show lines (ordered, received, outstanding), value, lots received, history, actions."""
     order = _order_or_404(pk)
     lines = purchase_order_lines(order=order)
-    order.received_any = any(line.quantity_received > 0 for line in lines)  # status_label
     return render(
         request,
         "inventory/purchases/detail.html",
@@ -158,6 +157,10 @@ def purchase_edit(request, pk):
                 **form.cleaned_data,
                 lines=_order_lines(formset),
             )
+        except DocumentChanged as exc:
+            # The page shows the order as it was: open it afresh, with the reason.
+            messages.error(request, exc.message)
+            return redirect("inventory:purchase_edit", pk=order.pk)
         except InventoryError as exc:
             attach_error(form, exc, rows=kept_forms(formset))
         else:
@@ -190,7 +193,7 @@ def purchase_cancel(request, pk):
     else:
         # From the order as cancelled (not as read before the lock): a receipt may have
         # come in first, and then it was closed short.
-        short = order.lines.filter(quantity_received__gt=0).exists()
+        short = order.status_label == "Closed short"
         messages.success(
             request,
             f"{order.number} closed short: what was received stays; the rest is no longer expected."
@@ -220,7 +223,6 @@ def purchase_receive(request, pk):
     order = _order_or_404(pk)
     lines = [line for line in purchase_order_lines(order=order) if line.outstanding > 0]
     if request.method != "POST" and order.status not in RECEIVABLE:
-        order.received_any = order.lines.filter(quantity_received__gt=0).exists()
         messages.error(
             request, f"{order.number} is {order.status_label.lower()}; it cannot be received."
         )

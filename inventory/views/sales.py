@@ -104,6 +104,10 @@ def _order_form_page(request, *, order=None):
             else:
                 order = sales_order_update(order=order, **args, shown=data["shown"])
                 messages.success(request, f"Draft {order.number} updated.")
+        except DocumentChanged as exc:
+            # The page shows the order as it was: open it afresh, with the reason.
+            messages.error(request, exc.message)
+            return redirect("inventory:sales_edit", pk=order.pk)
         except InventoryError as exc:
             attach_error(form, exc, rows=formset.kept_forms())
         else:

@@ -96,14 +96,12 @@ def test_a_lot_with_reservations_cannot_be_rejected_or_quarantined(
         (
             [lot_reject],
             lot_approve,
-            "Lot Q is rejected, so it cannot be approved; nothing was changed. It may have "
-            "been changed in another window or by someone else.",
+            "Lot Q is rejected, so it cannot be approved; nothing was changed.",
         ),
         (
             [lot_reject],
             lot_quarantine,
-            "Lot Q is rejected, so it cannot be put back in quarantine; nothing was changed. "
-            "It may have been changed in another window or by someone else.",
+            "Lot Q is rejected, so it cannot be put back in quarantine; nothing was changed.",
         ),
         ([lot_reject], lot_reject, "Lot Q is already rejected; nothing was changed."),
     ],

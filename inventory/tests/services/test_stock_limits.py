@@ -217,11 +217,14 @@ def test_a_qc_approval_resolves_alerts_but_never_opens_one(manager_user, qc_item
     # approval opened an alert, though approving only adds to what is available)
     qc_item.reorder_level = 10
     qc_item.save(update_fields=["reorder_level"])
-    lot = receive(manager_user, qc_item, store, 2, "Q")
-
-    lot_approve(actor=manager_user, lot=lot)
-
+    lot_approve(actor=manager_user, lot=receive(manager_user, qc_item, store, 2, "Q1"))
     assert not Alert.objects.exists()
+
+    # when a sale drops it further an alert opens, and an approval back above resolves it
+    stock_issue(actor=manager_user, item=qc_item, store=store, quantity=1)
+    assert Alert.objects.get().status == Alert.Status.OPEN
+    lot_approve(actor=manager_user, lot=receive(manager_user, qc_item, store, 12, "Q2"))
+    assert Alert.objects.get().status == Alert.Status.RESOLVED
 
 
 def test_a_deactivated_item_or_store_gets_no_alert_and_its_open_ones_resolve(

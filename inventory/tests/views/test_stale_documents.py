@@ -44,10 +44,12 @@ def test_a_sales_draft_saved_from_a_stale_page_is_refused(staff_client, staff_us
         },
     )
 
-    assert response.status_code == 200
-    assert CHANGED in response.content.decode()
+    # back to the page afresh (its version now current), with the reason
+    assert response.status_code == 302 and response.url == url
+    assert any(CHANGED in m for m in msgs(response))
     assert state() == before
     assert order.lines.get().quantity == Decimal("7")
+    assert _shown(staff_client.get(url).content.decode()) != stale
 
 
 def test_a_confirm_from_a_stale_order_page_reserves_nothing(staff_client, staff_user, store, item):
@@ -125,7 +127,7 @@ def test_a_purchase_draft_saved_or_placed_from_a_stale_page_is_refused(
         reverse("inventory:purchase_place", args=[draft.pk]), {"shown": stale_detail}, follow=True
     )
 
-    assert CHANGED in saved.content.decode()
+    assert saved.status_code == 302 and saved.url == edit
     assert any(CHANGED in m for m in messages_of(placed))
     draft.refresh_from_db()
     assert (draft.status, draft.lines.get().quantity_ordered) == ("DRAFT", Decimal("12"))
@@ -185,3 +187,23 @@ def test_a_ship_page_opened_before_a_cancel_says_the_order_changed(
 
     assert f"{order.number} is cancelled; there is nothing to ship." in msgs(response)
     assert state() == before
+
+
+def test_a_cancel_without_a_version_that_closed_short_says_so(
+    manager_client, manager_user, ordered
+):
+    line = ordered.lines.get()
+    purchase_order_receive(
+        actor=manager_user,
+        order=ordered,
+        receipts=[{"line": line, "quantity": "4"}],
+        idempotency_key="r",
+    )
+
+    response = manager_client.post(
+        reverse("inventory:purchase_cancel", args=[ordered.pk]), follow=True
+    )
+
+    assert messages_of(response) == [
+        f"{ordered.number} closed short: what was received stays; the rest is no longer expected."
+    ]
