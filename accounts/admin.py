@@ -19,6 +19,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, AuthenticationFor
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from inventory.admin_base import SafeAdminMixin
 from inventory.exceptions import InventoryError
@@ -152,6 +153,15 @@ class UserAdmin(SafeAdminMixin, BaseUserAdmin):
             saved = user_create(actor=actor, data=data, password=password)
         obj.pk = saved.pk
         obj.refresh_from_db()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A refusal by the user services that the form did not foresee: shown on the page
+        # it came from (the transaction rolled back), never a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except InventoryError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def user_change_password(self, request, id, form_url=""):
         token = _password_actor.set(Actor.from_request(request))

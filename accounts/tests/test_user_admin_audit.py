@@ -246,3 +246,22 @@ def test_only_a_superuser_may_grant_superuser(admin_role_user, staff_user):
 
     staff_user.refresh_from_db()
     assert staff_user.is_superuser is False
+
+
+def test_a_refusal_the_form_did_not_foresee_is_a_message_not_a_500(admin_role_client, monkeypatch):
+    # found by a code review: save_model calls the services, whose refusals were 500s
+    user = UserFactory(role="Staff", username="clerk2", email="c2@example.com")
+
+    def refuse(**kwargs):
+        raise InventoryError("Refused by the service.")
+
+    monkeypatch.setattr("accounts.admin.user_update", refuse)
+    url = f"/admin/auth/user/{user.pk}/change/"
+
+    response = admin_role_client.post(url, _change_form(user, first_name="Zed"), follow=True)
+
+    assert response.status_code == 200
+    assert "Refused by the service." in response.content.decode()
+    user.refresh_from_db()
+    assert user.first_name != "Zed"
+    assert not AuditEvent.objects.filter(action="user.update").exists()

@@ -51,10 +51,11 @@
   // Enter moves on to the form's next box, its text selected, instead of submitting: after
   // a picker's choice (picker.js), and in boxes marked data-enter-next (a count sheet's
   // Found boxes, filled one after another). In the last box Enter submits as usual.
-  function nextBox(box) {
+  // `only`: the boxes to go on to (a count sheet's Found boxes, not its Note after them).
+  function nextBox(box, only) {
     if (!box.form) return false;
     var boxes = Array.prototype.filter.call(box.form.elements, function (el) {
-      return (el === box || el.matches("input:not([type=hidden]), select, textarea")) &&
+      return (el === box || el.matches(only || "input:not([type=hidden]), select, textarea")) &&
         !el.disabled && shown(el);
     });
     var next = boxes[boxes.indexOf(box) + 1];
@@ -67,7 +68,7 @@
   document.addEventListener("keydown", function (event) {
     var box = event.target;
     if (event.key !== "Enter" || !box.matches || !box.matches("[data-enter-next]")) return;
-    if (nextBox(box)) event.preventDefault();
+    if (nextBox(box, "[data-enter-next]")) event.preventDefault();
   });
 
   // A refused form comes back with its errors, and focus would start at the top of the
