@@ -288,9 +288,11 @@ POSITIVE_REASONS = {"FOUND"}
 # -- Low-stock alerts --------------------------------------------------------------
 
 
-def is_low(available: Decimal, level: Decimal) -> bool:
-    """Below the item's reorder level (an item without one is never low)."""
-    return level > 0 and available < level
+def is_low(available: Decimal, level: Decimal, *, active: bool = True) -> bool:
+    """Below the item's reorder level (an item without one is never low), for an item
+    and a store both active (`active`): neither is restocked once deactivated. The same
+    rule in SQL: selectors.stock.LOW_CANDIDATES and BELOW_LEVEL."""
+    return active and level > 0 and available < level
 
 
 def alert_actions(available: dict, levels: dict, *, include_unlevelled: bool = False) -> list:

@@ -234,8 +234,8 @@ def item_page_figures(items, *, store=None) -> set:
         figures = totals[item.pk]
         for n, name in enumerate(ITEM_FIGURES):
             figures[n] += row[name]
-        active = item.is_active and row["store__is_active"]  # as LOW_CANDIDATES
-        if active and rules.is_low(row["available"], item.reorder_level):
+        active = item.is_active and row["store__is_active"]
+        if rules.is_low(row["available"], item.reorder_level, active=active):
             low.add(item.pk)
             item.low_store_ids.append(row["store_id"])
     for pk, item in by_pk.items():

@@ -21,6 +21,20 @@ def ordered_fixture(manager_user, draft):
     return purchase_order_place(actor=manager_user, order=draft)
 
 
+def receive_part(user, order, quantity="4"):
+    """Receive `quantity` of the order's only line (the order is then partly received)."""
+    from inventory.services.purchasing import purchase_order_receive
+
+    line = order.lines.get()
+    purchase_order_receive(
+        actor=user,
+        order=order,
+        receipts=[{"line": line, "quantity": quantity}],
+        idempotency_key="r",
+    )
+    return line
+
+
 def replayed(what, preposition, order):
     """The message a replayed form gets, naming and linking the order it concerned."""
     return (

@@ -13,6 +13,23 @@ from inventory.tests.factories import CategoryFactory
 pytestmark = pytest.mark.django_db
 
 
+def _quick_sale(item, store, key, **line):
+    """A one-line quick sale form of `item` in `store`; `line` gives its boxes."""
+    return {
+        "idempotency_key": key,
+        "store": store.pk,
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-item_q": item.sku,
+        **{f"lines-0-{name}": value for name, value in line.items()},
+    }
+
+
+def _new_item(sku, category, **fields):
+    """The new item form: `sku` in pcs in `category`, with `fields` on top."""
+    return {"sku": sku, "name": "New", "category": category.pk, "unit": "pcs", **fields}
+
+
 def test_number_boxes_are_text_with_a_decimal_keypad(staff_client, store):
     html = staff_client.get("/sales/quick/").content.decode()
 
@@ -25,15 +42,7 @@ def test_a_comma_decimal_is_refused_in_words_and_records_nothing(
     staff_client, manager_user, item, store
 ):
     stock_receive(actor=manager_user, item=item, store=store, quantity=20)
-    form = {
-        "idempotency_key": "comma-1",
-        "store": store.pk,
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-0-item_q": item.sku,
-        "lines-0-quantity": "1,5",
-        "lines-0-unit_price": "1,99",
-    }
+    form = _quick_sale(item, store, "comma-1", quantity="1,5", unit_price="1,99")
 
     response = staff_client.post("/sales/quick/", form)
 
@@ -51,7 +60,7 @@ def test_a_new_items_money_boxes_start_blank_and_blank_is_zero(manager_client):
 
     response = manager_client.post(
         "/items/new/",
-        {"sku": "NEW-1", "name": "New", "category": category.pk, "unit": "pcs"},
+        _new_item("NEW-1", category),
     )
 
     assert response.status_code == 302
@@ -64,13 +73,7 @@ def test_a_currency_sign_is_refused_in_words(manager_client):
 
     response = manager_client.post(
         "/items/new/",
-        {
-            "sku": "NEW-2",
-            "name": "New",
-            "category": category.pk,
-            "unit": "pcs",
-            "unit_price": "€2.50",
-        },
+        _new_item("NEW-2", category, unit_price="€2.50"),
     )
 
     assert response.context["form"].errors["unit_price"] == [
@@ -85,13 +88,7 @@ def test_a_reorder_level_is_whole_for_counted_units(manager_client, unit, word):
 
     response = manager_client.post(
         "/items/new/",
-        {
-            "sku": "NEW-3",
-            "name": "New",
-            "category": category.pk,
-            "unit": unit,
-            "reorder_level": "2.5",
-        },
+        _new_item("NEW-3", category, unit=unit, reorder_level="2.5"),
     )
 
     assert response.context["form"].errors["reorder_level"] == [
@@ -146,14 +143,7 @@ def test_a_comma_gets_advice_that_cannot_turn_1500_into_1_5(
 ):
     # found by a regression pass: "use a point: 1.5" led a user meaning 1500 to type 1.500
     stock_receive(actor=manager_user, item=item, store=store, quantity=20)
-    form = {
-        "idempotency_key": "comma-2",
-        "store": store.pk,
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-0-item_q": item.sku,
-        "lines-0-quantity": "1,500",
-    }
+    form = _quick_sale(item, store, "comma-2", quantity="1,500")
 
     response = staff_client.post("/sales/quick/", form)
 
@@ -168,13 +158,7 @@ def test_a_box_of_spaces_is_blank(manager_client):
 
     response = manager_client.post(
         "/items/new/",
-        {
-            "sku": "NEW-4",
-            "name": "New",
-            "category": category.pk,
-            "unit": "pcs",
-            "reorder_level": "  ",
-        },
+        _new_item("NEW-4", category, reorder_level="  "),
     )
 
     assert response.status_code == 302

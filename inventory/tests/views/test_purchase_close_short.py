@@ -8,20 +8,13 @@ from django.urls import reverse
 
 from inventory.models import PurchaseOrder
 from inventory.selectors.stock import stock_totals_for_item
-from inventory.services.purchasing import purchase_order_receive
-from inventory.tests.views.purchasing_view_helpers import messages_of
+from inventory.tests.views.purchasing_view_helpers import messages_of, receive_part
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_manager_closes_a_partly_received_order_short(manager_client, manager_user, ordered):
-    line = ordered.lines.get()  # 10 at 2.00
-    purchase_order_receive(
-        actor=manager_user,
-        order=ordered,
-        receipts=[{"line": line, "quantity": "4"}],
-        idempotency_key="r",
-    )
+    line = receive_part(manager_user, ordered)  # 4 of 10 at 2.00
     page = manager_client.get(ordered.get_absolute_url()).content.decode()
     assert "Close short" in page and "the rest will no longer be expected" in page
 
@@ -47,13 +40,7 @@ def test_a_closed_short_order_reads_closed_short_and_a_partly_received_one_is_to
 ):
     # found by a first-week QA pass: after a part receipt the order left Staff's
     # "Receive a purchase" list, and once closed short it read "Cancelled"
-    line = ordered.lines.get()
-    purchase_order_receive(
-        actor=manager_user,
-        order=ordered,
-        receipts=[{"line": line, "quantity": "4"}],
-        idempotency_key="r",
-    )
+    receive_part(manager_user, ordered)
     home = staff_client.get("/").content.decode()
     assert 'href="/purchases/?status=TO_RECEIVE"' in home
     to_receive = staff_client.get("/purchases/", {"status": "TO_RECEIVE"})

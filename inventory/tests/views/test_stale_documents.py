@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from inventory.models import SalesOrder
 from inventory.services.catalog import store_deactivate
-from inventory.services.purchasing import purchase_order_receive, purchase_order_update
+from inventory.services.purchasing import purchase_order_update
 from inventory.services.sales import sales_order_cancel, sales_order_update
-from inventory.tests.views.purchasing_view_helpers import messages_of
+from inventory.tests.views.purchasing_view_helpers import messages_of, receive_part
 from inventory.tests.views.sales_view_helpers import lines_data, make_order, msgs, state
 
 pytestmark = pytest.mark.django_db
@@ -139,13 +139,7 @@ def test_a_cancel_that_lost_to_a_receipt_is_refused_not_reported_as_cancelled(
     # found by a two-people QA pass: the order was closed short, the message said
     # "cancelled"
     page = manager_client.get(ordered.get_absolute_url()).content.decode()
-    line = ordered.lines.get()
-    purchase_order_receive(
-        actor=manager_user,
-        order=ordered,
-        receipts=[{"line": line, "quantity": "4"}],
-        idempotency_key="r",
-    )
+    receive_part(manager_user, ordered)
 
     response = manager_client.post(
         reverse("inventory:purchase_cancel", args=[ordered.pk]),
@@ -192,13 +186,7 @@ def test_a_ship_page_opened_before_a_cancel_says_the_order_changed(
 def test_a_cancel_without_a_version_that_closed_short_says_so(
     manager_client, manager_user, ordered
 ):
-    line = ordered.lines.get()
-    purchase_order_receive(
-        actor=manager_user,
-        order=ordered,
-        receipts=[{"line": line, "quantity": "4"}],
-        idempotency_key="r",
-    )
+    receive_part(manager_user, ordered)
 
     response = manager_client.post(
         reverse("inventory:purchase_cancel", args=[ordered.pk]), follow=True
