@@ -59,6 +59,11 @@ class PurchaseEditForm(ShownVersionMixin, PurchaseOrderForm):
     """A draft's header as edited, with the version its page showed."""
 
 
+class PurchaseActionForm(ShownVersionMixin):
+    """Place or cancel: the version of the order the page showed. Neither moves stock,
+    and a repeat is refused by the order's state, so no one-time token is needed."""
+
+
 class PurchaseDraftForm(IdempotentFormMixin, PurchaseOrderForm):
     """A new draft's header with a one-time token: the same page submitted twice saves one.
 

@@ -17,6 +17,7 @@ from inventory.forms.purchasing import (
     DirectLineFormSet,
     DirectPurchaseForm,
     OrderLineFormSet,
+    PurchaseActionForm,
     PurchaseDraftForm,
     PurchaseEditForm,
     PurchaseFilterForm,
@@ -173,8 +174,13 @@ def purchase_edit(request, pk):
 @require_POST
 def purchase_place(request, pk):
     order = _order_or_404(pk)
+    form = PurchaseActionForm(request.POST)
+    if not form.is_valid():
+        return _expired(request, order)
     try:
-        purchase_order_place(actor=actor_for(request), order=order, shown=_shown(request))
+        purchase_order_place(
+            actor=actor_for(request), order=order, shown=form.cleaned_data["shown"]
+        )
     except InventoryError as exc:
         messages.error(request, exc.message)
     else:
@@ -186,8 +192,13 @@ def purchase_place(request, pk):
 @require_POST
 def purchase_cancel(request, pk):
     order = _order_or_404(pk)
+    form = PurchaseActionForm(request.POST)
+    if not form.is_valid():
+        return _expired(request, order)
     try:
-        order = purchase_order_cancel(actor=actor_for(request), order=order, shown=_shown(request))
+        order = purchase_order_cancel(
+            actor=actor_for(request), order=order, shown=form.cleaned_data["shown"]
+        )
     except InventoryError as exc:
         messages.error(request, exc.message)
     else:
@@ -203,9 +214,10 @@ def purchase_cancel(request, pk):
     return redirect(order)
 
 
-def _shown(request) -> str | None:
-    """The version of the order the page showed (a hidden field of its action buttons)."""
-    return request.POST.get("shown", "")[:64] or None
+def _expired(request, order):
+    """A place or cancel whose hidden fields cannot be read: nothing is done."""
+    messages.error(request, "The form has expired; reload the page and try again.")
+    return redirect(order)
 
 
 def _receipt_message(result) -> str:

@@ -195,3 +195,17 @@ def test_a_cancel_without_a_version_that_closed_short_says_so(
     assert messages_of(response) == [
         f"{ordered.number} closed short: what was received stays; the rest is no longer expected."
     ]
+
+
+@pytest.mark.parametrize("action", ["purchase_place", "purchase_cancel"])
+def test_a_purchase_action_with_an_unreadable_version_changes_nothing(
+    manager_client, draft, action
+):
+    # the version is read through a form, as sales does, not sliced from the raw post
+    response = manager_client.post(
+        reverse(f"inventory:{action}", args=[draft.pk]), {"shown": "x" * 65}, follow=True
+    )
+
+    assert any("The form has expired" in m for m in messages_of(response))
+    draft.refresh_from_db()
+    assert draft.status == "DRAFT"
