@@ -8,12 +8,13 @@
 - Lots are read-only; "approve selected" and "reject selected" call the QC services.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 
 from inventory.admin_base import SafeAdminMixin, act_on_each
-from inventory.forms.catalog import CatalogFormMixin
-from inventory.forms.fields import FiniteDecimalField
+from inventory.forms.catalog import CatalogFormMixin, ZeroWhenBlankMixin
+from inventory.forms.fields import decimal_form_class
 from inventory.models import (
     Alert,
     AuditEvent,
@@ -194,7 +195,7 @@ class CatalogAdmin(SafeAdminMixin, admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # NaN, sNaN and Infinity refused as input, dates kept in range: never a 500.
         if isinstance(db_field, models.DecimalField):
-            kwargs.setdefault("form_class", FiniteDecimalField)
+            kwargs.setdefault("form_class", decimal_form_class(db_field))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -234,6 +235,8 @@ class CatalogAdmin(SafeAdminMixin, admin.ModelAdmin):
 
 @admin.register(Item)
 class ItemAdmin(CatalogAdmin):
+    # Blank cost, price and reorder level are 0, as on the app's own item form.
+    form = type("ItemAdminBaseForm", (ZeroWhenBlankMixin, forms.ModelForm), {})
     list_display = (
         "sku",
         "name",

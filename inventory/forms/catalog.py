@@ -75,7 +75,30 @@ def _active_or_current(queryset, current_id):
     return queryset.filter(Q(is_active=True) | Q(pk=current_id))
 
 
-class ItemForm(CatalogFormMixin, forms.ModelForm):
+class ZeroWhenBlankMixin:
+    """An item's cost, price and reorder level read blank as 0, and a new item's boxes
+    start blank: a box showing "0" turned a typed "1.00" into "01.00". Shared by the
+    app's item form and the Django admin's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ZERO_WHEN_BLANK:
+            if name not in self.fields:
+                continue
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["placeholder"] = "0"
+            if self.instance.pk is None:
+                self.initial[name] = None
+
+    def clean(self):
+        data = super().clean()
+        for name in ZERO_WHEN_BLANK:
+            if name in self.fields and name not in self.errors and data.get(name) is None:
+                data[name] = Decimal(0)
+        return data
+
+
+class ItemForm(CatalogFormMixin, ZeroWhenBlankMixin, forms.ModelForm):
     # Picked by name: the page renders the chosen supplier, not all of them.
     supplier = PartyPickerField(
         Supplier, required=False, label="Default supplier", placeholder="No default supplier"
@@ -94,20 +117,6 @@ class ItemForm(CatalogFormMixin, forms.ModelForm):
         )
         # Like _active_or_current: an edit keeps its supplier even once deactivated.
         self.fields["supplier"].current = self.instance.supplier_id
-        # Blank is 0, and a new item's boxes start blank: a box showing "0" turned a
-        # typed "1.00" into "01.00".
-        for name in ZERO_WHEN_BLANK:
-            self.fields[name].required = False
-            self.fields[name].widget.attrs["placeholder"] = "0"
-            if self.instance.pk is None:
-                self.initial[name] = None
-
-    def clean(self):
-        data = super().clean()
-        for name in ZERO_WHEN_BLANK:
-            if name not in self.errors and data.get(name) is None:
-                data[name] = Decimal(0)
-        return data
 
 
 class CategoryForm(CatalogFormMixin, forms.ModelForm):

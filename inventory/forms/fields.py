@@ -122,14 +122,19 @@ class IdField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+def decimal_form_class(db_field) -> type[FiniteDecimalField]:
+    """A quantity column's form field or a money column's, by its decimal places."""
+    quantity = db_field.decimal_places == QTY["decimal_places"]
+    return QuantityDecimalField if quantity else MoneyDecimalField
+
+
 def safe_formfield(db_field, **kwargs):
     """Return the form field of a model field, with the app's safe field classes.
 
     Used as ModelForm `formfield_callback` and by the admin's formfield_for_dbfield.
     """
     if isinstance(db_field, models.DecimalField):
-        quantity = db_field.decimal_places == QTY["decimal_places"]
-        kwargs.setdefault("form_class", QuantityDecimalField if quantity else MoneyDecimalField)
+        kwargs.setdefault("form_class", decimal_form_class(db_field))
     elif isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
         kwargs.setdefault("form_class", BoundedDateField)
     return db_field.formfield(**kwargs)

@@ -304,3 +304,29 @@ def test_the_admin_offers_no_rejection_without_a_reason(admin_client, received):
     received.refresh_from_db()
     assert received.qc_status == QCStatus.QUARANTINE
     assert not LotDecision.objects.exists()
+
+
+def test_item_add_in_admin_starts_blank_and_reads_blank_money_as_zero(admin_client, item):
+    # found in stop 24: the admin's boxes showed "0" and a blank one was "required"
+    page = admin_client.get(_admin_url(Item, "add")).content.decode()
+    response = admin_client.post(
+        _admin_url(Item, "add"),
+        _item_form(item, sku="ADM-2", name="Blank figures", unit_cost="", unit_price=""),
+    )
+
+    assert 'name="unit_cost" value="0' not in page
+    assert 'inputmode="decimal"' in page
+    assert response.status_code == 302
+    created = Item.objects.get(sku="ADM-2")
+    assert (created.unit_cost, created.unit_price) == (Decimal("0"), Decimal("0"))
+
+
+def test_a_comma_in_an_admin_price_is_refused_in_words(admin_client, item):
+    response = admin_client.post(
+        _admin_url(Item, "change", item.pk), _item_form(item, unit_price="2,50")
+    )
+
+    assert response.status_code == 200
+    assert "without a comma" in str(response.context["adminform"].form.errors["unit_price"])
+    item.refresh_from_db()
+    assert item.unit_price == Decimal("4.00")
