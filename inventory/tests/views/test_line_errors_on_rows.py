@@ -124,3 +124,29 @@ def test_a_line_removed_before_a_refusal_stays_removed_without_errors(
         response, "lines", 0, "lot_code"
     )
     assert LedgerEntry.objects.count() == entries
+
+
+def test_a_sales_line_removed_before_a_refusal_stays_removed_without_errors(
+    staff_client, manager_user, store, item
+):
+    # Left by stop 24: a ticked-Remove sales line still showed "Enter a number." when
+    # another line was refused.
+    from inventory.tests.views.test_sales_quick import quick_data
+
+    stock_receive(actor=manager_user, item=item, store=store, quantity="2", lot_code="S-1")
+    data = quick_data(
+        store,
+        {"item": item.pk, "quantity": "5"},
+        {"item": item.pk, "quantity": "abc", "DELETE": "on"},
+    )
+    entries = LedgerEntry.objects.count()
+
+    response = staff_client.post(reverse("inventory:sales_quick"), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a number." not in html
+    assert 'name="lines-1-quantity"' not in html  # no row shown for it...
+    assert '<input type="hidden" name="lines-1-DELETE" value="on">' in html  # ...still removed
+    assert "Only 2 pcs" in _row_error(response, "lines", 0, "quantity")
+    assert LedgerEntry.objects.count() == entries
