@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import Alert, Item, Store
-from inventory.rules import alert_actions
+from inventory.rules import alert_actions, is_low
 
 from .actor import as_actor
 from .audit import audit_record
@@ -54,10 +54,13 @@ def apply_alert_actions(actions) -> list[Alert]:
         {(a["item_id"], a["store_id"]) for a in actions if a["open"]} - unresolved.keys()
     )
     for action in actions:
-        alert = unresolved.get((action["item_id"], action["store_id"]))
+        pair = (action["item_id"], action["store_id"])
+        alert = unresolved.get(pair)
         if action["open"] and alert is None:
-            if (action["item_id"], action["store_id"]) in inactive:
-                continue  # a deactivated item or store is not restocked: never low
+            # Asked again with whether the item and store are active, which is read only
+            # for the alerts about to open: a deactivated one is never low.
+            if not is_low(action["available"], action["level"], active=pair not in inactive):
+                continue
             try:
                 with transaction.atomic():
                     alert = Alert.objects.create(
