@@ -136,6 +136,12 @@ def new_lot_status(item) -> str:
     return QCStatus.QUARANTINE if item.qc_required else QCStatus.APPROVED
 
 
+def return_held(item, damaged: bool) -> bool:
+    """A customer return waits in a new QUARANTINE lot, for a decision before it can be
+    sold again, when the item needs QC or the customer brought it back damaged."""
+    return item.qc_required or damaged
+
+
 def fefo_key(balance):
     """Earliest expiry first (no expiry last), then oldest receipt, then lot id."""
     lot = balance.lot

@@ -230,6 +230,12 @@ class ReturnInput(Serializer):
     line = IdIntegerField()
     quantity = DecimalField(**QTY)
     note = serializers.CharField(**NOTE)
+    damaged = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Hold the returned stock in quarantine for a QC decision before it can be "
+        "sold again (always so for an item that needs QC).",
+    )
 
 
 class SalesResultSerializer(Serializer):

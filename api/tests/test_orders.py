@@ -342,3 +342,30 @@ def test_order_lists_filter_by_whole_local_days(
         early_on_the_2nd.pk,
     }
     assert staff_api.get(f"{V1}/{path}/?date_from=99999-01-01").status_code == 400
+
+
+def test_a_damaged_return_is_held_for_a_qc_decision(staff_api, manager_user, store, item):
+    receive(manager_user, item, store, 10)
+    order = staff_api.stock_post(
+        f"{V1}/sales-orders/quick/",
+        {"store": store.pk, "lines": [{"item": item.pk, "quantity": "3"}]},
+    ).json()["order"]
+    line = order["lines"][0]["id"]
+
+    refused = staff_api.stock_post(
+        f"{V1}/sales-orders/{order['id']}/returns/",
+        {"line": line, "quantity": "1", "damaged": "yes"},
+    )
+    returned = staff_api.stock_post(
+        f"{V1}/sales-orders/{order['id']}/returns/",
+        {"line": line, "quantity": "1", "damaged": True},
+    )
+
+    assert refused.status_code == 400 and "damaged" in refused.json()["errors"]
+    assert returned.status_code == 201
+    totals = stock_totals_for_item(item=item, store=store)
+    assert (totals["on_hand"], totals["available"], totals["quarantined"]) == (
+        Decimal("8"),
+        Decimal("7"),
+        Decimal("1"),
+    )

@@ -177,6 +177,7 @@ class SalesOrderViewSet(
                 line=line,
                 quantity=data.validated_data["quantity"],
                 note=data.validated_data["note"],
+                damaged=data.validated_data["damaged"],
                 idempotency_key=key,
             )
             body = result_body(sales_order_body(order.pk), result.stock)

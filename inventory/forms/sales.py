@@ -174,6 +174,11 @@ class ReturnForm(IdempotentFormMixin):
 
     quantity = QuantityField()
     note = forms.CharField(required=False, max_length=500)
+    damaged = forms.BooleanField(
+        required=False,
+        label="Damaged",
+        help_text="Held in quarantine for a check before it can be sold again.",
+    )
 
     def __init__(self, *args, line=None, **kwargs):
         if line is not None:
@@ -192,6 +197,9 @@ class ReturnForm(IdempotentFormMixin):
             )
             self.fields["note"].widget.attrs.update(
                 {"aria-label": f"Return note for {line.item.sku}", "placeholder": "Reason"}
+            )
+            self.fields["damaged"].widget.attrs.update(
+                {"class": "form-check-input", "aria-label": f"{line.item.sku} returned damaged"}
             )
 
 

@@ -200,8 +200,8 @@ class Posting:
         return lot
 
     def quarantine_lot(self, source: Lot, item, tag: str) -> Lot:
-        """Stage a new QUARANTINE lot for stock of a QC item that came back from `source`
-        (a return, found stock): inspected before it can be sold again."""
+        """Stage a new QUARANTINE lot for stock that came back from `source` (a return of a
+        QC item or of damaged goods, found stock): inspected before it can be sold again."""
         return self.new_lot(
             item=item,
             code=f"{source.code}/{tag}{self.operation.pk}"[-60:],

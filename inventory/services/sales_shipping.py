@@ -190,13 +190,15 @@ def sales_order_return(
     line: SalesOrderLine,
     quantity,
     note: str = "",
+    damaged: bool = False,
     idempotency_key: str | None,
 ) -> SalesResult:
     """Take back at most shipped minus returned of a line as RETURN entries.
 
-    Stock goes back into the lots it left; for an item that needs QC, each return
-    goes into a new QUARANTINE lot per source lot, so returned units are never
-    available before a QC decision on them. The order's status does not change.
+    Stock goes back into the lots it left; for an item that needs QC, or a return
+    marked damaged, it goes into a new QUARANTINE lot per source lot, so returned units
+    are never available before a QC decision on them (rules.return_held). The order's
+    status does not change.
     """
     quantity = rules.clean_quantity(quantity, unit=line.item.unit)
     with document_transaction():
@@ -224,12 +226,13 @@ def sales_order_return(
         require_active_to_add(quantity, item, order.store, field_name="quantity")
         shipped = _shipped_by_lot(line)
         plan = rules.draw(quantity, sorted(shipped, reverse=True), lambda lot_id: shipped[lot_id])
-        if item.qc_required:
+        held = rules.return_held(item, damaged)
+        if held:
             sources = posting.lock(lots=[lot_id for lot_id, _ in plan])
         else:
             posting.lock(rows=[(order.store_id, lot_id) for lot_id, _ in plan])
         for lot_id, take in plan:
-            if item.qc_required:
+            if held:
                 lot = posting.quarantine_lot(sources[lot_id], item, "R")
                 balance = posting.balance(order.store_id, lot, item)
             else:
@@ -248,6 +251,7 @@ def sales_order_return(
                 "item": item.sku,
                 "quantity": quantity,
                 "note": note,
+                "damaged": damaged,
                 "into_lots": [e.lot.code for e in posting.entries],
             },
         )

@@ -290,12 +290,14 @@ def sales_return(request, pk, line_pk):
             line=line,
             quantity=form.cleaned_data["quantity"],
             note=form.cleaned_data["note"],
+            damaged=form.cleaned_data["damaged"],
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except InventoryError as exc:
         return _detail_page(request, order, returning=(line.pk, request.POST, exc))
     if not report_replay(request, result, "This return", document=order, preposition="on"):
-        where = " into quarantine for inspection" if line.item.qc_required else ""
+        held = [e.lot.code for e in result.stock.entries if e.lot.qc_status == "QUARANTINE"]
+        where = f" into quarantine for inspection (lot {', '.join(held)})" if held else ""
         messages.success(
             request,
             f"Return of {fmt_amount(form.cleaned_data['quantity'], line.item.unit)} of "

@@ -83,3 +83,33 @@ def test_return_of_a_line_of_another_order_is_404(staff_client, staff_user, stor
         {"idempotency_key": "r", "quantity": "1"},
     )
     assert response.status_code == 404
+
+
+def test_a_damaged_return_is_held_in_quarantine_not_sold_again(
+    staff_client, staff_user, manager_user, store, item
+):
+    # Left by stop 24: a return of an item without QC went straight back to sellable
+    # stock; a damaged one needed a write-off after it.
+    from inventory.models import Lot
+    from inventory.services.qc import lot_approve
+
+    order = make_order(staff_user, store, item, quantity="4", status=Status.SHIPPED)
+    line = order.lines.get()
+    before = stock_totals_for_item(item=item, store=store)
+    url = reverse("inventory:sales_return", args=[order.pk, line.pk])
+    page = staff_client.get(order.get_absolute_url()).content.decode()
+
+    response = staff_client.post(
+        url, {"idempotency_key": "ret-d", "quantity": "2", "note": "crushed", "damaged": "on"}
+    )
+
+    held = Lot.objects.get(item=item, qc_status="QUARANTINE")
+    assert 'name="damaged"' in page
+    assert msgs(response) == [
+        f"Return of 2 pcs of SKU-0042 recorded into quarantine for inspection (lot {held.code})."
+    ]
+    after = stock_totals_for_item(item=item, store=store)
+    assert after["on_hand"] == before["on_hand"] + 2
+    assert (after["available"], after["quarantined"]) == (before["available"], D("2.000"))
+    lot_approve(actor=manager_user, lot=held)  # checked and found fine: sellable again
+    assert stock_totals_for_item(item=item, store=store)["available"] == before["available"] + 2
