@@ -3,7 +3,7 @@
 from enum import IntEnum
 
 from django.db import connection
-from django.db.models import IntegerField
+from django.db.models import IntegerField, Q
 from django.db.models.expressions import RawSQL
 
 
@@ -70,3 +70,14 @@ def role_rank(model, user_column: str) -> RawSQL:
 def remember_role(user, rank) -> None:
     """Cache on `user` the role that role_rank_subquery() loaded with it."""
     user._role_cache = Role.ADMIN if user.is_superuser else Role(rank or Role.NONE)
+
+
+def users_awaiting_approval(users):
+    """The users of `users` who signed up and have no role yet (superusers always have
+    one): what an Admin has to approve."""
+    return users.filter(is_superuser=False).exclude(groups__name__in=GROUP_ROLES)
+
+
+def is_admin_q() -> Q:
+    """Who counts as an Admin, as a filter on users: a superuser or the Admin group."""
+    return Q(is_superuser=True) | Q(groups__name=ROLE_GROUPS[Role.ADMIN])

@@ -3,13 +3,13 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 
 from inventory.exceptions import InventoryError
 from inventory.services.actor import as_actor
 from inventory.services.audit import audit_record, model_changes
 
-from .roles import GROUP_ROLES, ROLE_GROUPS, Role, user_role
+from .roles import GROUP_ROLES, ROLE_GROUPS, Role, is_admin_q, user_role
+from .tasks import send_approval_notice, send_signup_notice
 
 User = get_user_model()
 
@@ -29,6 +29,7 @@ def user_register(*, username: str, email: str, password: str, actor=None):
             obj=user,
             details={"username": username, "email": email},
         )
+        transaction.on_commit(lambda: send_signup_notice.enqueue(user.pk))
     return user
 
 
@@ -39,8 +40,7 @@ def user_ensure_another_admin(*, user) -> None:
     first and counted in a second statement, so two Admins demoting each other at
     the same time cannot both succeed: the second sees the first's change.
     """
-    admins = Q(is_superuser=True) | Q(groups__name=ROLE_GROUPS[Role.ADMIN])
-    admin_ids = User.objects.filter(admins).values("pk")
+    admin_ids = User.objects.filter(is_admin_q()).values("pk")
     list(User.objects.select_for_update().filter(pk__in=admin_ids).values_list("pk"))
     others = User.objects.filter(pk__in=admin_ids, is_active=True).exclude(pk=user.pk)
     if not others.exists():
@@ -70,6 +70,8 @@ def user_set_role(*, actor, user, role: Role):
             obj=user,
             details={"role": [before.label, role.label]},
         )
+        if before is Role.NONE and role is not Role.NONE:
+            transaction.on_commit(lambda: send_approval_notice.enqueue(user.pk))
     return user
 
 

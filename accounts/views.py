@@ -16,7 +16,7 @@ from inventory.views.paging import numbered_page
 from .backends import BACKEND_PATH
 from .forms import LoginForm, OwnPasswordChangeForm, RegistrationForm, RoleForm
 from .permissions import public, role_required
-from .roles import GROUP_ROLES, Role, user_role
+from .roles import Role, user_role, users_awaiting_approval
 from .services import user_password_change, user_register, user_set_role
 
 User = get_user_model()
@@ -96,7 +96,7 @@ def user_list(request):
     if query:
         users = users.filter(Q(username__icontains=query) | Q(email__icontains=query))
     if request.GET.get("pending"):
-        users = users.filter(is_superuser=False).exclude(groups__name__in=GROUP_ROLES)
+        users = users_awaiting_approval(users)
     page = numbered_page(users, request.GET.get("page"), per_page=25)
     rows = [(u, user_role(u)) for u in page]
     return render(

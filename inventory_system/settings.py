@@ -252,6 +252,9 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 AXES_VERBOSE = False
 
 LOW_STOCK_EMAIL_SUBJECT_PREFIX = "[Inventory] "
+# The address people open the app at (https://stock.example.com), for links in e-mails;
+# without it, e-mails say where to look in the menu.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -148,8 +148,9 @@ def test_user_list_makes_a_constant_number_of_queries(
     for n in range(extra_users):
         UserFactory(username=f"listed{n}", role="Staff" if n % 2 else None)
 
-    # session, user with its role, page of users with their count, their groups, alert count
-    with django_assert_num_queries(5):
+    # session, user with its role, page of users with their count, their groups, alert
+    # count, count of users awaiting approval
+    with django_assert_num_queries(6):
         response = admin_role_client.get("/users/")
 
     assert response.status_code == 200

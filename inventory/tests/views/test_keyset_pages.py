@@ -153,11 +153,12 @@ def _orders(count, *, user, store, item):
 @pytest.mark.parametrize(
     "url, queries",
     [
-        # session, user with its role, alert badge, the page's rows, the stores to filter by
-        (reverse("inventory:purchase_list"), 5),
-        (reverse("inventory:sales_list"), 5),
-        # session, user with its role, alert badge, the page's rows
-        (reverse("inventory:audit_list"), 4),
+        # session, user with its role, alert badge, Users badge (an Admin's), the page's
+        # rows, the stores to filter by
+        (reverse("inventory:purchase_list"), 6),
+        (reverse("inventory:sales_list"), 6),
+        # session, user with its role, alert badge, Users badge, the page's rows
+        (reverse("inventory:audit_list"), 5),
     ],
 )
 def test_order_and_audit_deep_pages_cost_as_many_queries_as_the_first(
