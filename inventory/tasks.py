@@ -42,4 +42,6 @@ def send_low_stock_alert(alert_id: int) -> int:
         f"Available: {fmt_amount(alert.available_at_open, item.unit)}\n"
         f"Reorder level: {fmt_amount(alert.reorder_level, item.unit)}\n"
     )
+    if settings.SITE_URL:
+        body += f"\nOpen alerts: {settings.SITE_URL}/alerts/\n"
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

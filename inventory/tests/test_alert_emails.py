@@ -124,3 +124,17 @@ def test_queued_email_is_skipped_when_stock_recovered_before_the_worker_ran(
 
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert mailoutbox == []
+
+
+def test_with_a_site_url_the_alert_links_to_the_alerts_page(
+    staff_user, manager_user, low_item, store, mailoutbox, django_capture_on_commit_callbacks,
+    settings,
+):  # fmt: skip
+    settings.SITE_URL = "https://stock.example.com"
+    with django_capture_on_commit_callbacks(execute=True):
+        _receive(staff_user, low_item, store, "10")
+    with django_capture_on_commit_callbacks(execute=True):
+        _sell(staff_user, low_item, store, "8")
+
+    (mail,) = mailoutbox
+    assert mail.body.endswith("\nOpen alerts: https://stock.example.com/alerts/\n")
