@@ -1,15 +1,11 @@
-// Item, lot, customer and supplier pickers: a text box (inventory/forms/widgets.py)
-// becomes a combobox (WAI-ARIA 1.2, list autocomplete) that searches /pickers/<kind>s/
-// as one types. Choosing an option writes its SKU, lot code or name into the box, which
-// is what the server resolves, with or without this script (a customer's or supplier's
-// box also posts the id chosen, as names may repeat).
-// Keys: ArrowDown/ArrowUp open and move, Enter chooses and goes on to the next box,
-// Escape closes (a second Escape empties the box and forgets its choice), Tab takes
-// the highlighted option and leaves. Rows added later (formsets) are enhanced when they
-// appear. No inline script or handler, so the strict CSP holds.
-// The caption under the box (what was chosen, and how much is available; its words come
-// from the server) is written when an option is chosen, when a page comes back with one
-// already chosen (a refused POST), and when the store it counts in changes.
+// Item, lot, customer and supplier pickers: a text box (inventory/forms/widgets.py) becomes
+// a combobox (WAI-ARIA 1.2, list autocomplete) that searches /pickers/<kind>s/ as one types.
+// A choice writes its SKU, lot code or name into the box, which the server resolves with or
+// without this script (a customer's or supplier's box also posts the id: names repeat).
+// Keys: Arrows open and move, Enter chooses and goes on to the next box, Escape closes
+// (twice: empties the box), Tab takes the highlighted option. No inline script: strict CSP.
+// The caption under the box (its words come from the server) is written on a choice, on a
+// refused POST and on a change of store. Rows added later (formsets) are enhanced too.
 (function () {
   "use strict";
   var DELAY = 150; // ms after the last key before asking the server
@@ -51,10 +47,10 @@
       box: box, list: list, status: status, timer: null, seq: 0, results: [], active: -1,
       stale: false, // the list answers what the box held before the last key
       chooseOnAnswer: false, // Enter came before the answer: choose from it when it comes
+      ahead: "", // keys typed meanwhile (a quantity after a scan): for the box chosen next
     };
-    // The server renders a chosen option with its name only (it does not know the store
-    // the figures are for); ask for the same caption as when it was chosen, where that
-    // caption has figures (an item with no store to count in would read the same).
+    // The server renders a chosen option by name only (not knowing the store its figures
+    // are for): ask for its caption, where it has figures (an item with a store, a lot).
     var store = sibling(input, box.dataset.pickerStore);
     if (box.dataset.picker === "lot" || (store && store.value)) refresh(input);
   }
@@ -100,7 +96,7 @@
     var state = input._picker;
     var url = searchUrl(input);
     if (!url) {
-      state.chooseOnAnswer = false;
+      carry(input, input);
       return show(input, [], "Choose the item first.");
     }
     var seq = ++state.seq;
@@ -109,27 +105,38 @@
         if (seq !== state.seq) return; // a later search has been sent since
         state.stale = false;
         show(input, data.results, data.results.length ? "" : "No match.");
-        if (state.chooseOnAnswer && document.activeElement === input) {
-          state.chooseOnAnswer = false;
+        var chosen = state.chooseOnAnswer && document.activeElement === input && data.results.length;
+        var ahead = carry(input, null); // taken first: leaving the box (advance) would return it
+        if (chosen) {
           var exact = named(data.results, "", input.value.trim());
-          if (data.results.length) {
-            choose(input, exact ? data.results.indexOf(exact) : 0);
-            advance(input);
-          }
+          choose(input, exact ? data.results.indexOf(exact) : 0);
+          advance(input);
         }
+        carry(input, chosen ? document.activeElement : input, ahead);
       })
       .catch(function () {
         if (seq !== state.seq) return;
-        state.chooseOnAnswer = false;
+        carry(input, input);
         show(input, [], "Search failed; type the code and submit.");
       });
   }
 
+  // Keys typed after Enter, before its answer, go into the box chosen next (over its selected
+  // text), or back into this one without a choice; with no target, they are only taken.
+  function carry(input, target, text) {
+    var state = input._picker;
+    state.chooseOnAnswer = false;
+    text = (text || "") + state.ahead;
+    state.ahead = "";
+    if (!target || !text) return text;
+    try { target.setRangeText(text, target.selectionStart, target.selectionEnd, "end"); }
+    catch (e) { target.value += text; } // a box without a text selection
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
   // The option a box names: the one chosen (its id), else its text exactly, else in any case.
   function named(results, id, typed) {
-    function first(test) {
-      return results.filter(test)[0];
-    }
+    function first(test) { return results.filter(test)[0]; }
     if (id) return first(function (o) { return String(o.id) === id; });
     return first(function (o) { return o.value === typed; }) ||
       first(function (o) { return o.value.toLowerCase() === typed.toLowerCase(); });
@@ -142,12 +149,10 @@
     if (picked) picked.textContent = option.caption;
   }
 
-  // Re-read the chosen option (the server marks it with data-picker-id) and write its
-  // caption, without opening the list. An item or lot the server shows by its text alone
-  // (a typed lot code always; an item whose line was not checked) is found by that exact
-  // SKU or code, as the server finds it. Not a customer or supplier: names repeat.
-  // After a store change (`moved`), a caption with no option to back it (a lot with no
-  // stock in that store) is dropped rather than left showing the other store's figures.
+  // Re-read the chosen option (marked with data-picker-id) and write its caption, without
+  // opening the list; an item or lot shown by its text alone is found by that exact SKU or
+  // code, as the server finds it (not a customer or supplier: names repeat). After a store
+  // change (`moved`), a caption no option backs is dropped, not left with the old figures.
   function refresh(input, moved) {
     var kind = input._picker.box.dataset.picker;
     var byText = kind === "item" || kind === "lot";
@@ -186,33 +191,28 @@
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
       li.dataset.index = String(index);
-      var main = document.createElement("span");
-      main.className = "picker-main";
-      main.textContent = option.label;
-      var detail = document.createElement("span");
-      detail.className = "picker-detail";
-      detail.textContent = option.detail;
-      li.appendChild(main);
-      if (detail.textContent) {
-        var gap = document.createElement("span");
-        gap.className = "visually-hidden";
-        gap.textContent = ", "; // read between the label and its details
-        li.appendChild(gap);
-        li.appendChild(detail);
+      li.appendChild(element("span", "picker-main", option.label));
+      if (option.detail) {
+        li.appendChild(element("span", "visually-hidden", ", ")); // read between the two
+        li.appendChild(element("span", "picker-detail", option.detail));
       }
       state.list.appendChild(li);
     });
     if (message) {
-      var note = document.createElement("li");
-      note.className = "picker-empty";
+      var note = state.list.appendChild(element("li", "picker-empty", message));
       note.setAttribute("role", "presentation");
-      note.textContent = message;
-      state.list.appendChild(note);
     }
     open(input, true);
     state.status.textContent = message || results.length + (results.length === 1 ? " result" : " results");
     // The first option is active, so typing a full SKU (or scanning it) and Enter chooses it.
     if (results.length) move(input, 0);
+  }
+
+  function element(tag, className, text) {
+    var made = document.createElement(tag);
+    made.className = className;
+    made.textContent = text;
+    return made;
   }
 
   function open(input, visible) {
@@ -252,20 +252,17 @@
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
-  // After a choice by Enter (typed or scanned), on to the next box (app.js), its text
-  // selected (a line's quantity): a second scan must not run on into this box.
+  // After Enter chose, on to the next box (app.js), text selected: a second scan goes there.
   function advance(input) { if (window.inventoryNextBox) window.inventoryNextBox(input); }
 
-  // A customer's or supplier's box also posts the id chosen (names may repeat);
-  // whatever is typed afterwards no longer names that one.
+  // A customer's or supplier's box posts the id chosen too; typing over it forgets it.
   function forget(input, id) {
     var chosen = input._picker.box.querySelector("[data-picker-chosen]");
     if (chosen) chosen.value = id || "";
   }
 
-  // The box no longer names the option chosen before, however it was emptied or changed
-  // (typing, deleting, Escape): its id, its caption and the lot chosen for it all go, so
-  // what is shown is what will be posted.
+  // The box no longer names the option chosen (typed over, emptied, Escape): its id, its
+  // caption and the lot chosen for it go, so what is shown is what will be posted.
   function unchoose(input) {
     delete input.dataset.pickerId;
     forget(input);
@@ -308,6 +305,11 @@
     var state = input._picker;
     if (!state) return;
     var expanded = !state.list.hidden;
+    if (state.chooseOnAnswer && event.key.length === 1 && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault(); // typed before the answer to Enter: see carry()
+      state.ahead += event.key;
+      return;
+    }
     switch (event.key) {
       case "ArrowDown":
       case "ArrowUp":
@@ -320,9 +322,8 @@
         break;
       case "Enter":
         if (state.stale && input.value.trim()) {
-          // The list on screen (if any) answers what was typed before the last keys, as a
-          // scanner or a quick hand is faster than the search: its first row may be BOLT-M10
-          // while the box says BOLT-M8. Ask now, and choose from that answer.
+          // The list on screen answers what was typed before the last keys (a scanner beats
+          // the search: BOLT-M10 listed, BOLT-M8 typed). Ask now; choose from that answer.
           event.preventDefault();
           window.clearTimeout(state.timer);
           state.chooseOnAnswer = true;
@@ -347,9 +348,8 @@
         }
         break;
       case "Tab":
-        // The highlighted option of an answer to what the box says is taken on the way
-        // out, as Enter would (list autocomplete with automatic selection): leaving
-        // "hex nut" in the box would name no item.
+        // The highlighted option answering what the box says is taken on the way out, as
+        // Enter would: "hex nut" left in the box would name no item.
         if (expanded && state.active >= 0 && !state.stale) choose(input, state.active);
         open(input, false);
         break;
@@ -380,7 +380,7 @@
     if (!input._picker) return;
     window.clearTimeout(input._picker.timer);
     input._picker.seq += 1; // drop an answer still on its way
-    input._picker.chooseOnAnswer = false;
+    carry(input, input);
     open(input, false);
   });
 

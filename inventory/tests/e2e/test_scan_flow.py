@@ -104,3 +104,38 @@ def test_removing_a_purchase_line_moves_focus_on_not_to_the_page(new_page, demo_
     page.keyboard.press("Enter")  # the last line: focus goes to Add line
     expect(page.get_by_role("button", name="Add line")).to_be_focused()
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_quantity_typed_before_the_search_answers_goes_into_the_quantity(
+    new_page, demo_users, viewport
+):
+    # Left by stop 24: a scan, Enter and the quantity with no pause ran the quantity into
+    # the item box ("BOLT-M83", no match) while the search was still on its way.
+    import time
+
+    store, m10, m8 = _bolts(demo_users)
+    page = _quick_sale(new_page, demo_users, viewport)
+
+    def slow(route):
+        time.sleep(0.6)  # a slow network: the answer comes after every key below
+        route.continue_()
+
+    page.route("**/pickers/items/**", slow)
+    box = page.get_by_role("combobox", name="Item")
+    box.click()
+
+    box.press_sequentially("BOLT-M8")
+    page.keyboard.press("Enter")
+    page.keyboard.type("3")
+
+    quantity = page.locator("#id_lines-0-quantity")
+    expect(quantity).to_have_value("3")
+    expect(quantity).to_be_focused()
+    assert box.input_value() == "BOLT-M8"
+    page.keyboard.press("Enter")  # in the quantity: records the sale
+    page.wait_for_url("**/sales/*/")
+
+    line = SalesOrder.objects.get().lines.get()
+    assert (line.item_id, line.quantity) == (m8.pk, D("3"))
+    assert page.js_errors == []
