@@ -130,6 +130,12 @@ class IdempotencyConflict(InventoryError):
     pass
 
 
+class ResentWithChanges(IdempotencyConflict):
+    """A form's one-time token came back with other content than it was recorded with
+    (Back, then a new sale typed into the old form): nothing is recorded, and the form
+    comes back holding what was typed, with a new token (views.common.attach_error)."""
+
+
 class Busy(InventoryError):
     """Another submission held the same rows twice in a row: ask the person to retry."""
 

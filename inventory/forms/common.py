@@ -26,6 +26,12 @@ class IdempotentFormMixin(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
+    def renew_token(self) -> None:
+        """Render a new token: what the form holds was refused as a resend of a form
+        already recorded, and sending it again is meant as a new submission."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("idempotency_key")] = uuid.uuid4().hex
+
 
 class QuantityField(QuantityDecimalField):
     """A positive quantity with at most 3 decimals, within Decimal(14,3)."""

@@ -3,7 +3,7 @@
 from django import forms
 
 from inventory import rules
-from inventory.exceptions import InventoryError
+from inventory.exceptions import InventoryError, ResentWithChanges
 from inventory.models import LedgerEntry, Store
 
 from .common import IdempotentFormMixin, QuantityField
@@ -134,6 +134,8 @@ class CountForm(IdempotentFormMixin, forms.Form):
     def show_refusal(self, exc) -> None:
         """A service's refusal: beside the Found box of the lot it names (its `index`
         among counts()), and above the sheet."""
+        if isinstance(exc, ResentWithChanges):
+            self.renew_token()
         counted = self._counted()
         if exc.index is not None and 0 <= exc.index < len(counted):
             self.add_error(counted[exc.index], exc.message)

@@ -146,6 +146,9 @@ class Operation(AppendOnlyModel):
     # Unique by constraint (see Meta), not unique=True, which on PostgreSQL would add a
     # second, LIKE-pattern index that no query uses and every posting writes.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    # What a web form posted (Actor.submission): the same token sent again with other
+    # content is not a replay of this one.
+    submission = models.CharField(max_length=64, blank=True, default="")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
 

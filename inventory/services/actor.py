@@ -1,7 +1,14 @@
 """Who is acting and from where: passed by views into every service for the audit trail."""
 
+import hashlib
 import ipaddress
+import re
 from dataclasses import dataclass
+
+# Posted fields that are not what was typed: the tokens, and what the page showed of the
+# document (its version, a shipment's reserved figures, a count sheet's expected ones),
+# which a page opened again after the document moved shows anew.
+NOT_CONTENT = re.compile(r"csrfmiddlewaretoken|idempotency_key|shown|expected_\d+")
 
 
 def _valid_ip(value) -> str | None:
@@ -32,11 +39,30 @@ def client_ip(request) -> str | None:
     return _valid_ip(hops[-count]) or remote
 
 
+def submission_of(request) -> str:
+    """A hash of what a web form posted, its token and CSRF token aside, or "" for
+    anything else (the API keeps its own request hashes). A double click or a retried
+    post sends the same; a new sale typed into a form whose token was used does not."""
+    if request.method != "POST" or request.content_type not in FORM_TYPES:
+        return ""
+    fields = sorted(
+        (name, value)
+        for name, values in request.POST.lists()
+        if not NOT_CONTENT.fullmatch(name)
+        for value in values
+    )
+    return hashlib.sha256(repr(fields).encode()).hexdigest()
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 @dataclass(frozen=True)
 class Actor:
     user: object
     ip: str | None = None
     user_agent: str = ""
+    submission: str = ""  # submission_of() the request
 
     @classmethod
     def from_request(cls, request) -> "Actor":
@@ -44,6 +70,7 @@ class Actor:
             user=getattr(request, "user", None),
             ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            submission=submission_of(request),
         )
 
     @classmethod

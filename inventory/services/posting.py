@@ -28,7 +28,7 @@ from django.db.models import Case, DecimalField, F, Q, Value, When
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import IdempotencyConflict, InactiveRecord
+from inventory.exceptions import IdempotencyConflict, InactiveRecord, ResentWithChanges
 from inventory.locks import lock_balances, lock_lots
 from inventory.models import Item, LedgerEntry, Lot, Operation, QCStatus, StockBalance
 
@@ -98,7 +98,10 @@ class Posting:
         if plain_claim():
             try:
                 self.operation = Operation.objects.create(
-                    kind=self.kind, idempotency_key=self.key, actor=self.actor.user
+                    kind=self.kind,
+                    idempotency_key=self.key,
+                    actor=self.actor.user,
+                    submission=self.actor.submission,
                 )
             except IntegrityError as exc:
                 raise KeyUsed() from exc
@@ -106,7 +109,10 @@ class Posting:
         try:
             with transaction.atomic():
                 self.operation = Operation.objects.create(
-                    kind=self.kind, idempotency_key=self.key, actor=self.actor.user
+                    kind=self.kind,
+                    idempotency_key=self.key,
+                    actor=self.actor.user,
+                    submission=self.actor.submission,
                 )
         except IntegrityError:
             first = Operation.objects.filter(idempotency_key=self.key).first()
@@ -115,6 +121,12 @@ class Posting:
             if first.kind != self.kind:
                 raise IdempotencyConflict(
                     "This form token was already used for another operation; reload the page."
+                ) from None
+            if first.submission and first.submission != self.actor.submission:
+                raise ResentWithChanges(
+                    "This form was already sent and recorded, and what it holds now is "
+                    "different: that was not recorded. It is kept below; check it and "
+                    "send it again to record it as a new one."
                 ) from None
             entries = list(first.entries.select_related("lot").order_by("pk"))
             return StockResult(operation=first, entries=entries, replayed=True)

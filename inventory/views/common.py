@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.utils.html import format_html
 
-from inventory.exceptions import InventoryError, ShortLines
+from inventory.exceptions import InventoryError, ResentWithChanges, ShortLines
 from inventory.forms.fields import ID_MAX
 from inventory.services.actor import Actor
 
@@ -77,6 +77,8 @@ def attach_error(form, exc: InventoryError, rows=None) -> None:
     A refusal that names its line (`index`; `indexes` when a shortage is shared by
     several lines) is shown on that row too, so the counter sees which line to mend.
     """
+    if isinstance(exc, ResentWithChanges) and hasattr(form, "renew_token"):
+        form.renew_token()
     on_a_row = False
     for index, refusal in refused_lines(exc) if rows else ():
         if index < len(rows):

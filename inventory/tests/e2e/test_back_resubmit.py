@@ -274,3 +274,36 @@ def test_back_from_the_back_forward_cache_lets_the_same_form_be_sent_again(
         f"This sale was already recorded as {order.number}"
     )
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_back_then_the_next_sale_typed_in_is_kept_and_recorded_on_the_second_send(
+    page, demo_users, shop, viewport
+):
+    # Found by a shop-floor QA pass: after Back, the next customer's sale typed into the
+    # old form was thrown away as "already recorded".
+    page.set_viewport_size(viewport)
+    login(page, *demo_users["Manager"])
+    page.goto("/sales/quick/")
+    sale_lines(page, shop)
+    page.get_by_role("button", name="Record sale", exact=True).click()
+    page.wait_for_load_state()
+    page.go_back()
+
+    # the next customer: 5 lamps, not 2
+    page.get_by_label("Store").select_option(label="Main Store")
+    page.get_by_label("Item").first.fill(shop.lamp.sku)
+    page.get_by_label("Quantity").first.fill("5")
+    page.get_by_role("button", name="Record sale", exact=True).click()
+    page.wait_for_load_state()
+
+    # nothing recorded yet, and the page says so with the 5 still in the form
+    assert SalesOrder.objects.count() == 1
+    expect(page.get_by_text("what it holds now is different").first).to_be_visible()
+    expect(page.get_by_label("Quantity").first).to_have_value("5")
+
+    page.get_by_role("button", name="Record sale", exact=True).click()
+    page.wait_for_url("**/sales/*/")
+
+    assert [o.lines.get().quantity for o in SalesOrder.objects.order_by("pk")] == [2, 5]
+    assert page.js_errors == []
