@@ -121,17 +121,21 @@ def _receipts_from(supplier: Supplier, since: datetime) -> QuerySet:
     """RECEIVE entries since `since` of stock bought from the supplier, leaving out
     receipts reversed since (the (kind, created_at) index bounds the read)."""
     return LedgerEntry.objects.filter(
-        Q(lot__supplier=supplier) | Q(po_line__order__supplier=supplier),
+        # A receipt is the purchase order's supplier's; stock received without an order
+        # (opening stock), its lot's. A lot delivered by one supplier may be topped up by
+        # another's order: counted once, on the page of the one who delivered it.
+        Q(po_line__order__supplier=supplier) | Q(po_line__isnull=True, lot__supplier=supplier),
         kind=LedgerEntry.Kind.RECEIVE,
         created_at__gte=since,
-        reversed_by__isnull=True,
+        reversed_by__isnull=True,  # a receipt reversed since...
+        reverses__isnull=True,  # ...and its reversal, a RECEIVE row that takes it back out
     )
 
 
 def supplier_received(*, supplier: Supplier, since: datetime) -> dict:
     """Return what was received from the supplier since `since`: per item (quantity,
     value) and in total."""
-    value = F("quantity") * F("unit_cost")
+    value = cents(F("quantity") * F("unit_cost"))  # per receipt, as the dashboard rounds
     rows = list(
         _receipts_from(supplier, since)
         .values("item_id", "item__sku", "item__name", "item__unit")

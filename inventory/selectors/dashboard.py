@@ -21,7 +21,7 @@ make no total, so the cards count lines and items and value the stock in money.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import (
@@ -56,6 +56,7 @@ from inventory.models import (
     Supplier,
 )
 
+from .money import cents
 from .replica import replica_reads
 from .stock import expiring_lots, low_stock
 
@@ -103,8 +104,10 @@ def _sum(expression, condition, output_field):
     return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=output_field)
 
 
+# Each movement's money is rounded to the cent (money.cents, half up), as an order line's
+# value is: three sales of 0.005 kg at 1.00 are 0.01 each on their orders, so 0.03 here.
 def _at_cost():
-    return ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=MONEY)
+    return cents(F("quantity") * F("unit_cost"))
 
 
 def _at_price():
@@ -112,17 +115,15 @@ def _at_price():
     # join lets the planner hash the whole sales order line table, which grows with
     # history, while the period's rows stay few.
     price = SalesOrderLine.objects.filter(pk=OuterRef("so_line_id")).values("unit_price")[:1]
-    return ExpressionWrapper(
-        F("quantity") * Subquery(price, output_field=MONEY), output_field=MONEY
-    )
+    return cents(F("quantity") * Subquery(price, output_field=MONEY))
 
 
 def _received_at_cost():
-    return ExpressionWrapper(F("on_hand_delta") * F("unit_cost"), output_field=MONEY)
+    return cents(F("on_hand_delta") * F("unit_cost"))
 
 
 def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT)
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def dashboard_movements(*, period: Period, store=None):

@@ -115,7 +115,7 @@ def sales_order_lines(*, order: SalesOrder):
 
 def sales_order_cost_of_goods(*, order: SalesOrder) -> Decimal:
     """Return issued minus returned quantity x lot cost over the order's ledger entries."""
-    cost = _money(F("quantity") * F("unit_cost"))
+    cost = cents(F("quantity") * F("unit_cost"))  # per movement, as the dashboard rounds
     totals = LedgerEntry.objects.filter(so_line__order=order).aggregate(
         issued=Coalesce(Sum(cost, filter=Q(kind=Kind.ISSUE)), Value(ZERO), output_field=MONEY),
         returned=Coalesce(Sum(cost, filter=Q(kind=Kind.RETURN)), Value(ZERO), output_field=MONEY),

@@ -1,0 +1,97 @@
+"""Money figures agree from page to page. Found by an auditor QA pass: a supplier's page
+counted a reversed receipt (through its reversal) and a receipt into another supplier's
+lot twice; the dashboard and an order's cost of goods rounded differently from the order
+lines (three sales of 0.005 kg at 1.00 were 0.01 each on their orders, 0.02 in all)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from inventory.selectors.catalog import supplier_received
+from inventory.selectors.dashboard import Period, dashboard_totals
+from inventory.selectors.sales import sales_order_figures
+from inventory.services.moves import ledger_entry_reverse
+from inventory.services.purchasing import purchase_direct
+from inventory.services.sales import sales_quick_sale
+from inventory.services.stock import stock_receive
+from inventory.tests.factories import ItemFactory, SupplierFactory
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def _since():
+    return timezone.now() - timedelta(days=30)
+
+
+def test_a_reversed_receipt_is_left_out_with_its_reversal(manager_user, store, item):
+    acme = SupplierFactory(name="Acme")
+    stock_receive(
+        actor=manager_user, item=item, store=store, quantity="5", unit_cost="2.00",
+        lot_code="A-1", supplier=acme,
+    )  # fmt: skip
+    wrong = stock_receive(
+        actor=manager_user, item=item, store=store, quantity="2000", unit_cost="0.08",
+        lot_code="A-2", supplier=acme,
+    )  # fmt: skip
+
+    ledger_entry_reverse(actor=manager_user, entry=wrong.entries[0], note="entered twice")
+
+    received = supplier_received(supplier=acme, since=_since())
+    assert [(r["total_quantity"], r["total_value"]) for r in received["rows"]] == [
+        (D("5"), D("10.00"))
+    ]
+    assert (received["receipts"], received["value"]) == (1, D("10.00"))
+
+
+def test_a_delivery_into_another_suppliers_lot_counts_for_the_one_who_delivered(
+    manager_user, store, item
+):
+    acme, coatco = SupplierFactory(name="Acme"), SupplierFactory(name="CoatCo")
+    first = stock_receive(
+        actor=manager_user, item=item, store=store, quantity="10", unit_cost="4.20",
+        lot_code="L-1", supplier=acme,
+    )  # fmt: skip
+    lot = first.entries[0].lot
+
+    purchase_direct(
+        actor=manager_user,
+        supplier=coatco,
+        store=store,
+        lines=[{"item": item, "quantity": "5", "unit_cost": "4.20", "lot_code": lot.code}],
+    )
+
+    by_acme = supplier_received(supplier=acme, since=_since())
+    by_coatco = supplier_received(supplier=coatco, since=_since())
+    assert (by_acme["receipts"], by_acme["value"]) == (1, D("42.00"))
+    assert (by_coatco["receipts"], by_coatco["value"]) == (1, D("21.00"))
+
+
+def test_the_dashboard_and_the_orders_round_each_movement_alike(manager_user, store):
+    sand = ItemFactory(sku="SAND-25", name="Sand", unit="kg")
+    purchase_direct(
+        actor=manager_user,
+        supplier=SupplierFactory(),
+        store=store,
+        lines=[{"item": sand, "quantity": "0.125", "unit_cost": "1.00"}],
+    )
+    orders = [
+        sales_quick_sale(
+            actor=manager_user, store=store, customer=None,
+            lines=[(sand, D("0.005"), D("1.00"))], idempotency_key=f"round-{n}",
+        ).order
+        for n in range(3)
+    ]  # fmt: skip
+
+    figures = [sales_order_figures(order=o) for o in orders]
+    totals = dashboard_totals(period=Period.last_days(1), store=store)
+
+    # 0.125 kg at 1.00 is 0.13 on its order (half up), and so on the dashboard
+    assert totals["purchased_value"] == D("0.13")
+    assert [f["shipped_value"] for f in figures] == [D("0.01")] * 3
+    assert totals["sold_value"] == sum(f["shipped_value"] for f in figures) == D("0.03")
+    assert [f["cost_of_goods"] for f in figures] == [D("0.01")] * 3
+    assert totals["cost_of_goods"] == D("0.03")
+    assert totals["gross_margin"] == sum(f["margin"] for f in figures) == D("0.00")
