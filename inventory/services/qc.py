@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
+from inventory import rules
 from inventory.exceptions import InvalidTransition, InventoryError, LotHasReservations
 from inventory.locks import lock_balances, lock_lot
 from inventory.models import Lot, LotDecision, QCStatus, StockBalance
@@ -26,6 +28,8 @@ def _decide(*, actor, lot: Lot, to_status: str, note: str) -> Lot:
         lot = lock_lot(lot.pk)
         balances = lock_balances(StockBalance.objects.filter(lot=lot))
         from_status = lot.qc_status
+        # Counted in available stock until now: a hold or a rejection takes it out.
+        was_sellable = rules.is_sellable(lot, timezone.localdate())
         if to_status not in ALLOWED[QCStatus(from_status)]:
             raise InvalidTransition(f"Lot {lot.code}", from_status, to_status)
         reserved = sum((b.reserved for b in balances), Decimal("0"))
@@ -48,12 +52,14 @@ def _decide(*, actor, lot: Lot, to_status: str, note: str) -> Lot:
                 "on_hand": {b.store.code: b.on_hand for b in balances},
             },
         )
-        # An approval only adds to what is available: it resolves, never opens.
-        alerts_refresh(
-            pairs={(lot.item_id, b.store_id) for b in balances},
-            actor=actor,
-            may_open=to_status != QCStatus.APPROVED,
-        )
+        # An approval only adds to what is available: it resolves, never opens. Holding
+        # or rejecting a lot that was not available (in quarantine, expired) lowers
+        # nothing: no alert (one per drop).
+        stocked = {(lot.item_id, b.store_id) for b in balances if b.on_hand > 0}
+        if to_status == QCStatus.APPROVED:
+            alerts_refresh(pairs=stocked, actor=actor, may_open=False)
+        elif was_sellable:
+            alerts_refresh(pairs=stocked, actor=actor)
     return lot
 
 

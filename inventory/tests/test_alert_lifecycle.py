@@ -179,3 +179,29 @@ def test_raising_the_reorder_level_opens_an_alert_and_clearing_it_resolves(
     item_update(actor=manager_user, item=item, data={"reorder_level": Decimal("0")})
     alert.refresh_from_db()
     assert alert.status == Alert.Status.RESOLVED
+
+
+def test_a_qc_decision_opens_an_alert_only_when_it_lowers_available(
+    manager_user, store, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Found by an auditor QA pass: rejecting a lot still in quarantine (available 0
+    # before and after) opened an alert and e-mailed it.
+    from inventory.services.qc import lot_approve, lot_quarantine, lot_reject
+    from inventory.tests.factories import ItemFactory
+
+    qc = ItemFactory(sku="QC-TEST", reorder_level=Decimal("5"), qc_required=True)
+    held = stock_receive(actor=manager_user, item=qc, store=store, quantity=3).entries[0].lot
+    good = stock_receive(actor=manager_user, item=qc, store=store, quantity=4).entries[0].lot
+    lot_approve(actor=manager_user, lot=good)
+    assert not Alert.objects.exists()  # approved stock arriving is no drop either
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lot_reject(actor=manager_user, lot=held, note="dented")  # was never available
+    assert not Alert.objects.exists()
+    assert mailoutbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lot_quarantine(actor=manager_user, lot=good, note="recall")  # 4 -> 0 available
+    alert = Alert.objects.get()
+    assert (alert.status, alert.available_at_open) == (Alert.Status.OPEN, Decimal("0"))
+    assert len(mailoutbox) == 1
