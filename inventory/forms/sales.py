@@ -6,6 +6,7 @@ from django import forms
 
 from inventory.models import Customer, SalesOrder, Store
 from inventory.quantities import fmt_amount, fmt_qty
+from inventory.selectors.sales import TO_SHIP
 
 from .common import (
     IdempotentFormMixin,
@@ -211,7 +212,12 @@ class SalesFilterForm(FilterFormMixin, forms.Form):
     """
 
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *SalesOrder.Status.choices]
+        required=False,
+        choices=[
+            ("", "Any status"),
+            (TO_SHIP, "To ship (confirmed or partly shipped)"),
+            *SalesOrder.Status.choices,
+        ],
     )
     customer = PartyPickerField(
         Customer, required=False, include_inactive=True, placeholder="Any customer"

@@ -46,9 +46,7 @@ from inventory.models import (
     Customer,
     Item,
     LedgerEntry,
-    Lot,
     PurchaseOrder,
-    QCStatus,
     SalesOrder,
     SalesOrderLine,
     StockBalance,
@@ -57,6 +55,7 @@ from inventory.models import (
 )
 
 from .money import cents
+from .purchasing import awaiting_qc
 from .replica import replica_reads
 from .stock import expiring_lots, low_stock
 
@@ -234,12 +233,11 @@ def dashboard_counts(*, period: Period, store=None) -> dict:
 
 def dashboard_queues(*, store=None) -> dict:
     """Return what waits for someone now: QC queue, open orders, open alerts."""
-    lots = Lot.objects.filter(qc_status=QCStatus.QUARANTINE)
+    lots = awaiting_qc(store)
     purchases = PurchaseOrder.objects.filter(status__in=OPEN_PURCHASE_STATUSES)
     sales = SalesOrder.objects.filter(status__in=OPEN_SALES_STATUSES)
     alerts = Alert.objects.filter(status=Alert.Status.OPEN)
     if store is not None:
-        lots = lots.filter(balances__store=store, balances__on_hand__gt=0)
         purchases, sales = purchases.filter(store=store), sales.filter(store=store)
         alerts = alerts.filter(store=store)
     return {

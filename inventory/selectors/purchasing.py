@@ -155,6 +155,15 @@ def purchase_order_actions(*, order, user) -> set[str]:
     return actions
 
 
+def awaiting_qc(store=None):
+    """QUARANTINE lots with stock on hand (in `store`): what waits for a decision. A lot
+    emptied meanwhile (its receipt reversed, all of it written off) waits for nothing."""
+    stocked = {"balances__on_hand__gt": 0}
+    if store is not None:
+        stocked["balances__store"] = store  # the same balance: one join
+    return Lot.objects.filter(qc_status=QCStatus.QUARANTINE, **stocked)
+
+
 def qc_queue():
     """Return QUARANTINE lots, oldest first, with on-hand quantity, stores and age in days.
 
@@ -165,7 +174,7 @@ def qc_queue():
         StockBalance.objects.filter(on_hand__gt=0).select_related("store").order_by("store__code")
     )
     return (
-        Lot.objects.filter(qc_status=QCStatus.QUARANTINE)
+        awaiting_qc()
         .select_related("item", "supplier")
         .annotate(
             on_hand=Coalesce(

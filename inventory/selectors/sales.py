@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.models import AuditEvent, LedgerEntry, SalesOrder, SalesOrderLine
+from inventory.models.orders import OPEN_SALES_STATUSES
 
 from . import money
 from .money import cents
@@ -67,6 +68,10 @@ def _line_value_subquery():
     return Coalesce(Subquery(lines, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
+# The order list's "To ship" status filter: confirmed orders not yet shipped in full.
+TO_SHIP = "TO_SHIP"
+
+
 def sales_orders_list(*, status=None, customer=None, store=None, date_from=None, date_to=None):
     """Return orders, newest first, filtered and annotated with `value` and `line_count`.
 
@@ -76,7 +81,9 @@ def sales_orders_list(*, status=None, customer=None, store=None, date_from=None,
     turned into created_at bounds, which the created_at index serves.
     """
     qs = SalesOrder.objects.select_related("customer", "store", "created_by")
-    if status:
+    if status == TO_SHIP:
+        qs = qs.filter(status__in=OPEN_SALES_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
     if customer == "walk-in":
         qs = qs.filter(customer__isnull=True)

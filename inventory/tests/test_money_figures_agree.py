@@ -95,3 +95,17 @@ def test_the_dashboard_and_the_orders_round_each_movement_alike(manager_user, st
     assert [f["cost_of_goods"] for f in figures] == [D("0.01")] * 3
     assert totals["cost_of_goods"] == D("0.03")
     assert totals["gross_margin"] == sum(f["margin"] for f in figures) == D("0.00")
+
+
+def test_an_emptied_quarantine_lot_waits_for_no_decision(manager_user, store, qc_item):
+    # Found by an auditor QA pass: the dashboard's QC queue counted a quarantine lot whose
+    # found stock had been reversed (0 on hand); the per-store counts did not.
+    from inventory.selectors.dashboard import dashboard_queues
+    from inventory.selectors.purchasing import qc_queue
+
+    kept = stock_receive(actor=manager_user, item=qc_item, store=store, quantity="3")
+    emptied = stock_receive(actor=manager_user, item=qc_item, store=store, quantity="2")
+    ledger_entry_reverse(actor=manager_user, entry=emptied.entries[0], note="entered twice")
+
+    assert [lot.pk for lot in qc_queue()] == [kept.entries[0].lot_id]
+    assert dashboard_queues()["qc_queue"] == dashboard_queues(store=store)["qc_queue"] == 1

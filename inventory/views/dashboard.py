@@ -36,6 +36,7 @@ def dashboard(request):
         "inventory/dashboard/dashboard.html",
         {
             "form": form,
+            "store": store,
             "currency": settings.CURRENCY,
             "count_cards": [(label, key, figures["counts"][key]) for label, key in COUNT_LABELS],
             "ledger_query": urlencode(ledger_query),

@@ -109,3 +109,29 @@ def test_query_count_is_constant(manager_client, manager_user, store, django_ass
         response = manager_client.get(URL)
     assert len(few.captured_queries) <= 25
     assert len(response.context["recent_movements"]) == 10
+
+
+def test_waiting_orders_are_named_and_linked_as_what_they_count(
+    manager_client, manager_user, store, item
+):
+    # Found by an auditor QA pass: "Open sales orders" left out drafts, which the customer
+    # page's "open" counted; the card now says what it counts and lists exactly those.
+    from inventory.services.sales import sales_order_confirm, sales_order_create
+    from inventory.services.stock import stock_receive
+
+    stock_receive(actor=manager_user, item=item, store=store, quantity="10")
+    draft = sales_order_create(
+        actor=manager_user, store=store, customer=None, lines=[(item, 1, None)]
+    )
+    confirmed = sales_order_create(
+        actor=manager_user, store=store, customer=None, lines=[(item, 2, None)]
+    )
+    sales_order_confirm(actor=manager_user, order=confirmed, idempotency_key="c")
+
+    page = manager_client.get("/dashboard/", {"store": store.pk}).content.decode()
+    listed = manager_client.get("/sales/", {"status": "TO_SHIP", "store": store.pk})
+
+    assert f'href="/sales/?status=TO_SHIP&amp;store={store.pk}">Sales orders to ship</a>' in page
+    assert f'href="/purchases/?status=TO_RECEIVE&amp;store={store.pk}"' in page
+    assert [o.pk for o in listed.context["page"]] == [confirmed.pk]
+    assert draft.pk not in [o.pk for o in listed.context["page"]]
