@@ -113,6 +113,10 @@
     // may leave it at the very edge, under the phone's keyboard); at once, not with
     // Bootstrap's smooth scrolling, as the page is only now appearing.
     target.scrollIntoView({ block: "center", behavior: "instant" });
+    // Its text selected, so typing the correction replaces it (9999 did become 99996).
+    if (target.select && target.matches("input:not([type=checkbox]):not([type=radio])")) {
+      target.select();
+    }
   }
   // Once the page's other scripts have run: picker.js, loaded after this one, changes the
   // height of what is above the field (it hides the no-script hints), which would scroll

@@ -60,12 +60,8 @@
   function sibling(input, field) {
     if (!field || !input.form) return null;
     var prefix = input.name.slice(0, input.name.lastIndexOf("-") + 1);
-    var form = input.form;
-    return (
-      form.querySelector("[name='" + prefix + field + "_q']") ||
-      form.querySelector("[name='" + prefix + field + "']") ||
-      form.querySelector("[name='" + field + "']")
-    );
+    function find(name) { return input.form.querySelector("[name='" + name + "']"); }
+    return find(prefix + field + "_q") || find(prefix + field) || find(field);
   }
 
   // The search for what the box holds, or null for a lot picker whose item is unknown.
@@ -105,14 +101,16 @@
         if (seq !== state.seq) return; // a later search has been sent since
         state.stale = false;
         show(input, data.results, data.results.length ? "" : "No match.");
-        var chosen = state.chooseOnAnswer && document.activeElement === input && data.results.length;
+        var entered = state.chooseOnAnswer && document.activeElement === input;
         var ahead = carry(input, null); // taken first: leaving the box (advance) would return it
-        if (chosen) {
+        if (entered && data.results.length) {
           var exact = named(data.results, "", input.value.trim());
           choose(input, exact ? data.results.indexOf(exact) : 0);
           advance(input);
+        } else if (entered) {
+          input.select(); // no match: what comes next (a scan) replaces the code
         }
-        carry(input, chosen ? document.activeElement : input, ahead);
+        carry(input, document.activeElement, ahead); // the box chosen next, or this one
       })
       .catch(function () {
         if (seq !== state.seq) return;
@@ -334,6 +332,7 @@
           advance(input);
         } else if (expanded && !state.results.length && input.value.trim()) {
           event.preventDefault(); // "No match.": a sale would only be refused for it
+          input.select(); // and the next scan replaces the code
         }
         break;
       case "Escape":

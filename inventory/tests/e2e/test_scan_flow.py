@@ -139,3 +139,42 @@ def test_a_quantity_typed_before_the_search_answers_goes_into_the_quantity(
     line = SalesOrder.objects.get().lines.get()
     assert (line.item_id, line.quantity) == (m8.pk, D("3"))
     assert page.js_errors == []
+
+
+def test_an_unknown_code_is_replaced_by_the_next_scan(new_page, demo_users):
+    # Found by a shop-floor QA pass: after "No match." the next scan was typed onto the
+    # end of the unknown code ("40063813339315012345000031").
+    store, m10, m8 = _bolts(demo_users)
+    page = _quick_sale(new_page, demo_users, "desktop")
+    box = page.get_by_role("combobox", name="Item")
+    box.click()
+
+    box.press_sequentially("4006381333931")
+    box.press("Enter")
+    expect(page.get_by_role("listbox")).to_contain_text("No match.")
+    box.press_sequentially("BOLT-M8")
+    box.press("Enter")
+
+    expect(page.locator("#id_lines-0-quantity")).to_be_focused()
+    assert box.input_value() == "BOLT-M8"
+    assert page.js_errors == []
+
+
+def test_a_refused_quantity_is_selected_so_the_correction_replaces_it(new_page, demo_users):
+    store, m10, m8 = _bolts(demo_users)
+    page = _quick_sale(new_page, demo_users, "desktop")
+    box = page.get_by_role("combobox", name="Item")
+    box.click()
+    box.press_sequentially("BOLT-M8")
+    box.press("Enter")
+    quantity = page.locator("#id_lines-0-quantity")
+    expect(quantity).to_be_focused()
+    page.keyboard.type("9999")
+    page.keyboard.press("Enter")  # only 10 in stock: refused
+    expect(page.get_by_text("Nothing was recorded").first).to_be_visible()
+
+    expect(quantity).to_be_focused()
+    page.keyboard.type("6")
+
+    expect(quantity).to_have_value("6")
+    assert page.js_errors == []
