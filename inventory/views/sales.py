@@ -342,8 +342,9 @@ def sales_quick(request):
                 messages.success(
                     request,
                     format_html(
-                        'Sale {} recorded and issued from {}. <a href="{}" class="alert-link">'
-                        "Next sale</a>",
+                        # Focused on arrival: Enter starts the next customer's sale.
+                        'Sale {} recorded and issued from {}. <a href="{}" class="alert-link" '
+                        "autofocus>Next sale</a>",
                         result.order.number,
                         result.order.store.name,
                         reverse("inventory:sales_quick"),

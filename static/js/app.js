@@ -98,6 +98,14 @@
     var marked = document.querySelectorAll("form [aria-invalid=true], form .is-invalid");
     for (var i = 0; i < marked.length && !target; i += 1) target = fieldToFix(marked[i]);
     if (!target && autofocus) return;
+    var summary = document.querySelector("form .alert-danger, form .errorlist.nonfield");
+    // A fresh form marked data-focus-first: its first box, ready for typing or a scan.
+    var fresh = !target && !summary && document.querySelector("form[data-focus-first]");
+    if (fresh) {
+      var boxes = fresh.querySelectorAll("input:not([type=hidden]), select, textarea");
+      for (var k = 0; k < boxes.length && !target; k += 1) target = fieldToFix(boxes[k]);
+      if (target) return target.focus(); // where it is: the top of the page stays in view
+    }
     if (!target) {
       // Non-field errors: the templates' alert, or Django's own <ul class="errorlist nonfield">.
       var summaries = document.querySelectorAll("form .alert-danger, form .errorlist.nonfield");
