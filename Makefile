@@ -48,11 +48,11 @@ test: setup lint
 test-pg: $(STAMP)
 	scripts/pg-tmp.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-## Production-style serving: collectstatic, migrate, gunicorn (reads DATABASE_URL)
+## Production-style serving: collectstatic, migrate, gunicorn (gunicorn.conf.py; reads .env)
 serve: $(STAMP)
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
-	DEBUG=0 $(BIN)/gunicorn inventory_system.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4}
+	DEBUG=0 $(BIN)/gunicorn inventory_system.wsgi --bind $(HOST):$(PORT)
 
 bench-posting: $(STAMP)
 	scripts/pg-tmp.sh $(BIN)/python -m bench.posting --ceilings

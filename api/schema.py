@@ -57,6 +57,7 @@ COMMON_PROBLEMS = {
     "406": "Not acceptable.",
     "415": "Unsupported media type.",
     "429": "Too many requests; see Retry-After.",
+    "503": "The database is not answering, or the same stock stayed busy; see Retry-After.",
 }
 WRITE_PROBLEMS = {
     "409": "Refused by the state of stock or of the document (a shortage names item, "

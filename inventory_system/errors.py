@@ -1,4 +1,5 @@
-"""Error pages: 400, 403, 404, 405, 500 and 503, styled, with navigation and a human message.
+"""Error pages: 400, 403, 404, 405, 500 and 503, styled, with navigation and a human message
+(under /api/, the 400, 413, 500 and 503 here are problem+json instead).
 
 A 400, 403, 404 or 405 renders with its request, so it shows the signed-in user's own menu
 (which asks the database for the role and open alerts). A 500 or 503, or any page whose
@@ -45,8 +46,19 @@ def error_page(
     return HttpResponse(body, status=status)
 
 
-def unavailable() -> HttpResponse:
-    """The 503 page shown while the database does not answer."""
+def unavailable(request=None) -> HttpResponse:
+    """The 503 page shown while the database does not answer; a problem for the API."""
+    if request is not None and request.path.startswith("/api/"):
+        from api.problems import problem_body, problem_response
+
+        body = problem_body(
+            status=503,
+            title="Service unavailable",
+            detail="The inventory database is not answering right now; retry later. "
+            "A POST with an Idempotency-Key is safe to send again.",
+            slug="database-unavailable",
+        )
+        return problem_response(body, headers={"Retry-After": str(RETRY_AFTER)})
     response = error_page(
         503,
         title="Temporarily unavailable",
@@ -145,7 +157,14 @@ def method_not_allowed(request, allowed: str) -> HttpResponse:
 def server_error(request):
     """500, or 503 when the cause was the database not answering (raised anywhere)."""
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
-        return unavailable()
+        return unavailable(request)
+    if request.path.startswith("/api/"):
+        from api.problems import problem_body, problem_response
+
+        detail = "The server hit an error and could not finish this request; it has been logged."
+        return problem_response(
+            problem_body(status=500, title="Internal server error", detail=detail)
+        )
     return error_page(
         500,
         title="Something went wrong",

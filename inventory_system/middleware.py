@@ -131,7 +131,8 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 class DatabaseUnavailableMiddleware:
-    """Serve the styled 503 page, with Retry-After, when a view finds the database down.
+    """Serve the styled 503 page (a problem on /api/), with Retry-After, when a view finds
+    the database down.
 
     Exceptions raised outside views (the session middleware saving, say) reach
     inventory_system.errors.server_error, which answers the same 503.
@@ -146,7 +147,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, errors.DATABASE_DOWN):
             logger.error("Database unavailable: %s", exception, exc_info=exception)
-            return errors.unavailable()
+            return errors.unavailable(request)
         if isinstance(exception, BAD_VALUE_ERRORS):
             # A value no form field bounded reached Python or the database. Answer 400,
             # and log it: the field that let it through should refuse it instead.

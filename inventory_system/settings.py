@@ -6,18 +6,22 @@ work with no configuration; production (DEBUG=0) must name its secrets.
 
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import django.forms
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from .environment import ENV_FILE, Env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env(ENV_FILE, overwrite=False)
+env = Env(os.environ)  # an empty value (HTTPS=, DATABASE_URL=) means the default
 
-DEBUG = env.bool("DEBUG", default=True)
+# DEBUG alone reads an empty value as off: its default (on) is the unsafe way to fail.
+DEBUG = environ.Env().bool("DEBUG", default=True)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -28,6 +32,9 @@ if not SECRET_KEY:
         )
     # Development only: DEBUG is on, so this key never signs production sessions.
     SECRET_KEY = "django-insecure-development-only-key-never-used-with-debug-off"
+# Previous keys, newest first: sessions and signed links made with them stay valid while
+# a new SECRET_KEY takes over (README, Production deployment).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -53,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the Host header: load balancers probe by address.
+    "inventory_system.health.HealthzMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and axes: a NUL byte never reaches a query.
     "inventory_system.middleware.RejectNulBytesMiddleware",
@@ -202,6 +211,15 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="inventory@localhost")
+# Seconds an SMTP connection may stall before sending fails: without it a hung mail server
+# blocked the task worker (or, with the immediate backend, the request) forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Who receives the e-mail of a 500 (with DEBUG off): "Ann <ann@example.com>, bob@example.com".
+ADMINS = [
+    (name, address) for name, address in getaddresses([env.str("ADMINS", default="")]) if address
+]
+# The sender of those e-mails: Django's own (root@localhost) is refused by most relays.
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background tasks: run immediately by default; TASKS_BACKEND=database queues them
 # for `manage.py db_worker`.
@@ -249,6 +267,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+# Lockouts count against the address the audit log records (X-Forwarded-For behind our
+# proxies): without it, every client behind the proxy shared its address and one lockout.
+AXES_CLIENT_IP_CALLABLE = "inventory.services.actor.client_ip"
 AXES_VERBOSE = False
 
 LOW_STOCK_EMAIL_SUBJECT_PREFIX = "[Inventory] "
@@ -256,20 +277,43 @@ LOW_STOCK_EMAIL_SUBJECT_PREFIX = "[Inventory] "
 # without it, e-mails say where to look in the menu.
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "client_error_without_traceback": {
             "()": "inventory_system.log_filters.ClientErrorWithoutTraceback"
-        }
+        },
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "formatters": {
+        "timestamped": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "timestamped"},
+        # Django's own: a 500 e-mailed to ADMINS when DEBUG is off.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's records reach the console through the root, timestamped: its default
+        # configuration printed them bare, and twice with DEBUG on.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
         "axes": {"level": "ERROR"},
         # A 403 or 404 is one line in the log; a 500 keeps its traceback.
         "django.request": {"filters": ["client_error_without_traceback"]},
+        # A request for a host not in ALLOWED_HOSTS (mostly scanners) is one line in the
+        # log, and no e-mail to ADMINS.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["client_error_without_traceback"],
+            "propagate": False,
+        },
     },
 }
 

@@ -88,3 +88,29 @@ def test_lockout_lifts_after_the_cool_off(client, staff_user):
     response = _login(client, "staff1", PASSWORD)
 
     assert response.status_code == 302
+
+
+def test_behind_a_proxy_the_lockout_is_per_client_address(client, settings, staff_user):
+    # given BEHIND_PROXY=1 and AXES_PROXY_COUNT=1: every request comes from the proxy
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+
+    def login(password, client_address):
+        return client.post(
+            "/login/",
+            {"username": "staff1", "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=client_address,
+        )
+
+    # when one client fails six times
+    failures = [login("wrong-password", "203.0.113.7") for _ in range(6)]
+
+    # then that client is locked out, and the lockout is recorded against its address
+    assert failures[-1].status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
+    # another client behind the same proxy signs in; the first stays locked out
+    other = login(PASSWORD, "198.51.100.8")
+    assert other.status_code == 302
+    client.post("/logout/")
+    assert login(PASSWORD, "203.0.113.7").status_code == 429

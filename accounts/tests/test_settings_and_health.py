@@ -1,3 +1,4 @@
+import logging
 import os
 import subprocess
 import sys
@@ -73,3 +74,35 @@ def test_sqlite_default_uses_wal_and_immediate_transactions(settings):
         pytest.skip("SQLite settings only")
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_head_with_its_status_and_no_body(client, rf):
+    from inventory_system.health import healthz
+
+    response = client.head("/healthz")
+    direct = healthz(rf.head("/healthz"))
+
+    assert response.status_code == 200
+    # no body for gunicorn to drop (it logs a warning for each one)
+    assert (direct.status_code, direct.content) == (200, b"")
+
+
+@pytest.mark.django_db
+def test_healthz_answers_a_load_balancer_probing_by_address(client, caplog, settings, mailoutbox):
+    # given a probe whose Host is the app server's address, not in ALLOWED_HOSTS
+    settings.ADMINS = [("Ops", "ops@example.com")]
+    logging.getLogger("django.security.DisallowedHost").addHandler(caplog.handler)
+    try:
+        probe = client.get("/healthz", HTTP_HOST="10.0.0.5:8121")
+        page = client.get("/login/", HTTP_HOST="10.0.0.5:8121")
+    finally:
+        logging.getLogger("django.security.DisallowedHost").removeHandler(caplog.handler)
+
+    # then /healthz answers; any other page is still refused, in one line of log, unmailed
+    assert (probe.status_code, probe.json()) == (200, {"status": "ok", "database": "ok"})
+    assert page.status_code == 400
+    (record,) = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert record.getMessage().startswith("Invalid HTTP_HOST header: '10.0.0.5:8121'.")
+    assert record.exc_info is None
+    assert mailoutbox == []

@@ -1,10 +1,14 @@
 """Errors are RFC 9457 problems; no input, however hostile, is a 500 or changes anything."""
 
+import json
+
 import pytest
+from django.db import InterfaceError, OperationalError, connection
 
 from inventory.models import AuditEvent, LedgerEntry, Operation, SalesOrder
 from inventory.services.alerts import alerts_refresh
 from inventory.services.stock import stock_receive
+from inventory_system.errors import RETRY_AFTER, server_error
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
@@ -249,3 +253,37 @@ def test_a_form_post_to_an_action_that_reads_no_body_is_refused_and_changes_noth
         headers={"Authorization": f"Bearer {manager_api.raw_token}"},
     )
     assert empty.status_code == 200  # no body at all: fine
+
+
+@pytest.mark.parametrize("exc_class", [OperationalError, InterfaceError])
+def test_a_database_outage_is_a_503_problem_with_retry_after(staff_api, monkeypatch, exc_class):
+    # given a client, and then the database stops answering
+    def refused(*args, **kwargs):
+        raise exc_class('connection to server at "db.internal" (10.0.0.5), port 5432 failed')
+
+    monkeypatch.setattr(connection, "cursor", refused)
+
+    # when it calls the API
+    response = staff_api.get(f"{V1}/items/")
+
+    # then a problem says so, and when to retry; the driver's message is not shown
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == str(RETRY_AFTER)
+    body = response.json()
+    assert (body["type"], body["status"]) == ("urn:inventory:problem:database-unavailable", 503)
+    assert "db.internal" not in response.content.decode()
+
+
+def test_an_outage_or_a_fault_outside_any_view_is_a_problem_too(rf):
+    request = rf.get(f"{V1}/items/")
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        outage = server_error(request)
+    fault = server_error(request)
+
+    assert (outage.status_code, outage["Content-Type"]) == (503, "application/problem+json")
+    assert outage["Retry-After"] == str(RETRY_AFTER)
+    assert (fault.status_code, fault["Content-Type"]) == (500, "application/problem+json")
+    assert json.loads(fault.content)["title"] == "Internal server error"

@@ -1,6 +1,10 @@
 """Low-stock alert emails: to every active manager, on commit, or queued for the worker."""
 
+import socket
+import time
+
 import pytest
+from django.core.mail import get_connection
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -138,3 +142,30 @@ def test_with_a_site_url_the_alert_links_to_the_alerts_page(
 
     (mail,) = mailoutbox
     assert mail.body.endswith("\nOpen alerts: https://stock.example.com/alerts/\n")
+
+
+def test_a_stalled_mail_server_fails_the_task_instead_of_blocking_the_worker(
+    settings, monkeypatch, staff_user, manager_user, low_item, store,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    # by default an SMTP connection gives up after EMAIL_TIMEOUT, 10 seconds
+    assert get_connection("django.core.mail.backends.smtp.EmailBackend").timeout == 10
+    # given a queued alert and a mail server that takes connections and never answers
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        _receive(staff_user, low_item, store, "10")
+        _sell(staff_user, low_item, store, "8")
+    with socket.create_server(("127.0.0.1", 0)) as stalled:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = stalled.getsockname()
+        settings.EMAIL_TIMEOUT = 0.5  # shortened for the test
+
+        # when the worker runs
+        started = time.monotonic()
+        _run_worker(monkeypatch)
+
+    # then the task fails after the timeout and the worker moves on
+    assert time.monotonic() - started < 5
+    queued = DBTaskResult.objects.get()
+    assert queued.status == "FAILED"
+    assert "timed out" in queued.traceback

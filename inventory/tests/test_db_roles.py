@@ -7,8 +7,6 @@ login of its own cannot rewrite history, and the services still post, sell and r
 """
 
 import io
-import secrets
-from contextlib import contextmanager
 from decimal import Decimal
 
 import psycopg
@@ -28,86 +26,11 @@ from inventory.services.purchasing import purchase_direct
 from inventory.services.qc import lot_approve
 from inventory.services.sales import sales_order_create, sales_order_update, sales_quick_sale
 from inventory.services.stock import stock_issue, stock_receive
+from inventory.tests.db_roles_helpers import as_role, connect_as, db_roles_sql, pg_only
 from inventory.tests.factories import SupplierFactory
-
-ON_POSTGRES = connection.vendor == "postgresql"
-
-
-def pg_only(test):
-    """Mark a test `pg` and skip it, with the reason, on any other database."""
-    skip = pytest.mark.skipif(
-        not ON_POSTGRES, reason="database roles and privileges are PostgreSQL's: `make test-pg`"
-    )
-    return pytest.mark.pg(skip(test))
-
 
 INSUFFICIENT_PRIVILEGE = "42501"
 INTEGRITY_CONSTRAINT_VIOLATION = "23000"
-
-
-def _sql(part: str, owner: str, app: str) -> str:
-    out = io.StringIO()
-    call_command("db_roles", owner=owner, app=app, part=part, stdout=out)
-    return out.getvalue()
-
-
-def _connect(user: str, password: str) -> psycopg.Connection:
-    """A connection of its own to the test database, logged in as `user`."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname=settings["NAME"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=user,
-        password=password,
-        autocommit=True,
-    )
-
-
-@pytest.fixture(scope="module")
-def roles(django_db_setup, django_db_blocker):
-    """Create the two roles with the command's SQL; drop them and what they hold after."""
-    if not ON_POSTGRES:
-        pytest.skip("PostgreSQL only")
-    suffix = secrets.token_hex(4)
-    owner, app = f"test_inv_owner_{suffix}", f"test_inv_app_{suffix}"
-    password = secrets.token_urlsafe(16)
-    settings = connection.settings_dict
-    with django_db_blocker.unblock():
-        superuser = _connect(settings["USER"], settings["PASSWORD"])
-        if not superuser.execute(
-            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
-        ).fetchone()[0]:
-            superuser.close()
-            pytest.skip(
-                "creating the roles needs a superuser in DATABASE_URL (as make test-pg has)"
-            )
-        with superuser.transaction():
-            superuser.execute(_sql("setup", owner, app))
-            superuser.execute(f"ALTER ROLE {owner} PASSWORD '{password}'")
-            superuser.execute(f"ALTER ROLE {app} PASSWORD '{password}'")
-        # The grants run as the owner, as after a production migrate.
-        with _connect(owner, password) as as_owner, as_owner.transaction():
-            as_owner.execute(_sql("grants", owner, app))
-        try:
-            yield {"owner": owner, "app": app, "password": password}
-        finally:
-            database = settings["NAME"]
-            try:
-                with superuser.transaction():
-                    superuser.execute(f"REASSIGN OWNED BY {owner} TO CURRENT_USER")
-                    # One role at a time: PostgreSQL 15 fails on a default ACL that
-                    # DROP OWNED BY owner, app would visit twice.
-                    superuser.execute(f"DROP OWNED BY {app}")
-                    superuser.execute(f"DROP OWNED BY {owner}")
-                    superuser.execute(f"DROP ROLE {app}")
-                    superuser.execute(f"DROP ROLE {owner}")
-                    superuser.execute(
-                        f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO PUBLIC'
-                    )
-                    superuser.execute("GRANT USAGE ON SCHEMA public TO PUBLIC")
-            finally:
-                superuser.close()
 
 
 @pytest.fixture
@@ -152,7 +75,7 @@ def test_the_app_role_cannot_rewrite_history(roles, history, table, statement):
     before = _state(table)
     # when it tries to change, empty or unguard the table
     with (
-        _connect(roles["app"], roles["password"]) as app,
+        connect_as(roles["app"], roles["password"]) as app,
         pytest.raises(psycopg.Error) as refused,
     ):
         app.execute(REWRITES[statement].format(table=table))
@@ -166,7 +89,7 @@ def test_the_app_role_cannot_rewrite_history(roles, history, table, statement):
 @pg_only
 @pytest.mark.django_db
 def test_the_app_role_creates_no_table_and_grants_itself_nothing(roles):
-    with _connect(roles["app"], roles["password"]) as app:
+    with connect_as(roles["app"], roles["password"]) as app:
         with pytest.raises(psycopg.Error) as create:
             app.execute("CREATE TABLE inventory_shadow (id int)")
         # a GRANT without the grant option is only a warning: it grants nothing
@@ -201,7 +124,7 @@ def test_truncate_is_refused_even_to_the_owner(roles, history, table):
     before = _state(table)
 
     with (
-        _connect(roles["owner"], roles["password"]) as owner,
+        connect_as(roles["owner"], roles["password"]) as owner,
         pytest.raises(psycopg.Error, match=f"{table} is append-only: TRUNCATE refused") as e,
     ):
         owner.execute(f"TRUNCATE {table} CASCADE")
@@ -219,17 +142,17 @@ def test_the_owner_migrates_the_search_indexes_once_the_setup_made_the_extension
 
     statements = import_module("inventory.migrations.0013_item_text_search_indexes").CREATE
     settings = connection.settings_dict
-    superuser = _connect(settings["USER"], settings["PASSWORD"])
+    superuser = connect_as(settings["USER"], settings["PASSWORD"])
     owner, app, password = roles["owner"], roles["app"], roles["password"]
     try:
         superuser.execute("DROP EXTENSION pg_trgm CASCADE")  # and with it the two indexes
-        with _connect(owner, password) as as_owner, pytest.raises(psycopg.Error) as refused:
+        with connect_as(owner, password) as as_owner, pytest.raises(psycopg.Error) as refused:
             as_owner.execute(statements[0])
         assert refused.value.sqlstate == INSUFFICIENT_PRIVILEGE
 
         with superuser.transaction():
-            superuser.execute(_sql("setup", owner, app))
-        with _connect(owner, password) as as_owner, as_owner.transaction():
+            superuser.execute(db_roles_sql("setup", owner, app))
+        with connect_as(owner, password) as as_owner, as_owner.transaction():
             for sql in statements:
                 as_owner.execute(sql)
 
@@ -241,18 +164,6 @@ def test_the_owner_migrates_the_search_indexes_once_the_setup_made_the_extension
         for sql in statements:
             superuser.execute(sql.replace("INDEX ", "INDEX IF NOT EXISTS ", 1))
         superuser.close()
-
-
-@contextmanager
-def as_role(role: str):
-    """Run Django's own connection (so the services' own SQL) as `role`."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET ROLE {role}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET ROLE")
 
 
 def _current_user() -> str:

@@ -77,3 +77,11 @@ def test_unsafe_or_equal_role_names_are_refused(owner, app, message):
 def test_execute_on_another_database_is_refused_with_a_message():
     with pytest.raises(CommandError, match="Database roles are PostgreSQL's"):
         call_command("db_roles", part="grants", execute=True, stdout=io.StringIO())
+
+
+def test_the_app_may_delete_what_the_scheduled_purges_remove():
+    access = table_access()
+
+    # clearsessions, api_purge_idempotency, prune_db_task_results
+    purged = ["django_session", "api_idempotentrequest", "django_tasks_database_dbtaskresult"]
+    assert {table: access[table] for table in purged} == dict.fromkeys(purged, "delete")

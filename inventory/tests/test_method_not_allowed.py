@@ -29,7 +29,7 @@ def test_post_to_healthz_answers_the_styled_page_to_anyone(client):
     response = client.post("/healthz")
 
     body = assert_styled(response, 405, "(POST)")
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"
     assert 'href="/login/"' in body
     assert "Content-Security-Policy" in response
 

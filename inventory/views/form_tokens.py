@@ -16,6 +16,7 @@ people's submissions share a key: theirs gets a fresh token.
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import format_html
@@ -27,8 +28,9 @@ _SALT = "inventory.views.form_tokens"
 _MAC_LENGTH = 20  # 32 + 1 + 20 characters: within the 64 an idempotency key may have
 
 
-def _mac(user_pk, nonce: str) -> str:
-    return salted_hmac(_SALT, f"{user_pk}:{nonce}", algorithm="sha256").hexdigest()[:_MAC_LENGTH]
+def _mac(user_pk, nonce: str, secret=None) -> str:
+    mac = salted_hmac(_SALT, f"{user_pk}:{nonce}", secret=secret, algorithm="sha256")
+    return mac.hexdigest()[:_MAC_LENGTH]
 
 
 def new_token(user) -> str:
@@ -42,7 +44,9 @@ def is_users_token(user, value: str) -> bool:
     nonce, _, mac = (value or "").partition(".")
     if len(nonce) != 32 or len(mac) != _MAC_LENGTH:
         return False
-    return constant_time_compare(mac, _mac(user.pk, nonce))
+    # A page opened before a key rotation keeps its token (SECRET_KEY_FALLBACKS).
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return any(constant_time_compare(mac, _mac(user.pk, nonce, key)) for key in keys)
 
 
 def page_token(request) -> str:

@@ -57,6 +57,7 @@ DELETING = {
     "axes_accesslog": "django-axes trims old access logs (axes_reset_logs)",
     "axes_accessfailurelog": "django-axes trims old failure logs",
     "django_tasks_database_dbtaskresult": "prune_db_task_results removes finished tasks",
+    "api_idempotentrequest": "api_purge_idempotency drops stored answers past their days",
     "inventory_purchaseorderline": "editing a draft purchase order replaces its lines",
     "inventory_salesorderline": "editing a draft sales order replaces its lines",
 }

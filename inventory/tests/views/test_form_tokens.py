@@ -122,6 +122,26 @@ def test_a_token_not_signed_for_this_user_is_replaced(
     assert is_users_token(manager_user, token)
 
 
+def test_a_page_opened_before_a_key_rotation_keeps_its_token(
+    manager_client, manager_user, settings
+):
+    # given a token signed with the key in use when the page was opened
+    given = new_token(manager_user)
+    url = reverse("inventory:sales_quick")
+
+    # when the key is rotated (the old one kept as a fallback) and the page comes back
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-key-" + "n" * 50
+    response = manager_client.get(with_token(url, given))
+
+    # then the user is still signed in, and the page keeps its token: sending it again
+    # is still a replay
+    assert response.status_code == 200
+    assert rendered_token(response) == given
+    settings.SECRET_KEY_FALLBACKS = []
+    assert not is_users_token(manager_user, given)
+
+
 def sales_draft_post(store, item, key):
     return reverse("inventory:sales_new"), {
         "idempotency_key": key,
