@@ -72,7 +72,7 @@ def picker_items(*, query: str = "", store=None, include_inactive: bool = False,
             )
         )
         order = ["rank", "sku"]
-    fields = ["id", "sku", "name", "unit", "is_active"]
+    fields = ["id", "sku", "name", "unit", "is_active", "unit_price"]
     if store is not None:
         items = items_with_stock(items, store=store)
         fields.append("available")

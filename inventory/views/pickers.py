@@ -72,6 +72,8 @@ def picker_item_options(request):
                 "label": f"{row['sku']} {row['name']}",
                 "name": row["name"],
                 "unit": row["unit"],
+                # The item's own price: a sale's running total (sales.js) for blank prices.
+                "price": f"{row['unit_price']:.2f}",
                 "active": row["is_active"],
                 "available": _qty(row.get("available")),
             },

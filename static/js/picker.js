@@ -31,8 +31,7 @@
     // Not "<label> options": the box alone should answer to its field's label.
     list.setAttribute("aria-label", "Matches");
     list.hidden = true;
-    var status = document.createElement("div");
-    status.className = "visually-hidden";
+    var status = element("div", "visually-hidden", "");
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
     input.insertAdjacentElement("afterend", list);
@@ -145,6 +144,8 @@
   function caption(input, option) {
     var picked = input._picker.box.querySelector(".picker-picked");
     if (picked) picked.textContent = option.caption;
+    input._picker.option = option; // its price, for a sale's running total (sales.js)
+    input.dispatchEvent(new Event("picker-option", { bubbles: true }));
   }
 
   // Re-read the chosen option (marked with data-picker-id) and write its caption, without

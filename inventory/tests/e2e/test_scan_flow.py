@@ -178,3 +178,32 @@ def test_a_refused_quantity_is_selected_so_the_correction_replaces_it(new_page, 
 
     expect(quantity).to_have_value("6")
     assert page.js_errors == []
+
+
+def test_the_sale_shows_its_running_total_as_lines_are_typed(new_page, demo_users):
+    # Found by a shop-floor QA pass: the counter saw no price or total before recording.
+    store, m10, m8 = _bolts(demo_users)  # both at the factory's price, 4.00
+    page = _quick_sale(new_page, demo_users, "desktop")
+    total = page.get_by_test_id("sale-total")
+    box = page.get_by_role("combobox", name="Item")
+    box.click()
+    box.press_sequentially("BOLT-M8")
+    box.press("Enter")
+    page.keyboard.type("3")
+    expect(total).to_have_text("12.00")
+
+    page.get_by_role("button", name="Add line").click()
+    second = page.locator("#id_lines-1-item")
+    second.press_sequentially("BOLT-M10")
+    second.press("Enter")
+    page.keyboard.type("2")
+    expect(page.locator("#id_lines-1-quantity")).to_have_value("2")  # before moving on
+    page.locator("#id_lines-1-unit_price").fill("1.25")
+    expect(total).to_have_text("14.50")
+
+    page.locator("#id_lines-0-DELETE").check()
+    expect(total).to_have_text("2.50")
+    page.get_by_role("button", name="Record sale").click()
+    page.wait_for_url("**/sales/*/")
+    expect(page.get_by_test_id("value")).to_have_text("2.50")  # the server's figure
+    assert page.js_errors == []

@@ -89,6 +89,7 @@ def test_items_match_sku_prefix_in_any_case_then_name(staff_client):
         "label": "LAMP-1 Desk lamp",
         "name": "Desk lamp",
         "unit": "pcs",
+        "price": "4.00",  # the item's own, for the sale's running total
         "active": True,
         "available": None,
         "detail": "",
