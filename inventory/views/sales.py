@@ -4,6 +4,7 @@ Views only translate: form -> service -> message and redirect. Every stock-chang
 form carries a one-time token that the service uses as its idempotency key.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -55,7 +56,15 @@ from .paging import keyset_page_for
 
 PER_PAGE = 25
 LINES = "lines"
-QUICK_STORE = "sales_quick_store"
+# The store of this browser's last quick sale: a counter's browser stays in its store,
+# across sign-ins and whoever signs in, and a cookie costs no database write.
+QUICK_STORE = "quick_store"
+QUICK_STORE_AGE = 365 * 24 * 3600
+
+
+def _remembered_store(request) -> int | None:
+    value = request.COOKIES.get(QUICK_STORE, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @role_required(Role.STAFF)
@@ -311,7 +320,7 @@ def sales_quick(request):
     # The counter is usually in the same store as last time.
     form = QuickSaleForm(
         request.POST or None,
-        initial={"store": request.session.get(QUICK_STORE), **token_initial(request)},
+        initial={"store": _remembered_store(request), **token_initial(request)},
     )
     formset = SalesLineFormSet(request.POST or None, prefix=LINES)
     if request.method != "POST":
@@ -334,10 +343,6 @@ def sales_quick(request):
         except InventoryError as exc:
             attach_error(form, exc, rows=formset.kept_forms())
         else:
-            if request.session.get(QUICK_STORE) != result.order.store_id:
-                # Only on a change: writing the session is an UPDATE in a transaction of
-                # its own, about a tenth of a quick sale's statements.
-                request.session[QUICK_STORE] = result.order.store_id
             if not report_replay(request, result, "This sale", document=result.order):
                 messages.success(
                     request,
@@ -350,7 +355,17 @@ def sales_quick(request):
                         reverse("inventory:sales_quick"),
                     ),
                 )
-            return redirect(result.order)
+            response = redirect(result.order)
+            if _remembered_store(request) != result.order.store_id:
+                response.set_cookie(
+                    QUICK_STORE,
+                    str(result.order.store_id),
+                    max_age=QUICK_STORE_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+            return response
     return render(request, "inventory/sales/quick.html", {"form": form, "formset": formset})
 
 

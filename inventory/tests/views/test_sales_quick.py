@@ -43,7 +43,7 @@ def test_quick_sale_records_issues_and_shows_the_order(staff_client, staff_user,
     assert response.status_code == 302 and response.url == order.get_absolute_url()
     assert msgs(response) == [
         f"Sale {order.number} recorded and issued from Main Store. "
-        '<a href="/sales/quick/" class="alert-link">Next sale</a>'
+        '<a href="/sales/quick/" class="alert-link" autofocus>Next sale</a>'
     ]
     # The next sale starts in the same store, at the first line's item box, for a scan.
     again = staff_client.get(reverse("inventory:sales_quick")).content.decode()
@@ -142,3 +142,36 @@ def test_quick_sale_remembers_the_store_for_the_next_sale(staff_client, staff_us
     page = staff_client.get(reverse("inventory:sales_quick"))
 
     assert page.context["form"]["store"].value() == north.pk
+
+
+def test_the_store_is_remembered_by_the_browser_across_sign_ins(
+    client, staff_user, manager_user, item
+):
+    # Found by a shop-floor QA pass: each new sign-in started on the Store box again (the
+    # store was kept in the session), and a scan made there was lost.
+    north = StoreFactory(code="NORTH", name="North Store")
+    stock_receive(actor=staff_user, item=item, store=north, quantity="10")
+    client.force_login(staff_user)
+    sale = client.post(
+        reverse("inventory:sales_quick"), quick_data(north, {"item": item.pk, "quantity": "1"})
+    )
+    client.post(reverse("logout"))
+
+    client.force_login(manager_user)  # someone else at the same counter
+    page = client.get(reverse("inventory:sales_quick"))
+
+    cookie = sale.cookies["quick_store"]
+    assert (cookie.value, cookie["httponly"], cookie["samesite"]) == (str(north.pk), True, "Lax")
+    assert page.context["form"]["store"].value() == north.pk
+    box = re.search(r'<input[^>]*id="id_lines-0-item"[^>]*>', page.content.decode()).group()
+    assert "autofocus" in box
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999", "1.5"])
+def test_a_tampered_store_cookie_is_ignored(staff_client, value):
+    staff_client.cookies["quick_store"] = value
+
+    page = staff_client.get(reverse("inventory:sales_quick"))
+
+    assert page.status_code == 200
+    assert page.context["form"]["store"].value() is None
