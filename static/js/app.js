@@ -116,6 +116,8 @@
       if (target && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
     }
     if (!target) return;
+    // Said first when the page is announced (WCAG's advice for a refused form).
+    if (document.title.indexOf("Error: ") !== 0) document.title = "Error: " + document.title;
     target.focus({ preventScroll: true });
     // Centred, so its label above and its message below are in view too (focus() alone
     // may leave it at the very edge, under the phone's keyboard); at once, not with

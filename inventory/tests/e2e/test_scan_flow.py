@@ -174,6 +174,7 @@ def test_a_refused_quantity_is_selected_so_the_correction_replaces_it(new_page, 
     expect(page.get_by_text("Nothing was recorded").first).to_be_visible()
 
     expect(quantity).to_be_focused()
+    assert page.title() == "Error: Quick sale · Inventory"
     page.keyboard.type("6")
 
     expect(quantity).to_have_value("6")
