@@ -15,13 +15,13 @@ class Env(environ.Env):
     """django-environ's Env over `values` without their empty ones.
 
     .env.example documents lines such as `HTTPS=`: in a .env (or the environment) an
-    empty value means the default (HTTPS on with DEBUG=0), not false, and `DATABASE_URL=`
-    the default database rather than a KeyError at start-up.
+    empty value (or only spaces) means the default (HTTPS on with DEBUG=0), not false,
+    and `DATABASE_URL=` the default database rather than a KeyError at start-up.
     """
 
     def __init__(self, values: Mapping[str, str]):
         super().__init__()
-        self.ENVIRON = {name: value for name, value in values.items() if value != ""}
+        self.ENVIRON = {name: value for name, value in values.items() if value.strip()}
 
 
 def environment_with_file(env_file: Path = ENV_FILE) -> dict[str, str]:

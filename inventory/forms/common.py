@@ -26,11 +26,12 @@ class IdempotentFormMixin(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
-    def renew_token(self) -> None:
-        """Render a new token: what the form holds was refused as a resend of a form
-        already recorded, and sending it again is meant as a new submission."""
+    def renew_token(self, token: str) -> None:
+        """Render `token` instead: what the form holds was refused as a resend of a form
+        already recorded, and sending it again is meant as a new submission. Signed for
+        the user (views.form_tokens), so Back to the page keeps it."""
         self.data = self.data.copy()
-        self.data[self.add_prefix("idempotency_key")] = uuid.uuid4().hex
+        self.data[self.add_prefix("idempotency_key")] = token
 
 
 class QuantityField(QuantityDecimalField):

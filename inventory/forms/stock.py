@@ -3,7 +3,7 @@
 from django import forms
 
 from inventory import rules
-from inventory.exceptions import InventoryError, ResentWithChanges
+from inventory.exceptions import InventoryError
 from inventory.models import LedgerEntry, Store
 
 from .common import IdempotentFormMixin, QuantityField
@@ -131,11 +131,11 @@ class CountForm(IdempotentFormMixin, forms.Form):
             for name in self._counted()
         ]
 
-    def show_refusal(self, exc) -> None:
+    def show_refusal(self, exc, token: str | None = None) -> None:
         """A service's refusal: beside the Found box of the lot it names (its `index`
-        among counts()), and above the sheet."""
-        if isinstance(exc, ResentWithChanges):
-            self.renew_token()
+        among counts()), and above the sheet; with `token`, a new one to send it with."""
+        if token:
+            self.renew_token(token)
         counted = self._counted()
         if exc.index is not None and 0 <= exc.index < len(counted):
             self.add_error(counted[exc.index], exc.message)

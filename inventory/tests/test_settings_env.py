@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 SETTINGS_SOURCE = (BASE_DIR / "inventory_system" / "settings.py").read_text()
 # Every variable settings.py reads through django-environ.
@@ -118,3 +120,11 @@ def test_log_lines_carry_time_level_and_logger_once():
         r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING django\.request: Not Found: /nowhere/\n",
         result.stderr,
     ), result.stderr
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", "  "])
+def test_a_value_of_only_spaces_is_blank_too(blank):
+    # Found by a regression pass: "HTTPS= " (a trailing space) turned HTTPS off.
+    found = _settings(["SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE"], **PRODUCTION, HTTPS=blank)
+
+    assert found == {"SECURE_SSL_REDIRECT": True, "SESSION_COOKIE_SECURE": True}

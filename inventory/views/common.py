@@ -70,15 +70,23 @@ def refused_lines(exc: InventoryError) -> list[tuple[int, InventoryError]]:
     ]
 
 
-def attach_error(form, exc: InventoryError, rows=None) -> None:
+def refreshed_token(request, exc: InventoryError) -> str | None:
+    """A new token, signed for the user as a page's is (form_tokens), for a form refused
+    as a resend with other content; None for any other refusal."""
+    from .form_tokens import new_token
+
+    return new_token(request.user) if isinstance(exc, ResentWithChanges) else None
+
+
+def attach_error(form, exc: InventoryError, rows=None, request=None) -> None:
     """Show a service's refusal next to the field it concerns, or above the form.
 
     `rows`: the forms of the document's lines, in the order the service was given them.
     A refusal that names its line (`index`; `indexes` when a shortage is shared by
     several lines) is shown on that row too, so the counter sees which line to mend.
     """
-    if isinstance(exc, ResentWithChanges) and hasattr(form, "renew_token"):
-        form.renew_token()
+    if request is not None and (token := refreshed_token(request, exc)):
+        form.renew_token(token)
     on_a_row = False
     for index, refusal in refused_lines(exc) if rows else ():
         if index < len(rows):

@@ -16,7 +16,7 @@ from inventory.models import Category, Store
 from inventory.selectors.counts import SHEET_LINES, count_sheet
 from inventory.services.counts import stock_count
 
-from .common import actor_for, id_param, report_replay
+from .common import actor_for, id_param, refreshed_token, report_replay
 from .form_tokens import token_initial
 
 COUNT_FIELD = re.compile(r"count_([0-9]{1,18})")
@@ -58,7 +58,7 @@ def _record(request):
                 idempotency_key=data["idempotency_key"],
             )
         except InventoryError as exc:
-            form.show_refusal(exc)
+            form.show_refusal(exc, token=refreshed_token(request, exc))
             reopen = isinstance(exc, DocumentChanged)
         else:
             if not report_replay(request, result, "This count"):

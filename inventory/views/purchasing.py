@@ -120,7 +120,7 @@ def purchase_order_new(request):
                 actor=actor_for(request), **form.cleaned_data, lines=_order_lines(formset)
             )
         except InventoryError as exc:
-            attach_error(form, exc, rows=kept_forms(formset))
+            attach_error(form, exc, rows=kept_forms(formset), request=request)
         else:
             if not report_replay(request, order, "This draft", document=order):
                 messages.success(request, f"Draft {order.number} saved.")
@@ -163,7 +163,7 @@ def purchase_edit(request, pk):
             messages.error(request, exc.message)
             return redirect("inventory:purchase_edit", pk=order.pk)
         except InventoryError as exc:
-            attach_error(form, exc, rows=kept_forms(formset))
+            attach_error(form, exc, rows=kept_forms(formset), request=request)
         else:
             messages.success(request, f"Draft {order.number} saved.")
             return redirect(order)
@@ -261,7 +261,7 @@ def purchase_receive(request, pk):
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except InventoryError as exc:
-            attach_error(form, exc, rows=kept_forms(formset))
+            attach_error(form, exc, rows=kept_forms(formset), request=request)
         else:
             if not report_replay(request, result, "This receipt", document=order, preposition="on"):
                 messages.success(request, _receipt_message(result))
@@ -305,7 +305,7 @@ def purchase_new(request):
                     idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except InventoryError as exc:
-                attach_error(form, exc, rows=kept_forms(formset))
+                attach_error(form, exc, rows=kept_forms(formset), request=request)
             else:
                 if not report_replay(request, result, "This purchase", document=result.order):
                     messages.success(request, _receipt_message(result))

@@ -118,7 +118,7 @@ def _order_form_page(request, *, order=None):
             messages.error(request, exc.message)
             return redirect("inventory:sales_edit", pk=order.pk)
         except InventoryError as exc:
-            attach_error(form, exc, rows=formset.kept_forms())
+            attach_error(form, exc, rows=formset.kept_forms(), request=request)
         else:
             return redirect(order)
     return render(
@@ -168,7 +168,7 @@ def _detail_page(request, order, returning=None, refused=None):
                 continue
             line.return_form = ReturnForm(data, line=line)
             if line.return_form.is_valid() and refusal is not None:
-                attach_error(line.return_form, refusal)
+                attach_error(line.return_form, refusal, request=request)
     return render(
         request,
         "inventory/sales/detail.html",
@@ -256,7 +256,7 @@ def sales_ship(request, pk):
             messages.error(request, exc.message)
             return redirect("inventory:sales_ship", pk=order.pk)
         except InventoryError as exc:
-            _attach_ship_errors(form, exc)
+            _attach_ship_errors(request, form, exc)
         else:
             if not report_replay(
                 request, result, "This shipment", document=order, preposition="on"
@@ -274,13 +274,13 @@ def sales_ship(request, pk):
     )
 
 
-def _attach_ship_errors(form, exc: InventoryError) -> None:
+def _attach_ship_errors(request, form, exc: InventoryError) -> None:
     if isinstance(exc, ShortLines):
         for shortage in exc.shortages:
             field = form.field_for(shortage.line) if hasattr(shortage, "line") else None
             form.add_error(field, shortage.message)
         return
-    attach_error(form, exc)
+    attach_error(form, exc, request=request)
 
 
 @role_required(Role.STAFF)
@@ -341,7 +341,7 @@ def sales_quick(request):
                 idempotency_key=data["idempotency_key"],
             )
         except InventoryError as exc:
-            attach_error(form, exc, rows=formset.kept_forms())
+            attach_error(form, exc, rows=formset.kept_forms(), request=request)
         else:
             if not report_replay(request, result, "This sale", document=result.order):
                 messages.success(

@@ -85,7 +85,7 @@ def transfer_new(request):
                     idempotency_key=data["idempotency_key"],
                 )
             except InventoryError as exc:
-                attach_error(form, exc)
+                attach_error(form, exc, request=request)
             else:
                 if not report_replay(
                     request, result, "This transfer", url=_operation_url(result.operation)
@@ -120,7 +120,7 @@ def adjustment_new(request):
                     idempotency_key=data["idempotency_key"],
                 )
             except InventoryError as exc:
-                attach_error(form, exc)
+                attach_error(form, exc, request=request)
             else:
                 if not report_replay(
                     request, result, "This adjustment", url=_operation_url(result.operation)

@@ -1,11 +1,10 @@
-// Item, lot, customer and supplier pickers: a text box (inventory/forms/widgets.py) becomes
-// a combobox (WAI-ARIA 1.2, list autocomplete) that searches /pickers/<kind>s/ as one types.
-// A choice writes its SKU, lot code or name into the box, which the server resolves with or
-// without this script (a customer's or supplier's box also posts the id: names repeat).
-// Keys: Arrows open and move, Enter chooses and goes on to the next box, Escape closes
-// (twice: empties the box), Tab takes the highlighted option. No inline script: strict CSP.
-// The caption under the box (its words come from the server) is written on a choice, on a
-// refused POST and on a change of store. Rows added later (formsets) are enhanced too.
+// Item, lot, customer and supplier pickers: a text box (forms/widgets.py) becomes a combobox
+// (WAI-ARIA 1.2, list autocomplete) searching /pickers/<kind>s/ as one types. A choice writes
+// its SKU, lot code or name, which the server resolves with or without this script (a party's
+// box also posts the id: names repeat). Keys: Arrows open and move, Enter chooses and goes on,
+// Escape closes (twice: empties), Tab takes the highlighted option. No inline script (CSP).
+// The caption under the box (words from the server) is written on a choice, on a refused
+// POST and on a change of store. Rows added later (formsets) are enhanced too.
 (function () {
   "use strict";
   var DELAY = 150; // ms after the last key before asking the server
@@ -51,7 +50,8 @@
     // The server renders a chosen option by name only (not knowing the store its figures
     // are for): ask for its caption, where it has figures (an item with a store, a lot).
     var store = sibling(input, box.dataset.pickerStore);
-    if (box.dataset.picker === "lot" || (store && store.value)) refresh(input);
+    var priced = box.dataset.picker === "item" && document.querySelector("[data-sale-total]");
+    if (box.dataset.picker === "lot" || priced || (store && store.value)) refresh(input);
   }
 
   // The form field named `field` next to this picker: the same formset row first
@@ -100,16 +100,19 @@
         if (seq !== state.seq) return; // a later search has been sent since
         state.stale = false;
         show(input, data.results, data.results.length ? "" : "No match.");
-        var entered = state.chooseOnAnswer && document.activeElement === input;
-        var ahead = carry(input, null); // taken first: leaving the box (advance) would return it
+        var entered = state.chooseOnAnswer; // Enter waited for this answer, here or not
+        var here = document.activeElement === input;
+        var ahead = carry(input, null); // keys typed meanwhile, for the box after a choice
         if (entered && data.results.length) {
+          state.results = data.results; // not shown if the box was left: chosen all the same
           var exact = named(data.results, "", input.value.trim());
           choose(input, exact ? data.results.indexOf(exact) : 0);
-          advance(input);
-        } else if (entered) {
-          input.select(); // no match: what comes next (a scan) replaces the code
+          if (here) advance(input);
+          var next = document.activeElement;
+          carry(input, next.form === input.form ? next : null, ahead);
+        } else if (entered && here) {
+          input.select(); // no match: the code stays, selected, for the next scan to replace
         }
-        carry(input, document.activeElement, ahead); // the box chosen next, or this one
       })
       .catch(function () {
         if (seq !== state.seq) return;
@@ -208,10 +211,7 @@
   }
 
   function element(tag, className, text) {
-    var made = document.createElement(tag);
-    made.className = className;
-    made.textContent = text;
-    return made;
+    return Object.assign(document.createElement(tag), { className: className, textContent: text });
   }
 
   function open(input, visible) {
@@ -379,8 +379,8 @@
     var input = event.target;
     if (!input._picker) return;
     window.clearTimeout(input._picker.timer);
-    input._picker.seq += 1; // drop an answer still on its way
-    carry(input, input);
+    // Drop an answer still on its way, unless Enter waits for it (a Tab after a quick scan).
+    if (!input._picker.chooseOnAnswer) input._picker.seq += 1;
     open(input, false);
   });
 

@@ -18,11 +18,12 @@
   if (!shown || typeof BigInt === "undefined") return;
   var output = shown.querySelector("output");
 
-  // "2.5" with 3 places -> 2500n; null when it is not a plain number with at most that many.
+  // "2.5" with 3 places -> 2500n; null when it is not a plain number with at most that
+  // many places (the server's forms/fields.PLAIN_NUMBER, so ".5" and "5." count too).
   function scaled(text, places) {
-    var parts = /^(\d+)(?:\.(\d*))?$/.exec((text || "").trim());
-    if (!parts || (parts[2] || "").length > places) return null;
-    return BigInt(parts[1] + (parts[2] || "").padEnd(places, "0"));
+    var parts = /^(\d*)(?:\.(\d*))?$/.exec((text || "").trim());
+    if (!parts || !(parts[1] || parts[2]) || (parts[2] || "").length > places) return null;
+    return BigInt((parts[1] || "0") + (parts[2] || "").padEnd(places, "0"));
   }
 
   function price(row) {

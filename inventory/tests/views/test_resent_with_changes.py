@@ -15,6 +15,7 @@ from inventory.services.actor import submission_of
 from inventory.services.stock import stock_receive
 from inventory.tests.views.sales_view_helpers import D, msgs, replayed
 from inventory.tests.views.test_sales_quick import quick_data
+from inventory.views.form_tokens import is_users_token
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,17 @@ def test_a_used_token_with_other_lines_records_nothing_and_keeps_them(
     assert resent.status_code == 302
     assert SalesOrder.objects.count() == 2
     assert stock_totals_for_item(item=item, store=store)["on_hand"] == D("5")
+
+    # Back to that page (its token in the address, form-token.js): the same token and the
+    # warning, so the same sale sent once more is a replay. Found by a regression pass:
+    # the new token was not signed for the user, so Back gave a fresh one: a duplicate.
+    renewed = _token(html)
+    assert is_users_token(staff_user, renewed)
+    back = staff_client.get(url, {"token": renewed})
+    assert _token(back.content.decode()) == renewed
+    assert "already sent" in back.content.decode()
+    staff_client.post(url, quick_data(store, {"item": item.pk, "quantity": "4"}, key=renewed))
+    assert SalesOrder.objects.count() == 2
 
 
 def test_a_used_count_sheet_token_with_other_figures_records_nothing(
