@@ -7,6 +7,8 @@ from inventory.exceptions import InventoryError, ResentWithChanges, ShortLines
 from inventory.forms.fields import ID_MAX
 from inventory.services.actor import Actor
 
+from .form_tokens import new_token
+
 # Every replay message contains this phrase; tests look for it.
 ALREADY_RECORDED = "was already recorded"
 NOTHING_CHANGED = "nothing was changed the second time."
@@ -73,8 +75,6 @@ def refused_lines(exc: InventoryError) -> list[tuple[int, InventoryError]]:
 def refreshed_token(request, exc: InventoryError) -> str | None:
     """A new token, signed for the user as a page's is (form_tokens), for a form refused
     as a resend with other content; None for any other refusal."""
-    from .form_tokens import new_token
-
     return new_token(request.user) if isinstance(exc, ResentWithChanges) else None
 
 

@@ -18,6 +18,12 @@ from .test_picker_states import _quick_sale
 D = Decimal
 
 
+def _scan(box, code):
+    """A scanner: the code and Enter at once, typed into `box`."""
+    box.press_sequentially(code)
+    box.press("Enter")
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_a_scan_and_enter_go_on_to_the_quantity_so_two_scans_make_two_lines(
     new_page, demo_users, viewport
@@ -28,8 +34,7 @@ def test_a_scan_and_enter_go_on_to_the_quantity_so_two_scans_make_two_lines(
     box.click()
 
     # a scan (the SKU and Enter at once): the item is chosen, focus is on its quantity
-    box.press_sequentially("BOLT-M8")
-    box.press("Enter")
+    _scan(box, "BOLT-M8")
     quantity = page.locator("#id_lines-0-quantity")
     expect(quantity).to_be_focused()
     assert box.input_value() == "BOLT-M8"
@@ -39,8 +44,7 @@ def test_a_scan_and_enter_go_on_to_the_quantity_so_two_scans_make_two_lines(
     page.get_by_role("button", name="Add line").click()
     second = page.locator("#id_lines-1-item")
     expect(second).to_be_focused()
-    second.press_sequentially("BOLT-M10")
-    second.press("Enter")
+    _scan(second, "BOLT-M10")
     expect(page.locator("#id_lines-1-quantity")).to_be_focused()
     page.keyboard.type("2")
     page.keyboard.press("Enter")  # in the quantity: records the sale
@@ -125,8 +129,7 @@ def test_a_quantity_typed_before_the_search_answers_goes_into_the_quantity(
     box = page.get_by_role("combobox", name="Item")
     box.click()
 
-    box.press_sequentially("BOLT-M8")
-    page.keyboard.press("Enter")
+    _scan(box, "BOLT-M8")
     page.keyboard.type("3")
 
     quantity = page.locator("#id_lines-0-quantity")
@@ -149,11 +152,9 @@ def test_an_unknown_code_is_replaced_by_the_next_scan(new_page, demo_users):
     box = page.get_by_role("combobox", name="Item")
     box.click()
 
-    box.press_sequentially("4006381333931")
-    box.press("Enter")
+    _scan(box, "4006381333931")
     expect(page.get_by_role("listbox")).to_contain_text("No match.")
-    box.press_sequentially("BOLT-M8")
-    box.press("Enter")
+    _scan(box, "BOLT-M8")
 
     expect(page.locator("#id_lines-0-quantity")).to_be_focused()
     assert box.input_value() == "BOLT-M8"
@@ -165,8 +166,7 @@ def test_a_refused_quantity_is_selected_so_the_correction_replaces_it(new_page, 
     page = _quick_sale(new_page, demo_users, "desktop")
     box = page.get_by_role("combobox", name="Item")
     box.click()
-    box.press_sequentially("BOLT-M8")
-    box.press("Enter")
+    _scan(box, "BOLT-M8")
     quantity = page.locator("#id_lines-0-quantity")
     expect(quantity).to_be_focused()
     page.keyboard.type("9999")
@@ -188,15 +188,13 @@ def test_the_sale_shows_its_running_total_as_lines_are_typed(new_page, demo_user
     total = page.get_by_test_id("sale-total")
     box = page.get_by_role("combobox", name="Item")
     box.click()
-    box.press_sequentially("BOLT-M8")
-    box.press("Enter")
+    _scan(box, "BOLT-M8")
     page.keyboard.type("3")
     expect(total).to_have_text("12.00")
 
     page.get_by_role("button", name="Add line").click()
     second = page.locator("#id_lines-1-item")
-    second.press_sequentially("BOLT-M10")
-    second.press("Enter")
+    _scan(second, "BOLT-M10")
     page.keyboard.type("2")
     expect(page.locator("#id_lines-1-quantity")).to_have_value("2")  # before moving on
     page.locator("#id_lines-1-unit_price").fill(".25")  # read as the server reads it
@@ -229,8 +227,7 @@ def test_a_tab_typed_before_the_search_answers_still_chooses_the_item(new_page, 
     box = page.get_by_role("combobox", name="Item")
     box.click()
 
-    box.press_sequentially("BOLT-M8")
-    page.keyboard.press("Enter")
+    _scan(box, "BOLT-M8")
     page.keyboard.type("2")
     page.keyboard.press("Tab")
 
@@ -249,8 +246,7 @@ def test_keys_typed_after_an_unknown_code_do_not_replace_it(new_page, demo_users
     box = page.get_by_role("combobox", name="Item")
     box.click()
 
-    box.press_sequentially("9999999999")
-    page.keyboard.press("Enter")
+    _scan(box, "9999999999")
     page.keyboard.type("4")
 
     expect(page.get_by_role("listbox")).to_contain_text("No match.")
@@ -270,8 +266,7 @@ def test_a_refused_order_without_a_store_keeps_its_total(new_page, demo_users):
     page.goto("/sales/new/")
     box = page.get_by_role("combobox", name="Item")
     box.click()
-    box.press_sequentially("BOLT-M8")
-    box.press("Enter")
+    _scan(box, "BOLT-M8")
     page.keyboard.type("3")
 
     page.get_by_role("button", name="Save draft").click()
