@@ -158,9 +158,22 @@ def sellable_balances(balances, today: date) -> list:
     return sorted((b for b in balances if is_sellable(b.lot, today)), key=fefo_key)
 
 
+def free(balance) -> Decimal:
+    """What a lot holds in a store that no order has reserved."""
+    return balance.on_hand - balance.reserved
+
+
 def available(balances, today: date) -> Decimal:
-    """on_hand minus reserved over sellable lots: what can be promised or sold."""
-    return sum((b.on_hand - b.reserved for b in balances if is_sellable(b.lot, today)), ZERO)
+    """What can be promised or sold: the stock of sellable lots less every reservation.
+
+    A reservation on a lot that has expired or left APPROVED since still holds the
+    order's claim (it ships from sellable stock: replace_stale), so it counts against
+    the sellable stock too. Below zero when such claims are more than is left. The same
+    rule in SQL: selectors.stock.available_term.
+    """
+    return sum(
+        ((b.on_hand if is_sellable(b.lot, today) else ZERO) - b.reserved for b in balances), ZERO
+    )
 
 
 # -- Drawing -----------------------------------------------------------------------
@@ -183,15 +196,18 @@ def draw(quantity: Decimal, rows, allowance) -> list[tuple]:
 
 
 def draw_available(
-    *, item, store, quantity, balances, today, what="available", parts=None
+    *, item, store, quantity, balances, today, what="available", parts=None, lot=None
 ) -> list[tuple]:
-    """Draw from the sellable stock of the (locked) balances, FEFO; refuse when short.
+    """Draw from the sellable stock of the pair's (locked) balances, FEFO; refuse when
+    more than is available (rule: available()) is asked for. With `lot`, from that lot.
 
     The balances' in-memory figures are what earlier lines of the same document left.
     `parts`: the lines' quantities when `quantity` is what several lines ask for together.
     """
     candidates = sellable_balances(balances, today)
-    have = sum((b.on_hand - b.reserved for b in candidates), ZERO)
+    if lot is not None:
+        candidates = [b for b in candidates if b.lot_id == lot.pk]
+    have = min(sum(map(free, candidates), ZERO), available(balances, today))
     if have < quantity:
         raise InsufficientStock(
             item=item,
@@ -201,7 +217,7 @@ def draw_available(
             what=what,
             parts=parts,
         )
-    return draw(quantity, candidates, lambda b: b.on_hand - b.reserved)
+    return draw(quantity, candidates, free)
 
 
 def draw_lines_available(*, store, lines, balances_for, today) -> list[tuple]:
@@ -271,11 +287,12 @@ def replace_stale(held: dict, balances, today) -> tuple[list, list]:
     order can still ship. `held`: {lot_id: quantity}; `balances`: the pair's locked
     balances. Return ([(balance, release)], [(balance, reserve)]), equal in total."""
     stale = [b for b in balances if held.get(b.lot_id) and not is_sellable(b.lot, today)]
-    movable = min(sum((held[b.lot_id] for b in stale), ZERO), available(balances, today))
+    sellable = sellable_balances(balances, today)
+    movable = min(sum((held[b.lot_id] for b in stale), ZERO), sum(map(free, sellable), ZERO))
     if movable <= 0:
         return [], []
     releases = draw(movable, sorted(stale, key=fefo_key), lambda b: held[b.lot_id])
-    reserves = draw(movable, sellable_balances(balances, today), lambda b: b.on_hand - b.reserved)
+    reserves = draw(movable, sellable, free)
     return releases, reserves
 
 

@@ -13,7 +13,7 @@ from inventory.models import Item, StockBalance
 
 # The figures of stock come from the stock selectors, so "available" means the same
 # here as on every other screen (APPROVED lots only, and whatever it comes to mean).
-from .stock import _figures, items_with_stock
+from .stock import ZERO, _figures, items_with_stock
 
 LIMIT = 20
 # Longer than any SKU (40), name (200) is pointless for a search box; keeps LIKE cheap.
@@ -118,7 +118,9 @@ def picker_lots(*, item, store=None, query: str = "", limit=LIMIT):
             "expired": rules.is_past(row["lot__expires_on"], today),
             "on_hand": row["on_hand"],
             "reserved": row["reserved"],
-            "available": row["available"],
+            # A lot's own figure: its reservations beyond its sellable stock (it expired
+            # since) count against the item's available stock, not below zero here.
+            "available": max(row["available"], ZERO),
         }
         for row in rows
     ]

@@ -1,9 +1,9 @@
 """Read stock figures. Each selector is one query (or a constant few), whatever the volume.
 
-on_hand and reserved count every lot; available counts sellable lots only
-(APPROVED and not expired: inventory.rules.is_sellable), so quarantined, rejected
-or expired stock is never offered for sale. Expired and near-expiry stock have
-figures of their own.
+on_hand and reserved count every lot; available counts the stock of sellable lots
+only (APPROVED and not expired: inventory.rules.is_sellable), less every reservation,
+so quarantined, rejected or expired stock is never offered for sale. Expired and
+near-expiry stock have figures of their own.
 """
 
 from datetime import timedelta
@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -19,6 +20,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -55,6 +57,13 @@ def near_expiry_q(today=None) -> Q:
     return sellable_q(today) & Q(lot__expires_on__lte=horizon)
 
 
+def available_term(today=None):
+    """A balance's part of the available figure (the rule: inventory.rules.available):
+    its stock if its lot is sellable, less its reservations whatever the lot."""
+    stock = Case(When(sellable_q(today), then=F("on_hand")), default=Value(ZERO), output_field=QTY)
+    return ExpressionWrapper(stock - F("reserved"), output_field=QTY)
+
+
 def _figures(only=None):
     """The figure aggregates by name; `only` some of them (each costs its building and
     compiling, per request)."""
@@ -62,11 +71,7 @@ def _figures(only=None):
     # a later F("on_hand") in the same annotate() would refer to the aggregate.
     today = timezone.localdate()
     figures = {
-        "available": lambda: Coalesce(
-            Sum(F("on_hand") - F("reserved"), filter=sellable_q(today)),
-            Value(ZERO),
-            output_field=QTY,
-        ),
+        "available": lambda: Coalesce(Sum(available_term(today)), Value(ZERO), output_field=QTY),
         # Approved lots only: a quarantined or rejected lot is shown as such whatever
         # its date, so quarantined, rejected, expired and sellable never overlap.
         "expired": lambda: Coalesce(
@@ -97,8 +102,8 @@ def _figures(only=None):
 
 def stock_totals_for_item(*, item, store=None) -> dict:
     """Return every figure of an item (in one store or all): on hand, reserved, available,
-    quarantined, rejected, expired and near expiry. On hand is sellable stock (available
-    plus its reservations), quarantined, rejected and expired (approved but past date)."""
+    quarantined, rejected, expired (approved but past date) and near expiry. On hand is
+    exactly available plus reserved plus quarantined, rejected and expired."""
     qs = StockBalance.objects.filter(item=item)
     if store is not None:
         qs = qs.filter(store=store)
@@ -175,12 +180,10 @@ def stock_levels(*, store=None, item_filter: Q | None = None, only=None):
     )
 
 
-def _balance_subquery(expression, *, store=None, approved_only=False):
+def _balance_subquery(expression, *, store=None):
     qs = StockBalance.objects.filter(item=OuterRef("pk"))
     if store is not None:
         qs = qs.filter(store=store)
-    if approved_only:
-        qs = qs.filter(sellable_q())
     return Coalesce(
         Subquery(
             qs.order_by().values("item").annotate(total=Sum(expression)).values("total")[:1],
@@ -200,9 +203,7 @@ def items_with_stock(queryset, *, store=None, only=ITEM_FIGURES):
     subqueries = {
         "on_hand": lambda: _balance_subquery(F("on_hand"), store=store),
         "reserved": lambda: _balance_subquery(F("reserved"), store=store),
-        "available": lambda: _balance_subquery(
-            F("on_hand") - F("reserved"), store=store, approved_only=True
-        ),
+        "available": lambda: _balance_subquery(available_term(), store=store),
     }
     return queryset.annotate(**{name: subqueries[name]() for name in only})
 

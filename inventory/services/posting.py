@@ -317,9 +317,9 @@ class Posting:
     def _lowered(self) -> set:
         """The (item_id, store_id) pairs whose available stock this document lowered."""
         change = defaultdict(lambda: ZERO)
-        for e in self.entries:
-            if rules.is_sellable(e.lot, self.today):
-                change[(e.item_id, e.store_id)] += e.on_hand_delta - e.reserved_delta
+        for e in self.entries:  # as rules.available counts them
+            stock = e.on_hand_delta if rules.is_sellable(e.lot, self.today) else ZERO
+            change[(e.item_id, e.store_id)] += stock - e.reserved_delta
         return {pair for pair, delta in change.items() if delta < 0}
 
 

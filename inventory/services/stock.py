@@ -96,11 +96,6 @@ def _check_lot(item, lot, posting: Posting) -> None:
         )
 
 
-def _pair_balances(posting: Posting, item, store, lot):
-    balances = posting.stocked_balances(item.pk, store.pk)
-    return [b for b in balances if b.lot_id == lot.pk] if lot is not None else balances
-
-
 @retry_on_conflict
 def stock_reserve(
     *, actor, item, store, quantity, lot=None, idempotency_key: str | None = None
@@ -193,9 +188,13 @@ def _draw_available(
             return replayed
         posting.lock(stocked=[(item.pk, store.pk)])
         _check_lot(item, lot, posting)
-        balances = _pair_balances(posting, item, store, lot)
         for balance, take in rules.draw_available(
-            item=item, store=store, quantity=quantity, balances=balances, today=posting.today
+            item=item,
+            store=store,
+            quantity=quantity,
+            balances=posting.stocked_balances(item.pk, store.pk),
+            today=posting.today,
+            lot=lot,
         ):
             posting.post(balance, kind=kind, quantity=take, **fields(take))
         return posting.write(
