@@ -1,7 +1,7 @@
 """Every row lock the services take, in one global order.
 
-Order: the document row (purchase or sales order), then lot rows, then balance rows
-by primary key. Services call these helpers instead of select_for_update() so that
+Order: the document row (purchase or sales order), then the store a draft opens in,
+then lot rows, then balance rows by primary key. Services call these helpers instead of select_for_update() so that
 two services can never wait on each other in opposite orders. On SQLite the
 transactions are IMMEDIATE, so writers are serialised and these are no-ops.
 
@@ -9,7 +9,7 @@ A document takes its locks through inventory.services.posting.Posting.lock():
 one statement per table, whatever its number of lines.
 """
 
-from inventory.models import Lot, PurchaseOrder, SalesOrder, StockBalance
+from inventory.models import Lot, PurchaseOrder, SalesOrder, StockBalance, Store
 
 
 def lock_purchase_order(pk) -> PurchaseOrder:
@@ -26,6 +26,14 @@ def lock_sales_order(pk) -> SalesOrder:
         .select_related("customer", "store")
         .get(pk=pk)
     )
+
+
+def lock_store(pk) -> Store:
+    """Lock the store a draft opens in (and re-read it). Closing a store locks it too,
+    then looks for unfinished orders: so either the close sees the draft and is refused,
+    or the draft sees the store closed. FOR NO KEY UPDATE, as lock_lot: the foreign-key
+    checks of rows naming the store must not wait on it."""
+    return Store.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def lock_lot(pk) -> Lot:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from inventory import rules
 from inventory.exceptions import InvalidTransition, InventoryError, on_line
-from inventory.locks import lock_purchase_order
+from inventory.locks import lock_purchase_order, lock_store
 from inventory.models import (
     EDITABLE_PURCHASE_STATUSES,
     OPEN_PURCHASE_STATUSES,
@@ -148,6 +148,7 @@ def purchase_order_create(
         )
         if first is not None:
             return first
+        require_active(lock_store(store.pk), "Store", field_name="store")
         order = PurchaseOrder.objects.create(
             supplier=supplier,
             store=store,
@@ -181,6 +182,7 @@ def purchase_order_update(
                 f"{order.number} is {order.get_status_display().lower()}; "
                 "only draft orders can be edited."
             )
+        require_active(lock_store(store.pk), "Store", field_name="store")
         before, lines_before = _header(order), _lines_detail(order)
         order.supplier, order.store = supplier, store
         order.expected_on, order.note = expected_on, note or ""

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from inventory import rules
 from inventory.exceptions import InvalidTransition, InventoryError
-from inventory.locks import lock_sales_order
+from inventory.locks import lock_sales_order, lock_store
 from inventory.models import Customer, LedgerEntry, SalesOrder, SalesOrderLine
 
 from .actor import as_actor
 from .audit import audit_record
-from .posting import Posting
+from .posting import Posting, require_active
 from .replays import claim_draft
 from .sales_common import (
     TRANSITIONS,
@@ -92,6 +92,7 @@ def sales_order_create(
         )
         if first is not None:
             return first
+        require_active(lock_store(store.pk), "Store", field_name="store")
         order = SalesOrder.objects.create(
             store=store, customer=customer, note=note or "", created_by=actor.user
         )
@@ -133,6 +134,7 @@ def sales_order_update(
         rules.check_not_changed(order, shown)
         if order.status != Status.DRAFT:
             raise InvalidTransition(order, order.status, Status.DRAFT)
+        require_active(lock_store(store.pk), "Store", field_name="store")
         before = lines_detail(order_lines(order))
         order.lines.all().delete()
         SalesOrderLine.objects.bulk_create(
