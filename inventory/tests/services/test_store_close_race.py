@@ -112,4 +112,3 @@ def test_a_store_closed_while_a_draft_is_saved_sees_the_draft(kind):
     assert not isinstance(drafted, Exception), drafted
     assert isinstance(closed, InventoryError) and drafted.number in str(closed), closed
     assert (Store.objects.get(pk=store.pk).is_active, _drafts(store)) == (True, 1)
-
