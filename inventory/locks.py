@@ -1,9 +1,10 @@
 """Every row lock the services take, in one global order.
 
 Order: the document row (purchase or sales order), then the store a draft opens in,
-then lot rows, then balance rows by primary key. Services call these helpers instead of select_for_update() so that
-two services can never wait on each other in opposite orders. On SQLite the
-transactions are IMMEDIATE, so writers are serialised and these are no-ops.
+then lot rows, then balance rows by primary key. Services call these helpers instead
+of select_for_update() so that two services can never wait on each other in opposite
+orders. On SQLite the transactions are IMMEDIATE, so writers are serialised and these
+are no-ops.
 
 A document takes its locks through inventory.services.posting.Posting.lock():
 one statement per table, whatever its number of lines.

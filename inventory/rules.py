@@ -106,6 +106,21 @@ def check_not_changed(document, shown: str | None) -> None:
         )
 
 
+def check_decision_shown(lot, shown: str | None, to_status: str) -> None:
+    """A QC page posts the status it showed the lot in (`shown`): a lot decided since,
+    in another tab or by a colleague, is not decided again from that stale view (a
+    rejection is final). No status shown (an API call): no check."""
+    if not shown or shown == lot.qc_status:
+        return
+    now = QCStatus(lot.qc_status).label.lower()
+    if lot.qc_status == to_status:
+        raise DocumentChanged(f"Lot {lot.code} is already {now}; nothing was changed.")
+    raise DocumentChanged(
+        f"Lot {lot.code} was {now} since this page was opened (in another window or by "
+        "someone else); nothing was changed. Check it as it is now."
+    )
+
+
 def check_movable(lot, item, today: date) -> None:
     """A lot moves between stores whatever its QC status (quarantined stock may go to be
     inspected elsewhere), except a rejected or expired one: that stock leaves only

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from inventory.models import PurchaseOrder, Store, Supplier
+from inventory.models import PurchaseOrder, QCStatus, Store, Supplier
 from inventory.selectors.purchasing import TO_RECEIVE
 
 from .common import (
@@ -127,6 +127,8 @@ class ReceiveLineForm(forms.Form):
 
 class LotDecisionForm(forms.Form):
     note = forms.CharField(required=False, max_length=1000)
+    # The status the queue showed the lot in: a lot decided since is not decided again.
+    shown = forms.ChoiceField(choices=QCStatus.choices, required=False)
 
 
 OrderLineFormSet = lines_formset_factory(OrderLineForm, extra=1, can_delete=True)
@@ -163,7 +165,7 @@ def kept_lines(formset) -> list[dict]:
     return [form.cleaned_data for form in kept_forms(formset)]
 
 
-class LotRejectForm(forms.Form):
+class LotRejectForm(LotDecisionForm):
     note = forms.CharField(
         max_length=1000, error_messages={"required": "Say why the lot is rejected."}
     )

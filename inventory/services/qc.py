@@ -22,10 +22,11 @@ ALLOWED = {
 }
 
 
-def _decide(*, actor, lot: Lot, to_status: str, note: str) -> Lot:
+def _decide(*, actor, lot: Lot, to_status: str, note: str, shown: str | None) -> Lot:
     actor = as_actor(actor)
     with transaction.atomic():
         lot = lock_lot(lot.pk)
+        rules.check_decision_shown(lot, shown, to_status)
         balances = lock_balances(StockBalance.objects.filter(lot=lot))
         from_status = lot.qc_status
         # Counted in available stock until now: a hold or a rejection takes it out.
@@ -63,19 +64,20 @@ def _decide(*, actor, lot: Lot, to_status: str, note: str) -> Lot:
     return lot
 
 
-def lot_approve(*, actor, lot: Lot, note: str = "") -> Lot:
-    """Approve a lot in quarantine: its stock becomes available."""
-    return _decide(actor=actor, lot=lot, to_status=QCStatus.APPROVED, note=note)
+def lot_approve(*, actor, lot: Lot, note: str = "", shown: str | None = None) -> Lot:
+    """Approve a lot in quarantine: its stock becomes available. `shown`: the status
+    the page showed the lot in (rules.check_decision_shown)."""
+    return _decide(actor=actor, lot=lot, to_status=QCStatus.APPROVED, note=note, shown=shown)
 
 
-def lot_reject(*, actor, lot: Lot, note: str = "") -> Lot:
+def lot_reject(*, actor, lot: Lot, note: str = "", shown: str | None = None) -> Lot:
     """Reject a lot for good, saying why; refused while any of it is reserved."""
     if not (note or "").strip():
         # The supplier's claim and the next inspector both start from the reason.
         raise InventoryError(f"Say why lot {lot.code} is rejected.", field="note")
-    return _decide(actor=actor, lot=lot, to_status=QCStatus.REJECTED, note=note)
+    return _decide(actor=actor, lot=lot, to_status=QCStatus.REJECTED, note=note, shown=shown)
 
 
 def lot_quarantine(*, actor, lot: Lot, note: str = "") -> Lot:
     """Put an approved lot back on hold; refused while any of it is reserved."""
-    return _decide(actor=actor, lot=lot, to_status=QCStatus.QUARANTINE, note=note)
+    return _decide(actor=actor, lot=lot, to_status=QCStatus.QUARANTINE, note=note, shown=None)

@@ -47,7 +47,12 @@ def _decide(request, pk, *, form_class, service, verb):
                 messages.error(request, f"Lot {lot.code}: {error}")
         return redirect("inventory:lot_queue")
     try:
-        service(actor=actor_for(request), lot=lot, note=form.cleaned_data["note"])
+        service(
+            actor=actor_for(request),
+            lot=lot,
+            note=form.cleaned_data["note"],
+            shown=form.cleaned_data["shown"],
+        )
     except InventoryError as exc:
         messages.error(request, exc.message)
     else:

@@ -125,6 +125,42 @@ def test_deciding_twice_is_a_message_not_a_500(manager_client, manager_user, qua
     assert lot_state(quarantined) == before
 
 
+def test_a_decision_from_a_queue_opened_before_another_is_refused(
+    manager_client, manager_user, quarantined
+):
+    # given the queue open in two tabs, and the lot approved from the first (found by
+    # QA: the second tab's Reject then rejected the approved lot, for good)
+    page = manager_client.get(reverse("inventory:lot_queue")).content.decode()
+    assert 'name="shown" value="QUARANTINE"' in page
+    manager_client.post(
+        reverse("inventory:lot_approve", args=[quarantined.pk]),
+        {"note": "", "shown": "QUARANTINE"},
+        follow=True,
+    )
+    before = lot_state(quarantined)
+
+    # when the second tab rejects it, and approves it (a double click)
+    rejected = manager_client.post(
+        reverse("inventory:lot_reject", args=[quarantined.pk]),
+        {"note": "Lids dented", "shown": "QUARANTINE"},
+        follow=True,
+    )
+    approved = manager_client.post(
+        reverse("inventory:lot_approve", args=[quarantined.pk]),
+        {"note": "", "shown": "QUARANTINE"},
+        follow=True,
+    )
+
+    # then nothing changed, and each says why
+    assert lot_state(quarantined) == before
+    assert quarantined.decisions.count() == 1
+    assert messages_of(rejected) == [
+        "Lot Q-1 was approved since this page was opened (in another window or by someone "
+        "else); nothing was changed. Check it as it is now."
+    ]
+    assert messages_of(approved) == ["Lot Q-1 is already approved; nothing was changed."]
+
+
 def test_a_missing_lot_is_404_and_get_is_405(manager_client, quarantined):
     assert manager_client.post(reverse("inventory:lot_approve", args=[999999])).status_code == 404
     assert (
