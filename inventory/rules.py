@@ -311,6 +311,27 @@ def replace_stale(held: dict, balances, today) -> tuple[list, list]:
     return releases, reserves
 
 
+def rehome_reservations(need, holders, targets) -> list[tuple] | None:
+    """Plan moving `need` of the reservations on one lot (about to hold less than it
+    reserves: a count or a write-off of stock that is not there, an expired lot) onto
+    `targets`, the pair's other sellable balances in FEFO order. `holders`: [(holder,
+    held)] on that lot. Return [(holder, target, quantity)], or None when the targets'
+    free stock cannot take them: the holders keep their whole reservations either way."""
+    room = [free(b) for b in targets]
+    if sum(room, ZERO) < need:
+        return None
+    plan = []
+    for holder, held in holders:
+        take = min(held, need)
+        if take <= 0:
+            break
+        need -= take
+        for index, quantity in draw(take, range(len(targets)), room.__getitem__):
+            room[index] -= quantity
+            plan.append((holder, targets[index], quantity))
+    return plan
+
+
 def draw_release(quantity, balances, held: dict) -> list[tuple]:
     """Release reservations, latest expiry first, at most what the holder has per lot."""
     ordered = sorted(balances, key=fefo_key, reverse=True)

@@ -5,7 +5,9 @@ found. One document (one operation, one transaction): lock every lot and balance
 check that nothing moved since the sheet was read, then post an ADJUST row (reason
 COUNT) for each difference. A lot that matched writes nothing, but the count of it is
 kept in the audit event. Found stock of an item that needs QC goes to a new QUARANTINE
-lot, as in an adjustment; a count below what is reserved is refused.
+lot, as in an adjustment. A count below what a lot reserves moves those reservations
+onto the item's other sellable lots (reservations.make_room), or is refused when they
+cannot take them.
 """
 
 from dataclasses import dataclass
@@ -14,9 +16,10 @@ from decimal import Decimal
 from inventory import rules
 from inventory.exceptions import DocumentChanged, InventoryError, on_line
 from inventory.models import LedgerEntry, QCStatus
-from inventory.quantities import fmt_amount, fmt_qty
+from inventory.quantities import fmt_qty
 
 from .posting import Posting, StockResult, require_active_to_add
+from .reservations import make_room, short_pairs
 from .transactions import document_transaction, retry_on_conflict
 
 MAX_LINES = 200  # a count sheet is a shelf or an aisle, not the warehouse
@@ -76,8 +79,11 @@ def stock_count(
         posting = Posting(kind="COUNT", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
+        # A lot counted down may have to move its reservations to the item's other lots.
         lots = posting.lock(
-            lots=[c.lot.pk for c in lines], rows=[(store.pk, c.lot.pk) for c in lines]
+            lots=[c.lot.pk for c in lines],
+            rows=[(store.pk, c.lot.pk) for c in lines],
+            stocked=short_pairs(store.pk, {c.lot.pk: _keep(c.counted) for c in lines}),
         )
         balances = [posting.balances[(store.pk, c.lot.pk)] for c in lines]
         _refuse_moved(lines, balances, lots)
@@ -89,6 +95,8 @@ def stock_count(
             with on_line(index):
                 _check_count(line, balance, lot)
                 require_active_to_add(delta, balance.item, balance.store, field_name="counts")
+                why = f"more than the {fmt_qty(line.counted)} counted"
+                make_room(posting, balance, keep=line.counted, why=why, field="counts")
             target = balance
             if delta > 0 and balance.item.qc_required and lot.qc_status != QCStatus.QUARANTINE:
                 found = posting.quarantine_lot(lot, balance.item, "C")
@@ -117,8 +125,12 @@ def stock_count(
         )
 
 
+def _keep(counted):
+    return lambda _on_hand: counted
+
+
 def _check_count(line, balance, lot) -> None:
-    """A count in the item's unit (whole pcs), and not below what is reserved."""
+    """A count in the item's unit (whole pcs)."""
     rules.clean_quantity(
         line.counted,
         allow_zero=True,
@@ -126,13 +138,6 @@ def _check_count(line, balance, lot) -> None:
         unit=balance.item.unit,
         field="counted",
     )
-    if line.counted < balance.reserved:
-        raise InventoryError(
-            f"Lot {lot.code} has {fmt_amount(balance.reserved, balance.item.unit)} "
-            f"reserved, more than the {fmt_qty(line.counted)} counted: ship or "
-            "release those reservations first.",
-            field="counts",
-        )
 
 
 def _refuse_moved(lines, balances, lots) -> None:

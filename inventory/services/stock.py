@@ -9,10 +9,12 @@ reversals are in moves.py.
 from inventory import rules
 from inventory.exceptions import InsufficientStock, InventoryError, LotNotApproved
 from inventory.models import LedgerEntry, QCStatus
+from inventory.quantities import fmt_amount
 
 from .moves import ledger_entry_reverse, stock_transfer
 from .posting import Posting, StockResult, require_active, require_active_to_add
 from .receipts import clean_receipt, post_receipts
+from .reservations import make_room, short_pairs
 from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
@@ -217,9 +219,11 @@ def stock_adjust(
 ) -> StockResult:
     """Correct the stock of one lot in one store by a signed quantity, for a stated reason.
 
-    A decrease may not take on hand below what is reserved; it is the only way stock
-    of a REJECTED or expired lot leaves. Found stock of an item that needs QC goes
-    into a new QUARANTINE lot (for inspection), like any new stock of such an item.
+    A decrease below what the lot reserves moves those reservations onto the item's
+    other sellable lots (reservations.make_room), or is refused when they cannot take
+    them; it is the only way stock of a REJECTED or expired lot leaves. Found stock of
+    an item that needs QC goes into a new QUARANTINE lot (for inspection), like any new
+    stock of such an item.
     """
     quantity = rules.clean_quantity(quantity, allow_negative=True, unit=lot.item.unit)
     if reason not in ADJUST_REASONS:
@@ -237,18 +241,25 @@ def stock_adjust(
         posting = Posting(kind="ADJUST", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
-        locked = posting.lock(lots=[lot.pk], rows=[(store.pk, lot.pk)])[lot.pk]
+        # Taking reserved stock out moves its reservations to the item's other lots.
+        keeps = {lot.pk: lambda on_hand: on_hand + quantity}
+        stocked = short_pairs(store.pk, keeps) if quantity < 0 else ()
+        locked = posting.lock(lots=[lot.pk], rows=[(store.pk, lot.pk)], stocked=stocked)[lot.pk]
         balance = posting.balances[(store.pk, lot.pk)]
         item = balance.item
         require_active_to_add(quantity, item, balance.store)
-        if quantity < 0 and balance.on_hand - balance.reserved < -quantity:
+        if quantity < 0 and balance.on_hand < -quantity:
             raise InsufficientStock(
                 item=item,
                 store=store,
                 requested=-quantity,
-                available=balance.on_hand - balance.reserved,
-                what=f"unreserved in lot {locked.code}",
+                available=balance.on_hand,
+                what=f"in lot {locked.code}",
             )
+        if quantity < 0:
+            left = balance.on_hand + quantity
+            why = f"more than the {fmt_amount(left, item.unit)} left after this"
+            make_room(posting, balance, keep=left, why=why, field="quantity")
         target = balance
         if quantity > 0 and item.qc_required and locked.qc_status != QCStatus.QUARANTINE:
             found = posting.quarantine_lot(locked, item, "F")

@@ -74,11 +74,12 @@ def test_adjust_below_the_reserved_quantity_is_refused(manager_user, item, store
     stock_reserve(actor=manager_user, item=item, store=store, quantity=7)
     before = snapshot()
 
-    with pytest.raises(InsufficientStock) as excinfo:
+    with pytest.raises(InventoryError) as excinfo:
         stock_adjust(actor=manager_user, lot=lot, store=store, quantity=-4, reason="LOSS")
 
     assert str(excinfo.value) == (
-        "Only 3 pcs of SKU-0042 unreserved in lot A in Main Store; 4 requested."
+        "Lot A has 7 pcs reserved, more than the 6 pcs left after this, and the other lots "
+        "of SKU-0042 in Main Store have 0 pcs free to take them: release them first."
     )
     assert snapshot() == before
 
@@ -87,7 +88,7 @@ def test_adjust_down_in_a_store_without_that_lot_is_refused(manager_user, item, 
     lot = receive(manager_user, item, store, 10, "A")
     before = snapshot()
 
-    with pytest.raises(InsufficientStock, match="Only 0 pcs of SKU-0042 unreserved in lot A"):
+    with pytest.raises(InsufficientStock, match="Only 0 pcs of SKU-0042 in lot A in Warehouse"):
         stock_adjust(actor=manager_user, lot=lot, store=other_store, quantity=-1, reason="COUNT")
 
     assert snapshot() == before

@@ -115,8 +115,8 @@ def test_a_count_below_what_is_reserved_is_refused(manager_user, item, store):
         stock_count(actor=manager_user, store=store, counts=[{"lot": lot, "counted": "4"}])
 
     assert str(refused.value) == (
-        "Lot A has 6 pcs reserved, more than the 4 counted: ship or release those "
-        "reservations first."
+        "Lot A has 6 pcs reserved, more than the 4 counted, and the other lots of SKU-0042 "
+        "in Main Store have 0 pcs free to take them: release them first."
     )
     assert snapshot() == before
 

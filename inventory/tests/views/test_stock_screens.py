@@ -348,7 +348,7 @@ def test_adjustment_of_a_counted_unit_refuses_a_fraction_next_to_the_field(
         ({"reason": ""}, "reason", "This field is required."),
         ({"reason": "REVERSAL"}, "reason", "Select a valid choice."),
         ({"quantity": "0"}, "quantity", "Quantity must not be zero."),
-        ({"quantity": "-11"}, "quantity", "Only 10 pcs of SKU-0042 unreserved in lot A"),
+        ({"quantity": "-11"}, "quantity", "Only 10 pcs of SKU-0042 in lot A"),
         ({"quantity": "2", "reason": "DAMAGE"}, "quantity", "enter a negative quantity"),
         ({"quantity": "1.0001"}, "quantity", "Use at most 3 decimal places."),
         ({"lot": "999999"}, "lot", "Select a valid choice."),

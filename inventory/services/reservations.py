@@ -1,0 +1,89 @@
+"""Reservations that must leave a lot about to hold less than it reserves.
+
+A count that finds less than is reserved, or a write-off of such stock (an expired lot
+an order still holds), is what is on the shelf: it is recorded, and the reservations
+the lot can no longer back move onto the pair's other sellable lots, FEFO, as
+UNRESERVE and RESERVE rows of the same holders (rules.rehome_reservations). Orders keep
+their whole reservations; only where they sit changes. When the other lots cannot take
+them, the document is refused, naming the orders to ship or cancel first.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from inventory import rules
+from inventory.exceptions import InventoryError
+from inventory.models import LedgerEntry, SalesOrder, SalesOrderLine, StockBalance
+from inventory.quantities import fmt_amount
+
+from .posting import Posting
+
+Kind = LedgerEntry.Kind
+
+
+def short_pairs(store_id, keeps: dict) -> list[tuple[int, int]]:
+    """Before the locks: the (item_id, store_id) pairs of the lots that would keep less
+    than they reserve; `keeps`: {lot_id: keep(on_hand)}. A document locks those pairs'
+    stock, and only those: a write-off does not lock every lot of the item. Read
+    unlocked: should a lot be reserved meanwhile, make_room finds no lot to move to
+    and refuses."""
+    rows = StockBalance.objects.filter(store_id=store_id, lot_id__in=keeps).values_list(
+        "lot_id", "item_id", "on_hand", "reserved"
+    )
+    return [
+        (item_id, store_id)
+        for lot_id, item_id, on_hand, reserved in rows
+        if reserved > keeps[lot_id](on_hand)
+    ]
+
+
+def _holders(balance) -> list[tuple[int | None, Decimal]]:
+    """[(so_line_id or None, reserved)] on the balance's lot in its store, latest first."""
+    rows = (
+        LedgerEntry.objects.filter(lot_id=balance.lot_id, store_id=balance.store_id)
+        .exclude(reserved_delta=0)
+        .values_list("so_line_id")
+        .annotate(held=Sum("reserved_delta"))
+        .order_by()
+    )
+    held = [(line, quantity) for line, quantity in rows if quantity > 0]
+    return sorted(held, key=lambda pair: (pair[0] is None, -(pair[0] or 0)))
+
+
+def make_room(posting: Posting, balance, *, keep: Decimal, why: str, field=None) -> None:
+    """Leave at most `keep` reserved on `balance` (what it will hold), moving the rest
+    onto the pair's other sellable lots: those locked (lock(stocked=...)). `why` goes
+    into the refusal: "Lot X has 10 pcs reserved, <why>, and ..."."""
+    need = balance.reserved - max(keep, rules.ZERO)
+    if need <= 0:
+        return
+    pair = posting.stocked_balances(balance.item_id, balance.store_id)
+    targets = [b for b in rules.sellable_balances(pair, posting.today) if b is not balance]
+    holders = _holders(balance)
+    plan = rules.rehome_reservations(need, holders, targets)
+    if plan is None:
+        room = sum(map(rules.free, targets), rules.ZERO)
+        unit = balance.item.unit
+        lines = [line for line, _ in holders if line]
+        orders = [o.number for o in SalesOrder.objects.filter(lines__in=lines).distinct()]
+        then = f"ship or cancel {', '.join(orders)}" if orders else "release them"
+        raise InventoryError(
+            f"Lot {balance.lot.code} has {fmt_amount(balance.reserved, unit)} reserved, "
+            f"{why}, and the other lots of {balance.item.sku} in {balance.store.name} have "
+            f"{fmt_amount(room, unit)} free to take them: {then} first.",
+            field=field,
+        )
+    lines = SalesOrderLine.objects.in_bulk([line for line, _, _ in plan if line])
+    released = defaultdict(lambda: rules.ZERO)  # one UNRESERVE row per holder
+    for line_id, _, quantity in plan:
+        released[line_id] += quantity
+    for line_id, quantity in released.items():
+        line = lines.get(line_id)
+        posting.post(
+            balance, kind=Kind.UNRESERVE, quantity=quantity, reserved=-quantity, so_line=line
+        )
+    for line_id, target, quantity in plan:
+        line = lines.get(line_id)
+        posting.post(target, kind=Kind.RESERVE, quantity=quantity, reserved=quantity, so_line=line)
