@@ -3,7 +3,8 @@
 import re
 
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django_filters.constants import EMPTY_VALUES
 
 from inventory.filters.base import CreatedDaysFilterSet
@@ -21,6 +22,7 @@ from inventory.models import (
     Supplier,
 )
 from inventory.selectors.pickers import barcode_is
+from inventory.selectors.purchasing import awaiting_qc
 
 ORDER_NUMBER = re.compile(r"(?P<prefix>[A-Za-z]{2})-(?P<digits>[0-9]{6,19})")
 MAX_ID = 2**63 - 1
@@ -55,14 +57,56 @@ class ItemFilter(django_filters.FilterSet):
         return queryset.filter(is_active=(value == "active"))
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` (any letter case); absent or empty is no filter. Anything else is
+    refused: read as "no filter", `in_stock=yes` would quietly list every lot."""
+
+    widget = forms.TextInput  # the raw text, not NullBooleanSelect's reading of it
+
+    def to_python(self, value):
+        text = (value or "").strip().lower()
+        if not text:
+            return None
+        if text not in ("true", "false"):
+            raise forms.ValidationError("Enter true or false.", code="invalid")
+        return text == "true"
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class LotFilter(django_filters.FilterSet):
+    """Every lot, emptied ones too: `in_stock` keeps those with (or without) stock, and
+    `awaiting_qc=true` gives what the QC queue shows (the selector's rule, not a copy)."""
+
     item = django_filters.ModelChoiceFilter(queryset=Item.objects.all())
     qc_status = django_filters.ChoiceFilter(choices=QCStatus.choices)
     code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
+    in_stock = StrictBooleanFilter(
+        method="filter_in_stock",
+        label="true: lots with stock on hand in some store; false: lots with none anywhere",
+    )
+    awaiting_qc = StrictBooleanFilter(
+        method="filter_awaiting_qc",
+        label="true: the lots the QC queue shows (in quarantine, with stock); false: the others",
+    )
 
     class Meta:
         model = Lot
         fields: list[str] = []
+
+    def filter_in_stock(self, queryset, name, value):
+        # A subquery, not a join: the list's on-hand sum over the lot's balances stays whole.
+        stocked = Exists(StockBalance.objects.filter(lot=OuterRef("pk"), on_hand__gt=0))
+        return queryset.filter(stocked if value else ~stocked)
+
+    def filter_awaiting_qc(self, queryset, name, value):
+        waiting = Q(pk__in=awaiting_qc().values("pk"))
+        return queryset.filter(waiting if value else ~waiting)
 
 
 class OrderNumberFilter(django_filters.CharFilter):

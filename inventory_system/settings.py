@@ -386,4 +386,6 @@ SPECTACULAR_SETTINGS = {
 }
 # An Idempotency-Key and the response it produced are kept this many days.
 API_IDEMPOTENCY_DAYS = env.int("API_IDEMPOTENCY_DAYS", default=7)
+# The schema, Swagger UI and Redoc need a signed-in user or an API token; 1 opens them to all.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 # --- end REST API --------------------------------------------------------------------

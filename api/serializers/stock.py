@@ -1,5 +1,8 @@
 """Stock figures, lots, movements, stock actions, the audit log and alerts."""
 
+from collections.abc import Mapping
+
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from inventory.models import (
@@ -24,7 +27,9 @@ NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": "
 class StockFiguresSerializer(Serializer):
     on_hand = DecimalField(**TOTAL)
     reserved = DecimalField(**TOTAL)
-    available = DecimalField(**TOTAL, help_text="On hand minus reserved, approved lots.")
+    available = DecimalField(
+        **TOTAL, help_text="Stock of approved, unexpired lots less every reservation."
+    )
     quarantined = DecimalField(**TOTAL, help_text="On hand in lots waiting for a QC decision.")
     rejected = DecimalField(
         **TOTAL, help_text="On hand in lots QC rejected: never available, leaves by an adjustment."
@@ -99,11 +104,41 @@ class LotSerializer(ModelSerializer):
 
 
 class LotDecisionInput(Serializer):
+    """Approve or quarantine: an optional note, kept with the decision."""
+
     note = serializers.CharField(**NOTE)
 
 
+@extend_schema_serializer(deprecate_fields=["reason"])
 class LotRejectInput(Serializer):
-    reason = serializers.CharField(max_length=1000, help_text="Why the lot is rejected.")
+    """Reject: `note` says why (required, as on the QC screen). `reason`, its former name,
+    is deprecated and read for one version more: alone, in place of `note`; with `note`,
+    only when both say the same."""
+
+    note = serializers.CharField(max_length=1000, help_text="Why the lot is rejected.")
+    reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        help_text="Deprecated: the former name of `note`; send `note`.",
+    )
+
+    def to_internal_value(self, data):
+        if not (isinstance(data, Mapping) and "reason" in data and "note" not in data):
+            return super().to_internal_value(data)
+        try:
+            return super().to_internal_value({**data, "note": data["reason"]})
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):  # `reason` has the same errors: name it alone
+                exc.detail.pop("note", None)
+            raise
+
+    def validate(self, attrs):
+        reason = attrs.pop("reason", None)
+        if reason is not None and reason != attrs["note"]:
+            raise serializers.ValidationError(
+                {"reason": ["Differs from `note`: send `note` only (`reason` is deprecated)."]}
+            )
+        return attrs
 
 
 class MovementSerializer(ModelSerializer):

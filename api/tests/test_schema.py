@@ -25,8 +25,8 @@ def test_the_schema_generates_with_no_warning_and_validates(tmp_path):
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
-def test_every_stock_post_requires_the_idempotency_key_in_the_schema(client):
-    schema = yaml.safe_load(client.get("/api/schema/").content)
+def test_every_stock_post_requires_the_idempotency_key_in_the_schema(staff_client):
+    schema = yaml.safe_load(staff_client.get("/api/schema/").content)
     moving = {
         "/api/v1/sales-orders/quick/",
         "/api/v1/sales-orders/{id}/confirm/",
@@ -53,8 +53,8 @@ def test_every_stock_post_requires_the_idempotency_key_in_the_schema(client):
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
-def test_the_docs_pages_use_only_static_scripts_under_the_strict_csp(client, path):
-    response = client.get(path)
+def test_the_docs_pages_use_only_static_scripts_under_the_strict_csp(staff_client, path):
+    response = staff_client.get(path)
     html = response.content.decode()
 
     assert response.status_code == 200
@@ -67,8 +67,8 @@ def test_the_docs_pages_use_only_static_scripts_under_the_strict_csp(client, pat
     assert 'data-schema-url="/api/schema/"' in html
 
 
-def test_the_schema_is_served_as_json_too(client):
-    response = client.get("/api/schema/?format=json")
+def test_the_schema_is_served_as_json_too(staff_client):
+    response = staff_client.get("/api/schema/?format=json")
 
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Inventory API"

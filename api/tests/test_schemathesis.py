@@ -96,7 +96,9 @@ def test_every_operation_as_each_role_gives_no_server_error_and_matches_the_sche
     seed()
     user = UserFactory(role=role, username=f"st-{role.lower()}")
     headers = {"Authorization": f"Bearer {api_token_create(actor=user, name='st').raw}"}
-    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
+    schema = schemathesis.openapi.from_url(
+        f"{live_server.url}/api/schema/?format=json", headers=headers
+    )
 
     failures, ran = [], 0
     for result in schema.get_all_operations():
@@ -114,7 +116,9 @@ def test_invalid_input_to_every_operation_is_refused_without_a_server_error(live
     seed()
     user = UserFactory(role="Admin", username="st-negative")
     headers = {"Authorization": f"Bearer {api_token_create(actor=user, name='st').raw}"}
-    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
+    schema = schemathesis.openapi.from_url(
+        f"{live_server.url}/api/schema/?format=json", headers=headers
+    )
 
     failures = [
         failure

@@ -127,7 +127,7 @@ def test_staff_cannot_transfer_adjust_or_reverse(staff_api, manager_user, store,
 # --- lots, alerts, catalogue ---------------------------------------------------------------
 
 
-def test_qc_approve_reject_with_a_reason_and_quarantine(manager_api, manager_user, store, qc_item):
+def test_qc_approve_reject_with_a_note_and_quarantine(manager_api, manager_user, store, qc_item):
     receive(manager_user, qc_item, store, 5, lot_code="Q1")
     receive(manager_user, qc_item, store, 5, lot_code="Q2")
     q1, q2 = Lot.objects.order_by("code")
@@ -137,9 +137,9 @@ def test_qc_approve_reject_with_a_reason_and_quarantine(manager_api, manager_use
     back = manager_api.post(f"{V1}/lots/{q1.pk}/quarantine/", {})
     assert back.json()["qc_status"] == "QUARANTINE"
 
-    no_reason = manager_api.post(f"{V1}/lots/{q2.pk}/reject/", {})
-    assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
-    rejected = manager_api.post(f"{V1}/lots/{q2.pk}/reject/", {"reason": "mould"})
+    no_note = manager_api.post(f"{V1}/lots/{q2.pk}/reject/", {})
+    assert no_note.status_code == 400 and list(no_note.json()["errors"]) == ["note"]
+    rejected = manager_api.post(f"{V1}/lots/{q2.pk}/reject/", {"note": "mould"})
     assert rejected.json()["qc_status"] == "REJECTED"
     assert q2.decisions.get().note == "mould"
 

@@ -99,7 +99,9 @@ class StockViewSet(ApiViewMixin, viewsets.GenericViewSet):
 class LotViewSet(
     ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Lots; Managers approve, reject (with a reason) or quarantine them."""
+    """Lots, emptied ones too (`in_stock=true|false` tells them apart; `awaiting_qc=true`
+    lists what the QC queue shows); Managers approve, reject (with a `note` saying why) or
+    quarantine them."""
 
     serializer_class = LotSerializer
     filterset_class = LotFilter
@@ -108,13 +110,13 @@ class LotViewSet(
     def get_queryset(self):
         return lot_list()
 
-    def _decide(self, request, service, input_class, note_field):
+    def _decide(self, request, service, input_class):
         lot = self.get_object()
 
         def handler(_key):
             data = input_class(data=request.data)
             data.is_valid(raise_exception=True)
-            decided = service(actor=self.actor(), lot=lot, note=data.validated_data[note_field])
+            decided = service(actor=self.actor(), lot=lot, note=data.validated_data["note"])
             return Outcome(200, LotSerializer(lot_list().get(pk=decided.pk)).data)
 
         return run_idempotent(request, handler, required=False)
@@ -123,19 +125,20 @@ class LotViewSet(
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve a lot in quarantine: its stock becomes available."""
-        return self._decide(request, lot_approve, LotDecisionInput, "note")
+        return self._decide(request, lot_approve, LotDecisionInput)
 
     @extend_schema(request=LotRejectInput, responses=LotSerializer, parameters=[KEY_OPTIONAL])
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        """Reject a lot for good, saying why; refused while any of it is reserved."""
-        return self._decide(request, lot_reject, LotRejectInput, "reason")
+        """Reject a lot for good, saying why in `note` (`reason`, its former name, is
+        deprecated); refused while any of it is reserved."""
+        return self._decide(request, lot_reject, LotRejectInput)
 
     @extend_schema(request=LotDecisionInput, responses=LotSerializer, parameters=[KEY_OPTIONAL])
     @action(detail=True, methods=["post"])
     def quarantine(self, request, pk=None):
         """Put an approved lot back on hold; refused while any of it is reserved."""
-        return self._decide(request, lot_quarantine, LotDecisionInput, "note")
+        return self._decide(request, lot_quarantine, LotDecisionInput)
 
 
 class StockDocumentView(ApiViewMixin, GenericAPIView):
