@@ -128,7 +128,8 @@ def test_reversing_a_shipment_movement_points_to_the_order(manager_api, staff_ap
     problem = response.json()
     assert (problem["type"], problem["detail"]) == (
         "urn:inventory:problem:not-reversible",
-        "This movement belongs to an order; correct it from the order.",
+        "This movement belongs to a sales order; change it from the order (a return takes "
+        "back a shipment, a cancellation releases what is reserved).",
     )
     after = db_state()
     assert after.pop("stored answers") == before.pop("stored answers") + 1

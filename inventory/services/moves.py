@@ -124,16 +124,25 @@ def ledger_entry_reverse(
 ) -> StockResult:
     """Write the compensating entry (both halves for a transfer), once per entry.
 
-    Movements that belong to an order or a reservation are changed through the order
-    instead; a reversal that would take stock below zero (or below what is reserved)
-    is refused.
+    A purchase order's receipt is taken back with its order (receipt_reversal); a sales
+    order's movements and reservations are changed through the order instead. A
+    reversal that would take stock below zero (or below what is reserved) is refused.
     """
     if entry.reverses_id is not None:
         raise NotReversible("This movement is itself a reversal; record a new movement instead.")
+    if entry.po_line_id and entry.kind == Kind.RECEIVE:
+        from .receipt_reversal import purchase_receipt_reverse  # it imports the pipeline
+
+        return purchase_receipt_reverse(
+            actor=actor, entry=entry, note=note, idempotency_key=idempotency_key
+        )
     # The order first: a shipment's ISSUE also released its reservation (reserved_delta
     # < 0), and "reservations are released" would send the user the wrong way.
-    if entry.po_line_id or entry.so_line_id:
-        raise NotReversible("This movement belongs to an order; correct it from the order.")
+    if entry.so_line_id:
+        raise NotReversible(
+            "This movement belongs to a sales order; change it from the order (a return "
+            "takes back a shipment, a cancellation releases what is reserved)."
+        )
     if entry.kind not in REVERSIBLE or entry.reserved_delta != 0:
         raise NotReversible("Reservations are released, not reversed.")
     originals = [entry, *_transfer_twin(entry)]

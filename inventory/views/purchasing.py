@@ -11,7 +11,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
-from accounts.roles import Role
+from accounts.roles import Role, has_role
 from inventory.exceptions import DocumentChanged, InventoryError
 from inventory.forms.purchasing import (
     DirectLineFormSet,
@@ -90,6 +90,7 @@ def purchase_detail(request, pk):
             "receipts": purchase_order_receipts(order=order),
             "history": purchase_order_history(order=order),
             "actions": purchase_order_actions(order=order, user=request.user),
+            "can_reverse": has_role(request.user, Role.MANAGER),
         },
     )
 

@@ -11,7 +11,10 @@ from .sales_helpers import confirmed
 from .stock_helpers import receive, snapshot
 
 pytestmark = pytest.mark.django_db
-ORDER_MESSAGE = "This movement belongs to an order; correct it from the order."
+ORDER_MESSAGE = (
+    "This movement belongs to a sales order; change it from the order (a return takes back "
+    "a shipment, a cancellation releases what is reserved)."
+)
 
 
 def test_reversing_a_shipment_issue_is_refused_as_an_order_movement(manager_user, item, store):

@@ -110,7 +110,11 @@ def test_reversal_that_would_go_below_zero_is_refused(manager_client, manager_us
     assert snapshot() == before
 
 
-def test_order_movements_are_refused_with_a_message(manager_client, manager_user, store, item):
+def test_a_purchase_receipt_is_reversed_from_its_movement(
+    manager_client, manager_user, store, item
+):
+    # given an order of 5 received in full (found by QA: a receipt keyed wrong on a
+    # received order could not be corrected anywhere)
     order = PurchaseOrder.objects.create(
         supplier=item.supplier, store=store, status="ORDERED", created_by=manager_user
     )
@@ -121,17 +125,24 @@ def test_order_movements_are_refused_with_a_message(manager_client, manager_user
         actor=manager_user, order=order, receipts=[{"line": line, "quantity": 5}]
     )
     entry = LedgerEntry.objects.get(kind="RECEIVE")
-    before = snapshot()
 
-    page = manager_client.get(entry.get_absolute_url())
+    # when a manager reverses it from its movement page
+    page = manager_client.get(entry.get_absolute_url()).content.decode()
     response = manager_client.post(
         reverse("inventory:ledger_reverse", args=[entry.pk]), {"idempotency_key": "rev-1"}
     )
 
-    assert b"correct it from the order" in page.content
-    assert b"Reverse this movement" not in page.content
-    assert texts(response) == ["This movement belongs to an order; correct it from the order."]
-    assert snapshot() == before
+    # then the stock and the order's received quantity go back, and the order expects it
+    assert "takes the quantity off what its purchase order received" in page
+    reversal = LedgerEntry.objects.get(reverses=entry)
+    assert texts(response) == [f"Movement #{entry.pk} reversed by #{reversal.pk}."]
+    assert (reversal.kind, reversal.on_hand_delta, reversal.po_line_id) == ("RECEIVE", -5, line.pk)
+    line.refresh_from_db()
+    order.refresh_from_db()
+    assert (line.quantity_received, order.status) == (0, "ORDERED")
+    assert figures(store=store, lot=entry.lot) == (D("0"), D("0"))
+    detail = manager_client.get(order.get_absolute_url()).content.decode()
+    assert f"reversal of #{entry.pk}" in detail
 
 
 def test_reversal_without_token_is_refused(manager_client, manager_user, store, item):

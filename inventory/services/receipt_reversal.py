@@ -1,0 +1,85 @@
+"""Taking back a receipt recorded against a purchase order: a mis-keyed quantity, the
+wrong lot or the wrong order. The compensating RECEIVE row keeps its order line, the
+line's received quantity goes down, and the order is open again for what is now
+outstanding (a closed-short order stays closed). Through the pipeline, as any
+reversal: the order row first, then the balance."""
+
+from django.db.models import F
+from django.utils import timezone
+
+from inventory.exceptions import InsufficientStock, NotReversible
+from inventory.locks import lock_purchase_order
+from inventory.models import LedgerEntry, PurchaseOrder, PurchaseOrderLine
+
+from .posting import Posting, StockResult
+from .transactions import document_transaction, retry_on_conflict
+
+Kind = LedgerEntry.Kind
+Status = PurchaseOrder.Status
+
+
+def status_after_reversal(order, lines) -> str:
+    """What an order is once a receipt is taken back: still closed when it was closed
+    (cancelled short), else ordered or partly received by what its lines still hold."""
+    if order.status == Status.CANCELLED:
+        return Status.CANCELLED
+    if any(line.quantity_received > 0 for line in lines):
+        return Status.PARTIALLY_RECEIVED
+    return Status.ORDERED
+
+
+@retry_on_conflict
+def purchase_receipt_reverse(
+    *, actor, entry: LedgerEntry, note: str = "", idempotency_key: str | None = None
+) -> StockResult:
+    """Reverse one RECEIVE row of a purchase order, once. Refused when that stock is no
+    longer free in the lot and store it came into (sold, moved on or reserved since)."""
+    with document_transaction():
+        posting = Posting(kind="REVERSAL", actor=actor, idempotency_key=idempotency_key)
+        if replayed := posting.claim():
+            return replayed
+        order = lock_purchase_order(entry.po_line.order_id)
+        posting.lock(rows=[(entry.store_id, entry.lot_id)])
+        if LedgerEntry.objects.filter(reverses=entry).exists():
+            raise NotReversible(f"Movement #{entry.pk} has already been reversed.")
+        balance = posting.balances[(entry.store_id, entry.lot_id)]
+        free = balance.on_hand - balance.reserved
+        if free < entry.on_hand_delta:
+            raise InsufficientStock(
+                item=balance.item,
+                store=balance.store,
+                requested=entry.on_hand_delta,
+                available=free,
+                what=f"unreserved in lot {balance.lot.code}",
+            )
+        posting.post(
+            balance,
+            kind=Kind.RECEIVE,
+            quantity=entry.quantity,
+            on_hand=-entry.on_hand_delta,
+            reverses=entry,
+            reason=LedgerEntry.Reason.REVERSAL,
+            note=note,
+            po_line_id=entry.po_line_id,
+        )
+        PurchaseOrderLine.objects.filter(pk=entry.po_line_id).update(
+            quantity_received=F("quantity_received") - entry.on_hand_delta
+        )
+        from_status = order.status
+        order.status = status_after_reversal(order, order.lines.all())
+        PurchaseOrder.objects.filter(pk=order.pk).update(
+            status=order.status, updated_at=timezone.now()
+        )
+        return posting.write(
+            action="purchase_order.receipt_reverse",
+            obj=order,
+            details={
+                "from": from_status,
+                "to": order.status,
+                "reversed": [entry.pk],
+                "item": balance.item.sku,
+                "lot": balance.lot.code,
+                "quantity": entry.quantity,
+                "note": note,
+            },
+        )
