@@ -237,9 +237,10 @@ def purchase_order_cancel(*, actor, order, note: str = "", shown=None) -> Purcha
         order = lock_purchase_order(order.pk)
         rules.check_not_changed(order, shown)
         from_status = _transition(order, Status.CANCELLED)
+        short = from_status == Status.PARTIALLY_RECEIVED
         audit_record(
             actor=actor,
-            action="purchase_order.cancel",
+            action="purchase_order.close_short" if short else "purchase_order.cancel",
             obj=order,
             details={"from": from_status, "to": order.status, "note": note},
         )

@@ -234,7 +234,8 @@ def _receipt_message(result) -> str:
 def purchase_receive(request, pk):
     """Receive per line: quantity now, lot code (generated if blank), expiry. One transaction."""
     order = _order_or_404(pk)
-    lines = [line for line in purchase_order_lines(order=order) if line.outstanding > 0]
+    every_line = purchase_order_lines(order=order)
+    lines = [line for line in every_line if line.outstanding > 0]
     if request.method != "POST" and order.status not in RECEIVABLE:
         messages.error(
             request, f"{order.number} is {order.status_label.lower()}; it cannot be received."
@@ -262,12 +263,17 @@ def purchase_receive(request, pk):
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except InventoryError as exc:
+            order.refresh_from_db(fields=["status"])
+            if order.status not in RECEIVABLE:
+                # Received in full (or cancelled) in another tab: nothing left to receive.
+                messages.error(request, exc.message)
+                return redirect(order)
             attach_error(form, exc, rows=kept_forms(formset), request=request)
         else:
             if not report_replay(request, result, "This receipt", document=order, preposition="on"):
                 messages.success(request, _receipt_message(result))
             return redirect(result.order or order)
-    by_id = {line.pk: line for line in lines}
+    by_id = {line.pk: line for line in every_line}  # a line received since still has its item
     rows = []
     for line_form in formset.forms:
         try:

@@ -83,6 +83,13 @@ def test_a_partly_received_order_is_closed_short(manager_user, supplier, store, 
     assert [line.quantity_received for line in order.lines.all()] == received
     assert stock_totals_for_item(item=item, store=store)["on_hand"] == on_hand > 0
     assert order.status not in OPEN_PURCHASE_STATUSES
+    # and its history says it was closed short, not cancelled (found by QA)
+    ended = ("purchase_order.cancel", "purchase_order.close_short")
+    event = AuditEvent.objects.get(object_id=str(order.pk), action__in=ended)
+    assert (event.action, event.action_label) == (
+        "purchase_order.close_short",
+        "Purchase order closed short, the rest no longer expected",
+    )
 
 
 def test_transition_table_is_the_documented_life_cycle():

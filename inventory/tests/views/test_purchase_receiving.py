@@ -176,8 +176,56 @@ def test_receiving_a_draft_or_cancelled_order_is_refused(staff_client, manager_u
     before = state(draft)
 
     page = staff_client.get(url, follow=True)
-    posted = staff_client.post(url, receive_post(draft, (line, "1", "")))
+    posted = staff_client.post(url, receive_post(draft, (line, "1", "")), follow=True)
 
     assert "it cannot be received" in " ".join(messages_of(page))
-    assert "so it cannot be received; nothing was changed" in posted.content.decode()
+    assert posted.redirect_chain[-1][0] == draft.get_absolute_url()
+    assert "so it cannot be received; nothing was changed" in " ".join(messages_of(posted))
     assert state(draft) == before
+
+
+def test_a_second_tab_on_an_order_received_since_goes_back_to_the_order(staff_client, ordered):
+    # found by QA: the second tab's refusal showed "Unknown line" rows and a live button
+    line = ordered.lines.get()
+    url = reverse("inventory:purchase_receive", args=[ordered.pk])
+    staff_client.post(url, receive_post(ordered, (line, "10", ""), token="tab-1"), follow=True)
+    before = state(ordered)
+
+    response = staff_client.post(
+        url, receive_post(ordered, (line, "10", ""), token="tab-2"), follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == ordered.get_absolute_url()
+    assert "is already received" in " ".join(messages_of(response))
+    assert "Unknown line" not in response.content.decode()
+    assert state(ordered) == before
+
+
+def test_a_line_received_since_keeps_its_item_on_the_refused_form(
+    staff_client, manager_user, supplier, store, item
+):
+    from inventory.tests.factories import ItemFactory
+
+    other = ItemFactory(sku="SKU-0043")
+    order = purchase_order_place(
+        actor=manager_user,
+        order=purchase_order_create(
+            actor=manager_user,
+            supplier=supplier,
+            store=store,
+            lines=[(item, "10", "1.00"), (other, "5", "1.00")],
+        ),
+    )
+    first, second = order.lines.order_by("pk")
+    url = reverse("inventory:purchase_receive", args=[order.pk])
+    staff_client.post(url, receive_post(order, (first, "10", ""), token="tab-1"), follow=True)
+    before = state(order)
+
+    response = staff_client.post(
+        url, receive_post(order, (first, "10", ""), (second, "5", ""), token="tab-2")
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Unknown line" not in page and 'aria-label="Quantity now of SKU-0042"' in page
+    assert state(order) == before
