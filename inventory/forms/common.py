@@ -1,12 +1,14 @@
 """Form pieces shared by every screen that changes stock."""
 
 import uuid
+from collections import Counter
 from decimal import Decimal
 
 from django import forms
+from django.forms.utils import pretty_name
 
 from .fields import MoneyDecimalField, QuantityDecimalField
-from .widgets import ItemsInOneQueryMixin
+from .widgets import ItemsInOneQueryMixin, PickerInput
 
 # The most lines one document (sale, purchase order, direct purchase) can have in a form.
 # Bounds the forms a post can make the server build: a forged TOTAL_FORMS of 2000 or 1e20
@@ -14,6 +16,8 @@ from .widgets import ItemsInOneQueryMixin
 MAX_LINES = 50
 TOO_MANY_LINES = f"A document can have at most {MAX_LINES} lines; split it in two."
 BAD_LINE_COUNT = "The form's count of lines is missing or invalid: reload the page and try again."
+# The number of a line added in the browser: app.js writes it into the empty form's copy.
+LINE_NUMBER_SLOT = "__line__"
 
 
 class IdempotentFormMixin(forms.Form):
@@ -80,13 +84,56 @@ class PostedRowsMixin:
         return min(count, self._posted_rows)
 
 
+def name_line(form, where: str) -> None:
+    """Name each input of one line "<its caption>, <where>" ("Quantity, line 2"), so a screen
+    reader says which line a box is in; the column's caption alone repeats on every line.
+
+    An item picker's list of matches is named after the line too (picker.js reads it).
+    """
+    form.line_name = where
+    for name, field in form.fields.items():
+        widget = field.widget
+        if widget.is_hidden:
+            continue
+        widget.attrs["aria-label"] = f"{field.label or pretty_name(name)}, {where}"
+        if isinstance(widget, PickerInput):
+            widget.attrs["data-listbox-label"] = f"Matches, {where}"
+
+
+def line_names(skus: list[str]) -> list[str]:
+    """Name lines that show a fixed item by its SKU, with the line's number (1-based) where
+    the page has the SKU on more than one line: "BOLT-M8", or "BOLT-M8 (line 3)"."""
+    repeats = Counter(skus)
+    return [sku if repeats[sku] < 2 else f"{sku} (line {n})" for n, sku in enumerate(skus, 1)]
+
+
+class LineNamesMixin:
+    """Name every line's inputs after the line: its formset index + 1, as "line 2".
+
+    Lines are never renumbered: a line removed in the page keeps its number and the others
+    theirs, so two visible lines never share one. A line added in the page (app.js) gets
+    the next number, written into LINE_NUMBER_SLOT of the empty form.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove"
+        name_line(form, f"line {LINE_NUMBER_SLOT if index is None else index + 1}")
+
+
 def lines_formset_factory(form, *, max_lines: int = MAX_LINES, formset=forms.BaseFormSet, **kwargs):
     """Return a formset class of at most `max_lines` forms, however many a post claims.
 
     absolute_max caps the forms built; validate_max turns a larger claim into an error.
-    The rows' item pickers are resolved in one query, whatever the number of rows.
+    The rows' item pickers are resolved in one query, whatever the number of rows, and each
+    row's inputs are named after its line (LineNamesMixin).
     """
-    base = type(f"Bounded{formset.__name__}", (PostedRowsMixin, ItemsInOneQueryMixin, formset), {})
+    base = type(
+        f"Bounded{formset.__name__}",
+        (PostedRowsMixin, ItemsInOneQueryMixin, LineNamesMixin, formset),
+        {},
+    )
     formset = forms.formset_factory(
         form, formset=base, max_num=max_lines, absolute_max=max_lines, validate_max=True, **kwargs
     )

@@ -115,14 +115,15 @@ class ReceiveLineForm(forms.Form):
             self.fields[field].widget.attrs["class"] = "form-control"
         self.fields["lot_code"].widget.attrs["placeholder"] = "blank: new code"
 
-    def describe(self, sku: str) -> None:
-        """Name each input after its item, so a row's inputs are labelled in the table."""
+    def describe(self, name: str) -> None:
+        """Name each input after the line's item (`name`: its SKU, with the line's number
+        where the SKU is on several lines, forms.common.line_names), not its line number."""
         for field, label in (
             ("quantity", "Quantity now"),
             ("lot_code", "Lot code"),
             ("expires_on", "Expires on"),
         ):
-            self.fields[field].widget.attrs["aria-label"] = f"{label} of {sku}"
+            self.fields[field].widget.attrs["aria-label"] = f"{label} of {name}"
 
 
 class LotDecisionForm(forms.Form):

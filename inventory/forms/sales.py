@@ -13,6 +13,7 @@ from .common import (
     MoneyField,
     QuantityField,
     ShownVersionMixin,
+    line_names,
     lines_formset_factory,
 )
 from .fields import BoundedDateField, DecimalInput, ModelSelectField
@@ -45,22 +46,19 @@ class SalesOrderForm(forms.Form):
 
 
 class SalesLineForm(forms.Form):
-    """One line: an item, a quantity and a price (blank for the item's own price)."""
+    """One line: an item, a quantity and a price (blank for the item's own price). Its
+    inputs are named after the line by the formset ("Quantity, line 2": LineNamesMixin)."""
 
     item = ItemPickerField(store_field="store")
-    quantity = QuantityField(widget=DecimalInput(attrs={"aria-label": "Quantity"}))
+    quantity = QuantityField(widget=DecimalInput())
     unit_price = MoneyField(
-        required=False,
-        widget=DecimalInput(attrs={"aria-label": "Unit price", "placeholder": "Item price"}),
+        required=False, widget=DecimalInput(attrs={"placeholder": "Item price"})
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
-        self.fields["item"].widget.attrs["aria-label"] = "Item"
         self.fields["quantity"].widget.attrs.setdefault("step", "any")
-        if "DELETE" in self.fields:
-            self.fields["DELETE"].label = "Remove"
 
 
 class BaseSalesLineFormSet(forms.BaseFormSet):
@@ -130,13 +128,13 @@ class ShipForm(IdempotentFormMixin):
             if line.quantity_reserved > 0
         )
         self.lines = {}
-        for line in lines:
-            if line.quantity_reserved <= 0:
-                continue
+        to_ship = [line for line in lines if line.quantity_reserved > 0]
+        # Each box is named after its line's item, and its row where the SKU repeats.
+        for line, shown_as in zip(to_ship, line_names([x.item.sku for x in to_ship]), strict=True):
             name = f"line_{line.pk}"
             self.lines[name] = line
             self.fields[name] = QuantityField(
-                label=f"Ship {line.item.sku}",
+                label=f"Ship {shown_as}",
                 required=False,
                 min_value=0,
                 initial=line.quantity_reserved,
@@ -181,15 +179,18 @@ class ReturnForm(IdempotentFormMixin):
         help_text="Held in quarantine for a check before it can be sold again.",
     )
 
-    def __init__(self, *args, line=None, **kwargs):
+    def __init__(self, *args, line=None, name="", **kwargs):
+        """`name`: how the boxes name the line (its SKU, by default; forms.common.line_names
+        adds its number where the order has the SKU on several lines)."""
         if line is not None:
             kwargs.setdefault("auto_id", f"id_return_{line.pk}_%s")
         super().__init__(*args, **kwargs)
         _style(self)
         if line is not None:
+            name = name or line.item.sku
             self.fields["quantity"].widget.attrs.update(
                 {
-                    "aria-label": f"Return quantity of {line.item.sku}",
+                    "aria-label": f"Return quantity of {name}",
                     "placeholder": f"max {fmt_qty(line.returnable)}"
                     if hasattr(line, "returnable")
                     else "Qty",
@@ -197,10 +198,10 @@ class ReturnForm(IdempotentFormMixin):
                 }
             )
             self.fields["note"].widget.attrs.update(
-                {"aria-label": f"Return note for {line.item.sku}", "placeholder": "Reason"}
+                {"aria-label": f"Return note for {name}", "placeholder": "Reason"}
             )
             self.fields["damaged"].widget.attrs.update(
-                {"class": "form-check-input", "aria-label": f"{line.item.sku} returned damaged"}
+                {"class": "form-check-input", "aria-label": f"{name} returned damaged"}
             )
 
 

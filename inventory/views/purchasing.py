@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from accounts.roles import Role, has_role
 from inventory.exceptions import DocumentChanged, InventoryError
+from inventory.forms.common import line_names
 from inventory.forms.purchasing import (
     DirectLineFormSet,
     DirectPurchaseForm,
@@ -280,9 +281,12 @@ def purchase_receive(request, pk):
             line = by_id.get(int(line_form["line"].value()))
         except (TypeError, ValueError):
             line = None
-        if line is not None:
-            line_form.describe(line.item.sku)
         rows.append((line_form, line))
+    # Each row's boxes are named after its item (a row of no known line keeps "line N").
+    names = line_names([line.item.sku if line else "" for _, line in rows])
+    for (line_form, line), name in zip(rows, names, strict=True):
+        if line is not None:
+            line_form.describe(name)
     return render(
         request,
         "inventory/purchases/receive.html",

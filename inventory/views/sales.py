@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.exceptions import DocumentChanged, InventoryError, ShortLines
+from inventory.forms.common import line_names
 from inventory.forms.sales import (
     OrderActionForm,
     QuickSaleForm,
@@ -157,16 +158,18 @@ def _detail_page(request, order, returning=None, refused=None):
     refused confirmation) marks the lines it names."""
     lines = list(sales_order_lines(order=order))
     marks = dict(reversed(refused_lines(refused))) if refused is not None else {}
+    names = line_names([line.item.sku for line in lines])  # what each line's boxes say
     for index, line in enumerate(lines):
         line.refusal = marks.get(index)
-        line.return_form = ReturnForm(line=line) if line.returnable > 0 else None
+        name = names[index]
+        line.return_form = ReturnForm(line=line, name=name) if line.returnable > 0 else None
         if returning is not None and line.pk == returning[0]:
             _, data, refusal = returning
             if line.return_form is None:  # nothing left to return: no form to show it on
                 why = refusal or "nothing of it is left to return."
                 messages.error(request, f"Return of {line.item.sku} not recorded: {why}")
                 continue
-            line.return_form = ReturnForm(data, line=line)
+            line.return_form = ReturnForm(data, line=line, name=name)
             if line.return_form.is_valid() and refusal is not None:
                 attach_error(line.return_form, refusal, request=request)
     return render(

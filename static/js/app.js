@@ -37,7 +37,10 @@
       button.title = "A document can have at most " + max.value + " lines.";
       return;
     }
-    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    // Its index in the names; its number (index + 1, never renumbered) in what its boxes
+    // are called: "Quantity, line 3" (forms/common.py, LineNamesMixin).
+    var html = template.innerHTML.replace(/__prefix__/g, String(index))
+      .replace(/__line__/g, String(index + 1));
     target.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
     // The new line's first box (its item), ready for typing or a scan.

@@ -27,8 +27,8 @@
     list.id = (input.id || "picker") + "-listbox-" + counter;
     list.className = "picker-list";
     list.setAttribute("role", "listbox");
-    // Not "<label> options": the box alone should answer to its field's label.
-    list.setAttribute("aria-label", "Matches");
+    // Not "<label> options": the box alone answers to its label. A line's says it (forms.common).
+    list.setAttribute("aria-label", input.dataset.listboxLabel || "Matches");
     list.hidden = true;
     var status = element("div", "visually-hidden", "");
     status.setAttribute("role", "status");
