@@ -44,7 +44,10 @@ class TransferForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
     lot = LotPickerField(
         store_field="from_store",
         required=False,
-        help_text="Leave empty to move available approved stock, earliest expiry first.",
+        help_text=(
+            "Leave empty to move available stock (approved, unexpired), earliest expiry "
+            "first. A named lot moves whatever its QC status, unless rejected or expired."
+        ),
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

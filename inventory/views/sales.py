@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.timezone import localdate as today
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
+from inventory import rules
 from inventory.exceptions import DocumentChanged, InventoryError, ShortLines
 from inventory.forms.common import line_names
 from inventory.forms.sales import (
@@ -310,6 +312,10 @@ def sales_return(request, pk, line_pk):
     if not report_replay(request, result, "This return", document=order, preposition="on"):
         held = [e.lot.code for e in result.stock.entries if e.lot.qc_status == "QUARANTINE"]
         where = f" into quarantine for inspection (lot {', '.join(held)})" if held else ""
+        # Back into a lot it left that has expired since: not for sale again.
+        for lot in {e.lot for e in result.stock.entries if rules.is_expired(e.lot, today())}:
+            where += f"; lot {lot.code} expired on {lot.expires_on}: write it off or return it"
+            where += " to the supplier"
         messages.success(
             request,
             f"Return of {fmt_amount(form.cleaned_data['quantity'], line.item.unit)} of "

@@ -27,6 +27,30 @@ def test_return_from_the_order_page(staff_client, staff_user, store, item):
     assert stock_totals_for_item(item=item, store=store)["on_hand"] == D("7.000")
 
 
+def test_a_return_into_a_lot_expired_since_says_so(staff_client, staff_user, store, item):
+    # found by QA: the goods went back into their expired lot, and the message did not say
+    import datetime
+
+    from inventory.models import Lot
+
+    order = make_order(staff_user, store, item, quantity="4", status=Status.SHIPPED)
+    line = order.lines.get()
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    Lot.objects.filter(item=item).update(expires_on=yesterday)
+    lot = Lot.objects.get(item=item)
+
+    response = staff_client.post(
+        reverse("inventory:sales_return", args=[order.pk, line.pk]),
+        {"idempotency_key": "ret-x", "quantity": "1"},
+    )
+
+    assert msgs(response) == [
+        f"Return of 1 pc of SKU-0042 recorded; lot {lot.code} expired on {yesterday}: "
+        "write it off or return it to the supplier."
+    ]
+    assert stock_totals_for_item(item=item, store=store)["expired"] == D("7.000")
+
+
 @pytest.mark.parametrize(
     ("quantity", "reason"),
     [
