@@ -86,14 +86,6 @@ class LotNotApproved(InventoryError):
         )
 
 
-class LotHasReservations(InventoryError):
-    def __init__(self, lot, reserved):
-        super().__init__(
-            f"Lot {lot.code} still has {fmt_amount(reserved, lot.item.unit)} reserved; "
-            "release those reservations first."
-        )
-
-
 class InvalidTransition(InventoryError):
     def __init__(self, obj, from_status, to_status):
         self.from_status, self.to_status = from_status, to_status

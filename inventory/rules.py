@@ -291,7 +291,7 @@ def draw_reserved(*, item, store, quantity, balances, held: dict, today) -> list
             store=store,
             requested=quantity,
             available=have,
-            what="reserved for this order (and not expired)",
+            what="reserved for this order (and still sellable)",
         )
     return draw(quantity, candidates, lambda b: min(held.get(b.lot_id, ZERO), b.reserved))
 

@@ -1,12 +1,10 @@
 """Quality control decisions on lots."""
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import InvalidTransition, InventoryError, LotHasReservations
+from inventory.exceptions import InvalidTransition, InventoryError
 from inventory.locks import lock_balances, lock_lot
 from inventory.models import Lot, LotDecision, QCStatus, StockBalance
 
@@ -33,9 +31,9 @@ def _decide(*, actor, lot: Lot, to_status: str, note: str, shown: str | None) ->
         was_sellable = rules.is_sellable(lot, timezone.localdate())
         if to_status not in ALLOWED[QCStatus(from_status)]:
             raise InvalidTransition(f"Lot {lot.code}", from_status, to_status)
-        reserved = sum((b.reserved for b in balances), Decimal("0"))
-        if to_status != QCStatus.APPROVED and reserved > 0:
-            raise LotHasReservations(lot, reserved)
+        # Reservations on a lot taken out of sale stay with their orders: they still count
+        # against available stock (rules.available) and ship from the item's sellable
+        # lots (rules.replace_stale), so defective stock is held at once, never shipped.
         Lot.objects.filter(pk=lot.pk).update(qc_status=to_status)
         lot.qc_status = to_status
         LotDecision.objects.create(
@@ -71,7 +69,7 @@ def lot_approve(*, actor, lot: Lot, note: str = "", shown: str | None = None) ->
 
 
 def lot_reject(*, actor, lot: Lot, note: str = "", shown: str | None = None) -> Lot:
-    """Reject a lot for good, saying why; refused while any of it is reserved."""
+    """Reject a lot for good, saying why; orders that reserved it ship from other lots."""
     if not (note or "").strip():
         # The supplier's claim and the next inspector both start from the reason.
         raise InventoryError(f"Say why lot {lot.code} is rejected.", field="note")
@@ -79,5 +77,5 @@ def lot_reject(*, actor, lot: Lot, note: str = "", shown: str | None = None) -> 
 
 
 def lot_quarantine(*, actor, lot: Lot, note: str = "") -> Lot:
-    """Put an approved lot back on hold; refused while any of it is reserved."""
+    """Put an approved lot back on hold; orders that reserved it ship from other lots."""
     return _decide(actor=actor, lot=lot, to_status=QCStatus.QUARANTINE, note=note, shown=None)

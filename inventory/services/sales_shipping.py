@@ -2,14 +2,14 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory import rules
 from inventory.exceptions import DocumentChanged, InsufficientStock, InventoryError, ShortLines
 from inventory.locks import lock_sales_order
-from inventory.models import LedgerEntry, Lot, SalesOrder, SalesOrderLine
+from inventory.models import LedgerEntry, Lot, QCStatus, SalesOrder, SalesOrderLine
 
 from .posting import Posting, require_active_to_add
 from .sales_common import (
@@ -95,12 +95,13 @@ def sales_order_ship(
         check_transition(order, Status.SHIPPED)
         planned = _planned(order, lines, shipments)
         held = held_reservations(lines=[line for line, _ in planned])
-        # A reservation on a lot that has expired since moves to sellable stock: then the
-        # items' stocked balances are locked too, in the same one statement (primary-key
-        # order). Expiry is a date, so the lots read before the locks tell; otherwise a
-        # shipment locks only its reserved rows and the tills selling the item go on.
+        # A reservation on a lot that has expired or left APPROVED since moves to sellable
+        # stock: then the items' stocked balances are locked too, in the same one
+        # statement (primary-key order), as the lots read before the locks tell (a QC
+        # decision meanwhile: the move finds no lot to take it, and the shipment is
+        # refused). Otherwise a shipment locks only its reserved rows and the tills go on.
         rows = [(order.store_id, lot) for line, _ in planned for lot in held.get(line.pk, {})]
-        stale = _expired_lots({lot for _, lot in rows}, posting.today)
+        stale = _unsellable_lots({lot for _, lot in rows}, posting.today)
         posting.lock(
             stocked=[(line.item_id, order.store_id) for line, _ in planned] if stale else (),
             rows=rows,
@@ -163,13 +164,14 @@ def sales_order_ship(
     return SalesResult(order=order, stock=stock)
 
 
-def _expired_lots(lot_ids, today) -> bool:
-    """Whether any of these lots has expired (rules.is_expired, in one query)."""
-    return bool(lot_ids) and Lot.objects.filter(pk__in=lot_ids, expires_on__lt=today).exists()
+def _unsellable_lots(lot_ids, today) -> bool:
+    """Whether any of these lots is no longer sellable (rules.is_sellable, in one query)."""
+    unsellable = Q(expires_on__lt=today) | ~Q(qc_status=QCStatus.APPROVED)
+    return bool(lot_ids) and Lot.objects.filter(unsellable, pk__in=lot_ids).exists()
 
 
 def _replace_stale(posting: Posting, line, mine: dict) -> None:
-    """Move the line's reservations off lots expired since (rules.replace_stale), as
+    """Move the line's reservations off lots no longer sellable (rules.replace_stale), as
     UNRESERVE and RESERVE rows of the line; `mine` ({lot_id: held}) follows them."""
     stocked = posting.stocked_balances(line.item_id, line.order.store_id)
     releases, reserves = rules.replace_stale(mine, stocked, posting.today)

@@ -1,12 +1,11 @@
 import pytest
 
-from inventory.exceptions import InvalidTransition, InventoryError, LotHasReservations
+from inventory.exceptions import InvalidTransition, InventoryError
 from inventory.models import AuditEvent, Lot, LotDecision, QCStatus
 from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.qc import lot_approve, lot_quarantine, lot_reject
-from inventory.services.stock import stock_reserve, stock_unreserve
 
-from .stock_helpers import D, receive, snapshot
+from .stock_helpers import D, deltas, figures, receive, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -68,24 +67,59 @@ def test_the_history_keeps_every_decision_in_order(staff_user, manager_user, qc_
 
 
 @pytest.mark.parametrize("decide", [lot_reject, lot_quarantine])
-def test_a_lot_with_reservations_cannot_be_rejected_or_quarantined(
+def test_a_reserved_lot_is_held_at_once_and_its_orders_ship_from_other_lots(
     manager_user, item, store, decide
 ):
+    # given an order holding 3 of A (FEFO) and 5 more in B (before, the decision was
+    # refused until the order shipped or was cancelled: defective stock could ship)
+    from inventory.selectors.stock import stock_totals_for_item
+    from inventory.services.sales import sales_order_ship
+
+    from .sales_helpers import confirmed
+
     lot = receive(manager_user, item, store, 10, "A")
-    stock_reserve(actor=manager_user, item=item, store=store, quantity=3)
+    receive(manager_user, item, store, 5, "B")
+    order = confirmed(manager_user, store, (item, 3, None))
+    line = order.lines.get()
+
+    # when QC takes A out of sale
+    decide(actor=manager_user, lot=lot, note="Checked")
+
+    # then the order still holds 3, counted against the 5 left for sale
+    totals = stock_totals_for_item(item=item, store=store)
+    assert (totals["on_hand"], totals["reserved"], totals["available"]) == (D(15), D(3), D(2))
+    # and it ships them from B, never from A
+    shipped = sales_order_ship(
+        actor=manager_user, order=order, shipments={line.pk: 3}, idempotency_key="s"
+    )
+    assert [d[0:4] for d in deltas(shipped.stock)] == [
+        ("UNRESERVE", "MAIN", "A", D(3)),
+        ("RESERVE", "MAIN", "B", D(3)),
+        ("ISSUE", "MAIN", "B", D(3)),
+    ]
+    assert figures(store=store, lot=lot) == (D(10), D(0))
+
+
+def test_an_order_whose_lot_was_held_and_no_other_stock_is_not_shipped(manager_user, item, store):
+    from inventory.exceptions import ShortLines
+    from inventory.services.sales import sales_order_ship
+
+    from .sales_helpers import confirmed
+
+    lot = receive(manager_user, item, store, 10, "A")
+    order = confirmed(manager_user, store, (item, 3, None))
+    lot_quarantine(actor=manager_user, lot=lot, note="Smell")
     before = snapshot()
 
-    with pytest.raises(LotHasReservations) as excinfo:
-        decide(actor=manager_user, lot=lot, note="Checked")
+    with pytest.raises(ShortLines, match="Only 0 pcs of SKU-0042 reserved for this order"):
+        sales_order_ship(
+            actor=manager_user,
+            order=order,
+            shipments={order.lines.get().pk: 3},
+            idempotency_key="s",
+        )
 
-    assert str(excinfo.value) == (
-        "Lot A still has 3 pcs reserved; release those reservations first."
-    )
     assert snapshot() == before
-    # once released, the decision goes through
-    stock_unreserve(actor=manager_user, item=item, store=store, quantity=3)
-    decide(actor=manager_user, lot=lot, note="Checked")
-    assert LotDecision.objects.filter(lot=lot).count() == 1
 
 
 @pytest.mark.parametrize(

@@ -217,12 +217,13 @@ class StockMachine(RuleBasedStateMachine):
             assert ZERO <= balance.reserved <= balance.on_hand
 
     @invariant()
-    def available_is_approved_on_hand_minus_reserved(self):
+    def available_is_approved_on_hand_minus_every_reservation(self):
+        # A reservation on a lot QC took out of sale since still counts against it.
         expected = {}
         for balance in StockBalance.objects.select_related("lot"):
             key = (balance.item_id, balance.store_id)
-            if balance.lot.qc_status == QCStatus.APPROVED:
-                expected[key] = expected.get(key, ZERO) + balance.on_hand - balance.reserved
+            stock = balance.on_hand if balance.lot.qc_status == QCStatus.APPROVED else ZERO
+            expected[key] = expected.get(key, ZERO) + stock - balance.reserved
         for item in self.items:
             for store in self.stores:
                 totals = stock_totals_for_item(item=item, store=store)
@@ -244,6 +245,7 @@ def test_random_stock_operations_keep_the_ledger_and_balances_consistent():
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
-    # Both kinds of step really ran (the counts vary from run to run; typically 40-200).
-    assert StockMachine.outcomes["done"] > 10
-    assert StockMachine.outcomes["refused"] > 10
+    # Both kinds of step really ran. The counts vary from run to run (done: 2 to 120 now
+    # that QC may reject a reserved lot, after which most steps on it are refused).
+    assert StockMachine.outcomes["done"] > 0
+    assert StockMachine.outcomes["refused"] > 0
