@@ -131,13 +131,15 @@ class LotViewSet(
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject a lot for good, saying why in `note` (`reason`, its former name, is
-        deprecated); refused while any of it is reserved."""
+        deprecated). Orders that reserved it keep their reservations and ship from other
+        lots."""
         return self._decide(request, lot_reject, LotRejectInput)
 
     @extend_schema(request=LotDecisionInput, responses=LotSerializer, parameters=[KEY_OPTIONAL])
     @action(detail=True, methods=["post"])
     def quarantine(self, request, pk=None):
-        """Put an approved lot back on hold; refused while any of it is reserved."""
+        """Put an approved lot back on hold. Orders that reserved it keep their
+        reservations and ship from other lots."""
         return self._decide(request, lot_quarantine, LotDecisionInput)
 
 
