@@ -222,7 +222,9 @@ def draw_available(
     candidates = sellable_balances(balances, today)
     if lot is not None:
         candidates = [b for b in candidates if b.lot_id == lot.pk]
-    have = min(sum(map(free, candidates), ZERO), available(balances, today))
+    in_lots, have = sum(map(free, candidates), ZERO), available(balances, today)
+    if lot is not None and in_lots <= have:  # the lot's own stock is what is short
+        what, have = f"unreserved in lot {lot.code}", in_lots
     if have < quantity:
         raise InsufficientStock(
             item=item,

@@ -4,7 +4,13 @@ from inventory import rules
 from inventory.exceptions import InsufficientStock, InventoryError, NotReversible
 from inventory.models import LedgerEntry
 
-from .posting import Posting, StockResult, require_active, require_active_to_add
+from .posting import (
+    Posting,
+    StockResult,
+    check_take_out,
+    require_active,
+    require_active_to_add,
+)
 from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
@@ -52,21 +58,21 @@ def stock_transfer(
             b for b in posting.stocked_balances(item.pk, from_store.pk) if b.lot_id in source_lots
         ]
         if lot is not None:
+            # A named lot moves whatever its QC state (quarantined stock may go to be
+            # inspected elsewhere); from a sellable one, no more than is available.
             sources = [b for b in sources if b.lot_id == lot.pk]
             current = sources[0].lot if sources else lot
             rules.check_movable(current, item, posting.today)
-            have = sum((b.on_hand - b.reserved for b in sources), rules.ZERO)
-            if have < quantity:
-                # Not "available": a named lot moves whatever its QC state (quarantined
-                # stock may go to be inspected elsewhere), so its own figure is what counts.
+            if not sources:
                 raise InsufficientStock(
                     item=item,
                     store=from_store,
                     requested=quantity,
-                    available=have,
+                    available=rules.ZERO,
                     what=f"unreserved in lot {current.code}",
                 )
-            plan = rules.draw(quantity, sources, lambda b: b.on_hand - b.reserved)
+            check_take_out(posting, sources[0], quantity)
+            plan = [(sources[0], quantity)]
         else:
             plan = rules.draw_available(
                 item=item,
@@ -150,7 +156,10 @@ def ledger_entry_reverse(
         posting = Posting(kind="REVERSAL", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
-        posting.lock(rows=[(o.store_id, o.lot_id) for o in originals])
+        posting.lock(
+            rows=[(o.store_id, o.lot_id) for o in originals],
+            stocked=_taken_from_sellable(originals, posting.today),
+        )
         # Checked under the locks: a concurrent reversal of the same entry has committed
         # by now, and the unique `reverses` column would otherwise fail with a 500.
         if LedgerEntry.objects.filter(reverses__in=originals).exists():
@@ -160,15 +169,8 @@ def ledger_entry_reverse(
             if original.kind in (Kind.TRANSFER_OUT, Kind.TRANSFER_IN):
                 rules.check_movable(balance.lot, balance.item, posting.today)
             require_active_to_add(-original.on_hand_delta, balance.item, balance.store)
-            free = balance.on_hand - balance.reserved
-            if original.on_hand_delta > 0 and free < original.on_hand_delta:
-                raise InsufficientStock(
-                    item=balance.item,
-                    store=balance.store,
-                    requested=original.on_hand_delta,
-                    available=free,
-                    what=f"unreserved in lot {balance.lot.code}",
-                )
+            if original.on_hand_delta > 0:
+                check_take_out(posting, balance, original.on_hand_delta)
         for original in originals:
             posting.post(
                 posting.balances[(original.store_id, original.lot_id)],
@@ -182,6 +184,16 @@ def ledger_entry_reverse(
         return posting.write(
             action="stock.reverse", obj=entry.item, details={"reversed": [o.pk for o in originals]}
         )
+
+
+def _taken_from_sellable(originals, today) -> list[tuple[int, int]]:
+    """The (item_id, store_id) pairs a reversal takes sellable stock from, as read before
+    the locks: their stock is locked too, to check what is available (check_take_out)."""
+    return [
+        (o.item_id, o.store_id)
+        for o in originals
+        if o.on_hand_delta > 0 and rules.is_sellable(o.lot, today)
+    ]
 
 
 def _transfer_twin(entry: LedgerEntry) -> list[LedgerEntry]:

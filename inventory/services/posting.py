@@ -28,7 +28,13 @@ from django.db.models import Case, DecimalField, F, Q, Value, When
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import IdempotencyConflict, InactiveRecord, ResentWithChanges
+from inventory.exceptions import (
+    DocumentChanged,
+    IdempotencyConflict,
+    InactiveRecord,
+    InsufficientStock,
+    ResentWithChanges,
+)
 from inventory.locks import lock_balances, lock_lots
 from inventory.models import Item, LedgerEntry, Lot, Operation, QCStatus, StockBalance
 
@@ -62,6 +68,34 @@ def require_active_to_add(quantity, item, store, *, field_name: str = "lot") -> 
         why = ": its stock can be written off, not added to"
         require_active(item, "Item", field_name=field_name, why=why)
         require_active(store, "Store", field_name="store", why=why)
+
+
+def check_take_out(posting: "Posting", balance, quantity) -> None:
+    """Stock taken out of one lot by choice (a transfer naming it, a reversal): at most
+    the lot's unreserved stock and, from a sellable lot, at most what the item has
+    available in the store (rules.draw_available), so that no order's reservation is
+    left without stock to ship. The pair's stock must be locked (lock(stocked=...))."""
+    if not rules.is_sellable(balance.lot, posting.today):
+        if rules.free(balance) < quantity:
+            raise InsufficientStock(
+                item=balance.item,
+                store=balance.store,
+                requested=quantity,
+                available=rules.free(balance),
+                what=f"unreserved in lot {balance.lot.code}",
+            )
+        return
+    if (balance.item_id, balance.store_id) not in posting.stocked:
+        # Read as not sellable before the locks, sellable after (a QC approval meanwhile).
+        raise DocumentChanged(f"Lot {balance.lot.code} changed meanwhile; try again.")
+    rules.draw_available(
+        item=balance.item,
+        store=balance.store,
+        quantity=quantity,
+        balances=posting.stocked_balances(balance.item_id, balance.store_id),
+        today=posting.today,
+        lot=balance.lot,
+    )
 
 
 def clean_idempotency_key(value) -> str | None:

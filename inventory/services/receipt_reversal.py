@@ -7,11 +7,12 @@ reversal: the order row first, then the balance."""
 from django.db.models import F
 from django.utils import timezone
 
-from inventory.exceptions import InsufficientStock, NotReversible
+from inventory import rules
+from inventory.exceptions import NotReversible
 from inventory.locks import lock_purchase_order
 from inventory.models import LedgerEntry, PurchaseOrder, PurchaseOrderLine
 
-from .posting import Posting, StockResult
+from .posting import Posting, StockResult, check_take_out
 from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
@@ -39,19 +40,15 @@ def purchase_receipt_reverse(
         if replayed := posting.claim():
             return replayed
         order = lock_purchase_order(entry.po_line.order_id)
-        posting.lock(rows=[(entry.store_id, entry.lot_id)])
+        sellable = rules.is_sellable(entry.lot, posting.today)  # read before the locks
+        posting.lock(
+            rows=[(entry.store_id, entry.lot_id)],
+            stocked=[(entry.item_id, entry.store_id)] if sellable else (),
+        )
         if LedgerEntry.objects.filter(reverses=entry).exists():
             raise NotReversible(f"Movement #{entry.pk} has already been reversed.")
         balance = posting.balances[(entry.store_id, entry.lot_id)]
-        free = balance.on_hand - balance.reserved
-        if free < entry.on_hand_delta:
-            raise InsufficientStock(
-                item=balance.item,
-                store=balance.store,
-                requested=entry.on_hand_delta,
-                available=free,
-                what=f"unreserved in lot {balance.lot.code}",
-            )
+        check_take_out(posting, balance, entry.on_hand_delta)
         posting.post(
             balance,
             kind=Kind.RECEIVE,

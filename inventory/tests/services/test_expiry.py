@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from inventory.exceptions import InsufficientStock, InventoryError, ShortLines
-from inventory.models import Lot
+from inventory.models import LedgerEntry, Lot
 from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.sales import (
     sales_order_confirm,
@@ -264,3 +264,45 @@ def test_a_reservation_on_a_lot_that_expired_still_counts_against_available(
 
     figures = [totals[k] for k in ("on_hand", "reserved", "expired", "available")]
     assert figures == [D(5), D(0), D(5), D(0)]
+
+
+def test_a_named_lot_or_a_reversal_leaves_an_expired_reservation_its_stock(
+    staff_user, manager_user, item, store, other_store, expiring
+):
+    # given an order holding 4 of OLD, which has expired, and 13 in NEW and NEW2 (found
+    # by QA: a transfer naming NEW2, or reversing its receipt, left the order unshippable)
+    from inventory.services.stock import ledger_entry_reverse
+
+    receive(staff_user, item, store, 10, "NEW2")
+    new2 = Lot.objects.get(code="NEW2")
+    order = sales_order_create(actor=staff_user, store=store, customer=None, lines=[(item, 4)])
+    sales_order_confirm(actor=staff_user, order=order, idempotency_key="c")
+    receipt = LedgerEntry.objects.get(lot=new2, kind="RECEIVE")
+
+    with _days_later(2):
+        before = snapshot()
+        with pytest.raises(InsufficientStock, match="Only 9 pcs of SKU-0042 available in Main"):
+            stock_transfer(
+                actor=manager_user,
+                item=item,
+                from_store=store,
+                to_store=other_store,
+                quantity=10,
+                lot=new2,
+            )
+        with pytest.raises(InsufficientStock, match="Only 9 pcs of SKU-0042 available in Main"):
+            ledger_entry_reverse(actor=manager_user, entry=receipt)
+        assert snapshot() == before
+
+        # what is available may still move
+        stock_transfer(
+            actor=manager_user,
+            item=item,
+            from_store=store,
+            to_store=other_store,
+            quantity=9,
+            lot=new2,
+        )
+        totals = stock_totals_for_item(item=item, store=store)
+
+    assert (totals["available"], totals["reserved"]) == (D(0), D(4))
