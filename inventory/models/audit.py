@@ -30,7 +30,7 @@ ACTION_LABELS = {
     "purchase_order.cancel": "Purchase order cancelled",
     "purchase_order.close_short": "Purchase order closed short, the rest no longer expected",
     "purchase_order.receive": "Goods received",
-    "purchase_order.receipt_reverse": "Receipt reversed, expected again",
+    "purchase_order.receipt_reverse": "Receipt reversed",
     "purchase_order.direct": "Direct purchase",
     "sales_order.create": "Sales order created",
     "sales_order.update": "Sales order edited",

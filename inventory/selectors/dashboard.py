@@ -6,8 +6,9 @@ dashboard costs the same with a month of history or with ten years of it. Stock 
 and low stock come from the balances, never from summing the ledger.
 
 Definitions:
-- purchased: RECEIVE rows of purchase order lines, at the lot cost copied on the row;
-  with how many order lines and items they received;
+- purchased: RECEIVE rows of purchase order lines, at the lot cost copied on the row,
+  reversals netted; with how many order lines and items they received (a receipt
+  taken back, and its reversal, left out);
 - sold: ISSUE rows of sales order lines at the line's unit price, net of RETURN rows;
   with how many order lines and items they shipped and how many lines had returns;
 - cost of goods: the same ISSUE rows at their unit cost, net of RETURN rows;
@@ -68,6 +69,8 @@ RECENT_MOVEMENTS = 10
 
 
 PURCHASED = Q(kind=Kind.RECEIVE, po_line__isnull=False)
+# A receipt taken back (and its reversal) received no order line and no item.
+PURCHASED_KEPT = PURCHASED & Q(reverses__isnull=True, reversed_by__isnull=True)
 SOLD = Q(kind=Kind.ISSUE, so_line__isnull=False)
 RETURNED = Q(kind=Kind.RETURN, so_line__isnull=False)
 RECEIVED = Q(kind=Kind.RECEIVE)
@@ -138,9 +141,10 @@ def dashboard_totals(*, period: Period, store=None) -> dict:
     with the order lines and items received and shipped (counts, never a sum of
     quantities in different units)."""
     row = dashboard_movements(period=period, store=store).aggregate(
-        purchased_lines=Count("po_line", filter=PURCHASED, distinct=True),
-        purchased_items=Count("item", filter=PURCHASED, distinct=True),
-        purchased_value=_sum(_at_cost(), PURCHASED, MONEY),
+        purchased_lines=Count("po_line", filter=PURCHASED_KEPT, distinct=True),
+        purchased_items=Count("item", filter=PURCHASED_KEPT, distinct=True),
+        # Signed: a reversal of a receipt carries a negative on-hand delta.
+        purchased_value=_sum(_received_at_cost(), PURCHASED, MONEY),
         sold_lines=Count("so_line", filter=SOLD, distinct=True),
         sold_items=Count("item", filter=SOLD, distinct=True),
         returned_lines=Count("so_line", filter=RETURNED, distinct=True),

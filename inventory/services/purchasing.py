@@ -36,6 +36,7 @@ Status = PurchaseOrder.Status
 TRANSITIONS = PURCHASE_TRANSITIONS
 RECEIVABLE = set(OPEN_PURCHASE_STATUSES)
 EDITABLE = set(EDITABLE_PURCHASE_STATUSES)
+DIRECT = "PO_DIRECT"  # the operation of a direct purchase
 
 
 @dataclass
@@ -360,7 +361,7 @@ def purchase_direct(
     _check_header(supplier, store)
     cleaned = _clean_lines((ln["item"], ln["quantity"], ln.get("unit_cost")) for ln in lines)
     with document_transaction():
-        posting = Posting(kind="PO_DIRECT", actor=actor, idempotency_key=idempotency_key)
+        posting = Posting(kind=DIRECT, actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return _replayed(replayed)
         order = PurchaseOrder.objects.create(

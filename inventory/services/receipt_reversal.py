@@ -13,16 +13,19 @@ from inventory.locks import lock_purchase_order
 from inventory.models import LedgerEntry, PurchaseOrder, PurchaseOrderLine
 
 from .posting import Posting, StockResult, check_take_out
+from .purchasing import DIRECT
 from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
 Status = PurchaseOrder.Status
 
 
-def status_after_reversal(order, lines) -> str:
+def status_after_reversal(order, lines, *, direct: bool) -> str:
     """What an order is once a receipt is taken back: still closed when it was closed
-    (cancelled short), else ordered or partly received by what its lines still hold."""
-    if order.status == Status.CANCELLED:
+    (cancelled short), closed when it was a direct purchase (nothing was ever ordered to
+    come: "Closed short", or "Cancelled" when nothing is left), else ordered or partly
+    received by what its lines still hold."""
+    if direct or order.status == Status.CANCELLED:
         return Status.CANCELLED
     if any(line.quantity_received > 0 for line in lines):
         return Status.PARTIALLY_RECEIVED
@@ -63,7 +66,8 @@ def purchase_receipt_reverse(
             quantity_received=F("quantity_received") - entry.on_hand_delta
         )
         from_status = order.status
-        order.status = status_after_reversal(order, order.lines.all())
+        direct = entry.operation.kind == DIRECT
+        order.status = status_after_reversal(order, order.lines.all(), direct=direct)
         PurchaseOrder.objects.filter(pk=order.pk).update(
             status=order.status, updated_at=timezone.now()
         )
@@ -71,8 +75,9 @@ def purchase_receipt_reverse(
             action="purchase_order.receipt_reverse",
             obj=order,
             details={
-                "from": from_status,
-                "to": order.status,
+                **(
+                    {"from": from_status, "to": order.status} if from_status != order.status else {}
+                ),
                 "reversed": [entry.pk],
                 "item": balance.item.sku,
                 "lot": balance.lot.code,

@@ -46,6 +46,30 @@ def test_a_reversed_receipt_is_left_out_with_its_reversal(manager_user, store, i
     assert (received["receipts"], received["value"]) == (1, D("10.00"))
 
 
+def test_a_purchase_receipt_taken_back_leaves_the_dashboard_and_the_supplier(
+    manager_user, store, item
+):
+    # found by QA: each reversal of an order's receipt added its value to "Purchased"
+    acme = SupplierFactory(name="Acme")
+    kept = purchase_direct(
+        actor=manager_user, supplier=acme, store=store,
+        lines=[{"item": item, "quantity": "5", "unit_cost": "2.00", "lot_code": "A-1"}],
+    )  # fmt: skip
+    wrong = purchase_direct(
+        actor=manager_user, supplier=acme, store=store,
+        lines=[{"item": item, "quantity": "12", "unit_cost": "3.30", "lot_code": "A-2"}],
+    )  # fmt: skip
+    assert kept and wrong.stock.entries[0].po_line_id
+
+    ledger_entry_reverse(actor=manager_user, entry=wrong.stock.entries[0])
+
+    totals = dashboard_totals(period=Period.last_days(30))
+    figures = [totals[k] for k in ("purchased_value", "purchased_lines", "purchased_items")]
+    assert figures == [D("10.00"), 1, 1]
+    received = supplier_received(supplier=acme, since=_since())
+    assert (received["receipts"], received["value"]) == (1, D("10.00"))
+
+
 def test_a_delivery_into_another_suppliers_lot_counts_for_the_one_who_delivered(
     manager_user, store, item
 ):

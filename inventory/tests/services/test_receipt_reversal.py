@@ -98,3 +98,21 @@ def test_a_receipt_already_sold_is_not_reversed(manager_user, supplier, store, i
 
     assert snapshot(order) == before
     assert not LedgerEntry.objects.filter(reverses=entry).exists()
+
+
+def test_a_direct_purchase_taken_back_is_closed_not_expected(manager_user, supplier, store, item):
+    # found by QA: it reopened as Ordered, among the orders to receive
+    from inventory.services.purchasing import purchase_direct
+
+    result = purchase_direct(
+        actor=manager_user,
+        supplier=supplier,
+        store=store,
+        lines=[{"item": item, "quantity": "12", "unit_cost": "3.30", "lot_code": "D-1"}],
+    )
+
+    ledger_entry_reverse(actor=manager_user, entry=result.stock.entries[0])
+
+    order = result.order
+    assert _state(order) == (Status.CANCELLED, D(0))
+    assert order.status_label == "Cancelled"

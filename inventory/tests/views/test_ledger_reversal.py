@@ -133,7 +133,7 @@ def test_a_purchase_receipt_is_reversed_from_its_movement(
     )
 
     # then the stock and the order's received quantity go back, and the order expects it
-    assert "takes the quantity off what its purchase order received" in page
+    assert "takes the quantity off what its purchase order received." in page
     reversal = LedgerEntry.objects.get(reverses=entry)
     assert texts(response) == [f"Movement #{entry.pk} reversed by #{reversal.pk}."]
     assert (reversal.kind, reversal.on_hand_delta, reversal.po_line_id) == ("RECEIVE", -5, line.pk)
