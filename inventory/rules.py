@@ -320,7 +320,7 @@ def rehome_reservations(need, holders, targets) -> list[tuple] | None:
     held)] on that lot. Return [(holder, target, quantity)], or None when the targets'
     free stock cannot take them: the holders keep their whole reservations either way."""
     room = [free(b) for b in targets]
-    if sum(room, ZERO) < need:
+    if sum(room, ZERO) < need or sum((held for _, held in holders), ZERO) < need:
         return None
     plan = []
     for holder, held in holders:

@@ -155,3 +155,18 @@ class ModelSelectField(forms.ModelChoiceField):
     """A ModelChoiceField for the short lists of a <select>: stores, suppliers, customers."""
 
     iterator = ListedChoiceIterator
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            # A choice deactivated since the page was opened (another tab, an admin):
+            # say so rather than "not one of the available choices".
+            model = self.queryset.model
+            known = error.code == "invalid_choice" and re.fullmatch(r"[1-9]\d{0,17}", str(value))
+            if not known or not hasattr(model, "is_active"):
+                raise
+            gone = model._default_manager.filter(pk=value, is_active=False).first()
+            if gone is None:
+                raise
+            raise forms.ValidationError(f"{gone} is deactivated; choose another.", code="inactive")

@@ -87,42 +87,57 @@ def stock_count(
         )
         balances = [posting.balances[(store.pk, c.lot.pk)] for c in lines]
         _refuse_moved(lines, balances, lots)
-        details = []
+        details, downs = [], []
         for index, (line, balance) in enumerate(zip(lines, balances, strict=True)):
             lot = lots[line.lot.pk]
-            on_record = balance.on_hand
-            delta = line.counted - on_record
-            with on_line(index):
-                _check_count(line, balance, lot)
-                require_active_to_add(delta, balance.item, balance.store, field_name="counts")
-                why = f"more than the {fmt_qty(line.counted)} counted"
-                make_room(posting, balance, keep=line.counted, why=why, field="counts")
-            target = balance
-            if delta > 0 and balance.item.qc_required and lot.qc_status != QCStatus.QUARANTINE:
-                found = posting.quarantine_lot(lot, balance.item, "C")
-                target = posting.balance(store.pk, found, balance.item)
-            if delta:
-                posting.post(
-                    target,
-                    kind=LedgerEntry.Kind.ADJUST,
-                    quantity=abs(delta),
-                    on_hand=delta,
-                    reason=LedgerEntry.Reason.COUNT,
-                    note=note,
-                )
+            delta = line.counted - balance.on_hand
             details.append(
                 {
                     "lot": lot.code,
                     "item": balance.item.sku,
-                    "expected": on_record,
+                    "expected": balance.on_hand,
                     "counted": line.counted,
                 }
             )
+            with on_line(index):
+                _check_count(line, balance, lot)
+                require_active_to_add(delta, balance.item, balance.store, field_name="counts")
+            if delta > 0:
+                _post(posting, _found_into(posting, store, balance, lot), delta, note)
+            elif delta < 0:
+                downs.append((index, line, balance, delta))
+        # Lots counted down last: stock found in another lot of the same sheet can then
+        # take the reservations they can no longer back, whatever the sheet's order.
+        for index, line, balance, delta in downs:
+            with on_line(index):
+                why = f"more than the {fmt_qty(line.counted)} counted"
+                make_room(posting, balance, keep=line.counted, why=why, field="counts")
+            _post(posting, balance, delta, note)
         return posting.write(
             action="stock.count",
             obj=balances[0].store,
             details={"store": store.code, "note": note, "counted": details},
         )
+
+
+def _found_into(posting, store, balance, lot):
+    """Where stock found on a count goes: its lot, or for an item that needs QC a new
+    QUARANTINE lot linked to it (inspected before it can be sold)."""
+    if balance.item.qc_required and lot.qc_status != QCStatus.QUARANTINE:
+        found = posting.quarantine_lot(lot, balance.item, "C")
+        return posting.balance(store.pk, found, balance.item)
+    return balance
+
+
+def _post(posting, balance, delta, note) -> None:
+    posting.post(
+        balance,
+        kind=LedgerEntry.Kind.ADJUST,
+        quantity=abs(delta),
+        on_hand=delta,
+        reason=LedgerEntry.Reason.COUNT,
+        note=note,
+    )
 
 
 def _keep(counted):

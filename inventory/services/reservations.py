@@ -39,8 +39,9 @@ def short_pairs(store_id, keeps: dict) -> list[tuple[int, int]]:
     ]
 
 
-def _holders(balance) -> list[tuple[int | None, Decimal]]:
-    """[(so_line_id or None, reserved)] on the balance's lot in its store, latest first."""
+def _holders(posting: Posting, balance) -> list[tuple[int | None, Decimal]]:
+    """[(so_line_id or None, reserved)] on the balance's lot in its store, latest first:
+    the ledger's, and what this document has moved there already."""
     rows = (
         LedgerEntry.objects.filter(lot_id=balance.lot_id, store_id=balance.store_id)
         .exclude(reserved_delta=0)
@@ -48,8 +49,12 @@ def _holders(balance) -> list[tuple[int | None, Decimal]]:
         .annotate(held=Sum("reserved_delta"))
         .order_by()
     )
-    held = [(line, quantity) for line, quantity in rows if quantity > 0]
-    return sorted(held, key=lambda pair: (pair[0] is None, -(pair[0] or 0)))
+    held = defaultdict(lambda: rules.ZERO, rows)
+    for e in posting.entries:
+        if e.store_id == balance.store_id and e.lot.pk == balance.lot_id:
+            held[e.so_line_id] += e.reserved_delta
+    pairs = [(line, quantity) for line, quantity in held.items() if quantity > 0]
+    return sorted(pairs, key=lambda pair: (pair[0] is None, -(pair[0] or 0)))
 
 
 def make_room(posting: Posting, balance, *, keep: Decimal, why: str, field=None) -> None:
@@ -61,7 +66,7 @@ def make_room(posting: Posting, balance, *, keep: Decimal, why: str, field=None)
         return
     pair = posting.stocked_balances(balance.item_id, balance.store_id)
     targets = [b for b in rules.sellable_balances(pair, posting.today) if b is not balance]
-    holders = _holders(balance)
+    holders = _holders(posting, balance)
     plan = rules.rehome_reservations(need, holders, targets)
     if plan is None:
         room = sum(map(rules.free, targets), rules.ZERO)

@@ -12,7 +12,7 @@ from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.exceptions import DocumentChanged, InventoryError
 from inventory.forms.stock import CountForm
-from inventory.models import Category, Store
+from inventory.models import Category, LedgerEntry, Store
 from inventory.selectors.counts import SHEET_LINES, count_sheet
 from inventory.services.counts import stock_count
 
@@ -62,13 +62,16 @@ def _record(request):
             reopen = isinstance(exc, DocumentChanged)
         else:
             if not report_replay(request, result, "This count"):
-                changed = len(result.entries)
+                # The lots corrected: a count may also move reservations (other rows).
+                changed = sum(e.kind == LedgerEntry.Kind.ADJUST for e in result.entries)
+                moved = sum(e.kind == LedgerEntry.Kind.RESERVE for e in result.entries)
                 counted = len(form.counts())
                 messages.success(
                     request,
                     f"Count of {counted} lot{'s' if counted != 1 else ''} in "
                     f"{data['store'].name} recorded: "
-                    + (f"{changed} corrected." if changed else "every figure matched."),
+                    + (f"{changed} corrected." if changed else "every figure matched.")
+                    + (" Reservations moved to other lots of the item." if moved else ""),
                 )
             levels = reverse("inventory:stock_levels")
             return redirect(f"{levels}?{urlencode({'store': data['store'].pk})}")

@@ -113,3 +113,55 @@ def test_a_count_the_other_lots_cannot_take_is_refused_naming_the_order(manager_
         f"in Main Store have 1 pc free to take them: ship or cancel {order.number} first."
     )
     assert snapshot() == before
+
+
+def test_stock_found_in_another_lot_of_the_same_count_takes_the_reservations(
+    manager_user, item, store
+):
+    # found by QA: refused when the lot counted down came first on the sheet, accepted
+    # when the lot found up did
+    a = receive(manager_user, item, store, 10, "A")
+    b = receive(manager_user, item, store, 5, "B")
+    order, line = _confirmed(manager_user, item, store, 10)
+
+    result = stock_count(
+        actor=manager_user,
+        store=store,
+        counts=[{"lot": a, "counted": "0"}, {"lot": b, "counted": "15"}],
+    )
+
+    assert [d[0:4] for d in deltas(result)] == [
+        ("ADJUST", "MAIN", "B", D(10)),
+        ("UNRESERVE", "MAIN", "A", D(10)),
+        ("RESERVE", "MAIN", "B", D(10)),
+        ("ADJUST", "MAIN", "A", D(10)),
+    ]
+    assert (figures(store=store, lot=a), figures(store=store, lot=b)) == (
+        (D(0), D(0)),
+        (D(15), D(10)),
+    )
+    shipped = _ship_all(manager_user, order, line)
+    assert [d[0:4] for d in deltas(shipped.stock)] == [("ISSUE", "MAIN", "B", D(10))]
+
+
+def test_reservations_moved_by_one_line_move_again_when_their_lot_is_counted_down(
+    manager_user, item, store
+):
+    a = receive(manager_user, item, store, 10, "A")
+    b = receive(manager_user, item, store, 5, "B")
+    c = receive(manager_user, item, store, 10, "C")
+    order, line = _confirmed(manager_user, item, store, 10)
+
+    stock_count(
+        actor=manager_user,
+        store=store,
+        counts=[{"lot": a, "counted": "0"}, {"lot": b, "counted": "0"}],
+    )
+
+    assert [figures(store=store, lot=lot) for lot in (a, b, c)] == [
+        (D(0), D(0)),
+        (D(0), D(0)),
+        (D(10), D(10)),
+    ]
+    shipped = _ship_all(manager_user, order, line)
+    assert [d[0:4] for d in deltas(shipped.stock)] == [("ISSUE", "MAIN", "C", D(10))]

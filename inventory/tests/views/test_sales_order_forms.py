@@ -38,6 +38,30 @@ def test_new_order_is_saved_as_a_draft(staff_client, store, item):
     assert LedgerEntry.objects.count() == 0
 
 
+@pytest.mark.parametrize("store_value", ["STORE", "99999999999999999999999", "abc"])
+def test_a_store_closed_since_the_page_opened_is_named(staff_client, store, item, store_value):
+    # found by QA: "Select a valid choice. That choice is not one of the available choices."
+    store.is_active = False
+    store.save(update_fields=["is_active"])
+    value = str(store.pk) if store_value == "STORE" else store_value
+    data = {
+        "store": value,
+        "customer": "",
+        "note": "",
+        **lines_data({"item": item.pk, "quantity": "1"}),
+    }
+
+    response = staff_client.post(reverse("inventory:sales_new"), data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["store"]
+    if store_value == "STORE":
+        assert errors == [f"{store} is deactivated; choose another."]
+    else:
+        assert errors == ["Select a valid choice. That choice is not one of the available choices."]
+    assert SalesOrder.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     "row",
     [
