@@ -47,7 +47,9 @@ def test_a_scan_and_enter_go_on_to_the_quantity_so_two_scans_make_two_lines(
     _scan(second, "BOLT-M10")
     expect(page.locator("#id_lines-1-quantity")).to_be_focused()
     page.keyboard.type("2")
-    page.keyboard.press("Enter")  # in the quantity: records the sale
+    page.keyboard.press("Enter")  # in the quantity: on to the next line (quick-keys.js)
+    expect(page.locator("#id_lines-2-item")).to_be_focused()
+    page.keyboard.press("Enter")  # in its empty item box: records the sale
     page.wait_for_url("**/sales/*/")
 
     lines = SalesOrder.objects.get().lines.order_by("pk")
@@ -136,7 +138,9 @@ def test_a_quantity_typed_before_the_search_answers_goes_into_the_quantity(
     expect(quantity).to_have_value("3")
     expect(quantity).to_be_focused()
     assert box.input_value() == "BOLT-M8"
-    page.keyboard.press("Enter")  # in the quantity: records the sale
+    page.keyboard.press("Enter")  # in the quantity: on to line 2
+    expect(page.locator("#id_lines-1-item")).to_be_focused()
+    page.keyboard.press("Enter")  # in its empty item box: records the sale
     page.wait_for_url("**/sales/*/")
 
     line = SalesOrder.objects.get().lines.get()
@@ -170,7 +174,7 @@ def test_a_refused_quantity_is_selected_so_the_correction_replaces_it(new_page, 
     quantity = page.locator("#id_lines-0-quantity")
     expect(quantity).to_be_focused()
     page.keyboard.type("9999")
-    page.keyboard.press("Enter")  # only 10 in stock: refused
+    page.keyboard.press("Control+Enter")  # records from the quantity; only 10 in stock: refused
     expect(page.get_by_text("Nothing was recorded").first).to_be_visible()
 
     expect(quantity).to_be_focused()
