@@ -5,7 +5,9 @@
 // - A code scanned into a quantity box (text that is no number, or a fast run of keys, as a
 //   scanner types: a barcode is digits too) leaves with Enter for the first empty item box
 //   below, where the picker resolves it as a scan typed there; the quantity gets back what
-//   it held before the code.
+//   it held before the code, or 1 when that was nothing (a line scanned sells one).
+// - Enter on the form's refusal as a whole (focused by app.js: a sale sent again after
+//   Back) sends it again, as the refusal asks.
 // - Enter in an empty item box records the sale when a line has an item, else does nothing.
 //   Enter in a filled one the picker leaves alone goes on to its quantity.
 // - Ctrl+Enter (Cmd+Enter) anywhere in the form records the sale, as Record sale does.
@@ -79,13 +81,22 @@
     return { code: value, before: good };
   }
 
+  // A line scanned with no quantity typed is one of the item, as at any till.
+  function oneIfBlank(box, row) {
+    if (!box.value.trim() && itemOf(row).value.trim()) box.value = "1";
+    box._quickGood = box.value;
+    box.dispatchEvent(new Event("input", { bubbles: true })); // the running total (sales.js)
+  }
+
   function enterInQuantity(form, box) {
     var scan = scanned(box);
     var row = box.closest("tr.sales-line");
-    if (!scan || !scan.code.trim()) return toNextLine(form, row);
+    if (!scan || !scan.code.trim()) {
+      oneIfBlank(box, row);
+      return toNextLine(form, row);
+    }
     box.value = numberish(scan.before) ? scan.before.trim() : "";
-    box._quickGood = box.value;
-    box.dispatchEvent(new Event("input", { bubbles: true })); // the running total (sales.js)
+    oneIfBlank(box, row);
     var target = lineBelow(form, row, true);
     if (!target) return;
     var input = itemOf(target);
@@ -151,6 +162,12 @@
       return;
     }
     if (event.defaultPrevented || event.shiftKey || event.altKey) return;
+    if (box.matches("[data-sale-refused]") && !event.repeat) {
+      // The form refused as a whole has the focus (app.js), e.g. a sale sent again with
+      // other content after Back: Enter sends it again, as its message asks.
+      event.preventDefault();
+      return enterInItem(form, { value: "" });
+    }
     if (!isQuantity(box) && !isItem(box) && !isPrice(box)) return; // the header's boxes: as before
     event.preventDefault();
     if (event.repeat) return; // a held Enter would add line after line, or post twice
