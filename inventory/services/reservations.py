@@ -39,6 +39,11 @@ def short_pairs(store_id, keeps: dict) -> list[tuple[int, int]]:
     ]
 
 
+def _on(entry, balance) -> bool:
+    """Whether a row this document staged moves the balance's lot in its store."""
+    return entry.store_id == balance.store_id and entry.lot.pk == balance.lot_id
+
+
 def _holders(posting: Posting, balance) -> list[tuple[int | None, Decimal]]:
     """[(so_line_id or None, reserved)] on the balance's lot in its store, latest first:
     the ledger's, and what this document has moved there already."""
@@ -51,7 +56,7 @@ def _holders(posting: Posting, balance) -> list[tuple[int | None, Decimal]]:
     )
     held = defaultdict(lambda: rules.ZERO, rows)
     for e in posting.entries:
-        if e.store_id == balance.store_id and e.lot.pk == balance.lot_id:
+        if _on(e, balance):
             held[e.so_line_id] += e.reserved_delta
     pairs = [(line, quantity) for line, quantity in held.items() if quantity > 0]
     return sorted(pairs, key=lambda pair: (pair[0] is None, -(pair[0] or 0)))
@@ -74,8 +79,10 @@ def make_room(posting: Posting, balance, *, keep: Decimal, why: str, field=None)
         lines = [line for line, _ in holders if line]
         orders = [o.number for o in SalesOrder.objects.filter(lines__in=lines).distinct()]
         then = f"ship or cancel {', '.join(orders)}" if orders else "release them"
+        here = sum((e.reserved_delta for e in posting.entries if _on(e, balance)), rules.ZERO)
+        moved = f" ({fmt_amount(here, unit)} of it moved here by this document)" if here > 0 else ""
         raise InventoryError(
-            f"Lot {balance.lot.code} has {fmt_amount(balance.reserved, unit)} reserved, "
+            f"Lot {balance.lot.code} has {fmt_amount(balance.reserved, unit)} reserved{moved}, "
             f"{why}, and the other lots of {balance.item.sku} in {balance.store.name} have "
             f"{fmt_amount(room, unit)} free to take them: {then} first.",
             field=field,

@@ -52,6 +52,7 @@ def test_a_closed_short_order_reads_closed_short_and_a_partly_received_one_is_to
     assert [o.status_label for o in listed.context["orders"]] == ["Closed short"]
     detail = manager_client.get(ordered.get_absolute_url()).content.decode()
     assert 'data-testid="po-status">Closed short<' in detail
+    assert "(Partially received → Closed short)" in detail  # its history, too (found by QA)
     supplier = manager_client.get(reverse("inventory:supplier_detail", args=[ordered.supplier_id]))
     assert [o.status_label for o in supplier.context["page"]] == ["Closed short"]
     receive = manager_client.get(
