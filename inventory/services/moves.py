@@ -2,6 +2,7 @@
 
 from inventory import rules
 from inventory.exceptions import InsufficientStock, InventoryError, NotReversible
+from inventory.locks import lock_purchase_order
 from inventory.models import LedgerEntry
 
 from .posting import (
@@ -11,6 +12,7 @@ from .posting import (
     require_active,
     require_active_to_add,
 )
+from .receipt_reversal import take_back_receipt
 from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
@@ -130,18 +132,12 @@ def ledger_entry_reverse(
 ) -> StockResult:
     """Write the compensating entry (both halves for a transfer), once per entry.
 
-    A purchase order's receipt is taken back with its order (receipt_reversal); a sales
-    order's movements and reservations are changed through the order instead. A
+    A purchase order's receipt is taken back with its order too (receipt_reversal); a
+    sales order's movements and reservations are changed through the order instead. A
     reversal that would take stock below zero (or below what is reserved) is refused.
     """
     if entry.reverses_id is not None:
         raise NotReversible("This movement is itself a reversal; record a new movement instead.")
-    if entry.po_line_id and entry.kind == Kind.RECEIVE:
-        from .receipt_reversal import purchase_receipt_reverse  # it imports the pipeline
-
-        return purchase_receipt_reverse(
-            actor=actor, entry=entry, note=note, idempotency_key=idempotency_key
-        )
     # The order first: a shipment's ISSUE also released its reservation (reserved_delta
     # < 0), and "reservations are released" would send the user the wrong way.
     if entry.so_line_id:
@@ -156,6 +152,8 @@ def ledger_entry_reverse(
         posting = Posting(kind="REVERSAL", actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():
             return replayed
+        # A receipt's purchase order, first: the document row, then the balances.
+        order = lock_purchase_order(entry.po_line.order_id) if entry.po_line_id else None
         posting.lock(
             rows=[(o.store_id, o.lot_id) for o in originals],
             stocked=_taken_from_sellable(originals, posting.today),
@@ -180,6 +178,14 @@ def ledger_entry_reverse(
                 reverses=original,
                 reason=LedgerEntry.Reason.REVERSAL,
                 note=note,
+                po_line_id=original.po_line_id,
+            )
+        if order is not None:
+            details = take_back_receipt(order, entry)
+            return posting.write(
+                action="purchase_order.receipt_reverse",
+                obj=order,
+                details={**details, "note": note},
             )
         return posting.write(
             action="stock.reverse", obj=entry.item, details={"reversed": [o.pk for o in originals]}
