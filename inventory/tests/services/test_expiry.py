@@ -32,6 +32,13 @@ def expiring(staff_user, item, store):
     return old
 
 
+def _confirmed(user, item, store, quantity):
+    """A confirmed order of `quantity` of the item: its stock reserved, FEFO."""
+    order = sales_order_create(actor=user, store=store, customer=None, lines=[(item, quantity)])
+    sales_order_confirm(actor=user, order=order, idempotency_key=f"c-{order.pk}")
+    return order
+
+
 def _days_later(days):
     later = timezone.now() + datetime.timedelta(days=days)
     return mock.patch("django.utils.timezone.now", return_value=later)
@@ -80,8 +87,7 @@ def test_an_expired_lot_is_never_issued_reserved_sold_or_transferred(
 
 
 def test_a_reservation_on_a_lot_that_expired_is_not_shipped(staff_user, item, store, expiring):
-    order = sales_order_create(actor=staff_user, store=store, customer=None, lines=[(item, 5)])
-    sales_order_confirm(actor=staff_user, order=order, idempotency_key="c")
+    order = _confirmed(staff_user, item, store, 5)
     line = order.lines.get()
 
     with _days_later(2):
@@ -158,8 +164,7 @@ def test_a_reservation_on_a_lot_that_expired_moves_to_good_stock_when_shipped(
     # given an order that reserved 4 of OLD (FEFO), and 10 more in a lot NEW2 (found by
     # QA: the order could never ship once OLD expired, though 13 were available)
     receive(staff_user, item, store, 10, "NEW2")
-    order = sales_order_create(actor=staff_user, store=store, customer=None, lines=[(item, 4)])
-    sales_order_confirm(actor=staff_user, order=order, idempotency_key="c")
+    order = _confirmed(staff_user, item, store, 4)
     line = order.lines.get()
 
     # when OLD has expired and the order ships
@@ -217,8 +222,7 @@ def test_a_reservation_on_a_lot_that_expired_still_counts_against_available(
     from inventory.selectors.stock import item_page_figures, stock_available_by_pair
 
     receive(staff_user, item, store, 10, "NEW2")
-    order = sales_order_create(actor=staff_user, store=store, customer=None, lines=[(item, 4)])
-    sales_order_confirm(actor=staff_user, order=order, idempotency_key="c")
+    order = _confirmed(staff_user, item, store, 4)
     line = order.lines.get()
 
     with _days_later(2):
@@ -275,8 +279,7 @@ def test_a_named_lot_or_a_reversal_leaves_an_expired_reservation_its_stock(
 
     receive(staff_user, item, store, 10, "NEW2")
     new2 = Lot.objects.get(code="NEW2")
-    order = sales_order_create(actor=staff_user, store=store, customer=None, lines=[(item, 4)])
-    sales_order_confirm(actor=staff_user, order=order, idempotency_key="c")
+    _confirmed(staff_user, item, store, 4)
     receipt = LedgerEntry.objects.get(lot=new2, kind="RECEIVE")
 
     with _days_later(2):
