@@ -2,14 +2,14 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory import rules
 from inventory.exceptions import DocumentChanged, InsufficientStock, InventoryError, ShortLines
 from inventory.locks import lock_sales_order
-from inventory.models import LedgerEntry, Lot, QCStatus, SalesOrder, SalesOrderLine
+from inventory.models import LedgerEntry, Lot, SalesOrder, SalesOrderLine
 
 from .posting import Posting, require_active_to_add
 from .sales_common import (
@@ -165,9 +165,9 @@ def sales_order_ship(
 
 
 def _unsellable_lots(lot_ids, today) -> bool:
-    """Whether any of these lots is no longer sellable (rules.is_sellable, in one query)."""
-    unsellable = Q(expires_on__lt=today) | ~Q(qc_status=QCStatus.APPROVED)
-    return bool(lot_ids) and Lot.objects.filter(unsellable, pk__in=lot_ids).exists()
+    """Whether any of these lots is no longer sellable (rules.is_sellable; one query)."""
+    lots = Lot.objects.filter(pk__in=lot_ids).only("qc_status", "expires_on") if lot_ids else ()
+    return not all(rules.is_sellable(lot, today) for lot in lots)
 
 
 def _replace_stale(posting: Posting, line, mine: dict) -> None:
