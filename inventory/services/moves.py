@@ -1,7 +1,7 @@
 """Transfers between stores and reversals of single movements, through the pipeline."""
 
 from inventory import rules
-from inventory.exceptions import InsufficientStock, InventoryError, NotReversible
+from inventory.exceptions import InventoryError, NotReversible
 from inventory.locks import lock_purchase_order
 from inventory.models import LedgerEntry
 
@@ -9,6 +9,7 @@ from .posting import (
     Posting,
     StockResult,
     check_take_out,
+    refuse_unreserved,
     require_active,
     require_active_to_add,
 )
@@ -66,13 +67,7 @@ def stock_transfer(
             current = sources[0].lot if sources else lot
             rules.check_movable(current, item, posting.today)
             if not sources:
-                raise InsufficientStock(
-                    item=item,
-                    store=from_store,
-                    requested=quantity,
-                    available=rules.ZERO,
-                    what=f"unreserved in lot {current.code}",
-                )
+                refuse_unreserved(item, from_store, current, quantity)
             check_take_out(posting, sources[0], quantity)
             plan = [(sources[0], quantity)]
         else:

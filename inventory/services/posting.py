@@ -77,13 +77,7 @@ def check_take_out(posting: "Posting", balance, quantity) -> None:
     left without stock to ship. The pair's stock must be locked (lock(stocked=...))."""
     if not rules.is_sellable(balance.lot, posting.today):
         if rules.free(balance) < quantity:
-            raise InsufficientStock(
-                item=balance.item,
-                store=balance.store,
-                requested=quantity,
-                available=rules.free(balance),
-                what=f"unreserved in lot {balance.lot.code}",
-            )
+            refuse_unreserved(balance.item, balance.store, balance.lot, quantity, balance)
         return
     if (balance.item_id, balance.store_id) not in posting.stocked:
         # Read as not sellable before the locks, sellable after (a QC approval meanwhile).
@@ -95,6 +89,15 @@ def check_take_out(posting: "Posting", balance, quantity) -> None:
         balances=posting.stocked_balances(balance.item_id, balance.store_id),
         today=posting.today,
         lot=balance.lot,
+    )
+
+
+def refuse_unreserved(item, store, lot, requested, balance=None):
+    """A lot named by choice gives at most its unreserved stock (none when not in store)."""
+    available = rules.free(balance) if balance is not None else rules.ZERO
+    what = f"unreserved in lot {lot.code}"
+    raise InsufficientStock(
+        item=item, store=store, requested=requested, available=available, what=what
     )
 
 
