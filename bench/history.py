@@ -138,8 +138,9 @@ def insert_rows(
         # operations (one per block of 10 rows): ids from 10,000,000 keep them apart
         cursor.execute(
             f"""
-            INSERT INTO {_table(Operation)} (id, kind, idempotency_key, actor_id, created_at)
-            SELECT 10000000 + g / 10, 'BENCH', NULL, %(actor)s, {at}
+            INSERT INTO {_table(Operation)}
+                (id, kind, idempotency_key, submission, actor_id, created_at)
+            SELECT 10000000 + g / 10, 'BENCH', NULL, '', %(actor)s, {at}
             FROM generate_series(%(first)s, %(last)s) AS g WHERE g %% 10 = 0
             """,
             params,

@@ -7,10 +7,13 @@ and low stock come from the balances, never from summing the ledger.
 
 Definitions:
 - purchased: RECEIVE rows of purchase order lines, at the lot cost copied on the row,
-  reversals netted; with how many order lines and items they received (a receipt
-  taken back, and its reversal, left out);
-- sold: ISSUE rows of sales order lines at the line's unit price, net of RETURN rows;
-  with how many order lines and items they shipped and how many lines had returns;
+  reversals netted, each row the cents it added to its line's received value; with how
+  many order lines and items they received (a receipt taken back, and its reversal,
+  left out);
+- sold: ISSUE rows of sales order lines at the line's unit price, net of RETURN rows,
+  each row the cents it added to its line's shipped value (so a line's rows sum to its
+  order's figure); with how many order lines and items they shipped and how many lines
+  had returns;
 - cost of goods: the same ISSUE rows at their unit cost, net of RETURN rows;
 - gross margin: sold value minus cost of goods;
 - daily receipts: every RECEIVE row at cost, reversals netted (a reversal carries a
@@ -55,7 +58,7 @@ from inventory.models import (
     Supplier,
 )
 
-from .money import cents
+from .money import cents, share_of_line
 from .purchasing import awaiting_qc
 from .replica import replica_reads
 from .stock import expiring_lots, low_stock
@@ -106,18 +109,33 @@ def _sum(expression, condition, output_field):
     return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=output_field)
 
 
-# Each movement's money is rounded to the cent (money.cents, half up), as an order line's
-# value is: three sales of 0.005 kg at 1.00 are 0.01 each on their orders, so 0.03 here.
+# Each movement's cost is rounded to the cent (money.cents, half up): three sales of
+# 0.005 kg at 1.00 are 0.01 each on their orders, so 0.03 here.
 def _at_cost():
     return cents(F("quantity") * F("unit_cost"))
 
 
 def _at_price():
-    # A per-row lookup of the line's price (a primary-key probe) rather than a join: a
-    # join lets the planner hash the whole sales order line table, which grows with
-    # history, while the period's rows stay few.
+    """A sale's ISSUE (+) or RETURN (-) row at its line's price, as its share of the
+    line's shipped value (money.share_of_line)."""
+    # The price by a primary-key probe, never a join: a join lets the planner hash the
+    # whole line table, which grows with history, while the period's rows stay few.
     price = SalesOrderLine.objects.filter(pk=OuterRef("so_line_id")).values("unit_price")[:1]
-    return cents(F("quantity") * Subquery(price, output_field=MONEY))
+    return share_of_line(
+        line="so_line_id",
+        price=Subquery(price, output_field=MONEY),
+        signed=-F("on_hand_delta"),  # an ISSUE takes stock out, a RETURN brings it back
+        kinds=(Kind.ISSUE, Kind.RETURN),
+        fetch_price=F("so_line__unit_price"),
+    )
+
+
+def _purchased_at_cost():
+    """An order's receipt (+) or its reversal (-) as its share of the line's received
+    value (money.share_of_line); the row carries the line's cost (receipts.py)."""
+    return share_of_line(
+        line="po_line_id", price=F("unit_cost"), signed=F("on_hand_delta"), kinds=(Kind.RECEIVE,)
+    )
 
 
 def _received_at_cost():
@@ -144,12 +162,12 @@ def dashboard_totals(*, period: Period, store=None) -> dict:
         purchased_lines=Count("po_line", filter=PURCHASED_KEPT, distinct=True),
         purchased_items=Count("item", filter=PURCHASED_KEPT, distinct=True),
         # Signed: a reversal of a receipt carries a negative on-hand delta.
-        purchased_value=_sum(_received_at_cost(), PURCHASED, MONEY),
+        purchased_value=_sum(_purchased_at_cost(), PURCHASED, MONEY),
         sold_lines=Count("so_line", filter=SOLD, distinct=True),
         sold_items=Count("item", filter=SOLD, distinct=True),
         returned_lines=Count("so_line", filter=RETURNED, distinct=True),
         sold_value=_sum(_at_price(), SOLD, MONEY),
-        returned_value=_sum(_at_price(), RETURNED, MONEY),
+        returned_value=_sum(-_at_price(), RETURNED, MONEY),
         sold_cost=_sum(_at_cost(), SOLD, MONEY),
         returned_cost=_sum(_at_cost(), RETURNED, MONEY),
     )
@@ -181,7 +199,7 @@ def dashboard_daily_chart(*, period: Period, store=None) -> dict:
         .values("day")
         .annotate(
             sold=_sum(_at_price(), SOLD, MONEY),
-            returned=_sum(_at_price(), RETURNED, MONEY),
+            returned=_sum(-_at_price(), RETURNED, MONEY),
             received=_sum(_received_at_cost(), RECEIVED, MONEY),
         )
         .order_by("day")

@@ -1,10 +1,25 @@
 """Money as documents show it: a line's value is rounded to the cent on its own, and a
 document's total is the sum of its lines as shown, never a cent off their sum."""
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Round
+from django.db.models.lookups import Exact
+
+from inventory.models import LedgerEntry
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
+QUANTITY = DecimalField(max_digits=24, decimal_places=3)
 
 
 def cents(expression):
@@ -26,3 +41,34 @@ def line_value(*, ordered, moved, price, cancelled, lines="", status="order__sta
         default=F(f"{lines}{ordered}"),
     )
     return cents(quantity * F(f"{lines}{price}"))
+
+
+def share_of_line(*, line: str, price, signed, kinds, fetch_price=None):
+    """A ledger row's money as the cents it added to its order line's value: the line's
+    value (`price` x the `signed` quantities of its `kinds` rows up to this one, to the
+    cent) less that value before this row. A line received or shipped in parts, or from
+    several lots, so sums to the cents its order shows, where rounding each row alone
+    could be a cent off. `line` names the row's line column (so_line_id, po_line_id);
+    `fetch_price` is how a row of that line reaches the price (a field path), `price`
+    the row's own price expression."""
+    before = Sum(signed, filter=Q(pk__lt=OuterRef("pk")), default=0)
+    share = (
+        LedgerEntry.objects.filter(
+            **{line: OuterRef(line), "pk__lte": OuterRef("pk"), "kind__in": kinds}
+        )
+        .order_by()
+        .values(line)
+        .annotate(
+            value=cents(Sum(signed) * Max(fetch_price or price))
+            - cents(before * Max(fetch_price or price))
+        )
+        .values("value")
+    )
+    # A whole quantity at a price in cents is worth whole cents, which add just that to
+    # any value (rounding shifts by whole cents): only a row of a fraction of a unit
+    # (kilograms, say) reads its line's other rows.
+    return Case(
+        When(Exact(Round(signed), signed), then=cents(signed * price)),
+        default=Subquery(share, output_field=MONEY),
+        output_field=MONEY,
+    )

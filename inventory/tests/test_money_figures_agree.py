@@ -133,3 +133,65 @@ def test_an_emptied_quarantine_lot_waits_for_no_decision(manager_user, store, qc
 
     assert [lot.pk for lot in qc_queue()] == [kept.entries[0].lot_id]
     assert dashboard_queues()["qc_queue"] == dashboard_queues(store=store)["qc_queue"] == 1
+
+
+def test_a_line_shipped_in_parts_and_from_two_lots_sums_to_its_order_value(manager_user, store):
+    # Left from an auditor QA pass: each movement rounded on its own, so 0.010 kg at 1.00
+    # shipped as two 0.005 kg rows (two lots, or two shipments) was 0.02 on the dashboard
+    # and 0.01 on its order. Each row now adds the line's value after it less before it.
+    from inventory.services.sales_shipping import sales_order_return, sales_order_ship
+    from inventory.tests.services.sales_helpers import confirmed, receive
+
+    sand = ItemFactory(sku="SAND-25", name="Sand", unit="kg")
+    for code, days in (("S-1", 10), ("S-2", 20), ("S-3", 30)):
+        receive(manager_user, sand, store, "0.005", cost="1.00", expires_in=days, code=code)
+    one = confirmed(manager_user, store, (sand, "0.010", "1.00"))
+    parts = confirmed(manager_user, store, (sand, "0.005", "1.00"))
+    sales_order_ship(actor=manager_user, order=one, shipments={one.lines.get(): "0.010"},
+                     idempotency_key="ship-both-lots")  # fmt: skip
+    line = parts.lines.get()
+    sales_order_ship(actor=manager_user, order=parts, shipments={line: "0.005"},
+                     idempotency_key="ship-part")  # fmt: skip
+    assert one.lines.get().ledger_entries.filter(kind="ISSUE").count() == 2  # two lots
+
+    def agree():
+        figures = [sales_order_figures(order=o) for o in (one, parts)]
+        totals = dashboard_totals(period=Period.last_days(1), store=store)
+        return [f["shipped_value"] for f in figures], totals["sold_value"]
+
+    assert agree() == ([D("0.01"), D("0.01")], D("0.02"))
+    sales_order_return(actor=manager_user, line=one.lines.get(), quantity="0.005",
+                       idempotency_key="back")  # fmt: skip
+    # 0.005 kg kept is still 0.01 (half up), and the return took nothing off it
+    assert agree() == ([D("0.01"), D("0.01")], D("0.02"))
+    sales_order_return(actor=manager_user, line=one.lines.get(), quantity="0.005",
+                       idempotency_key="back-2")  # fmt: skip
+    assert agree() == ([D("0.00"), D("0.01")], D("0.01"))
+
+
+def test_a_line_received_in_parts_sums_to_its_order_value(manager_user, store):
+    from inventory.services.moves import ledger_entry_reverse as reverse
+    from inventory.services.purchasing import (
+        purchase_order_create,
+        purchase_order_place,
+        purchase_order_receive,
+    )
+
+    sand = ItemFactory(sku="SAND-25", name="Sand", unit="kg")
+    order = purchase_order_create(
+        actor=manager_user, supplier=SupplierFactory(), store=store,
+        lines=[(sand, "0.010", "1.00")],
+    )  # fmt: skip
+    purchase_order_place(actor=manager_user, order=order)
+    line = order.lines.get()
+    first = purchase_order_receive(
+        actor=manager_user, order=order, receipts=[{"line": line, "quantity": "0.005"}]
+    )
+    purchase_order_receive(
+        actor=manager_user, order=order, receipts=[{"line": line, "quantity": "0.005"}]
+    )
+    purchased = lambda: dashboard_totals(period=Period.last_days(1))["purchased_value"]  # noqa: E731
+    assert purchased() == D("0.01")  # 0.010 kg at 1.00, as its order shows; not 0.01 twice
+
+    reverse(actor=manager_user, entry=first.stock.entries[0], note="counted twice")
+    assert purchased() == D("0.01")  # 0.005 kg kept is 0.01 (half up)
