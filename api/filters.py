@@ -4,7 +4,8 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Lower
 from django_filters.constants import EMPTY_VALUES
 
 from inventory.filters.base import CreatedDaysFilterSet
@@ -33,6 +34,7 @@ class ItemFilter(django_filters.FilterSet):
         method="filter_search", label="SKU or name contains, or the barcode is"
     )
     barcode = django_filters.CharFilter(method="filter_barcode", label="Barcode (exact)")
+    sku = django_filters.CharFilter(method="filter_sku", label="SKU (exact, any letter case)")
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
     supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all())
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
@@ -52,6 +54,11 @@ class ItemFilter(django_filters.FilterSet):
     def filter_barcode(self, queryset, name, value):
         # What a scanner reads: the item it names, or none (a blank barcode names nothing).
         return queryset.filter(barcode_is(value.strip()))
+
+    def filter_sku(self, queryset, name, value):
+        # The item whose SKU this is (SKUs are unique whatever their case), or none; not
+        # `q`'s "contains", where BOLT-M8 also finds BOLT-M80.
+        return queryset.alias(sku_lower=Lower("sku")).filter(sku_lower=Lower(Value(value.strip())))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(is_active=(value == "active"))
@@ -162,7 +169,7 @@ class StockLevelFilter(django_filters.FilterSet):
     store = django_filters.ModelChoiceFilter(queryset=Store.objects.all())
     item = django_filters.ModelChoiceFilter(queryset=Item.objects.all())
     q = django_filters.CharFilter(label="SKU or name contains")
-    low = django_filters.BooleanFilter(label="Only rows below their reorder level")
+    low = StrictBooleanFilter(label="true: only rows below their reorder level")
 
     class Meta:
         model = StockBalance

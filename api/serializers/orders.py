@@ -143,7 +143,7 @@ class DirectPurchaseInput(Serializer):
     supplier = IdField(queryset=Supplier.objects.all())
     store = IdField(queryset=Store.objects.all())
     note = serializers.CharField(**NOTE)
-    lines = DirectLineInput(many=True, max_length=MAX_LINES)
+    lines = DirectLineInput(many=True, allow_empty=False, max_length=MAX_LINES)
 
 
 class ReceiptResultSerializer(Serializer):
@@ -209,7 +209,7 @@ class SalesOrderInput(Serializer):
         queryset=Customer.objects.all(), required=False, allow_null=True, default=None
     )
     note = serializers.CharField(**NOTE)
-    lines = SalesLineInput(many=True, max_length=MAX_LINES)
+    lines = SalesLineInput(many=True, allow_empty=False, max_length=MAX_LINES)
 
 
 class ShipmentInput(Serializer):
@@ -221,6 +221,7 @@ class ShipInput(Serializer):
     lines = ShipmentInput(
         many=True,
         required=False,
+        allow_empty=False,
         max_length=MAX_LINES,
         help_text="Omit to ship everything each line has reserved.",
     )

@@ -48,6 +48,10 @@ class QuantityField(QuantityDecimalField):
             # A Decimal, not 0.001: the float 0.001 is a hair above 0.001, so 0.001 failed.
             kwargs.setdefault("min_value", Decimal("0.001"))
         super().__init__(**kwargs)
+        if allow_negative:
+            # The phone's decimal keypad (iOS) has no minus key, so "-2" could not be
+            # typed there: a signed quantity gets the full keyboard.
+            self.widget.attrs["inputmode"] = "text"
         if self.min_value == Decimal("0.001"):
             self.error_messages["min_value"] = "Enter a quantity greater than zero."
 

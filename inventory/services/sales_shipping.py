@@ -7,7 +7,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import DocumentChanged, InsufficientStock, InventoryError, ShortLines
+from inventory.exceptions import (
+    DocumentChanged,
+    InsufficientStock,
+    InventoryError,
+    ShortLines,
+    on_line,
+)
 from inventory.locks import lock_sales_order
 from inventory.models import LedgerEntry, Lot, SalesOrder, SalesOrderLine
 
@@ -38,19 +44,24 @@ def _nothing(value) -> bool:
 
 
 def _planned(order, lines, shipments) -> list[tuple]:
+    """[(line, quantity, index)] in primary-key order (the lock order); `index` is the
+    shipment's place in `shipments` as given, so a refusal names the line the caller sent."""
     by_pk = {line.pk: line for line in lines}
     planned = []
-    for key, quantity in shipments.items():
+    for index, (key, quantity) in enumerate(shipments.items()):
         line_pk = getattr(key, "pk", key)
-        if line_pk not in by_pk:
-            raise InventoryError("A shipped line does not belong to this order.")
-        if _nothing(quantity):
-            continue
-        line = by_pk[line_pk]
-        planned.append((line, rules.clean_quantity(quantity, unit=line.item.unit)))
+        with on_line(index):
+            if line_pk not in by_pk:
+                raise InventoryError(
+                    f"Line {line_pk} does not belong to {order.number}.", field="line"
+                )
+            if _nothing(quantity):
+                continue
+            line = by_pk[line_pk]
+            planned.append((line, rules.clean_quantity(quantity, unit=line.item.unit), index))
     if not planned:
         raise InventoryError("Enter a quantity to ship for at least one line.")
-    planned.sort(key=lambda pair: pair[0].pk)
+    planned.sort(key=lambda entry: entry[0].pk)
     return planned
 
 
@@ -94,20 +105,20 @@ def sales_order_ship(
             _refuse_changed(order, lines, shown)
         check_transition(order, Status.SHIPPED)
         planned = _planned(order, lines, shipments)
-        held = held_reservations(lines=[line for line, _ in planned])
+        held = held_reservations(lines=[line for line, _, _ in planned])
         # A reservation on a lot that has expired or left APPROVED since moves to sellable
         # stock: then the items' stocked balances are locked too, in the same one
         # statement (primary-key order), as the lots read before the locks tell (a QC
         # decision meanwhile: the move finds no lot to take it, and the shipment is
         # refused). Otherwise a shipment locks only its reserved rows and the tills go on.
-        rows = [(order.store_id, lot) for line, _ in planned for lot in held.get(line.pk, {})]
+        rows = [(order.store_id, lot) for line, _, _ in planned for lot in held.get(line.pk, {})]
         stale = _unsellable_lots({lot for _, lot in rows}, posting.today)
         posting.lock(
-            stocked=[(line.item_id, order.store_id) for line, _ in planned] if stale else (),
+            stocked=[(line.item_id, order.store_id) for line, _, _ in planned] if stale else (),
             rows=rows,
         )
         shortages = []
-        for index, (line, quantity) in enumerate(planned):
+        for line, quantity, index in planned:
             mine = held.get(line.pk, {})
             _replace_stale(posting, line, mine)
             balances = [posting.balances[(order.store_id, lot)] for lot in mine]
@@ -146,7 +157,7 @@ def sales_order_ship(
         if shortages:
             raise ShortLines(shortages)
         SalesOrderLine.objects.bulk_update(
-            [line for line, _ in planned], ["quantity_reserved", "quantity_shipped"]
+            [line for line, _, _ in planned], ["quantity_reserved", "quantity_shipped"]
         )
         outstanding = any(line.quantity_shipped < line.quantity for line in lines)
         set_status(order, Status.PARTIALLY_SHIPPED if outstanding else Status.SHIPPED)

@@ -90,13 +90,16 @@ def _page(request, form, *, store, search, category, more, reopen=False):
             "form": form,
             "rows": form.bound_rows(),
             "store": store,
-            "stores": Store.objects.filter(is_active=True).order_by("code"),
+            # Deactivated stores too: their remaining stock is still counted down (README).
+            "stores": Store.objects.order_by("-is_active", "code"),
             "categories": Category.objects.order_by("name"),
             "category": category,
             "search": search,
             "truncated": len(more) > SHEET_LINES,
             "sheet_lines": SHEET_LINES,
             "reopen": reopen,
+            # A hidden figure refused (a damaged or forged post) has no box to sit by.
+            "hidden_refused": any(form.errors.get(f.name) for f in form.hidden_fields()),
         },
     )
 

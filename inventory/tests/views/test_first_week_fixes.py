@@ -2,6 +2,7 @@
 multiplied figures (the browser read "1,5" as 15), a new item's price box started at "0",
 a reorder level of 2.5 pcs was taken, and an unknown store listed every store's stock."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -200,3 +201,15 @@ def test_an_empty_item_list_and_stock_page_say_there_is_none_yet(manager_client,
         "No items match these filters."
         in manager_client.get("/items/", {"q": "z"}).content.decode()
     )
+
+
+def test_a_signed_quantity_box_offers_a_keyboard_with_a_minus(manager_client):
+    # Found by a QA pass on a phone: the adjustment's quantity ("negative takes it out")
+    # asked for the decimal keypad, which on iOS has no minus key, so a write-off could
+    # not be typed. Unsigned quantities keep the keypad.
+    html = manager_client.get("/adjustments/new/").content.decode()
+    transfer = manager_client.get("/transfers/new/").content.decode()
+
+    box = re.search(r'<input[^>]*name="quantity"[^>]*>', html)[0]
+    assert 'inputmode="text"' in box
+    assert 'inputmode="decimal"' in re.search(r'<input[^>]*name="quantity"[^>]*>', transfer)[0]

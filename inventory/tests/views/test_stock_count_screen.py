@@ -160,3 +160,35 @@ def test_a_narrowed_sheet_refused_as_stale_is_offered_again_narrowed(
     html = manager_client.post(URL, data).content.decode()
 
     assert f'href="?store={store.pk}&amp;q=SKU-0042">Open the count sheet again' in html
+
+
+def test_a_deactivated_store_holding_stock_can_be_picked_and_counted_down(
+    manager_client, store, shelf
+):
+    # Found by a QA pass: the store box listed active stores only, so a deactivated
+    # store's remaining stock (README: "can still be counted down") had no sheet to open.
+    store.is_active = False
+    store.save(update_fields=["is_active"])
+
+    picker = manager_client.get(URL).content.decode()
+    data = _post(_sheet(manager_client, store))
+    data[f"count_{shelf['A'].pk}"] = "6"
+    response = manager_client.post(URL, data)
+
+    assert re.search(rf'<option value="{store.pk}">{store.name} \(inactive\)</option>', picker)
+    assert response.status_code == 302
+    assert figures(store=store, lot=shelf["A"]) == (D(6), D(0))
+
+
+def test_a_refused_hidden_figure_is_said_on_the_page(manager_client, store, shelf):
+    # Found by a QA pass: a sheet whose posted "on record" figure was unreadable came
+    # back with no word of why nothing was recorded.
+    data = _post(_sheet(manager_client, store))
+    data[f"count_{shelf['A'].pk}"] = "8"
+    data[f"expected_{shelf['A'].pk}"] = "abc"
+    before = snapshot()
+
+    html = manager_client.post(URL, data).content.decode()
+
+    assert "This count sheet is out of date or damaged" in html
+    assert snapshot() == before
