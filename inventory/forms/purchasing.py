@@ -170,3 +170,20 @@ class LotRejectForm(LotDecisionForm):
     note = forms.CharField(
         max_length=1000, error_messages={"required": "Say why the lot is rejected."}
     )
+
+
+class LotHoldForm(LotDecisionForm):
+    """Take an approved lot out of sale: on hold (back to the QC queue) or rejected."""
+
+    decision = forms.ChoiceField(
+        choices=[("hold", "Put on hold"), ("reject", "Reject")],
+        error_messages={
+            "required": "Choose hold or reject.",
+            "invalid_choice": "Choose hold or reject.",
+        },
+    )
+    note = forms.CharField(
+        max_length=1000,
+        label="Reason",
+        error_messages={"required": "Say why the lot is taken out of sale."},
+    )

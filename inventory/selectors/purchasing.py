@@ -9,6 +9,7 @@ from django.db.models import (
     Exists,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -200,3 +201,12 @@ def recent_lot_decisions(*, limit: int = 20):
     return LotDecision.objects.select_related("lot__item", "actor").order_by("-created_at", "-pk")[
         :limit
     ]
+
+
+def lot_stock(lot):
+    """Return the lot's balances that hold stock or reservations, by store code."""
+    return list(
+        StockBalance.objects.filter(Q(on_hand__gt=0) | Q(reserved__gt=0), lot=lot)
+        .select_related("store")
+        .order_by("store__code")
+    )

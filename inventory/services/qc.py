@@ -76,6 +76,7 @@ def lot_reject(*, actor, lot: Lot, note: str = "", shown: str | None = None) -> 
     return _decide(actor=actor, lot=lot, to_status=QCStatus.REJECTED, note=note, shown=shown)
 
 
-def lot_quarantine(*, actor, lot: Lot, note: str = "") -> Lot:
-    """Put an approved lot back on hold; orders that reserved it ship from other lots."""
-    return _decide(actor=actor, lot=lot, to_status=QCStatus.QUARANTINE, note=note, shown=None)
+def lot_quarantine(*, actor, lot: Lot, note: str = "", shown: str | None = None) -> Lot:
+    """Put an approved lot back on hold (a recall, a complaint) until it is approved or
+    rejected again; orders that reserved it ship from other lots."""
+    return _decide(actor=actor, lot=lot, to_status=QCStatus.QUARANTINE, note=note, shown=shown)

@@ -152,6 +152,7 @@ def item_detail(request, pk):
             "near_expiry_days": settings.NEAR_EXPIRY_DAYS,
             "by_store": stock_by_store_for_item(item=item),
             "by_lot": stock_by_lot_for_item(item=item),
+            "can_decide": has_role(request.user, Role.MANAGER),
             "page": keyset_page_for(
                 request, ledger_entries_for_item(item=item), per_page=MOVEMENTS_PER_PAGE
             ),

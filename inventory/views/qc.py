@@ -1,5 +1,6 @@
 """The QC queue: managers approve or reject quarantined lots, each decision with a note;
-staff see the queue read-only (DESIGN.md: staff view lots)."""
+staff see the queue read-only (DESIGN.md: staff view lots). A manager also takes an
+approved lot out of sale (a recall, a complaint): on hold, back to the queue, or rejected."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,12 +10,12 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from accounts.roles import Role, has_role
 from inventory.exceptions import InventoryError
-from inventory.forms.purchasing import LotDecisionForm, LotRejectForm
-from inventory.models import Lot
-from inventory.selectors.purchasing import qc_queue, recent_lot_decisions, with_age
-from inventory.services.qc import lot_approve, lot_reject
+from inventory.forms.purchasing import LotDecisionForm, LotHoldForm, LotRejectForm
+from inventory.models import Lot, QCStatus
+from inventory.selectors.purchasing import lot_stock, qc_queue, recent_lot_decisions, with_age
+from inventory.services.qc import lot_approve, lot_quarantine, lot_reject
 
-from .common import actor_for
+from .common import actor_for, attach_error
 from .paging import numbered_page
 
 PER_PAGE = 25
@@ -72,8 +73,42 @@ def lot_reject_view(request, pk):
     return _decide(request, pk, form_class=LotRejectForm, service=lot_reject, verb="rejected")
 
 
+@role_required(Role.MANAGER)
+def lot_hold_view(request, pk):
+    """Put an approved lot on hold or reject it, with a reason, from the item page."""
+    lot = get_object_or_404(Lot.objects.select_related("item"), pk=pk)
+    form = LotHoldForm(request.POST or None, initial={"shown": lot.qc_status})
+    if request.method == "POST" and form.is_valid():
+        rejecting = form.cleaned_data["decision"] == "reject"
+        try:
+            (lot_reject if rejecting else lot_quarantine)(
+                actor=actor_for(request),
+                lot=lot,
+                note=form.cleaned_data["note"],
+                shown=form.cleaned_data["shown"],
+            )
+        except InventoryError as exc:
+            attach_error(form, exc)
+        else:
+            done = "rejected" if rejecting else "on hold: it waits in the QC queue"
+            messages.success(request, f"Lot {lot.code} of {lot.item.sku} is {done}.")
+            return redirect("inventory:item_detail", lot.item_id)
+        lot.refresh_from_db(fields=["qc_status"])
+    return render(
+        request,
+        "inventory/lots/hold.html",
+        {
+            "lot": lot,
+            "form": form,
+            "balances": lot_stock(lot),
+            "approved": lot.qc_status == QCStatus.APPROVED,
+        },
+    )
+
+
 urlpatterns = [
     path("lots/", lot_queue, name="lot_queue"),
     path("lots/<int:pk>/approve/", lot_approve_view, name="lot_approve"),
     path("lots/<int:pk>/reject/", lot_reject_view, name="lot_reject"),
+    path("lots/<int:pk>/hold/", lot_hold_view, name="lot_hold"),
 ]
