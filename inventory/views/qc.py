@@ -22,11 +22,15 @@ PER_PAGE = 25
 
 
 @role_required(Role.STAFF)
-def lot_queue(request):
+def lot_queue(request, refused=None):
     """List QUARANTINE lots (item, stores, quantity, supplier, received, age, expiry) and
-    decisions; only a manager is offered the decision forms."""
+    decisions; only a manager is offered the decision forms. `refused`: a decision's
+    form sent back, shown on its lot's card with the note as typed."""
     page = numbered_page(qc_queue(), request.GET.get("page"), per_page=PER_PAGE)
     with_age(page.object_list)
+    on_page = refused is not None and any(lot.pk == refused["lot"] for lot in page.object_list)
+    if refused is not None and not on_page:
+        messages.error(request, f"Lot {refused['code']}: {' '.join(refused['errors'])}")
     return render(
         request,
         "inventory/lots/queue.html",
@@ -35,6 +39,7 @@ def lot_queue(request):
             "lots": page.object_list,
             "decisions": recent_lot_decisions(),
             "can_decide": has_role(request.user, Role.MANAGER),
+            "refused": refused if on_page else None,
         },
     )
 
@@ -43,10 +48,11 @@ def _decide(request, pk, *, form_class, service, verb):
     lot = get_object_or_404(Lot.objects.select_related("item"), pk=pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"Lot {lot.code}: {error}")
-        return redirect("inventory:lot_queue")
+        # Next to the note box of the lot's card, where the manager typed it.
+        errors = [error for errors in form.errors.values() for error in errors]
+        note = form.data.get("note", "").replace("\x00", "")
+        refused = {"lot": lot.pk, "code": lot.code, "verb": verb, "errors": errors, "note": note}
+        return lot_queue(request, refused=refused)
     try:
         service(
             actor=actor_for(request),

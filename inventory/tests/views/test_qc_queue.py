@@ -108,7 +108,27 @@ def test_a_rejection_without_a_reason_is_refused(manager_client, quarantined):
         reverse("inventory:lot_reject", args=[quarantined.pk]), {"note": " "}, follow=True
     )
 
-    assert "Lot Q-1: Say why the lot is rejected." in messages_of(response)
+    # on the lot's card, by its reason box (found by a manager QA pass on a phone: the
+    # message sat at the top of the page, screens away from the card)
+    assert response.status_code == 200
+    html = response.content.decode()
+    card = html[html.index('data-testid="qc-lot-Q-1"') :]
+    refused = card[card.index('data-testid="qc-refused"') :]
+    assert refused.split("</div>")[0].endswith("Say why the lot is rejected. Nothing was decided.")
+    assert f'aria-describedby="refused-{quarantined.pk}" autofocus' in card
+    assert lot_state(quarantined) == before
+
+
+def test_a_refused_note_is_given_back_as_typed(manager_client, quarantined):
+    before = lot_state(quarantined)
+
+    response = manager_client.post(
+        reverse("inventory:lot_approve", args=[quarantined.pk]), {"note": "ok\x00" + "x" * 1000}
+    )
+
+    html = response.content.decode()
+    assert 'data-testid="qc-refused"' in html and "Nothing was decided." in html
+    assert 'value="ok' + "x" * 1000 in html  # the NUL left out, the rest as typed
     assert lot_state(quarantined) == before
 
 
