@@ -8,19 +8,23 @@ from django_tasks import task
 
 
 def manager_emails() -> list[str]:
-    """Return the addresses of every active Manager (superusers and Admins are not spammed)."""
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__name="Manager"))
-        .exclude(email="")
-    )
-    return sorted(set(users.values_list("email", flat=True)))
+    """Return the addresses of every active Manager (superusers and Admins are not spammed).
+
+    A shop with no Manager that has an address (an owner, a superuser, and till staff) would
+    hear of low stock from no one: then every active Admin with an address is told instead.
+    """
+    active = get_user_model().objects.filter(is_active=True).exclude(email="")
+    for who in (Q(groups__name="Manager"), Q(is_superuser=True) | Q(groups__name="Admin")):
+        emails = sorted(set(active.filter(who).values_list("email", flat=True)))
+        if emails:
+            return emails
+    return []
 
 
 @task()
 def send_low_stock_alert(alert_id: int) -> int:
-    """Email every active Manager that an item fell below its reorder level in a store.
+    """Email every active Manager (else every Admin) that an item fell below its reorder
+    level in a store.
 
     Return the number of emails sent (0 when the alert has resolved meanwhile).
     """

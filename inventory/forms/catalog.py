@@ -112,9 +112,12 @@ class ItemForm(CatalogFormMixin, ZeroWhenBlankMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = _active_or_current(
-            Category.objects.all(), self.instance.category_id
-        )
+        categories = _active_or_current(Category.objects.all(), self.instance.category_id)
+        self.fields["category"].queryset = categories
+        if not self.instance.pk and not categories.exists():
+            # A first item before any category: the list is empty and required.
+            hint = "No categories yet: add one first (Manage → Categories), then come back."
+            self.fields["category"].help_text = hint
         # Like _active_or_current: an edit keeps its supplier even once deactivated.
         self.fields["supplier"].current = self.instance.supplier_id
 

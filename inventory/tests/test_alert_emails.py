@@ -169,3 +169,22 @@ def test_a_stalled_mail_server_fails_the_task_instead_of_blocking_the_worker(
     queued = DBTaskResult.objects.get()
     assert queued.status == "FAILED"
     assert "timed out" in queued.traceback
+
+
+def test_with_no_manager_the_alert_email_goes_to_the_admins(
+    staff_user, low_item, store, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given a small shop: the owner (a superuser), an Admin and till staff, no Manager
+    UserFactory(username="owner", email="owner@example.com", is_superuser=True)
+    UserFactory(role="Admin", username="partner", email="partner@example.com")
+    UserFactory(role="Manager", username="noaddress", email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        _receive(staff_user, low_item, store, "10")
+
+    # when a sale takes the item below its reorder level
+    with django_capture_on_commit_callbacks(execute=True):
+        _sell(staff_user, low_item, store, "8")
+
+    # then the Admins hear of it, since no Manager has an address
+    assert len(mailoutbox) == 1
+    assert sorted(mailoutbox[0].to) == ["owner@example.com", "partner@example.com"]

@@ -213,3 +213,18 @@ def test_a_signed_quantity_box_offers_a_keyboard_with_a_minus(manager_client):
     box = re.search(r'<input[^>]*name="quantity"[^>]*>', html)[0]
     assert 'inputmode="text"' in box
     assert 'inputmode="decimal"' in re.search(r'<input[^>]*name="quantity"[^>]*>', transfer)[0]
+
+
+def test_a_first_item_before_any_category_says_where_to_add_one(manager_client, db):
+    # given an empty catalogue: no category yet
+    # when the first item is opened, and sent without the category it cannot have
+    opened = manager_client.get("/items/new/").content.decode()
+    sent = manager_client.post("/items/new/", {"sku": "A1", "name": "Rake", "unit": "pcs"})
+    # then both say where categories are added
+    hint = "No categories yet: add one first (Manage → Categories), then come back."
+    assert hint in opened
+    assert hint in sent.content.decode()
+
+
+def test_the_category_hint_is_gone_once_there_is_one(manager_client, item):
+    assert "No categories yet" not in manager_client.get("/items/new/").content.decode()
