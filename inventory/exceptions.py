@@ -53,10 +53,14 @@ class InsufficientStock(InventoryError):
 
     field = "quantity"
 
-    def __init__(self, *, item, store, requested, available, what="available", parts=None):
+    def __init__(
+        self, *, item, store, requested, available, what="available", parts=None, aside=None
+    ):
         self.item, self.store = item, store
         self.requested, self.available = Decimal(requested), Decimal(available)
         self.parts = list(parts or [])
+        # `aside`: stock on hand but not for sale, by why (rules.set_aside).
+        held = ", ".join(f"{fmt_amount(q, item.unit)} {why}" for why, q in (aside or {}).items())
         if len(self.parts) > 1:
             asked = (
                 f"{len(self.parts)} lines ask for {fmt_qty(requested)} in all "
@@ -64,6 +68,8 @@ class InsufficientStock(InventoryError):
             )
         else:
             asked = f"{fmt_qty(requested)} requested."
+        if held:
+            asked += f" On hand but not for sale: {held}."
         super().__init__(
             f"Only {fmt_amount(available, item.unit)} of {item.sku} {what} in {store.name}; {asked}"
         )

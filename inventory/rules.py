@@ -90,6 +90,9 @@ def is_expired(lot, today: date) -> bool:
     return is_past(lot.expires_on, today)
 
 
+QC_ASIDE = {QCStatus.QUARANTINE: "waiting for QC", QCStatus.REJECTED: "rejected"}
+
+
 def is_sellable(lot, today: date) -> bool:
     """Only APPROVED lots that have not expired are reserved, issued or shipped."""
     return lot.qc_status == QCStatus.APPROVED and not is_expired(lot, today)
@@ -195,10 +198,8 @@ def available(balances, today: date) -> Decimal:
 
 
 def draw(quantity: Decimal, rows, allowance) -> list[tuple]:
-    """Return [(row, take)] drawing `quantity` from rows in order, at most allowance(row) each.
-
-    The caller checks beforehand that the allowances cover the quantity.
-    """
+    """Return [(row, take)] drawing `quantity` from rows in order, at most allowance(row)
+    each. The caller checks beforehand that the allowances cover the quantity."""
     taken, remaining = [], quantity
     for row in rows:
         if remaining <= 0:
@@ -215,10 +216,8 @@ def draw_available(
 ) -> list[tuple]:
     """Draw from the sellable stock of the pair's (locked) balances, FEFO; refuse when
     more than is available (rule: available()) is asked for. With `lot`, from that lot.
-
     The balances' in-memory figures are what earlier lines of the same document left.
-    `parts`: the lines' quantities when `quantity` is what several lines ask for together.
-    """
+    `parts`: the lines' quantities when `quantity` is what several lines ask for together."""
     candidates = sellable_balances(balances, today)
     if lot is not None:
         candidates = [b for b in candidates if b.lot_id == lot.pk]
@@ -233,8 +232,18 @@ def draw_available(
             available=max(have, ZERO),
             what=what,
             parts=parts,
+            aside=set_aside(balances, today) if lot is None else None,
         )
     return draw(quantity, candidates, free)
+
+
+def set_aside(balances, today: date) -> dict:
+    """On hand but not for sale, by why ({"waiting for QC": 5}), for a refusal to name."""
+    aside: dict = {}
+    for b in (b for b in balances if b.on_hand > 0 and not is_sellable(b.lot, today)):
+        why = "expired" if is_expired(b.lot, today) else QC_ASIDE[b.lot.qc_status]
+        aside[why] = aside.get(why, ZERO) + b.on_hand
+    return aside
 
 
 def draw_lines_available(*, store, lines, balances_for, today) -> list[tuple]:
@@ -368,15 +377,8 @@ def alert_actions(available: dict, levels: dict, *, include_unlevelled: bool = F
         level = levels[item_id]
         if level <= 0 and not include_unlevelled:
             continue
-        actions.append(
-            {
-                "item_id": item_id,
-                "store_id": store_id,
-                "open": is_low(now_available, level),
-                "available": now_available,
-                "level": level,
-            }
-        )
+        action = {"item_id": item_id, "store_id": store_id, "available": now_available}
+        actions.append({**action, "level": level, "open": is_low(now_available, level)})
     return actions
 
 

@@ -309,3 +309,28 @@ def test_a_named_lot_or_a_reversal_leaves_an_expired_reservation_its_stock(
         totals = stock_totals_for_item(item=item, store=store)
 
     assert (totals["available"], totals["reserved"]) == (D(0), D(4))
+
+
+def test_a_refusal_names_the_stock_on_hand_that_is_not_for_sale(manager_user, store, qc_item):
+    # Found by a new-owner QA pass: "Only 0 kg available" while the shelf held 5.5 kg
+    # waiting for QC, and nothing said why.
+    from inventory.services.qc import lot_approve, lot_reject
+
+    def lot(quantity, code, **kwargs):
+        return receive(manager_user, qc_item, store, quantity, code, **kwargs)
+
+    lot(5, "WAIT")
+    lot_approve(actor=manager_user, lot=lot(2, "OLD", expires_on=TODAY))
+    lot_reject(actor=manager_user, lot=lot(1, "BAD"), note="dented")
+    lot_approve(actor=manager_user, lot=lot(3, "OK"))
+    before = snapshot()
+
+    with _days_later(2), pytest.raises(ShortLines) as refused:
+        sales_quick_sale(actor=manager_user, store=store, customer=None,
+                         lines=[(qc_item, D(4), D("1.00"))], idempotency_key=None)  # fmt: skip
+
+    assert refused.value.shortages[0].message == (
+        f"Only 3 pcs of {qc_item.sku} available in {store.name}; 4 requested. On hand but "
+        "not for sale: 5 pcs waiting for QC, 2 pcs expired, 1 pc rejected."
+    )
+    assert snapshot() == before
