@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from inventory.models import Item, SalesOrder
 from inventory.services.stock import stock_receive
@@ -228,3 +229,20 @@ def test_a_first_item_before_any_category_says_where_to_add_one(manager_client, 
 
 def test_the_category_hint_is_gone_once_there_is_one(manager_client, item):
     assert "No categories yet" not in manager_client.get("/items/new/").content.decode()
+
+
+def test_an_empty_business_is_shown_its_first_steps_on_the_dashboard(admin_role_client, store):
+    # Found by a new-owner QA pass: the first page was a dashboard of zeros, no next step.
+    from inventory.tests.factories import ItemFactory
+
+    html = admin_role_client.get(reverse("inventory:dashboard")).content.decode()
+    steps = html[html.index('data-testid="getting-started"') :].split("</section>")[0]
+    ticked = [
+        f'✓ <a href="{reverse("inventory:" + n)}"' in steps for n in ("store_create", "item_create")
+    ]
+    assert ticked == [True, False]  # a store exists, no item yet
+    assert reverse("inventory:purchase_new") in steps and reverse("user_list") in steps
+
+    ItemFactory()
+    html = admin_role_client.get(reverse("inventory:dashboard")).content.decode()
+    assert 'data-testid="getting-started"' not in html
