@@ -1,5 +1,7 @@
 """Read the stock levels screen: per item and store, searchable, with a low-stock filter."""
 
+from decimal import Decimal
+
 from django.db.models import Case, F, Q, Value, When
 
 from inventory.models import StockBalance
@@ -17,7 +19,9 @@ def _item_filter(*, item, search: str, low_only: bool) -> Q:
     return item_filter
 
 
-def stock_level_rows(*, store=None, item=None, search: str = "", low_only: bool = False):
+def stock_level_rows(
+    *, store=None, item=None, search: str = "", low_only: bool = False, value: bool = False
+):
     """Return per (item, store) figures (see selectors.stock.stock_levels), one query;
     the stock screen's and the API's.
 
@@ -25,7 +29,7 @@ def stock_level_rows(*, store=None, item=None, search: str = "", low_only: bool 
     positive reorder level, the same rule as the low-stock list and alerts.
     """
     item_filter = _item_filter(item=item, search=search, low_only=low_only)
-    rows = stock_levels(store=store, item_filter=item_filter)
+    rows = stock_levels(store=store, item_filter=item_filter, value=value)
     if low_only:
         rows = rows.filter(BELOW_LEVEL)
     # Shown as "Low" when positive: only where the rule applies (an active item with a
@@ -72,3 +76,29 @@ def stock_level_list(*, store=None, item=None, search: str = "", low_only: bool 
     index gives, and stock_level_count() counts them all."""
     params = {"store": store, "item": item, "search": search, "low_only": low_only}
     return CountedRows(stock_level_rows(**params), lambda: stock_level_count(**params))
+
+
+QUANTITY_COLUMNS = (
+    "on_hand", "reserved", "available", "near_expiry", "expired", "quarantined", "rejected",
+    "item__reorder_level",
+)  # fmt: skip
+QTY_STEP, CENT = Decimal("0.001"), Decimal("0.01")
+STOCK_CSV_HEADER = [
+    "sku", "name", "unit", "store", "store_name", "on_hand", "reserved", "available",
+    "expiring_soon", "expired", "in_qc", "rejected", "reorder_level", "short_by",
+    "value_at_cost",
+]  # fmt: skip
+
+
+def stock_level_csv_rows(*, store=None, search: str = "", low_only: bool = False):
+    """The stock screen's rows (same filters) as CSV rows, with each row's stock valued at
+    its lots' costs (a stock take, a valuation); streamed, a chunk at a time."""
+    rows = stock_level_rows(store=store, search=search, low_only=low_only, value=True)
+    for row in rows.iterator(chunk_size=2000):
+        # SQLite sums come back as 12.9000000000000: every figure at its column's places.
+        figures = [row[name] for name in QUANTITY_COLUMNS] + [max(row["shortfall"], ZERO)]
+        yield [
+            row["item__sku"], row["item__name"], row["item__unit"], row["store__code"],
+            row["store__name"], *(Decimal(f).quantize(QTY_STEP) for f in figures),
+            Decimal(row["value"]).quantize(CENT),
+        ]  # fmt: skip

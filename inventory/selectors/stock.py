@@ -153,12 +153,16 @@ def stock_available_by_pair(*, pairs) -> dict[tuple[int, int], Decimal]:
     return {pair: found.get(pair, ZERO) for pair in pairs}
 
 
-def stock_levels(*, store=None, item_filter: Q | None = None, only=None):
+def stock_levels(*, store=None, item_filter: Q | None = None, only=None, value=False):
     """Return per (item, store) figures, with the item's reorder level and shortfall.
 
-    `only`: the names of the figures wanted (all of them by default).
+    `only`: the names of the figures wanted (all of them by default); `value`: also the
+    stock's value at its lots' costs.
     """
     figures = _figures(only)
+    if value:  # first: a later F("on_hand") would name the on_hand aggregate
+        cost = ExpressionWrapper(F("on_hand") * F("lot__unit_cost"), output_field=MONEY)
+        figures = {"value": Coalesce(Sum(cost), Value(ZERO), output_field=MONEY), **figures}
     qs = StockBalance.objects.all()
     if store is not None:
         qs = qs.filter(store=store)

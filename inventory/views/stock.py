@@ -13,10 +13,11 @@ from inventory.forms.filtering import unknown_choice
 from inventory.forms.stock import AdjustmentForm, TransferForm
 from inventory.models import Store
 from inventory.quantities import fmt_amount
-from inventory.selectors.levels import stock_level_list
+from inventory.selectors.levels import STOCK_CSV_HEADER, stock_level_csv_rows, stock_level_list
 from inventory.services.stock import stock_adjust, stock_transfer
 
 from .common import actor_for, attach_error, filtered, id_param, report_replay
+from .csv_export import csv_response
 from .form_tokens import token_initial
 from .paging import numbered_page
 
@@ -41,14 +42,33 @@ def _initial(request, item_id) -> dict:
     return {**({"item": item_id} if item_id else {}), **token_initial(request)}
 
 
-@role_required(Role.STAFF)
-def stock_levels(request):
-    """Stock per item and store; ?low=1 keeps the rows below their reorder level."""
+def _level_filters(request) -> tuple:
     store = _store_from(request)
     refusal = unknown_choice(request, "store", "Store", store)
     search = request.GET.get("q", "").strip()[:100]
-    low_only = request.GET.get("low") in ("1", "on", "true")
-    rows = [] if refusal else stock_level_list(store=store, search=search, low_only=low_only)
+    return refusal, {
+        "store": store,
+        "search": search,
+        "low_only": request.GET.get("low") in ("1", "on", "true"),
+    }
+
+
+@role_required(Role.MANAGER)
+def stock_export(request):
+    """The stock screen's rows, whatever their number, as CSV, valued at cost."""
+    refusal, filters = _level_filters(request)
+    if refusal:
+        # Never export more than was asked for: the screen, with the refusal.
+        return stock_levels(request, status=400)
+    return csv_response(header=STOCK_CSV_HEADER, rows=stock_level_csv_rows(**filters), name="stock")
+
+
+@role_required(Role.STAFF)
+def stock_levels(request, status=200):
+    """Stock per item and store; ?low=1 keeps the rows below their reorder level."""
+    refusal, filters = _level_filters(request)
+    store, search, low_only = filters["store"], filters["search"], filters["low_only"]
+    rows = [] if refusal else stock_level_list(**filters)
     page = numbered_page(rows, request.GET.get("page"), per_page=PER_PAGE, count_apart=True)
     return render(
         request,
@@ -62,7 +82,9 @@ def stock_levels(request):
             "search": search,
             "low_only": low_only,
             "near_expiry_days": settings.NEAR_EXPIRY_DAYS,
+            "export_query": request.GET.urlencode(),
         },
+        status=status,
     )
 
 
@@ -147,6 +169,7 @@ def adjustment_new(request):
 
 urlpatterns = [
     path("stock/", stock_levels, name="stock_levels"),
+    path("stock/export.csv", stock_export, name="stock_export"),
     path("transfers/new/", transfer_new, name="transfer_new"),
     path("adjustments/new/", adjustment_new, name="adjustment_new"),
 ]
