@@ -6,6 +6,7 @@ from django.db.models import Case, F, Q, Value, When
 
 from inventory.models import StockBalance
 
+from .replica import read_alias
 from .stock import BELOW_LEVEL, LOW_CANDIDATES, QTY, ZERO, stock_levels
 
 
@@ -92,9 +93,10 @@ STOCK_CSV_HEADER = [
 
 def stock_level_csv_rows(*, store=None, search: str = "", low_only: bool = False):
     """The stock screen's rows (same filters) as CSV rows, with each row's stock valued at
-    its lots' costs (a stock take, a valuation); streamed, a chunk at a time."""
+    its lots' costs (a stock take, a valuation); streamed, a chunk at a time, from the
+    read replica when there is one."""
     rows = stock_level_rows(store=store, search=search, low_only=low_only, value=True)
-    for row in rows.iterator(chunk_size=2000):
+    for row in rows.using(read_alias()).iterator(chunk_size=2000):
         # SQLite sums come back as 12.9000000000000: every figure at its column's places.
         figures = [row[name] for name in QUANTITY_COLUMNS] + [max(row["shortfall"], ZERO)]
         yield [

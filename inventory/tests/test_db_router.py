@@ -134,6 +134,16 @@ def test_audit_export_reads_the_replica(replica, stocked, manager_client):
     assert any("inventory_auditevent" in q["sql"] for q in on_replica.captured_queries)
 
 
+def test_stock_export_reads_the_replica(replica, stocked, manager_client):
+    default, on_replica = captured(replica)
+    with default, on_replica:
+        response = manager_client.get(reverse("inventory:stock_export"))
+        lines = b"".join(response.streaming_content).decode().splitlines()
+    assert response.status_code == 200 and len(lines) == 2  # the header, the one pair
+    assert not any("inventory_stockbalance" in q["sql"] for q in default.captured_queries)
+    assert any("inventory_stockbalance" in q["sql"] for q in on_replica.captured_queries)
+
+
 def test_services_write_and_lock_on_the_primary(replica, manager_user, store, item):
     # given the replica on, when stock is received and sold
     default, on_replica = captured(replica)
