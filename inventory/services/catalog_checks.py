@@ -70,6 +70,15 @@ def _check_item(item: Item) -> None:
         value = getattr(item, field)
         if value is not None and Decimal(value) < 0:
             raise InventoryError(f"{label} cannot be negative.", field=field)
+    # Before the level, which would be judged in a unit the item cannot take.
+    if previous and previous["unit"] != item.unit and _has_history(item):
+        raise InventoryError(
+            f"The unit of {item.sku} cannot change from {previous['unit']} to {item.unit}: "
+            "its stock, movements and orders are counted in "
+            f"{previous['unit']}, and would all read as {item.unit}. Create a new item for the "
+            "new unit (and deactivate this one once its stock is gone).",
+            field="unit",
+        )
     changed_level = (previous.get("reorder_level"), previous.get("unit")) != (
         item.reorder_level,
         item.unit,
@@ -82,14 +91,6 @@ def _check_item(item: Item) -> None:
             label="Reorder level",
             unit=item.unit,
             field="reorder_level",
-        )
-    if previous and previous["unit"] != item.unit and _has_history(item):
-        raise InventoryError(
-            f"The unit of {item.sku} cannot change from {previous['unit']} to {item.unit}: "
-            "its stock, movements and orders are counted in "
-            f"{previous['unit']}, and would all read as {item.unit}. Create a new item for the "
-            "new unit (and deactivate this one once its stock is gone).",
-            field="unit",
         )
     category = Category.objects.filter(pk=item.category_id).first()
     if category is None:

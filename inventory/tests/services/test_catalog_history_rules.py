@@ -90,6 +90,28 @@ def test_the_edit_screen_shows_the_refusal_next_to_the_unit(
     assert _unit_of(item) == "pcs"
 
 
+def test_a_unit_change_says_so_first_not_the_level_in_the_new_unit(
+    manager_client, manager_user, store
+):
+    # Found by a new-owner QA pass: kg to box with a level of 1.5 first said "Reorder
+    # level must be a whole number of boxes"; mended, the unit could not change anyway.
+    from inventory.tests.factories import ItemFactory
+
+    meal = ItemFactory(sku="BONEMEAL", unit="kg", reorder_level=Decimal("1.5"))
+    stock_receive(actor=manager_user, item=meal, store=store, quantity="2.5")
+    data = {
+        "sku": meal.sku, "name": meal.name, "description": "", "category": meal.category_id,
+        "supplier": "", "unit": "box", "unit_cost": "1.00", "unit_price": "4.00",
+        "reorder_level": "1.5",
+    }  # fmt: skip
+
+    response = manager_client.post(reverse("inventory:item_edit", args=[meal.pk]), data)
+
+    errors = response.context["form"].errors
+    assert list(errors) == ["unit"] and "cannot change from kg to box" in errors["unit"][0]
+    assert _unit_of(meal) == "kg"
+
+
 def test_a_store_name_is_unique_ignoring_case(manager_user, store):
     with pytest.raises(InventoryError) as refused:
         catalog.store_create(actor=manager_user, data={"code": "QA2", "name": store.name.upper()})
