@@ -1,4 +1,8 @@
-"""Pagination: numbered pages for most lists, a cursor for movements (millions of rows)."""
+"""Pagination: numbered pages for the catalogue and stock lists, a cursor (newest first)
+for the lists that grow with trading: movements, orders, audit events. A numbered page
+over a list that grows at its top shifts as rows arrive, so a connector paging through
+it would read a row twice (or, as rows go, miss one); a cursor page starts where the
+last ended."""
 
 import re
 
@@ -32,10 +36,13 @@ class IdCursorPagination(CursorPagination):
         return cursor
 
 
-class MovementCursorPagination(IdCursorPagination):
+class NewestFirstPagination(IdCursorPagination):
     """Newest first by primary key: each page is one index range scan, however deep."""
 
     ordering = "-id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+MovementCursorPagination = NewestFirstPagination

@@ -10,6 +10,7 @@ from inventory.models import Alert, AuditEvent
 from inventory.services.alerts import alert_acknowledge
 
 from ..idempotency import Outcome, run_idempotent
+from ..pagination import NewestFirstPagination
 from ..problems import Problem
 from ..schema import KEY_OPTIONAL
 from ..serializers.stock import AlertSerializer, AuditEventSerializer
@@ -25,8 +26,10 @@ class AuditEventViewSet(
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilter
 
+    pagination_class = NewestFirstPagination
+
     def get_queryset(self):
-        return AuditEvent.objects.order_by("-created_at", "-pk")
+        return AuditEvent.objects.order_by("-pk")
 
 
 class AlertViewSet(

@@ -18,6 +18,7 @@ from inventory.services.purchasing import (
 
 from ..filters import PurchaseOrderFilter
 from ..idempotency import Outcome, run_idempotent
+from ..pagination import NewestFirstPagination
 from ..schema import KEY_OPTIONAL, KEY_REQUIRED
 from ..serializers.orders import (
     DirectPurchaseInput,
@@ -46,6 +47,8 @@ class PurchaseOrderViewSet(
         "place": Role.MANAGER,
         "cancel": Role.MANAGER,
     }
+
+    pagination_class = NewestFirstPagination
 
     def get_queryset(self):
         return purchase_orders().order_by("-pk")

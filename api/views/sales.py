@@ -19,6 +19,7 @@ from inventory.services.sales import (
 
 from ..filters import SalesOrderFilter
 from ..idempotency import Outcome, run_idempotent
+from ..pagination import NewestFirstPagination
 from ..problems import Problem
 from ..schema import KEY_OPTIONAL, KEY_REQUIRED
 from ..serializers.orders import (
@@ -64,6 +65,8 @@ class SalesOrderViewSet(
     serializer_class = SalesOrderSerializer
     filterset_class = SalesOrderFilter
     http_method_names = ["get", "post", "put", "head", "options"]
+
+    pagination_class = NewestFirstPagination
 
     def get_queryset(self):
         return sales_orders().order_by("-pk")
