@@ -161,6 +161,54 @@ def _first_refused_line(errors: dict) -> int | None:
     return None
 
 
+NUL_DETAIL = "The request contained a character (NUL) that no field accepts."
+NUL_FIELD = "This text contains a character (NUL) that no field accepts; send it without."
+
+
+def nul_problem(body: bytes | None = None) -> dict:
+    """The 400 problem of a request holding a NUL character (refused before any view,
+    inventory_system.middleware). With the JSON body that held it, `errors` names each
+    field whose text (or key) held one, nested as any field error is (`lines` → "0" →
+    `lot_code`), and `line` the first line; a NUL elsewhere (the query) names no field."""
+    errors = _nul_fields(body) if body else {}
+    members = {"errors": errors} if errors else {}
+    line = _first_refused_line(errors)
+    if line is not None:
+        members["line"] = line
+    return problem_body(
+        status=400, title="Bad request", detail=NUL_DETAIL, slug="nul-character", **members
+    )
+
+
+def _nul_fields(body: bytes) -> dict:
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return {}
+    errors = {}
+    pending = [((), data)]  # (path, value); a walk without recursion, however deep
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                shown = key.replace("\x00", "\\u0000")  # a key is named as it was written
+                pending.append(((*path, shown), "\x00" if "\x00" in key else child))
+        elif isinstance(value, list):
+            pending.extend(((*path, str(index)), child) for index, child in enumerate(value))
+        elif isinstance(value, str) and "\x00" in value:
+            _put(errors, path or ("non_field_errors",))
+    return errors
+
+
+def _put(errors: dict, path: tuple) -> None:
+    """Put NUL_FIELD at `path` in the nested errors."""
+    for step in path[:-1]:
+        errors = errors.setdefault(step, {})
+        if not isinstance(errors, dict):
+            return
+    errors[path[-1]] = [NUL_FIELD]
+
+
 def _api_problem(exc: exceptions.APIException) -> tuple[dict, dict]:
     headers = {}
     status = exc.status_code

@@ -83,16 +83,11 @@ class RejectNulBytesMiddleware:
         if not has_nul:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            from api.problems import problem_body, problem_response
+            from api.problems import nul_problem, problem_response
 
-            return problem_response(
-                problem_body(
-                    status=400,
-                    title="Bad request",
-                    detail="The request contained a character (NUL) that no field accepts.",
-                    slug="nul-character",
-                )
-            )
+            # The JSON body names the fields that held it (read already, by _has_nul).
+            json_body = request.content_type == "application/json"
+            return problem_response(nul_problem(request.body if json_body else None))
         return errors.error_page(
             400,
             title="Bad request",

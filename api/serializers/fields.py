@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.db import models
 from rest_framework import serializers
 
+from inventory.quantities import number_refusal
+
 from ..parsers import JSONNumber
 
 QTY = {"max_digits": 14, "decimal_places": 3}
@@ -56,6 +58,10 @@ class DecimalField(serializers.DecimalField):
             self.fail("invalid")
         text = data.text if isinstance(data, JSONNumber) else str(data)
         if not DECIMAL_TEXT.fullmatch(text):
+            # A comma, a plus, a typographic minus or an exponent: said as the forms say it.
+            message = number_refusal(text)
+            if message:
+                raise serializers.ValidationError(message, code="invalid")
             self.fail("invalid")
         value = super().to_internal_value(text)
         # "-0" and -0.0 are zero: without this they are stored and shown as "-0.00".

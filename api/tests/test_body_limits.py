@@ -89,3 +89,47 @@ def test_an_escaped_backslash_before_u0000_is_text_not_nul(manager_api, text, na
 
     assert response.status_code == 201, response.content
     assert Category.objects.get().name == name
+
+
+def test_a_nul_in_a_json_field_is_refused_naming_that_field(manager_api, staff_api, store, item):
+    # Found by a QA pass: the problem named no field, so a client could not tell which.
+    before = db_state()
+
+    category = manager_api.post(f"{V1}/categories/", '{"name": "Bolts\\u0000"}')
+    sale = staff_api.stock_post(
+        f"{V1}/sales-orders/quick/",
+        f'{{"store": {store.pk}, "note": "a\\u0000", "lines": ['
+        f'{{"item": {item.pk}, "quantity": "1"}}, '
+        f'{{"item": {item.pk}, "quantity": "1", "lot_code": "L\\u00001"}}]}}',
+    )
+
+    nul = "This text contains a character (NUL) that no field accepts; send it without."
+    assert (category.status_code, sale.status_code) == (400, 400)
+    assert category.json() == {
+        "type": "urn:inventory:problem:nul-character",
+        "title": "Bad request",
+        "status": 400,
+        "detail": "The request contained a character (NUL) that no field accepts.",
+        "errors": {"name": [nul]},
+    }
+    assert sale.json()["errors"] == {"note": [nul], "lines": {"1": {"lot_code": [nul]}}}
+    assert sale.json()["line"] == 1
+    assert db_state() == before
+
+
+def test_a_nul_in_a_key_or_the_query_is_refused_as_before(manager_api):
+    before = db_state()
+
+    in_key = manager_api.post(f"{V1}/categories/", '{"na\\u0000me": "Bolts"}')
+    in_query = manager_api.get(f"{V1}/categories/", {"search": "a\x00b"})
+
+    assert in_key.status_code == 400
+    assert in_key.json()["errors"] == {
+        "na\\u0000me": [
+            "This text contains a character (NUL) that no field accepts; send it without."
+        ]
+    }
+    assert in_query.status_code == 400
+    assert in_query.json()["type"] == "urn:inventory:problem:nul-character"
+    assert "errors" not in in_query.json()
+    assert db_state() == before

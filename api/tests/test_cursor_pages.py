@@ -110,3 +110,30 @@ def test_an_order_added_between_pages_is_read_once(manager_api, manager_user, st
     read = [row["id"] for page in (first, second, third) for row in page["results"]]
     assert read == sorted(made, reverse=True)
     assert third["next"] is None
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "!!!",  # no base64 at all: DRF dropped it and served the first page
+        "%%%",
+        "abc",  # base64 letters that do not decode to ASCII
+        "cD0x=extra",
+        cursor("x=1"),  # base64 of something else than a cursor
+        cursor("o=0&page=2"),
+    ],
+)
+def test_a_cursor_that_is_not_one_is_an_invalid_cursor_problem(manager_api, movements, forged):
+    # Found by a QA pass: ?cursor=!!! answered 200 with the first page.
+    response = manager_api.get(MOVEMENTS, {"cursor": forged})
+
+    assert response.status_code == 404, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "Invalid cursor"
+
+
+def test_an_empty_cursor_is_still_the_first_page(manager_api, movements):
+    response = manager_api.get(MOVEMENTS, {"cursor": ""})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3

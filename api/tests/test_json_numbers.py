@@ -41,6 +41,7 @@ def errors_of(response) -> dict:
     return problem["errors"]
 
 
+EXPONENT = "Type the number in digits, without an exponent"
 # DRF checks the digits in total before the places: the same message as for the string.
 TOO_MANY_DIGITS = "Ensure that there are no more than 14 digits in total."
 
@@ -51,10 +52,11 @@ TOO_MANY_DIGITS = "Ensure that there are no more than 14 digits in total."
         ("2.9999999999999999", TOO_MANY_DIGITS),
         ("0.99999999999999999999", TOO_MANY_DIGITS),
         ("1.0001", "Ensure that there are no more than 3 decimal places."),
-        ("1E1", NUMBER_MESSAGE),
-        ("1e0", NUMBER_MESSAGE),
-        ("2.5e-1", NUMBER_MESSAGE),
-        ("1E400", NUMBER_MESSAGE),
+        # An exponent is refused saying how to write the number (as the web forms say it).
+        ("1E1", f"{EXPONENT}: 10."),
+        ("1e0", f"{EXPONENT}: 1."),
+        ("2.5e-1", f"{EXPONENT}: 0.25."),
+        ("1E400", f"{EXPONENT}, such as 1000."),
     ],
 )
 def test_a_json_quantity_is_judged_as_written_not_rounded_by_a_float(

@@ -18,6 +18,9 @@ TOO_MANY_LINES = f"A document can have at most {MAX_LINES} lines; split it in tw
 BAD_LINE_COUNT = "The form's count of lines is missing or invalid: reload the page and try again."
 # The number of a line added in the browser: app.js writes it into the empty form's copy.
 LINE_NUMBER_SLOT = "__line__"
+# A form posted without its hidden token, or with a damaged one (a page edited in the
+# browser, or kept and sent much later): nothing is recorded, and no box can show why.
+STALE_FORM = "This form is out of date; nothing was recorded. Open it again."
 
 
 class IdempotentFormMixin(forms.Form):
@@ -29,6 +32,13 @@ class IdempotentFormMixin(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def add_error(self, field, error):
+        # The token is hidden: its refusal goes above the form, in words, rather than
+        # Django's "(Hidden field idempotency_key) This field is required."
+        if field == "idempotency_key":
+            field, error = None, forms.ValidationError(STALE_FORM, code="stale_form")
+        super().add_error(field, error)
 
     def renew_token(self, token: str) -> None:
         """Render `token` instead: what the form holds was refused as a resend of a form

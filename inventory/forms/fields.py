@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from inventory.models.fields import QTY
-from inventory.quantities import fmt_qty
+from inventory.quantities import PLAIN_NUMBER, fmt_qty, number_refusal
 
 # Wide enough for any receipt, expiry date or report; narrow enough that a day added or
 # a time zone applied never leaves Python's date range (which ends at 9999-12-31).
@@ -23,12 +23,6 @@ DATE_MAX = date(2999, 12, 31)
 # Primary keys are 64-bit (BigAutoField); a larger number names nothing and overflows
 # SQLite's integers and PostgreSQL's bigint.
 ID_MAX = 2**63 - 1
-
-
-# What a person types for a number: ASCII digits, one optional point, an optional minus.
-# Python's Decimal also reads "1_000", "1e3", "+1" and other scripts' digits ("١٢"), so a
-# typo such as "1_0" would have been taken as 10.
-PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
 class DecimalInput(forms.TextInput):
@@ -56,13 +50,9 @@ class FiniteDecimalField(forms.DecimalField):
         if isinstance(value, str):
             value = value.strip()  # a box holding only spaces is blank
         if isinstance(value, str) and value and not PLAIN_NUMBER.fullmatch(value):
-            if "," in value and PLAIN_NUMBER.fullmatch(value.replace(",", "")):
-                # "1,5" may mean 1.5 or (with "1,500") a thousand and more: ask, in words.
-                raise forms.ValidationError(
-                    "Type the number without a comma: 1.5 with a point, or 1500.",
-                    code="invalid",
-                )
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            # A comma, a plus, a typographic minus or an exponent: say how to type it.
+            message = number_refusal(value) or self.error_messages["invalid"]
+            raise forms.ValidationError(message, code="invalid")
         value = super().to_python(value)
         if isinstance(value, Decimal):
             if not value.is_finite():

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from inventory import rules
-from inventory.models import Item, StockBalance
+from inventory.models import Item, Lot, StockBalance
 
 # The figures of stock come from the stock selectors, so "available" means the same
 # here as on every other screen (APPROVED lots only, and whatever it comes to mean).
@@ -83,9 +83,10 @@ def picker_lots(*, item, store=None, query: str = "", limit=LIMIT):
     """Return up to `limit` lots of `item` that have a balance (in `store`, or anywhere).
 
     Each dict has the lot's id, code, QC status, expiry, whether it is past that
-    expiry today, and its on_hand, reserved and available figures (in the store,
-    or summed over stores). Lots holding stock come first, then earliest expiry
-    (FEFO). One query, on the (item, store) index of the balances.
+    expiry today, whether it is sellable (rules.is_sellable), and its on_hand, reserved
+    and available figures (in the store, or summed over stores). Lots holding stock
+    come first, then earliest expiry (FEFO). One query, on the (item, store) index of
+    the balances.
     """
     query = picker_query(query)
     balances = StockBalance.objects.filter(item=item)
@@ -116,6 +117,9 @@ def picker_lots(*, item, store=None, query: str = "", limit=LIMIT):
             "qc_status": row["lot__qc_status"],
             "expires_on": row["lot__expires_on"],
             "expired": rules.is_past(row["lot__expires_on"], today),
+            "sellable": rules.is_sellable(
+                Lot(qc_status=row["lot__qc_status"], expires_on=row["lot__expires_on"]), today
+            ),
             "on_hand": row["on_hand"],
             "reserved": row["reserved"],
             # A lot's own figure: its reservations beyond its sellable stock (it expired

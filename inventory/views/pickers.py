@@ -118,11 +118,19 @@ def picker_lot_options(request):
             "",
             QCStatus(row["qc_status"]).label,
             _expiry(row["expires_on"], row["expired"]),
-            _available(row["available"], item.unit),
+            _lot_stock(row, item.unit),
         )
         for row in rows
     ]
     return JsonResponse({"results": results, "item": item.sku})
+
+
+def _lot_stock(row, unit) -> str:
+    """A sellable lot's available stock; what any other lot holds (expired, in quarantine,
+    rejected: never available), so that a manager writing it off or moving it sees it."""
+    if row["sellable"]:
+        return _available(row["available"], unit)
+    return f"{fmt_amount(row['on_hand'], unit)} on hand"
 
 
 def _expiry(expires_on, expired) -> str:

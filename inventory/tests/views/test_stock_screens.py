@@ -215,7 +215,7 @@ def test_a_replayed_transfer_moves_nothing_more(
         ({"quantity": "abc"}, "quantity", "Enter a number."),
         ({"to_store": "same"}, "to_store", "Choose two different stores."),
         ({"item": "999999"}, "item", "Select a valid choice."),
-        ({"idempotency_key": ""}, "idempotency_key", "This field is required."),
+        ({"idempotency_key": ""}, "__all__", "This form is out of date; nothing was recorded."),
     ],
 )
 def test_refused_transfer_changes_nothing(
