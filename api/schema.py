@@ -1,6 +1,10 @@
 """OpenAPI: every operation documents its problem responses; stock POSTs their key header."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from django.conf import settings
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
@@ -47,6 +51,25 @@ class TokenAuthScheme(OpenApiAuthenticationExtension):
         }
 
 
+class _IdFieldSchema(OpenApiSerializerFieldExtension):
+    """An id in a request is a JSON integer or a string of ASCII digits, as IdField and
+    IdIntegerField take it (a connector that keeps ids as text need not convert them);
+    in a response it is always an integer."""
+
+    target_class = "api.serializers.fields.IdField"
+    integer = {"type": "integer"}
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction != "request":
+            return dict(self.integer)
+        return {"oneOf": [dict(self.integer), {"type": "string", "pattern": "^[0-9]+$"}]}
+
+
+class _IdIntegerFieldSchema(_IdFieldSchema):
+    target_class = "api.serializers.fields.IdIntegerField"
+    integer = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+
+
 # Statuses any operation may answer with a problem, beyond what it documents itself.
 COMMON_PROBLEMS = {
     "400": "Invalid input: `errors` names each field.",
@@ -62,6 +85,8 @@ COMMON_PROBLEMS = {
 WRITE_PROBLEMS = {
     "409": "Refused by the state of stock or of the document (a shortage names item, "
     "store, requested and available).",
+    "413": "The body is larger than "
+    f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; nothing was recorded.",
     "422": "Refused by a rule of the inventory, or an Idempotency-Key reused with another body.",
 }
 

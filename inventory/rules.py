@@ -21,6 +21,7 @@ from inventory.quantities import UNIT_FORMS
 ZERO = Decimal("0")
 MAX_QUANTITY = Decimal("99999999999.999")  # what Decimal(14,3) can hold
 QTY_STEP = Decimal("0.001")
+CENT = Decimal("0.01")  # a sum of money's step: prices, costs, values
 # Counted units take whole numbers; measured ones up to the column's 3 places.
 UNIT_DECIMALS = {"pcs": 0, "box": 0, "kg": 3, "l": 3, "m": 3}
 

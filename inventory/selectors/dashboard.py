@@ -58,6 +58,7 @@ from inventory.models import (
     Store,
     Supplier,
 )
+from inventory.rules import CENT
 
 from .money import cents, share_of_line
 from .purchasing import awaiting_qc
@@ -66,7 +67,6 @@ from .stock import expiring_lots, low_stock
 
 Kind = LedgerEntry.Kind
 ZERO = Decimal("0")
-CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=24, decimal_places=2)
 DEFAULT_DAYS = 30
 RECENT_MOVEMENTS = 10

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Case, F, Q, Value, When
 
 from inventory.models import StockBalance
-from inventory.rules import QTY_STEP  # a quantity's places, as stored
+from inventory.rules import CENT, QTY_STEP  # a quantity's and a sum's places, as stored
 
 from .replica import read_alias
 from .stock import BELOW_LEVEL, LOW_CANDIDATES, QTY, ZERO, stock_levels
@@ -84,7 +84,6 @@ QUANTITY_COLUMNS = (
     "on_hand", "reserved", "available", "near_expiry", "expired", "quarantined", "rejected",
     "item__reorder_level",
 )  # fmt: skip
-CENT = Decimal("0.01")
 STOCK_CSV_HEADER = [
     "sku", "name", "unit", "store", "store_name", "on_hand", "reserved", "available",
     "expiring_soon", "expired", "in_qc", "rejected", "reorder_level", "short_by",

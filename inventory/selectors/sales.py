@@ -25,13 +25,13 @@ from django.utils import timezone
 
 from inventory.models import AuditEvent, LedgerEntry, SalesOrder, SalesOrderLine
 from inventory.models.orders import OPEN_SALES_STATUSES
+from inventory.rules import CENT
 
 from . import money
 from .money import cents
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
-CENT = Decimal("0.01")
 
 Kind = LedgerEntry.Kind
 

@@ -52,9 +52,9 @@ def clean_cost(value, item, *, label: str | None = None) -> Decimal:
         raise InventoryError(f"{label} cannot be negative.", field="unit_cost")
     if cost > MAX_COST:
         raise InventoryError(f"{label} is too large.", field="unit_cost")
-    if cost != cost.quantize(Decimal("0.01")):
+    if cost != cost.quantize(rules.CENT):
         raise InventoryError(f"{label} can have at most 2 decimal places.", field="unit_cost")
-    return cost.quantize(Decimal("0.01"))
+    return cost.quantize(rules.CENT)
 
 
 def clean_receipt(

@@ -15,7 +15,6 @@ from .posting import StockResult, require_active
 
 Status = SalesOrder.Status
 ZERO = Decimal("0")
-MONEY_STEP = Decimal("0.01")
 
 TRANSITIONS = SALES_TRANSITIONS
 # A customer return needs something shipped; it does not move the order's status.
@@ -53,7 +52,7 @@ def clean_price(value, item: Item) -> Decimal:
         raise InventoryError("Unit price must be a number.", field="unit_price") from None
     if not price.is_finite() or price < 0:
         raise InventoryError("Unit price cannot be negative.", field="unit_price")
-    if price != price.quantize(MONEY_STEP) or price >= Decimal("10000000000"):
+    if price != price.quantize(rules.CENT) or price >= Decimal("10000000000"):
         raise InventoryError("Unit price must be a sum of money.", field="unit_price")
     return price
 
