@@ -79,14 +79,23 @@ def make_room(posting: Posting, balance, *, keep: Decimal, why: str, field=None)
         lines = [line for line, _ in holders if line]
         orders = [o.number for o in SalesOrder.objects.filter(lines__in=lines).distinct()]
         then = f"ship or cancel {', '.join(orders)}" if orders else "release them"
-        here = sum((e.reserved_delta for e in posting.entries if _on(e, balance)), rules.ZERO)
-        moved = f" ({fmt_amount(here, unit)} of it moved here by this document)" if here > 0 else ""
-        raise InventoryError(
-            f"Lot {balance.lot.code} has {fmt_amount(balance.reserved, unit)} reserved{moved}, "
-            f"{why}, and the other lots of {balance.item.sku} in {balance.store.name} have "
-            f"{fmt_amount(room, unit)} free to take them: {then} first.",
-            field=field,
-        )
+        if any(e.reserved_delta > 0 for e in posting.entries if _on(e, balance)):
+            # Some of the lot's reservations were moved onto it by this document, so the
+            # manager never saw them there: say it of the item in the store instead.
+            held = sum((b.reserved for b in pair), rules.ZERO)
+            left = max(keep, rules.ZERO) + sum((b.on_hand for b in targets), rules.ZERO)
+            message = (
+                f"Orders hold {fmt_amount(held, unit)} of {balance.item.sku} in "
+                f"{balance.store.name}, more than the {fmt_amount(left, unit)} its lots there "
+                f"hold for sale after this document: {then} first."
+            )
+        else:
+            message = (
+                f"Lot {balance.lot.code} has {fmt_amount(balance.reserved, unit)} reserved, "
+                f"{why}, and the other lots of {balance.item.sku} in {balance.store.name} "
+                f"have {fmt_amount(room, unit)} free to take them: {then} first."
+            )
+        raise InventoryError(message, field=field)
     lines = SalesOrderLine.objects.in_bulk([line for line, _, _ in plan if line])
     released = defaultdict(lambda: rules.ZERO)  # one UNRESERVE row per holder
     for line_id, _, quantity in plan:

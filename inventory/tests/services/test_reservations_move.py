@@ -167,8 +167,11 @@ def test_reservations_moved_by_one_line_move_again_when_their_lot_is_counted_dow
     assert [d[0:4] for d in deltas(shipped.stock)] == [("ISSUE", "MAIN", "C", D(10))]
 
 
-def test_a_refusal_says_what_this_count_moved_onto_the_lot(manager_user, item, store):
-    # found by QA: "has 90 m reserved" where the lot held 50 and this count had moved 40
+def test_a_refusal_after_moving_reservations_speaks_of_the_item_not_the_lot(
+    manager_user, item, store
+):
+    # found by QA: "has 90 m reserved" where the lot held 50 and this count had moved 40;
+    # then "Lot B" named for reservations the manager had seen on lot A
     a = receive(manager_user, item, store, 4, "A")
     b = receive(manager_user, item, store, 10, "B")
     order, _ = _confirmed(manager_user, item, store, 10)  # A 4 and B 6 (FEFO)
@@ -183,8 +186,7 @@ def test_a_refusal_says_what_this_count_moved_onto_the_lot(manager_user, item, s
         )
 
     assert str(refused.value) == (
-        "Lot B has 10 pcs reserved (4 pcs of it moved here by this document), more than the "
-        "5 counted, and the other lots of SKU-0042 in Main Store have 3 pcs free to take "
-        f"them: ship or cancel {order.number} first."
+        "Orders hold 10 pcs of SKU-0042 in Main Store, more than the 8 pcs its lots there "
+        f"hold for sale after this document: ship or cancel {order.number} first."
     )
     assert snapshot() == before
