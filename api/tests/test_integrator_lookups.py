@@ -8,6 +8,7 @@ from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory, SupplierFactory
 
 from .db_state import db_state
+from .responses import assert_problem
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
@@ -81,8 +82,7 @@ def test_a_document_with_no_lines_is_refused_naming_lines(staff_api, store, path
 
     response = staff_api.stock_post(f"{V1}/{path}", body(store, SupplierFactory()))
 
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == PROBLEM
+    assert_problem(response, 400)
     assert list(response.json()["errors"]) == ["lines"]
     assert db_state() == before
 
@@ -153,9 +153,7 @@ def test_a_line_of_another_order_is_refused_by_name_and_place(
         {"lines": [{"line": first, "quantity": "1"}, {"line": foreign, "quantity": "1"}]},
     )
 
-    assert response.status_code == 422, response.content
-    assert response["Content-Type"] == PROBLEM
-    problem = response.json()
+    problem = assert_problem(response, 422)
     message = f"Line {foreign} does not belong to SO-{order:06d}."
     assert (problem["detail"], problem["line"]) == (message, 1)
     assert problem["errors"] == {"line": [message]}

@@ -10,11 +10,11 @@ from inventory.services.stock import stock_receive
 from inventory.tests.factories import SupplierFactory
 
 from .db_state import db_state
+from .responses import assert_problem
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
 QUICK = f"{V1}/sales-orders/quick/"
-PROBLEM = "application/problem+json"
 NUMBER_MESSAGE = (
     "Enter a plain number: digits 0-9, an optional leading minus and an optional decimal point."
 )
@@ -34,9 +34,7 @@ def raw_sale(store, item, quantity: str, extra: str = "") -> str:
 
 
 def errors_of(response) -> dict:
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == PROBLEM
-    problem = response.json()
+    problem = assert_problem(response, 400)
     assert problem["type"] == "urn:inventory:problem:validation"
     return problem["errors"]
 
@@ -119,8 +117,7 @@ def test_nan_and_infinity_are_not_json_and_are_refused(staff_api, stocked, liter
 
     response = staff_api.stock_post(QUICK, raw_sale(store, item, literal))
 
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == PROBLEM
+    assert_problem(response, 400)
     assert response.json()["detail"].startswith("JSON parse error - ")
     assert db_state() == before
 

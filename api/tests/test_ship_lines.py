@@ -8,10 +8,10 @@ from inventory.services.stock import stock_receive
 from inventory.tests.factories import SupplierFactory
 
 from .db_state import db_state
+from .responses import assert_problem
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
-PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
@@ -35,8 +35,7 @@ def test_a_line_named_twice_in_a_shipment_is_refused_by_name(staff_api, confirme
         {"lines": [{"line": line, "quantity": "2"}, {"line": line, "quantity": "-1"}]},
     )
 
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == PROBLEM
+    assert_problem(response, 400)
     message = f"Line {line} is named twice; send it once with the whole quantity to ship."
     assert response.json() == {
         "type": "urn:inventory:problem:validation",
@@ -56,8 +55,7 @@ def test_a_negative_shipped_quantity_is_refused_on_its_own(staff_api, confirmed)
         f"{V1}/sales-orders/{order}/ship/", {"lines": [{"line": line, "quantity": "-1"}]}
     )
 
-    assert response.status_code == 422, response.content
-    assert response["Content-Type"] == PROBLEM
+    assert_problem(response, 422)
     assert response.json()["detail"] == "Quantity must be greater than zero."
     after = db_state()
     assert after.pop("stored answers") == before.pop("stored answers") + 1  # a refusal, kept
@@ -104,8 +102,7 @@ def test_a_receipt_line_named_twice_checks_each_quantity(manager_api, store, ite
         },
     )
 
-    assert response.status_code == 422, response.content
-    assert response["Content-Type"] == PROBLEM
+    assert_problem(response, 422)
     assert "greater than zero" in response.json()["detail"]
     after = db_state()
     assert after.pop("stored answers") == before.pop("stored answers") + 1
@@ -123,9 +120,7 @@ def test_reversing_a_shipment_movement_points_to_the_order(manager_api, staff_ap
 
     response = manager_api.stock_post(f"{V1}/movements/{issue}/reverse/")
 
-    assert response.status_code == 409, response.content
-    assert response["Content-Type"] == PROBLEM
-    problem = response.json()
+    problem = assert_problem(response, 409)
     assert (problem["type"], problem["detail"]) == (
         "urn:inventory:problem:not-reversible",
         "This movement belongs to a sales order; change it from the order (a return takes "

@@ -8,6 +8,7 @@ from inventory.models import Category, SalesOrder, SalesOrderLine
 from inventory.services.stock import stock_receive
 
 from .db_state import db_state
+from .responses import assert_problem
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
@@ -23,9 +24,7 @@ def stocked(manager_user, item, store):
 
 def assert_invalid(response, *path):
     """A 400 validation problem whose `errors` name the field at `path`."""
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"] == PROBLEM
-    problem = response.json()
+    problem = assert_problem(response, 400)
     assert (problem["status"], problem["type"]) == (400, "urn:inventory:problem:validation")
     errors = problem["errors"]
     for step in path:
@@ -271,8 +270,7 @@ def test_a_negative_zero_quantity_is_zero_and_refused_as_zero(staff_api, stocked
         QUICK, {"store": store.pk, "lines": [{"item": item.pk, "quantity": "-0"}]}
     )
 
-    assert response.status_code == 422, response.content
-    assert response["Content-Type"] == PROBLEM
+    assert_problem(response, 422)
     assert response.json()["detail"] == "Quantity must not be zero."
     after = db_state()
     # A service's refusal is stored, to be replayed; nothing else is written.

@@ -97,3 +97,19 @@ def demo_users(transactional_db):
 
     users = create_users(DEMO_USERS)
     return {role: (users[role].username, pw) for _, pw, role in DEMO_USERS}
+
+
+@pytest.fixture
+def bolts_in_stock(demo_users):
+    """12 pcs of one item (with a long name) received into Main Store by the Manager: a
+    stock row, a lot and a movement."""
+    from django.contrib.auth import get_user_model
+
+    from inventory.services.stock import stock_receive
+    from inventory.tests.factories import ItemFactory, StoreFactory
+
+    manager = get_user_model().objects.get(username=demo_users["Manager"][0])
+    item = ItemFactory(sku="BOLT-M8", name="Hex bolt M8 x 40, zinc plated, box of fifty")
+    store = StoreFactory(code="MAIN", name="Main Store")
+    stock_receive(actor=manager, item=item, store=store, quantity="12", lot_code="L-1")
+    return item

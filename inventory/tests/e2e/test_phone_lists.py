@@ -3,10 +3,6 @@ is on the screen with its caption beside it, not behind a sideways scroll. On a 
 (1280x800) the same tables keep their header row and right-aligned figures."""
 
 import pytest
-from django.contrib.auth import get_user_model
-
-from inventory.services.stock import stock_receive
-from inventory.tests.factories import ItemFactory, StoreFactory
 
 from .conftest import login
 
@@ -35,16 +31,6 @@ FIRST_ROW_CELL = """(table, label) => {
     text: cell.textContent.trim(),
   };
 }"""
-
-
-@pytest.fixture
-def bolts_in_stock(demo_users):
-    """12 pcs of one item received into one store: a stock row and a movement."""
-    manager = get_user_model().objects.get(username=demo_users["Manager"][0])
-    item = ItemFactory(sku="BOLT-M8", name="Hex bolt M8 x 40, zinc plated, box of fifty")
-    store = StoreFactory(code="MAIN", name="Main Store")
-    stock_receive(actor=manager, item=item, store=store, quantity="12", lot_code="L-1")
-    return item
 
 
 @pytest.mark.parametrize(("path", "testid", "label"), LISTS)

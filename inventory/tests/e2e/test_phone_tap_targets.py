@@ -6,10 +6,8 @@ the period" and a movement's "Back to movements". On a desktop they stay plain t
 import pytest
 from django.contrib.auth import get_user_model
 
-from inventory.models import LedgerEntry
+from inventory.models import LedgerEntry, Store
 from inventory.services.sales import sales_order_create
-from inventory.services.stock import stock_receive
-from inventory.tests.factories import ItemFactory, StoreFactory
 
 from .conftest import login
 
@@ -18,14 +16,14 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def one_of_each(demo_users):
+def one_of_each(demo_users, bolts_in_stock):
     """A receipt (a stock row and a movement) and a sales order."""
     manager = get_user_model().objects.get(username=demo_users["Manager"][0])
-    item = ItemFactory(sku="BOLT-M8", name="Hex bolt M8")
-    store = StoreFactory(code="MAIN", name="Main Store")
-    stock_receive(actor=manager, item=item, store=store, quantity="12", lot_code="L-1")
-    order = sales_order_create(actor=manager, store=store, customer=None, lines=[(item, 2, None)])
-    return {"item": item, "order": order, "entry": LedgerEntry.objects.get()}
+    store = Store.objects.get(code="MAIN")
+    order = sales_order_create(
+        actor=manager, store=store, customer=None, lines=[(bolts_in_stock, 2, None)]
+    )
+    return {"item": bolts_in_stock, "order": order, "entry": LedgerEntry.objects.get()}
 
 
 def links(page, one_of_each):
