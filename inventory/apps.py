@@ -6,4 +6,4 @@ class InventoryConfig(AppConfig):
     name = "inventory"
 
     def ready(self):
-        from inventory import checks  # noqa: F401  (registers the database role checks)
+        from inventory import checks  # noqa: F401  (registers the system checks)

@@ -1,10 +1,13 @@
-"""System checks that advise against running the app with too many database rights.
+"""System checks that advise against running the app with too many database rights, or
+with e-mails that cannot link back to it.
 
-Both are database checks, so they run only where a database is named: `migrate` runs the
-first, and `manage.py check --deploy --database default` (with the app's DATABASE_URL)
-runs both. `manage.py db_roles` prints the setup they point to.
+The two role checks are database checks, so they run only where a database is named:
+`migrate` runs the first, and `manage.py check --deploy --database default` (with the
+app's DATABASE_URL) runs both. `manage.py db_roles` prints the setup they point to. The
+SITE_URL check runs with every command that checks (`migrate`, `check`, `runserver`).
 """
 
+from django.conf import settings
 from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError, connections
 
@@ -76,3 +79,21 @@ def check_app_owns_nothing(app_configs, databases=None, **kwargs):
                 )
             )
     return warnings
+
+
+@register()
+def check_site_url(app_configs, **kwargs):
+    """Warn when a production site (DEBUG off) has no SITE_URL: e-mails are sent from
+    background tasks, which have no request to take the address from, so they go without
+    links (to the alerts, the pending sign-ups, the sign-in page)."""
+    if settings.DEBUG or settings.SITE_URL:
+        return []
+    return [
+        Warning(
+            "SITE_URL is not set: the e-mails the app sends (low-stock alerts, sign-ups "
+            "waiting for a role, approvals) will carry no links to the site.",
+            hint="Set SITE_URL to the address people open, e.g. https://stock.example.com "
+            "(.env.example, and the README's production section).",
+            id="inventory.W003",
+        )
+    ]

@@ -16,6 +16,7 @@ from .common import (
 from .fields import BoundedDateField, IdField, ModelSelectField
 from .filtering import FilterFormMixin
 from .party_picker import PartyPickerField
+from .stores import StoreChoiceMixin
 from .widgets import ItemPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -48,7 +49,7 @@ class PurchaseFilterForm(FilterFormMixin, forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
-class PurchaseOrderForm(forms.Form):
+class PurchaseOrderForm(StoreChoiceMixin, forms.Form):
     supplier = PartyPickerField(Supplier)
     store = ModelSelectField(Store.objects.filter(is_active=True))
     expected_on = BoundedDateField(label="Expected on", required=False, widget=DATE)
@@ -76,7 +77,7 @@ class PurchaseDraftForm(IdempotentFormMixin, PurchaseOrderForm):
         self.fields["idempotency_key"].required = False
 
 
-class DirectPurchaseForm(IdempotentFormMixin, forms.Form):
+class DirectPurchaseForm(StoreChoiceMixin, IdempotentFormMixin, forms.Form):
     supplier = PartyPickerField(Supplier)
     store = ModelSelectField(Store.objects.filter(is_active=True))
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

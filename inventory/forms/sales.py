@@ -19,6 +19,7 @@ from .common import (
 from .fields import BoundedDateField, DecimalInput, ModelSelectField
 from .filtering import FilterFormMixin
 from .party_picker import PartyPickerField
+from .stores import StoreChoiceMixin
 from .widgets import ItemPickerField
 
 WALK_IN = "walk-in"
@@ -33,7 +34,7 @@ def _style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", css)
 
 
-class SalesOrderForm(forms.Form):
+class SalesOrderForm(StoreChoiceMixin, forms.Form):
     """The order header: store, customer (empty for walk-in) and a note."""
 
     store = ModelSelectField(queryset=Store.objects.filter(is_active=True))

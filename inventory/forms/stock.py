@@ -8,6 +8,7 @@ from inventory.models import LedgerEntry, Store
 
 from .common import IdempotentFormMixin, QuantityField
 from .fields import DecimalInput, ModelSelectField
+from .stores import StoreChoiceMixin
 from .widgets import ItemPickerField, LotPickerField, resolve_lot
 
 ADJUST_REASON_CHOICES = [("", "Choose a reason…")] + [
@@ -33,7 +34,7 @@ class _LotOfItemMixin:
         return data
 
 
-class TransferForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
+class TransferForm(StoreChoiceMixin, _LotOfItemMixin, IdempotentFormMixin, forms.Form):
     # Deactivated items too: their remaining stock may still be moved or written off.
     item = ItemPickerField(include_inactive=True, store_field="from_store")
     from_store = ModelSelectField(queryset=Store.objects.order_by("code"), label="From store")
@@ -59,7 +60,7 @@ class TransferForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
         return data
 
 
-class AdjustmentForm(_LotOfItemMixin, IdempotentFormMixin, forms.Form):
+class AdjustmentForm(StoreChoiceMixin, _LotOfItemMixin, IdempotentFormMixin, forms.Form):
     # A shop starting with stock on its shelves has no lot to adjust yet.
     missing_lot = (
         " An adjustment corrects a lot on record; stock never received (opening stock)"

@@ -12,6 +12,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "inventory.example.com",
     "HTTPS": "1",
+    "SITE_URL": "https://inventory.example.com",
 }
 # Settings variables a developer's shell (or .env) might hold; each run sets its own.
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest, never in production.
@@ -24,6 +25,7 @@ CLEARED = (
     "BEHIND_PROXY",
     "SECURE_HSTS_SECONDS",
     "AXES_ENABLED",
+    "SITE_URL",
     "DJANGO_SETTINGS_MODULE",
 )
 
@@ -67,3 +69,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY is not set." in result.stderr
     assert "With DEBUG off the app refuses to start without it" in result.stderr
+
+
+def test_check_deploy_warns_of_emails_without_links_when_site_url_is_unset():
+    # Empty rather than absent, so that a SITE_URL in a local .env cannot fill it in.
+    result = _manage("check", "--deploy", **{**PRODUCTION, "SITE_URL": ""})
+
+    assert result.returncode == 0  # a warning: the app still starts
+    assert "inventory.W003" in result.stderr
+    assert "will carry no links" in result.stderr

@@ -57,7 +57,8 @@ def line_added(form, formset):
     ]
     again = type(formset)(initial=rows, prefix=formset.prefix)
     again.extra = 1
-    return type(form)(initial=_typed(form)), again
+    # Every document header has a store choice, whose hint is worded for its user.
+    return type(form)(initial=_typed(form), user=form.user), again
 
 
 def refused_lines(exc: InventoryError) -> list[tuple[int, InventoryError]]:

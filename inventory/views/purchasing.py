@@ -112,7 +112,9 @@ def _render_order_form(request, form, formset, order=None):
 def purchase_order_new(request):
     """Create a draft purchase order with its lines."""
     # The one-time token is kept in the page's URL, so Back and submit again saves one.
-    form = PurchaseDraftForm(request.POST or None, initial=token_initial(request))
+    form = PurchaseDraftForm(
+        request.POST or None, initial=token_initial(request), user=request.user
+    )
     formset = OrderLineFormSet(request.POST or None, prefix="lines")
     if adds_a_line(request):
         form, formset = line_added(form, formset)
@@ -148,7 +150,9 @@ def purchase_edit(request, pk):
         {"item": line.item, "quantity": line.quantity_ordered, "unit_cost": line.unit_cost}
         for line in order.lines.select_related("item").order_by("pk")
     ]
-    form = PurchaseEditForm(request.POST or None, initial={**initial, "shown": order.version})
+    form = PurchaseEditForm(
+        request.POST or None, initial={**initial, "shown": order.version}, user=request.user
+    )
     formset = OrderLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
     if adds_a_line(request):
         form, formset = line_added(form, formset)
@@ -297,7 +301,9 @@ def purchase_receive(request, pk):
 @role_required(Role.STAFF)
 def purchase_new(request):
     """Direct purchase: what arrived without an order, received at once into lots."""
-    form = DirectPurchaseForm(request.POST or None, initial=token_initial(request))
+    form = DirectPurchaseForm(
+        request.POST or None, initial=token_initial(request), user=request.user
+    )
     formset = DirectLineFormSet(request.POST or None, prefix="lines")
     if adds_a_line(request):
         form, formset = line_added(form, formset)

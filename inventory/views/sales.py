@@ -91,10 +91,14 @@ def _order_form_page(request, *, order=None):
     )
     if order is None:
         # A new draft carries a one-time token (kept in the page's URL, so Back keeps it).
-        form = SalesDraftForm(request.POST or None, initial=token_initial(request))
+        form = SalesDraftForm(
+            request.POST or None, initial=token_initial(request), user=request.user
+        )
     else:
         form = SalesEditForm(
-            request.POST or None, initial={**header_initial, "shown": order.version}
+            request.POST or None,
+            initial={**header_initial, "shown": order.version},
+            user=request.user,
         )
     formset = SalesLineFormSet(request.POST or None, prefix=LINES, initial=initial_lines)
     if adds_a_line(request):
@@ -330,6 +334,7 @@ def sales_quick(request):
     form = QuickSaleForm(
         request.POST or None,
         initial={"store": _remembered_store(request), **token_initial(request)},
+        user=request.user,
     )
     formset = SalesLineFormSet(request.POST or None, prefix=LINES)
     if request.method != "POST":

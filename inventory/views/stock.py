@@ -92,7 +92,7 @@ def stock_levels(request, status=200):
 def transfer_new(request):
     item_id = id_param(request, "item")
     if request.method == "POST":
-        form = TransferForm(request.POST)
+        form = TransferForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -120,7 +120,7 @@ def transfer_new(request):
                     )
                 return redirect(_movements_url(data["item"]))
     else:
-        form = TransferForm(initial=_initial(request, item_id))
+        form = TransferForm(initial=_initial(request, item_id), user=request.user)
     return render(request, "inventory/stock/transfer_form.html", {"form": form})
 
 
@@ -128,7 +128,7 @@ def transfer_new(request):
 def adjustment_new(request):
     item_id = id_param(request, "item")
     if request.method == "POST":
-        form = AdjustmentForm(request.POST)
+        form = AdjustmentForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -163,7 +163,7 @@ def adjustment_new(request):
                     messages.success(request, text)
                 return redirect(_movements_url(data["item"]))
     else:
-        form = AdjustmentForm(initial=_initial(request, item_id))
+        form = AdjustmentForm(initial=_initial(request, item_id), user=request.user)
     return render(request, "inventory/stock/adjustment_form.html", {"form": form})
 
 
