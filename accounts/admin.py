@@ -195,8 +195,10 @@ class UserAdmin(SafeAdminMixin, BaseUserAdmin):
             try:
                 user_set_role(actor=actor, user=user, role=role)
             except InventoryError as exc:
+                # Each user is changed or refused on their own: the others still are done,
+                # and the count below says so.
                 self.message_user(request, exc.message, level=messages.ERROR)
-                return
+                continue
             changed += 1
         if changed:
             self.message_user(

@@ -222,7 +222,9 @@ class CatalogAdmin(SafeAdminMixin, admin.ModelAdmin):
             lambda obj: catalog_set_active(actor=actor, obj=obj, active=active),
         )
         verb = "activated" if active else "deactivated"
-        self.message_user(request, f"{done} {self.model._meta.verbose_name_plural} {verb}.")
+        meta = self.model._meta
+        name = meta.verbose_name if done == 1 else meta.verbose_name_plural
+        self.message_user(request, f"{done} {name} {verb}.")
 
     @admin.action(description="Deactivate selected", permissions=["change"])
     def deactivate_selected(self, request, queryset):

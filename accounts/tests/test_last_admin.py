@@ -71,6 +71,27 @@ def test_the_admin_remove_role_action_refuses_the_last_admin(admin_role_client, 
     assert user_role(_fresh(admin_role_user)) is Role.ADMIN
 
 
+def test_the_admin_role_action_changes_the_others_and_says_so(admin_role_client, admin_role_user):
+    # Found by a QA pass: the last Admin's refusal stopped the action, so a user before it
+    # was changed with only the refusal shown, and a user after it silently was not.
+    before = UserFactory(role="Staff", username="aaron")
+    after = UserFactory(role="Staff", username="zoe")
+    selected = [str(user.pk) for user in (before, admin_role_user, after)]
+
+    response = admin_role_client.post(
+        "/admin/auth/user/",
+        {"action": "make_manager", "index": "0", "_selected_action": selected},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "Admin1 is the last active Admin" in html
+    assert "2 users: Manager." in html
+    assert user_role(_fresh(before)) is Role.MANAGER
+    assert user_role(_fresh(after)) is Role.MANAGER
+    assert user_role(_fresh(admin_role_user)) is Role.ADMIN
+
+
 def _change_form(user, **changes):
     data = {
         "username": user.username,

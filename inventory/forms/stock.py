@@ -5,6 +5,7 @@ from django import forms
 from inventory import rules
 from inventory.exceptions import InventoryError
 from inventory.models import LedgerEntry, Store
+from inventory.quantities import fmt_qty
 
 from .common import IdempotentFormMixin, QuantityField
 from .fields import DecimalInput, ModelSelectField
@@ -144,6 +145,17 @@ class CountForm(IdempotentFormMixin, forms.Form):
         if exc.index is not None and 0 <= exc.index < len(counted):
             self.add_error(counted[exc.index], exc.message)
         self.add_error(None, exc.message)
+
+    def take_current_figures(self) -> None:
+        """After a refusal because stock moved: each moved lot's hidden figure becomes
+        the one on record now and its Found box is emptied, so the counter recounts only
+        those lots and sends the sheet again, the other lots' figures kept as typed."""
+        self.data = self.data.copy()
+        for name, balance in self.rows.items():
+            expected = f"expected_{balance.lot_id}"
+            if self.cleaned_data.get(expected) not in (None, balance.on_hand):
+                self.data[expected] = fmt_qty(balance.on_hand)
+                self.data[name] = ""
 
     def bound_rows(self):
         """(balance, its count field) for the template, in sheet order."""

@@ -190,6 +190,22 @@ def test_deactivate_selected_action_calls_the_service(admin_client):
     assert AuditEvent.objects.filter(action="category.deactivate").count() == 2
 
 
+@pytest.mark.parametrize(
+    ("count", "said"), [(1, "1 item deactivated."), (2, "2 items deactivated.")]
+)
+def test_deactivate_selected_action_counts_in_words(admin_client, count, said):
+    # Found by a QA pass: one item deactivated read "1 items deactivated."
+    items = [ItemFactory() for _ in range(count)]
+
+    response = admin_client.post(
+        _admin_url(Item, "changelist"),
+        {"action": "deactivate_selected", ACTION_CHECKBOX_NAME: [i.pk for i in items], "index": 0},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [said]
+
+
 def test_lot_approve_action_approves_through_qc(admin_client, admin_user, received):
     # when
     response = admin_client.post(

@@ -60,6 +60,8 @@ def _record(request):
         except InventoryError as exc:
             form.show_refusal(exc, token=refreshed_token(request, exc))
             reopen = isinstance(exc, DocumentChanged)
+            if reopen:
+                form.take_current_figures()
         else:
             if not report_replay(request, result, "This count"):
                 # The lots corrected: a count may also move reservations (other rows).

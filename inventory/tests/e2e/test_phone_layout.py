@@ -221,11 +221,21 @@ LINES_OF = """(el, text) => {
 
 @pytest.mark.parametrize(
     ("path", "table_id"),
-    [("/stock/", "stock-levels"), ("/ledger/", "movements"), ("/items/{item}/", "movements")],
+    [
+        ("/stock/", "stock-levels"),
+        ("/ledger/", "movements"),
+        ("/items/{item}/", "movements"),
+        # Found by a QA pass: the dashboard's tables scrolled sideways, the shortfall and
+        # the on-hand change off the screen.
+        ("/dashboard/", "low-stock"),
+        ("/dashboard/", "recent-movements"),
+    ],
 )
 def test_phone_lists_keep_codes_whole_and_fit_the_screen(new_page, demo_users, path, table_id):
     # given stock of an item with a hyphenated SKU and lot code, and a long name
-    item = ItemFactory(sku="PAINT-W5", name="White paint for the outside walls, 5 l")
+    item = ItemFactory(
+        sku="PAINT-W5", name="White paint for the outside walls, 5 l", reorder_level=10
+    )
     store = StoreFactory(code="MAIN", name="Main Store")
     stock_receive(
         actor=_user(demo_users, "Staff"), item=item, store=store, quantity="5", lot_code="CC-A-2405"

@@ -89,6 +89,46 @@ def test_a_sheet_left_open_while_stock_moved_is_refused_on_the_page(
     assert snapshot() == before
 
 
+def test_a_sheet_refused_as_stale_can_be_sent_again_once_the_moved_lot_is_recounted(
+    manager_client, manager_user, item, store, shelf
+):
+    # Found by a QA pass: the refused sheet showed A's new figure but still carried the
+    # old one, so sending it again was refused for ever, and reopening it lost B's count.
+    page = _sheet(manager_client, store)
+    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
+    data = _post(page)
+    data[f"count_{shelf['A'].pk}"] = "7"
+    data[f"count_{shelf['B'].pk}"] = "4"
+
+    refused = _post(manager_client.post(URL, data))
+    refused[f"count_{shelf['B'].pk}"] = data[f"count_{shelf['B'].pk}"]  # kept as typed
+    refused[f"count_{shelf['A'].pk}"] = "6"  # A recounted
+    response = manager_client.post(URL, refused, follow=True)
+
+    assert data[f"expected_{shelf['A'].pk}"] == "10"
+    assert response.redirect_chain[-1][0] == f"/stock/?store={store.pk}"
+    assert figures(store=store, lot=shelf["A"]) == (D(6), D(0))
+    assert figures(store=store, lot=shelf["B"]) == (D(4), D(0))
+
+
+def test_a_sheet_refused_as_stale_empties_only_the_moved_lots_box(
+    manager_client, manager_user, item, store, shelf
+):
+    page = _sheet(manager_client, store)
+    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
+    data = _post(page)
+    data[f"count_{shelf['A'].pk}"] = "7"
+    data[f"count_{shelf['B'].pk}"] = "4"
+
+    html = manager_client.post(URL, data).content.decode()
+
+    assert f'name="expected_{shelf["A"].pk}" value="8"' in html
+    assert f'name="expected_{shelf["B"].pk}" value="5"' in html
+    boxes = dict(re.findall(r'<input[^>]*name="(count_\d+)"([^>]*)>', html))
+    assert "value=" not in boxes[f"count_{shelf['A'].pk}"]
+    assert 'value="4"' in boxes[f"count_{shelf['B'].pk}"]
+
+
 @pytest.mark.parametrize(("typed", "error"), [("-1", "Enter 0 or more."), ("x", "Enter a number.")])
 def test_a_bad_figure_is_shown_next_to_its_lot(manager_client, store, shelf, typed, error):
     data = _post(_sheet(manager_client, store))
