@@ -65,6 +65,20 @@ class QuantityField(QuantityDecimalField):
         if self.min_value == Decimal("0.001"):
             self.error_messages["min_value"] = "Enter a quantity greater than zero."
 
+    def run_validators(self, value):
+        # 0.0001 is refused for its places alone: it is not "zero or less".
+        try:
+            super().run_validators(value)
+        except forms.ValidationError as refused:
+            errors = refused.error_list
+            if (
+                value is not None
+                and value > 0
+                and any(e.code == "max_decimal_places" for e in errors)
+            ):
+                errors = [e for e in errors if e.code != "min_value"]
+            raise forms.ValidationError(errors) from None
+
 
 class MoneyField(MoneyDecimalField):
     def __init__(self, **kwargs):

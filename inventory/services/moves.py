@@ -1,7 +1,7 @@
 """Transfers between stores and reversals of single movements, through the pipeline."""
 
 from inventory import rules
-from inventory.exceptions import InventoryError, NotReversible
+from inventory.exceptions import InsufficientStock, InventoryError, NotReversible
 from inventory.locks import lock_purchase_order
 from inventory.models import LedgerEntry
 
@@ -17,6 +17,13 @@ from .receipt_reversal import take_back_receipt
 from .transactions import document_transaction, retry_on_conflict
 
 Kind = LedgerEntry.Kind
+
+
+# What a manager can do instead when part of what came in has left (found by a QA pass).
+TAKE_BACK_PART = (
+    " A reversal takes back the whole movement: to take back only what is left, record an"
+    " adjustment (reason Return to supplier, Damage or Loss)."
+)
 
 
 @retry_on_conflict
@@ -163,7 +170,11 @@ def ledger_entry_reverse(
                 rules.check_movable(balance.lot, balance.item, posting.today)
             require_active_to_add(-original.on_hand_delta, balance.item, balance.store)
             if original.on_hand_delta > 0:
-                check_take_out(posting, balance, original.on_hand_delta)
+                try:
+                    check_take_out(posting, balance, original.on_hand_delta)
+                except InsufficientStock as short:
+                    short.message += TAKE_BACK_PART
+                    raise
         for original in originals:
             posting.post(
                 posting.balances[(original.store_id, original.lot_id)],

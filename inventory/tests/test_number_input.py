@@ -35,6 +35,16 @@ def test_plain_numbers_are_read(typed, value):
     assert QuantityField().clean(typed) == value
 
 
+@pytest.mark.parametrize(
+    ("typed", "codes"), [("0.0001", ["max_decimal_places"]), ("0", ["min_value"])]
+)
+def test_a_quantity_with_too_many_places_is_not_told_it_is_zero(typed, codes):
+    # found by a QA pass: 0.0001 was told "Enter a quantity greater than zero." as well
+    with pytest.raises(forms.ValidationError) as refused:
+        QuantityField().clean(typed)
+    assert [e.code for e in refused.value.error_list] == codes
+
+
 @pytest.mark.parametrize("typed", ["-0", "-0.00", "-.0"])
 def test_negative_zero_is_zero_without_its_sign(typed):
     price = MoneyField().clean(typed)

@@ -23,8 +23,10 @@ def test_the_smallest_quantity_is_accepted_and_anything_smaller_refused():
     field = QuantityField()
 
     assert field.clean("0.001") == Decimal("0.001")
-    with pytest.raises(Exception, match="Enter a quantity greater than zero."):
+    with pytest.raises(Exception, match="Use at most 3 decimal places."):
         field.clean("0.0009")
+    with pytest.raises(Exception, match="Enter a quantity greater than zero."):
+        field.clean("0.000")
 
 
 @pytest.mark.parametrize("value", ["NaN", "sNaN", "-sNaN", "Infinity", "-Infinity", "1e400"])

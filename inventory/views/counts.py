@@ -34,6 +34,11 @@ def count_new(request):
     store = _picked(request, "store", Store)
     search = request.GET.get("q", "").strip()[:100]
     category = _picked(request, "category", Category)
+    # An old bookmark or a mistyped link must not count a wider scope than it named.
+    for name, picked in (("store", store), ("category", category)):
+        if request.GET.get(name) and picked is None:
+            messages.error(request, f"No such {name}: choose one from the list.")
+            store = None
     rows = count_sheet(store=store, search=search, category=category) if store else []
     form = CountForm(rows=rows[:SHEET_LINES], initial={**token_initial(request), "store": store})
     return _page(request, form, store=store, search=search, category=category, more=rows)

@@ -108,6 +108,8 @@ def test_a_reversal_that_would_make_stock_negative_is_refused(manager_user, item
 
     assert str(excinfo.value) == (
         "Only 6 pcs of SKU-0042 unreserved in lot A in Main Store; 10 requested."
+        " A reversal takes back the whole movement: to take back only what is left, record an"
+        " adjustment (reason Return to supplier, Damage or Loss)."
     )
     assert snapshot() == before
 

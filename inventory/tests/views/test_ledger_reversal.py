@@ -106,6 +106,8 @@ def test_reversal_that_would_go_below_zero_is_refused(manager_client, manager_us
     assert response.status_code == 302
     assert texts(response) == [
         "Only 2 pcs of SKU-0042 unreserved in lot A in Main Store; 10 requested."
+        " A reversal takes back the whole movement: to take back only what is left, record an"
+        " adjustment (reason Return to supplier, Damage or Loss)."
     ]
     assert snapshot() == before
 

@@ -232,3 +232,22 @@ def test_a_refused_hidden_figure_is_said_on_the_page(manager_client, store, shel
 
     assert "This count sheet is out of date or damaged" in html
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"store": "999999"}, "No such store: choose one from the list."),
+        ({"category": "abc"}, "No such category: choose one from the list."),
+    ],
+)
+def test_an_unknown_store_or_category_is_said_and_no_sheet_is_shown(
+    manager_client, store, shelf, params, message
+):
+    # found by a QA pass: an old bookmark showed the whole store's sheet without a word
+    page = manager_client.get(URL, {"store": store.pk, **params})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert message in html
+    assert re.findall(r'name="count_(\d+)"', html) == []
