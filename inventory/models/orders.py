@@ -137,7 +137,13 @@ class PurchaseOrder(models.Model):
 
     @property
     def number(self) -> str:
-        return f"PO-{self.pk:06d}" if self.pk else "PO-(new)"
+        return self.number_of(self.pk) if self.pk else "PO-(new)"
+
+    @staticmethod
+    def number_of(pk: int) -> str:
+        """Return the number of the order with this primary key (PO-000123), for rows read
+        as values without the order."""
+        return f"PO-{pk:06d}"
 
 
 class PurchaseOrderLine(models.Model):
@@ -229,7 +235,13 @@ class SalesOrder(models.Model):
 
     @property
     def number(self) -> str:
-        return f"SO-{self.pk:06d}" if self.pk else "SO-(new)"
+        return self.number_of(self.pk) if self.pk else "SO-(new)"
+
+    @staticmethod
+    def number_of(pk: int) -> str:
+        """Return the number of the order with this primary key (SO-000123), for rows read
+        as values without the order."""
+        return f"SO-{pk:06d}"
 
 
 class SalesOrderLine(models.Model):

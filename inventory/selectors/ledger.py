@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from inventory.models import LedgerEntry
+from inventory.models import LedgerEntry, PurchaseOrder, SalesOrder
 
 from .replica import read_alias
 
@@ -24,6 +24,9 @@ CSV_HEADER = [
     "user",
     "reverses",
     "operation",
+    # Added at the end, so the columns above keep their positions for existing readers.
+    "order",
+    "unit_price",
 ]
 CSV_FIELDS = [
     "id",
@@ -42,7 +45,15 @@ CSV_FIELDS = [
     "actor__username",
     "reverses_id",
     "operation_id",
+    # Read to make "order" and "unit_price": two LEFT JOINs on the lines' primary keys
+    # (the order's id is a column of its line, so the orders are not joined).
+    "po_line__order_id",
+    "so_line__order_id",
+    "so_line__unit_price",
 ]
+KIND = CSV_FIELDS.index("kind")
+# A sale's stock movements, at its line's price (a reservation moves no stock).
+SOLD_KINDS = (LedgerEntry.Kind.ISSUE, LedgerEntry.Kind.RETURN)
 
 
 def ledger_entry_list():
@@ -60,13 +71,35 @@ def ledger_entries_for_item(*, item):
 
 def ledger_csv_rows(queryset, *, chunk_size: int = 2000):
     """Yield the CSV columns of each movement, read in chunks (from the read replica when
-    there is one)."""
-    return (
+    there is one), one query a chunk whatever the rows.
+
+    "order" names the movement's document as the movement page does: its purchase order
+    (a receipt and a receipt's reversal) or its sales order (a reservation, shipment or
+    return), blank for transfers, adjustments and counts. "unit_price" is the sales
+    order line's price on a shipment (ISSUE) or return (RETURN), blank otherwise; a
+    receipt's cost is "unit_cost", the lot's cost (its purchase order line's) that every
+    movement carries.
+    """
+    rows = (
         queryset.using(read_alias())
         .order_by("-created_at", "-pk")
         .values_list(*CSV_FIELDS)
         .iterator(chunk_size=chunk_size)
     )
+    for *columns, po_order_id, so_order_id, unit_price in rows:
+        yield [
+            *columns,
+            _order_number(po_order_id, so_order_id),
+            unit_price if columns[KIND] in SOLD_KINDS else None,
+        ]
+
+
+def _order_number(po_order_id: int | None, so_order_id: int | None) -> str | None:
+    if po_order_id is not None:
+        return PurchaseOrder.number_of(po_order_id)
+    if so_order_id is not None:
+        return SalesOrder.number_of(so_order_id)
+    return None
 
 
 def ledger_entry_detail(*, pk: int) -> dict:

@@ -53,7 +53,6 @@ def _csv_rows(queryset):
     zone = timezone.get_current_timezone()
     for row in ledger_csv_rows(queryset):
         # created_at (column 1) in local time; every text cell is neutralised by csv_response.
-        row = list(row)
         row[1] = row[1].astimezone(zone).isoformat()
         yield row
 

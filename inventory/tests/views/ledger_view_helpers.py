@@ -18,7 +18,7 @@ LIST = reverse("inventory:ledger_list")
 EXPORT = reverse("inventory:ledger_export")
 HEADER = (
     "id,created_at,kind,sku,item,store,lot,quantity,on_hand_delta,reserved_delta,"
-    "unit_cost,reason,note,user,reverses,operation"
+    "unit_cost,reason,note,user,reverses,operation,order,unit_price"
 )
 
 
