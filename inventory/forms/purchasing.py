@@ -113,7 +113,9 @@ class ReceiveLineForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in ("quantity", "lot_code", "expires_on"):
-            self.fields[field].widget.attrs["class"] = "form-control"
+            # Off: Back or a reload restores typed boxes by name (receipts-1-...), and
+            # the rows re-rendered then may be other lines (one received since).
+            self.fields[field].widget.attrs.update({"class": "form-control", "autocomplete": "off"})
         self.fields["lot_code"].widget.attrs["placeholder"] = "blank: new code"
 
     def describe(self, name: str) -> None:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.timezone import localdate as today
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
@@ -293,12 +293,14 @@ def _attach_ship_errors(request, form, exc: InventoryError) -> None:
 
 
 @role_required(Role.STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sales_return(request, pk, line_pk):
     line = get_object_or_404(
         SalesOrderLine.objects.select_related("order", "item"), pk=line_pk, order_id=pk
     )
     order = line.order
+    if request.method == "GET":  # a refusal's address, opened again: its form is on the order
+        return redirect(order)
     form = ReturnForm(request.POST, line=line)
     if not form.is_valid():
         return _detail_page(request, order, returning=(line.pk, request.POST, None))
