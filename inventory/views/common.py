@@ -1,6 +1,10 @@
 """Helpers every view uses to translate between forms and services."""
 
+from functools import wraps
+
 from django.contrib import messages
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.utils.html import format_html
 
 from inventory.exceptions import InventoryError, ResentWithChanges, ShortLines
@@ -157,3 +161,23 @@ def filtered(request) -> bool:
     """Whether a list was asked for with filters (anything but its page and order), so
     that an empty one says "nothing matches" rather than "none yet"."""
     return any(value for key, value in request.GET.items() if key not in ("page", "sort"))
+
+
+def document_action(detail: str):
+    """A document's action (confirm, cancel, return...) takes POST; its address opened by
+    GET (a reload of a refusal shown there, or signing in again after the session ended
+    while posting) goes to the document's page `detail`, where the action's form is,
+    rather than to a 405."""
+
+    def decorator(view):
+        @wraps(view)
+        def action(request, pk, *args, **kwargs):
+            if request.method == "GET":
+                return redirect(detail, pk=pk)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["GET", "POST"])
+            return view(request, pk, *args, **kwargs)
+
+        return action
+
+    return decorator

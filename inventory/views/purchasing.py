@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role, has_role
@@ -48,7 +47,14 @@ from inventory.services.purchasing import (
     purchase_order_update,
 )
 
-from .common import actor_for, adds_a_line, attach_error, line_added, report_replay
+from .common import (
+    actor_for,
+    adds_a_line,
+    attach_error,
+    document_action,
+    line_added,
+    report_replay,
+)
 from .form_tokens import token_initial
 from .paging import keyset_page_for
 
@@ -177,7 +183,7 @@ def purchase_edit(request, pk):
 
 
 @role_required(Role.MANAGER)
-@require_POST
+@document_action("inventory:purchase_detail")
 def purchase_place(request, pk):
     order = _order_or_404(pk)
     form = PurchaseActionForm(request.POST)
@@ -195,7 +201,7 @@ def purchase_place(request, pk):
 
 
 @role_required(Role.MANAGER)
-@require_POST
+@document_action("inventory:purchase_detail")
 def purchase_cancel(request, pk):
     order = _order_or_404(pk)
     form = PurchaseActionForm(request.POST)

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.timezone import localdate as today
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
@@ -50,6 +49,7 @@ from .common import (
     actor_for,
     adds_a_line,
     attach_error,
+    document_action,
     line_added,
     refused_lines,
     report_replay,
@@ -217,7 +217,7 @@ def _order_action(request, pk, service, done: str, what: str):
 
 
 @role_required(Role.STAFF)
-@require_POST
+@document_action("inventory:sales_detail")
 def sales_confirm(request, pk):
     return _order_action(
         request,
@@ -229,7 +229,7 @@ def sales_confirm(request, pk):
 
 
 @role_required(Role.STAFF)
-@require_POST
+@document_action("inventory:sales_detail")
 def sales_cancel(request, pk):
     return _order_action(
         request,
@@ -293,14 +293,12 @@ def _attach_ship_errors(request, form, exc: InventoryError) -> None:
 
 
 @role_required(Role.STAFF)
-@require_http_methods(["GET", "POST"])
+@document_action("inventory:sales_detail")
 def sales_return(request, pk, line_pk):
     line = get_object_or_404(
         SalesOrderLine.objects.select_related("order", "item"), pk=line_pk, order_id=pk
     )
     order = line.order
-    if request.method == "GET":  # a refusal's address, opened again: its form is on the order
-        return redirect(order)
     form = ReturnForm(request.POST, line=line)
     if not form.is_valid():
         return _detail_page(request, order, returning=(line.pk, request.POST, None))

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from inventory.models import LedgerEntry, StockBalance
+from inventory.models import LedgerEntry, PurchaseOrder, SalesOrder, StockBalance
 from inventory.services.purchasing import (
     purchase_order_create,
     purchase_order_place,
@@ -284,7 +284,40 @@ def test_a_return_address_of_another_order_is_still_404_by_get(staff_client, shi
     line = shipped_two.lines.order_by("pk").first()
 
     response = staff_client.get(
-        reverse("inventory:sales_return", args=[shipped_two.pk + 1, line.pk])
+        reverse("inventory:sales_return", args=[shipped_two.pk + 1, line.pk]), follow=True
     )
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("action", "detail"),
+    [
+        ("inventory:sales_confirm", "inventory:sales_detail"),
+        ("inventory:sales_cancel", "inventory:sales_detail"),
+        ("inventory:purchase_place", "inventory:purchase_detail"),
+        ("inventory:purchase_cancel", "inventory:purchase_detail"),
+    ],
+)
+def test_a_document_action_opened_by_get_goes_to_its_document_and_does_nothing(
+    manager_client, shipped_two, action, detail
+):
+    # found with the return above: a refused confirmation left its address in the bar too
+    before = _documents()
+
+    response = manager_client.get(reverse(action, args=[shipped_two.pk]))
+    put = manager_client.put(reverse(action, args=[shipped_two.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(detail, args=[shipped_two.pk])
+    assert put.status_code == 405
+    assert _documents() == before
+
+
+def _documents():
+    """Every movement, and every order's status and version."""
+    return (
+        list(LedgerEntry.objects.values_list("pk", flat=True)),
+        list(SalesOrder.objects.values_list("pk", "status")),
+        list(PurchaseOrder.objects.values_list("pk", "status")),
+    )
