@@ -204,14 +204,39 @@ class AdjustmentInput(Serializer):
 
 
 class CountLineInput(Serializer):
-    lot = IdField(queryset=Lot.objects.select_related("item"))
+    """One line of a count: a lot, or an item counted in bulk (loose goods: what was
+    found of it in the store, all its approved lots together); exactly one of them."""
+
+    lot = IdField(
+        queryset=Lot.objects.select_related("item"),
+        required=False,
+        help_text="The lot counted; or give `item` instead.",
+    )
+    item = IdField(
+        queryset=Item.objects.all(),
+        required=False,
+        help_text=(
+            "The item counted by item (loose goods): `counted` is spread over its approved "
+            "lots in the store, the oldest counted down first; or give `lot` instead."
+        ),
+    )
     counted = DecimalField(**QTY, help_text="What was found; 0 for an empty shelf.")
     expected = DecimalField(
         **QTY,
         required=False,
         allow_null=True,
-        help_text="The figure the counter was shown; a lot whose stock moved since is refused.",
+        help_text=(
+            "The figure the counter was shown (for an item, its total on the shelf); a lot "
+            "or item whose stock moved since is refused."
+        ),
     )
+
+    def validate(self, attrs):
+        if ("lot" in attrs) == ("item" in attrs):
+            raise serializers.ValidationError(
+                {"lot": ['Give exactly one of "lot" and "item" per line.']}
+            )
+        return attrs
 
 
 class CountInput(Serializer):

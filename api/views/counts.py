@@ -18,5 +18,7 @@ class StockCountView(StockDocumentView):
     )
     def post(self, request):
         """Record what was found of some lots in one store; each difference is a COUNT
-        adjustment, and a lot whose stock moved since `expected` refuses the count."""
+        adjustment, and a lot whose stock moved since `expected` refuses the count. A line
+        may name an `item` instead of a `lot` (loose goods counted in bulk): its figure is
+        spread over the item's approved lots in the store, the oldest counted down first."""
         return self.post_document(request)

@@ -87,6 +87,23 @@ class ReverseForm(IdempotentFormMixin, forms.Form):
     )
 
 
+def found_field(label: str) -> QuantityField:
+    """A count sheet's Found box: blank means not counted."""
+    return QuantityField(
+        label=label,
+        required=False,
+        min_value=0,
+        # The sheet's caption says "Found (pcs)"; the box itself names its line.
+        widget=DecimalInput(
+            attrs={
+                "class": "form-control",
+                "aria-label": label,
+                "data-enter-next": "",  # Enter goes on to the next line (app.js)
+            }
+        ),
+    )
+
+
 class CountForm(IdempotentFormMixin, forms.Form):
     """What was found of each lot on the sheet: blank means not counted (left alone).
 
@@ -103,20 +120,7 @@ class CountForm(IdempotentFormMixin, forms.Form):
         for balance in rows:
             name = f"count_{balance.lot_id}"
             self.rows[name] = balance
-            label = f"Found of {balance.item.sku} lot {balance.lot.code}"
-            self.fields[name] = QuantityField(
-                label=label,
-                required=False,
-                min_value=0,
-                # The sheet's caption says "Found (pcs)"; the box itself names its lot.
-                widget=DecimalInput(
-                    attrs={
-                        "class": "form-control",
-                        "aria-label": label,
-                        "data-enter-next": "",  # Enter goes on to the next lot (app.js)
-                    }
-                ),
-            )
+            self.fields[name] = found_field(f"Found of {balance.item.sku} lot {balance.lot.code}")
             self.fields[f"expected_{balance.lot_id}"] = QuantityField(
                 required=False, min_value=0, widget=forms.HiddenInput
             )
@@ -160,3 +164,41 @@ class CountForm(IdempotentFormMixin, forms.Form):
     def bound_rows(self):
         """(balance, its count field) for the template, in sheet order."""
         return [(balance, self[name]) for name, balance in self.rows.items()]
+
+
+class ItemCountForm(CountForm):
+    """Loose goods counted by item: what was found of each item on the sheet, all its lots
+    on the shelf together; the service shares it over the lots. Each line also posts the
+    total the sheet showed, so an item whose stock moved meanwhile is refused."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, rows=(), **kwargs)
+        for item in rows:
+            name = f"item_{item.pk}"
+            self.rows[name] = item
+            self.fields[name] = found_field(f"Found of {item.sku}, all lots")
+            self.fields[f"expected_{name}"] = QuantityField(
+                required=False, min_value=0, widget=forms.HiddenInput
+            )
+            self.initial.setdefault(f"expected_{name}", getattr(item, "on_shelf", None))
+
+    def counts(self) -> list[dict]:
+        """The items counted, for services.counts.stock_count."""
+        return [
+            {
+                "item": self.rows[name],
+                "counted": self.cleaned_data[name],
+                "expected": self.cleaned_data.get(f"expected_{name}"),
+            }
+            for name in self._counted()
+        ]
+
+    def take_current_figures(self) -> None:
+        """After a refusal because stock moved: each moved item's hidden total becomes
+        the one on the shelf now and its Found box is emptied, to be counted again."""
+        self.data = self.data.copy()
+        for name, item in self.rows.items():
+            expected, now = f"expected_{name}", item.on_shelf or rules.ZERO
+            if self.cleaned_data.get(expected) not in (None, now):
+                self.data[expected] = fmt_qty(now)
+                self.data[name] = ""

@@ -1,8 +1,9 @@
-"""The count sheet: the lots holding stock in one store, as a counter walks the shelves."""
+"""The count sheet: the lots holding stock in one store, as a counter walks the shelves,
+or, for loose goods counted by item, each item with its total on the shelf."""
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 
-from inventory.models import StockBalance
+from inventory.models import Item, QCStatus, StockBalance
 
 SHEET_LINES = 100  # one sheet, one screen; a larger store is counted an aisle at a time
 
@@ -20,3 +21,32 @@ def count_sheet(*, store, search: str = "", category=None, lot_ids=None) -> list
     if category is not None:
         rows = rows.filter(item__category=category)
     return list(rows.order_by("item__sku", "lot__code", "lot_id")[: SHEET_LINES + 1])
+
+
+def count_sheet_items(*, store, search: str = "", category=None, item_ids=None) -> list[Item]:
+    """Return up to SHEET_LINES + 1 items with stock on the shelf in `store` (APPROVED
+    lots, expired or not, as rules.on_shelf; lots in QC or rejected are counted by lot),
+    by SKU, each with `on_shelf`, `reserved` and `lot_count` summed over those lots: one
+    query whatever the number of items or lots. With `item_ids` (a posted sheet), those
+    items whatever they hold now (None for nothing): the count service judges them."""
+    shelf = Q(
+        balances__store=store,
+        balances__has_stock=True,
+        balances__lot__qc_status=QCStatus.APPROVED,
+    )
+    if item_ids is not None:
+        rows = Item.objects.filter(pk__in=item_ids)
+        totals = {"filter": shelf}
+    else:
+        # The filter on balances comes first, so the sums run over those balances only.
+        rows, totals = Item.objects.filter(shelf), {}
+    if search:
+        rows = rows.filter(Q(sku__icontains=search) | Q(name__icontains=search))
+    if category is not None:
+        rows = rows.filter(category=category)
+    rows = rows.annotate(
+        on_shelf=Sum("balances__on_hand", **totals),
+        reserved=Sum("balances__reserved", **totals),
+        lot_count=Count("balances", **totals),
+    )
+    return list(rows.order_by("sku", "pk")[: SHEET_LINES + 1])

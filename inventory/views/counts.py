@@ -1,5 +1,6 @@
 """Stock counts (Manager): pick a store and, if it is large, an item or a category; enter
-what was found of each lot; the differences are posted as COUNT adjustments at once."""
+what was found of each lot, or of each item for loose goods (`by=item`: all its lots on
+the shelf together); the differences are posted as COUNT adjustments at once."""
 
 import re
 
@@ -11,15 +12,21 @@ from django.utils.http import urlencode
 from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.exceptions import DocumentChanged, InventoryError
-from inventory.forms.stock import CountForm
+from inventory.forms.stock import CountForm, ItemCountForm
 from inventory.models import Category, LedgerEntry, Store
-from inventory.selectors.counts import SHEET_LINES, count_sheet
+from inventory.selectors.counts import SHEET_LINES, count_sheet, count_sheet_items
 from inventory.services.counts import stock_count
 
 from .common import actor_for, id_param, refreshed_token, report_replay
 from .form_tokens import token_initial
 
 COUNT_FIELD = re.compile(r"count_([0-9]{1,18})")
+ITEM_FIELD = re.compile(r"item_([0-9]{1,18})")
+
+
+def _by_item(source) -> bool:
+    """Whether the sheet counts by item (loose goods) rather than by lot."""
+    return source.get("by") == "item"
 
 
 def _picked(request, name, model, source=None):
@@ -39,8 +46,10 @@ def count_new(request):
         if request.GET.get(name) and picked is None:
             messages.error(request, f"No such {name}: choose one from the list.")
             store = None
-    rows = count_sheet(store=store, search=search, category=category) if store else []
-    form = CountForm(rows=rows[:SHEET_LINES], initial={**token_initial(request), "store": store})
+    by_item = _by_item(request.GET)
+    sheet, form_class = (count_sheet_items, ItemCountForm) if by_item else (count_sheet, CountForm)
+    rows = sheet(store=store, search=search, category=category) if store else []
+    form = form_class(rows=rows[:SHEET_LINES], initial={**token_initial(request), "store": store})
     return _page(request, form, store=store, search=search, category=category, more=rows)
 
 
@@ -48,9 +57,14 @@ def _record(request):
     store = Store.objects.filter(pk=id_param(request, "store", source=request.POST)).first()
     # The sheet's lines are the lots the post names: stock may have moved since it was
     # read, which the service checks line by line.
-    lot_ids = {int(m[1]) for m in map(COUNT_FIELD.fullmatch, request.POST) if m}
-    rows = count_sheet(store=store, lot_ids=lot_ids) if store and lot_ids else []
-    form = CountForm(request.POST, rows=rows[:SHEET_LINES])
+    if by_item := _by_item(request.POST):
+        ids = {int(m[1]) for m in map(ITEM_FIELD.fullmatch, request.POST) if m}
+        rows = count_sheet_items(store=store, item_ids=ids) if store and ids else []
+        form = ItemCountForm(request.POST, rows=rows[:SHEET_LINES])
+    else:
+        lot_ids = {int(m[1]) for m in map(COUNT_FIELD.fullmatch, request.POST) if m}
+        rows = count_sheet(store=store, lot_ids=lot_ids) if store and lot_ids else []
+        form = CountForm(request.POST, rows=rows[:SHEET_LINES])
     reopen = False  # stock moved since the sheet was read: offer a fresh one
     if form.is_valid():
         data = form.cleaned_data
@@ -72,12 +86,13 @@ def _record(request):
                 # The lots corrected: a count may also move reservations (other rows).
                 changed = sum(e.kind == LedgerEntry.Kind.ADJUST for e in result.entries)
                 moved = sum(e.kind == LedgerEntry.Kind.RESERVE for e in result.entries)
-                counted = len(form.counts())
+                counted, what = len(form.counts()), "item" if by_item else "lot"
+                corrected = f"{changed} lot{'s' if changed != 1 else ''}" if by_item else changed
                 messages.success(
                     request,
-                    f"Count of {counted} lot{'s' if counted != 1 else ''} in "
+                    f"Count of {counted} {what}{'s' if counted != 1 else ''} in "
                     f"{data['store'].name} recorded: "
-                    + (f"{changed} corrected." if changed else "every figure matched.")
+                    + (f"{corrected} corrected." if changed else "every figure matched.")
                     + (" Reservations moved to other lots of the item." if moved else ""),
                 )
             levels = reverse("inventory:stock_levels")
@@ -105,6 +120,7 @@ def _page(request, form, *, store, search, category, more, reopen=False):
             "truncated": len(more) > SHEET_LINES,
             "sheet_lines": SHEET_LINES,
             "reopen": reopen,
+            "by_item": isinstance(form, ItemCountForm),
             # A hidden figure refused (a damaged or forged post) has no box to sit by.
             "hidden_refused": any(form.errors.get(f.name) for f in form.hidden_fields()),
         },

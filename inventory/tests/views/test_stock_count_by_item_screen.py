@@ -1,0 +1,117 @@
+"""The count sheet by item (loose goods): one Found box per item for all its lots on the
+shelf; what is entered is shared over the lots by the count service."""
+
+import re
+
+import pytest
+
+from inventory.models import LedgerEntry
+from inventory.selectors.counts import count_sheet_items
+from inventory.services.stock import stock_issue
+from inventory.tests.factories import ItemFactory
+from inventory.tests.services.stock_helpers import D, figures, receive, snapshot
+
+pytestmark = pytest.mark.django_db
+URL = "/stock/count/"
+
+
+@pytest.fixture
+def nails(manager_user, store):
+    """NAILS in kg: lots N1 (4) and N2 (5.5), and N3 (2) waiting for QC."""
+    nails = ItemFactory(sku="NAILS", name="Loose nails", unit="kg", reorder_level=0)
+    lots = [receive(manager_user, nails, store, q, c) for q, c in (("4", "N1"), ("5.5", "N2"))]
+    held = ItemFactory(sku="NAILS-QC", unit="kg", qc_required=True, reorder_level=0)
+    receive(manager_user, held, store, "2", "N3")
+    return nails, lots
+
+
+def _sheet(client, store, **params):
+    return client.get(URL, {"store": store.pk, "by": "item", **params})
+
+
+def _post(page):
+    html = page.content.decode()
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    for name in re.findall(r'name="(item_\d+)"', html):
+        data.setdefault(name, "")
+    data.setdefault("note", "")
+    return data
+
+
+def test_the_item_sheet_shows_each_items_total_on_the_shelf(manager_client, store, nails):
+    item, _lots = nails
+
+    html = _sheet(manager_client, store).content.decode()
+
+    assert re.findall(r'name="item_(\d+)"', html) == [str(item.pk)]  # the QC item is out
+    assert f'name="expected_item_{item.pk}" value="9.5"' in html
+    assert 'name="by" value="item"' in html
+    assert '<option value="item" selected>' in html
+    assert 'aria-label="Found of NAILS, all lots"' in html
+
+
+def test_the_item_sheet_keeps_the_mode_across_filters(manager_client, store, nails):
+    html = _sheet(manager_client, store, q="zz").content.decode()
+
+    assert re.findall(r'name="item_(\d+)"', html) == []
+    assert '<option value="item" selected>' in html
+
+
+def test_an_item_count_is_recorded_over_its_lots(manager_client, store, nails):
+    item, (old, new) = nails
+    data = _post(_sheet(manager_client, store))
+    data[f"item_{item.pk}"] = "6"
+
+    response = manager_client.post(URL, data, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Count of 1 item in {store.name} recorded: 1 lot corrected."
+    ]
+    assert figures(store=store, lot=old) == (D("0.5"), D(0))
+    assert figures(store=store, lot=new) == (D("5.5"), D(0))
+    assert LedgerEntry.objects.filter(reason="COUNT").count() == 1
+
+
+def test_a_refusal_is_shown_beside_the_items_box(manager_client, manager_user, store, nails):
+    item, _lots = nails
+    page = _sheet(manager_client, store)
+    stock_issue(actor=manager_user, item=item, store=store, quantity="1")  # 9.5 → 8.5
+    data = _post(page)
+    data[f"item_{item.pk}"] = "6"
+    before = snapshot()
+
+    response = manager_client.post(URL, data)
+
+    assert response.status_code == 200
+    message = (
+        "Stock of NAILS moved while it was being counted (9.5 then, 8.5 now). Nothing was "
+        "recorded; open the count sheet again and recount it."
+    )
+    assert response.context["form"].errors[f"item_{item.pk}"] == [message]
+    html = response.content.decode()
+    assert f'id="id_item_{item.pk}_error"' in html
+    assert f'href="?store={store.pk}&amp;by=item">Open the count sheet again' in html
+    # the sheet now shows the total on the shelf, and the item's box is left to recount
+    assert f'name="expected_item_{item.pk}" value="8.5"' in html
+    assert re.search(rf'<input[^>]*name="item_{item.pk}"[^>]*>', html)[0].count('value="6"') == 0
+    assert snapshot() == before
+
+
+def test_the_item_sheet_reads_in_one_query_whatever_its_rows(
+    manager_user, store, django_assert_num_queries
+):
+    few = ItemFactory(sku="A-1", unit="kg", reorder_level=0)
+    receive(manager_user, few, store, "1", "A")
+    with django_assert_num_queries(1):
+        assert len(count_sheet_items(store=store)) == 1
+    for n in range(6):
+        many = ItemFactory(sku=f"B-{n}", unit="kg", reorder_level=0)
+        for lot in range(3):
+            receive(manager_user, many, store, "2", f"B{lot}")
+
+    with django_assert_num_queries(1):
+        rows = count_sheet_items(store=store)
+
+    figures_read = [(r.sku, r.on_shelf, r.lot_count) for r in rows]
+    assert figures_read[:2] == [("A-1", D(1), 1), ("B-0", D(6), 3)]
+    assert len(rows) == 7
