@@ -169,7 +169,8 @@ def stock_count(
         for index, counted, balance, delta in downs:
             with on_line(index):
                 why = f"more than the {fmt_qty(counted)} counted"
-                make_room(posting, balance, keep=counted, why=why, field="counts")
+                total = lines[index].counted if _is_item(lines[index]) else None
+                make_room(posting, balance, keep=counted, why=why, field="counts", total=total)
             _post(posting, balance, delta, note)
         return posting.write(
             action="stock.count",

@@ -62,10 +62,14 @@ def _holders(posting: Posting, balance) -> list[tuple[int | None, Decimal]]:
     return sorted(pairs, key=lambda pair: (pair[0] is None, -(pair[0] or 0)))
 
 
-def make_room(posting: Posting, balance, *, keep: Decimal, why: str, field=None) -> None:
+def make_room(
+    posting: Posting, balance, *, keep: Decimal, why: str, field=None, total=None
+) -> None:
     """Leave at most `keep` reserved on `balance` (what it will hold), moving the rest
     onto the pair's other sellable lots: those locked (lock(stocked=...)). `why` goes
-    into the refusal: "Lot X has 10 pcs reserved, <why>, and ..."."""
+    into the refusal: "Lot X has 10 pcs reserved, <why>, and ...". `total`: what was
+    counted of the item, all lots together, when the count was by item: the refusal
+    then gives that figure, the one the counter typed."""
     need = balance.reserved - max(keep, rules.ZERO)
     if need <= 0:
         return
@@ -79,10 +83,16 @@ def make_room(posting: Posting, balance, *, keep: Decimal, why: str, field=None)
         lines = [line for line, _ in holders if line]
         orders = [o.number for o in SalesOrder.objects.filter(lines__in=lines).distinct()]
         then = f"ship or cancel {', '.join(orders)}" if orders else "release them"
-        if any(e.reserved_delta > 0 for e in posting.entries if _on(e, balance)):
+        held = sum((b.reserved for b in pair), rules.ZERO)
+        if total is not None and held > total:
+            message = (
+                f"Orders hold {fmt_amount(held, unit)} of {balance.item.sku} in "
+                f"{balance.store.name}, more than the {fmt_amount(total, unit)} counted of "
+                f"it, all lots together: {then} first."
+            )
+        elif any(e.reserved_delta > 0 for e in posting.entries if _on(e, balance)):
             # Some of the lot's reservations were moved onto it by this document, so the
             # manager never saw them there: say it of the item in the store instead.
-            held = sum((b.reserved for b in pair), rules.ZERO)
             left = max(keep, rules.ZERO) + sum((b.on_hand for b in targets), rules.ZERO)
             message = (
                 f"Orders hold {fmt_amount(held, unit)} of {balance.item.sku} in "

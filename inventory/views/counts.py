@@ -13,7 +13,7 @@ from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.exceptions import DocumentChanged, InventoryError
 from inventory.forms.stock import CountForm, ItemCountForm
-from inventory.models import Category, LedgerEntry, Store
+from inventory.models import Category, LedgerEntry, QCStatus, Store
 from inventory.selectors.counts import SHEET_LINES, count_sheet, count_sheet_items
 from inventory.services.counts import stock_count
 
@@ -22,6 +22,17 @@ from .form_tokens import token_initial
 
 COUNT_FIELD = re.compile(r"count_([0-9]{1,18})")
 ITEM_FIELD = re.compile(r"item_([0-9]{1,18})")
+
+
+# Found stock of an item that needs QC goes to a new lot waiting for inspection (not on
+# an item sheet, which counts the lots on sale): said, so it is not counted twice.
+QC_FOUND = " Stock found of an item that needs QC went to a new lot waiting for inspection."
+
+
+def _found_for_qc(result) -> bool:
+    return any(
+        e.on_hand_delta > 0 and e.lot.qc_status == QCStatus.QUARANTINE for e in result.entries
+    )
 
 
 def _by_item(source) -> bool:
@@ -93,7 +104,8 @@ def _record(request):
                     f"Count of {counted} {what}{'s' if counted != 1 else ''} in "
                     f"{data['store'].name} recorded: "
                     + (f"{corrected} corrected." if changed else "every figure matched.")
-                    + (" Reservations moved to other lots of the item." if moved else ""),
+                    + (" Reservations moved to other lots of the item." if moved else "")
+                    + (QC_FOUND if _found_for_qc(result) else ""),
                 )
             levels = reverse("inventory:stock_levels")
             return redirect(f"{levels}?{urlencode({'store': data['store'].pk})}")

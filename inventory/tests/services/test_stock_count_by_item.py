@@ -122,6 +122,26 @@ def test_reservations_of_a_lot_counted_down_move_to_the_newer_lots(
     ]
 
 
+def test_a_count_below_what_is_reserved_names_the_item_total(
+    manager_user, store, nails, bin_of_nails
+):
+    # given 3 kg reserved, FEFO: on the oldest lot
+    stock_reserve(actor=manager_user, item=nails, store=store, quantity="3")
+    ledger = LedgerEntry.objects.count()
+
+    # when 2 kg are found of the item, less than is reserved
+    with pytest.raises(InventoryError) as refused:
+        stock_count(actor=manager_user, store=store, counts=[{"item": nails, "counted": "2"}])
+
+    # then the refusal gives the figure the counter typed, not only the lot's share of it
+    assert refused.value.message == (
+        f"Orders hold 3 kg of NAILS in {store.name}, more than the 2 kg counted of it, all "
+        "lots together: release them first."
+    )
+    assert LedgerEntry.objects.count() == ledger
+    assert _by_lot(store, bin_of_nails) == [(D(4), D(3)), (D(5), D(0)), (D("3.5"), D(0))]
+
+
 def test_an_item_whose_total_moved_is_refused(manager_user, store, nails, bin_of_nails):
     before = snapshot()
 

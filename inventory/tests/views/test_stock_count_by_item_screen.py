@@ -115,3 +115,27 @@ def test_the_item_sheet_reads_in_one_query_whatever_its_rows(
     figures_read = [(r.sku, r.on_shelf, r.lot_count) for r in rows]
     assert figures_read[:2] == [("A-1", D(1), 1), ("B-0", D(6), 3)]
     assert len(rows) == 7
+
+
+def test_stock_found_of_a_qc_item_is_said_to_wait_for_inspection(
+    manager_client, manager_user, store
+):
+    # found by a QA pass: the sheet still showed 40 after 45 were found, and nothing said
+    # where the 5 went, so a recount of 45 added another 5
+    from inventory.models import Lot
+    from inventory.services.qc import lot_approve
+
+    glue = ItemFactory(sku="GLUE", unit="pcs", qc_required=True, reorder_level=0)
+    lot = lot_approve(actor=manager_user, lot=receive(manager_user, glue, store, "40", "G1"))
+    data = _post(_sheet(manager_client, store))
+    data[f"item_{glue.pk}"] = "45"
+
+    response = manager_client.post(URL, data, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Count of 1 item in {store.name} recorded: 1 lot corrected. Stock found of an item "
+        "that needs QC went to a new lot waiting for inspection."
+    ]
+    waiting = Lot.objects.exclude(pk=lot.pk).get(item=glue)
+    assert (waiting.qc_status, figures(store=store, lot=waiting)) == ("QUARANTINE", (D(5), D(0)))
+    assert figures(store=store, lot=lot) == (D(40), D(0))
