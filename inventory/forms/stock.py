@@ -117,28 +117,42 @@ class CountForm(IdempotentFormMixin, forms.Form):
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = {}
-        for balance in rows:
-            name = f"count_{balance.lot_id}"
-            self.rows[name] = balance
-            self.fields[name] = found_field(f"Found of {balance.item.sku} lot {balance.lot.code}")
-            self.fields[f"expected_{balance.lot_id}"] = QuantityField(
+        for row in rows:
+            name, label = self._box(row)
+            self.rows[name] = row
+            self.fields[name] = found_field(label)
+            expected, figure = self._expected(name, row)
+            self.fields[expected] = QuantityField(
                 required=False, min_value=0, widget=forms.HiddenInput
             )
-            self.initial.setdefault(f"expected_{balance.lot_id}", balance.on_hand)
+            self.initial.setdefault(expected, figure)
+
+    # A sheet's row: a lot's balance here (this form) or an item (ItemCountForm).
+    def _box(self, balance) -> tuple[str, str]:
+        """The row's Found box: its name and label."""
+        return f"count_{balance.lot_id}", f"Found of {balance.item.sku} lot {balance.lot.code}"
+
+    def _expected(self, name, balance) -> tuple[str, object]:
+        """The row's hidden figure: its name and what is on record now."""
+        return f"expected_{balance.lot_id}", balance.on_hand
+
+    def _line(self, balance) -> dict:
+        return {"lot": balance.lot}
 
     def _counted(self) -> list[str]:
         return [name for name in self.rows if self.cleaned_data.get(name) is not None]
 
     def counts(self) -> list[dict]:
         """The lines counted, for services.counts.stock_count."""
-        return [
-            {
-                "lot": self.rows[name].lot,
+        lines = []
+        for name in self._counted():
+            expected, _now = self._expected(name, self.rows[name])
+            counted = {
                 "counted": self.cleaned_data[name],
-                "expected": self.cleaned_data.get(f"expected_{self.rows[name].lot_id}"),
+                "expected": self.cleaned_data.get(expected),
             }
-            for name in self._counted()
-        ]
+            lines.append({**self._line(self.rows[name]), **counted})
+        return lines
 
     def show_refusal(self, exc, token: str | None = None) -> None:
         """A service's refusal: beside the Found box of the lot it names (its `index`
@@ -151,14 +165,14 @@ class CountForm(IdempotentFormMixin, forms.Form):
         self.add_error(None, exc.message)
 
     def take_current_figures(self) -> None:
-        """After a refusal because stock moved: each moved lot's hidden figure becomes
+        """After a refusal because stock moved: each moved row's hidden figure becomes
         the one on record now and its Found box is emptied, so the counter recounts only
-        those lots and sends the sheet again, the other lots' figures kept as typed."""
+        those rows and sends the sheet again, the others' figures kept as typed."""
         self.data = self.data.copy()
-        for name, balance in self.rows.items():
-            expected = f"expected_{balance.lot_id}"
-            if self.cleaned_data.get(expected) not in (None, balance.on_hand):
-                self.data[expected] = fmt_qty(balance.on_hand)
+        for name, row in self.rows.items():
+            expected, now = self._expected(name, row)
+            if self.cleaned_data.get(expected) not in (None, now):
+                self.data[expected] = fmt_qty(now)
                 self.data[name] = ""
 
     def bound_rows(self):
@@ -171,34 +185,11 @@ class ItemCountForm(CountForm):
     on the shelf together; the service shares it over the lots. Each line also posts the
     total the sheet showed, so an item whose stock moved meanwhile is refused."""
 
-    def __init__(self, *args, rows, **kwargs):
-        super().__init__(*args, rows=(), **kwargs)
-        for item in rows:
-            name = f"item_{item.pk}"
-            self.rows[name] = item
-            self.fields[name] = found_field(f"Found of {item.sku}, all lots")
-            self.fields[f"expected_{name}"] = QuantityField(
-                required=False, min_value=0, widget=forms.HiddenInput
-            )
-            self.initial.setdefault(f"expected_{name}", getattr(item, "on_shelf", None))
+    def _box(self, item) -> tuple[str, str]:
+        return f"item_{item.pk}", f"Found of {item.sku}, all lots"
 
-    def counts(self) -> list[dict]:
-        """The items counted, for services.counts.stock_count."""
-        return [
-            {
-                "item": self.rows[name],
-                "counted": self.cleaned_data[name],
-                "expected": self.cleaned_data.get(f"expected_{name}"),
-            }
-            for name in self._counted()
-        ]
+    def _expected(self, name, item) -> tuple[str, object]:
+        return f"expected_{name}", item.on_shelf or rules.ZERO
 
-    def take_current_figures(self) -> None:
-        """After a refusal because stock moved: each moved item's hidden total becomes
-        the one on the shelf now and its Found box is emptied, to be counted again."""
-        self.data = self.data.copy()
-        for name, item in self.rows.items():
-            expected, now = f"expected_{name}", item.on_shelf or rules.ZERO
-            if self.cleaned_data.get(expected) not in (None, now):
-                self.data[expected] = fmt_qty(now)
-                self.data[name] = ""
+    def _line(self, item) -> dict:
+        return {"item": item}

@@ -57,10 +57,7 @@ def clean_counts(counts) -> list[Counted | CountedItem]:
         with on_line(index):
             if line.get("item") is not None and line.get("lot") is not None:
                 raise InventoryError("Count a line by lot or by item, not both.", field="lot")
-            if line.get("item") is not None:
-                cleaned.append(_clean_item_count(line, seen))
-            else:
-                cleaned.append(_clean_count(line, seen))
+            cleaned.append(_clean_count(line, seen))
     if not cleaned:
         raise InventoryError("Enter what was found for at least one lot.", field="counts")
     if len(cleaned) > MAX_LINES:
@@ -90,37 +87,28 @@ def _is_item(line) -> bool:
     return isinstance(line, CountedItem)
 
 
-def _clean_item_count(line, seen: set) -> CountedItem:
-    item = line["item"]
-    if ("item", item.pk) in seen:
-        raise InventoryError(f"{item.sku} is counted twice; enter it once.", field="item")
-    seen.add(("item", item.pk))
-    counted = rules.clean_quantity(
-        line["counted"], allow_zero=True, label=f"Count of {item.sku}", field="counted"
-    )
-    expected = line.get("expected")
-    if expected is not None:
-        expected = rules.clean_quantity(
-            expected, allow_zero=True, label=f"Expected figure of {item.sku}", field="expected"
-        )
-    return CountedItem(item=item, counted=counted, expected=expected)
-
-
-def _clean_count(line, seen: set) -> Counted:
-    lot = line["lot"]
-    if lot.pk in seen:
-        raise InventoryError(f"Lot {lot.code} is counted twice; enter it once.", field="lot")
-    seen.add(lot.pk)
+def _clean_count(line, seen: set) -> Counted | CountedItem:
+    """One line, a lot's or (loose goods) an item's, checked and made a Counted(Item)."""
+    if (item := line.get("item")) is not None:
+        key, what, twice = ("item", item.pk), item.sku, f"{item.sku} is counted twice"
+    else:
+        lot = line["lot"]
+        key, what, twice = ("lot", lot.pk), f"lot {lot.code}", f"Lot {lot.code} is counted twice"
+    if key in seen:
+        raise InventoryError(f"{twice}; enter it once.", field=key[0])
+    seen.add(key)
     # The unit's places are checked under the lock, with the item the balance brings.
     counted = rules.clean_quantity(
-        line["counted"], allow_zero=True, label=f"Count of lot {lot.code}", field="counted"
+        line["counted"], allow_zero=True, label=f"Count of {what}", field="counted"
     )
     expected = line.get("expected")
     if expected is not None:
         expected = rules.clean_quantity(
-            expected, allow_zero=True, label=f"Expected figure of lot {lot.code}", field="expected"
+            expected, allow_zero=True, label=f"Expected figure of {what}", field="expected"
         )
-    return Counted(lot=lot, counted=counted, expected=expected)
+    if item is not None:
+        return CountedItem(item=item, counted=counted, expected=expected)
+    return Counted(lot=line["lot"], counted=counted, expected=expected)
 
 
 @retry_on_conflict

@@ -11,6 +11,8 @@ from inventory.services.stock import stock_issue
 from inventory.tests.factories import ItemFactory
 from inventory.tests.services.stock_helpers import D, figures, receive, snapshot
 
+from .count_sheet_helpers import sheet_post
+
 pytestmark = pytest.mark.django_db
 URL = "/stock/count/"
 
@@ -27,15 +29,6 @@ def nails(manager_user, store):
 
 def _sheet(client, store, **params):
     return client.get(URL, {"store": store.pk, "by": "item", **params})
-
-
-def _post(page):
-    html = page.content.decode()
-    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
-    for name in re.findall(r'name="(item_\d+)"', html):
-        data.setdefault(name, "")
-    data.setdefault("note", "")
-    return data
 
 
 def test_the_item_sheet_shows_each_items_total_on_the_shelf(manager_client, store, nails):
@@ -59,7 +52,7 @@ def test_the_item_sheet_keeps_the_mode_across_filters(manager_client, store, nai
 
 def test_an_item_count_is_recorded_over_its_lots(manager_client, store, nails):
     item, (old, new) = nails
-    data = _post(_sheet(manager_client, store))
+    data = sheet_post(_sheet(manager_client, store))
     data[f"item_{item.pk}"] = "6"
 
     response = manager_client.post(URL, data, follow=True)
@@ -76,7 +69,7 @@ def test_a_refusal_is_shown_beside_the_items_box(manager_client, manager_user, s
     item, _lots = nails
     page = _sheet(manager_client, store)
     stock_issue(actor=manager_user, item=item, store=store, quantity="1")  # 9.5 → 8.5
-    data = _post(page)
+    data = sheet_post(page)
     data[f"item_{item.pk}"] = "6"
     before = snapshot()
 
@@ -127,7 +120,7 @@ def test_stock_found_of_a_qc_item_is_said_to_wait_for_inspection(
 
     glue = ItemFactory(sku="GLUE", unit="pcs", qc_required=True, reorder_level=0)
     lot = lot_approve(actor=manager_user, lot=receive(manager_user, glue, store, "40", "G1"))
-    data = _post(_sheet(manager_client, store))
+    data = sheet_post(_sheet(manager_client, store))
     data[f"item_{glue.pk}"] = "45"
 
     response = manager_client.post(URL, data, follow=True)

@@ -11,6 +11,8 @@ from inventory.services.stock import stock_adjust, stock_issue, stock_receive
 from inventory.tests.factories import ItemFactory
 from inventory.tests.services.stock_helpers import D, figures, snapshot
 
+from .count_sheet_helpers import sheet_post
+
 pytestmark = pytest.mark.django_db
 URL = "/stock/count/"
 
@@ -29,16 +31,6 @@ def _sheet(client, store, **params):
     return client.get(URL, {"store": store.pk, **params})
 
 
-def _post(page):
-    """The sheet's form as the browser would post it, every count box still blank."""
-    html = page.content.decode()
-    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
-    for name in re.findall(r'name="(count_\d+)"', html):
-        data.setdefault(name, "")
-    data.setdefault("note", "")
-    return data
-
-
 def test_the_sheet_lists_the_stores_stocked_lots_for_managers_only(
     staff_client, manager_client, store, shelf
 ):
@@ -55,7 +47,7 @@ def test_the_sheet_lists_the_stores_stocked_lots_for_managers_only(
 
 def test_a_count_records_the_differences_once(manager_client, store, shelf):
     page = _sheet(manager_client, store)
-    data = _post(page)
+    data = sheet_post(page)
     data[f"count_{shelf['A'].pk}"] = "8"
     data[f"count_{shelf['B'].pk}"] = "5"
 
@@ -76,7 +68,7 @@ def test_a_sheet_left_open_while_stock_moved_is_refused_on_the_page(
 ):
     page = _sheet(manager_client, store)
     stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
-    data = _post(page)
+    data = sheet_post(page)
     data[f"count_{shelf['A'].pk}"] = "7"
     before = snapshot()
 
@@ -96,11 +88,11 @@ def test_a_sheet_refused_as_stale_can_be_sent_again_once_the_moved_lot_is_recoun
     # old one, so sending it again was refused for ever, and reopening it lost B's count.
     page = _sheet(manager_client, store)
     stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
-    data = _post(page)
+    data = sheet_post(page)
     data[f"count_{shelf['A'].pk}"] = "7"
     data[f"count_{shelf['B'].pk}"] = "4"
 
-    refused = _post(manager_client.post(URL, data))
+    refused = sheet_post(manager_client.post(URL, data))
     refused[f"count_{shelf['B'].pk}"] = data[f"count_{shelf['B'].pk}"]  # kept as typed
     refused[f"count_{shelf['A'].pk}"] = "6"  # A recounted
     response = manager_client.post(URL, refused, follow=True)
@@ -116,7 +108,7 @@ def test_a_sheet_refused_as_stale_empties_only_the_moved_lots_box(
 ):
     page = _sheet(manager_client, store)
     stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
-    data = _post(page)
+    data = sheet_post(page)
     data[f"count_{shelf['A'].pk}"] = "7"
     data[f"count_{shelf['B'].pk}"] = "4"
 
@@ -131,7 +123,7 @@ def test_a_sheet_refused_as_stale_empties_only_the_moved_lots_box(
 
 @pytest.mark.parametrize(("typed", "error"), [("-1", "Enter 0 or more."), ("x", "Enter a number.")])
 def test_a_bad_figure_is_shown_next_to_its_lot(manager_client, store, shelf, typed, error):
-    data = _post(_sheet(manager_client, store))
+    data = sheet_post(_sheet(manager_client, store))
     data[f"count_{shelf['B'].pk}"] = typed
     before = snapshot()
 
@@ -144,7 +136,7 @@ def test_a_bad_figure_is_shown_next_to_its_lot(manager_client, store, shelf, typ
 
 
 def test_a_sheet_with_nothing_entered_asks_for_a_count(manager_client, store, shelf):
-    response = manager_client.post(URL, _post(_sheet(manager_client, store)))
+    response = manager_client.post(URL, sheet_post(_sheet(manager_client, store)))
 
     assert response.status_code == 200
     assert "Enter what was found for at least one lot." in response.content.decode()
@@ -166,7 +158,7 @@ def test_the_sheet_narrows_by_item_and_the_stock_page_links_to_it(
 def test_a_refusal_for_one_lot_is_shown_beside_its_found_box(manager_client, store, shelf):
     # Found by a QA pass: "must be a whole number" sat in the top alert with a link
     # to start the sheet over, and no box was marked.
-    data = _post(_sheet(manager_client, store))
+    data = sheet_post(_sheet(manager_client, store))
     data[f"count_{shelf['A'].pk}"] = "10"
     data[f"count_{shelf['B'].pk}"] = "4.5"
     before = snapshot()
@@ -194,7 +186,7 @@ def test_a_narrowed_sheet_refused_as_stale_is_offered_again_narrowed(
     # Found by a QA pass: the link opened the whole store's sheet.
     page = _sheet(manager_client, store, q="SKU-0042")
     stock_issue(actor=manager_user, item=item, store=store, quantity=2)
-    data = _post(page)
+    data = sheet_post(page)
     data[f"count_{shelf['A'].pk}"] = "7"
 
     html = manager_client.post(URL, data).content.decode()
@@ -211,7 +203,7 @@ def test_a_deactivated_store_holding_stock_can_be_picked_and_counted_down(
     store.save(update_fields=["is_active"])
 
     picker = manager_client.get(URL).content.decode()
-    data = _post(_sheet(manager_client, store))
+    data = sheet_post(_sheet(manager_client, store))
     data[f"count_{shelf['A'].pk}"] = "6"
     response = manager_client.post(URL, data)
 
@@ -223,7 +215,7 @@ def test_a_deactivated_store_holding_stock_can_be_picked_and_counted_down(
 def test_a_refused_hidden_figure_is_said_on_the_page(manager_client, store, shelf):
     # Found by a QA pass: a sheet whose posted "on record" figure was unreadable came
     # back with no word of why nothing was recorded.
-    data = _post(_sheet(manager_client, store, q="SKU"))
+    data = sheet_post(_sheet(manager_client, store, q="SKU"))
     data[f"count_{shelf['A'].pk}"] = "8"
     data[f"expected_{shelf['A'].pk}"] = "abc"
     before = snapshot()
