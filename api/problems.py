@@ -22,6 +22,7 @@ from inventory.exceptions import (
     InventoryError,
     LotNotApproved,
     NotReversible,
+    RefusedLines,
     ShortLines,
 )
 
@@ -96,16 +97,26 @@ def _shortage(shortage: InsufficientStock) -> dict:
     return member
 
 
+def _refused(refusal: InventoryError) -> dict:
+    member = {"line": refusal.index, "detail": refusal.message}
+    if refusal.field:
+        member["errors"] = {refusal.field: [refusal.message]}
+    return member
+
+
 def inventory_problem(exc: InventoryError) -> dict:
     """Return the problem body of a service's refusal."""
-    status = 409 if isinstance(exc, CONFLICTS) else 422
+    judged = exc.refusals if isinstance(exc, RefusedLines) else [exc]
+    status = 409 if any(isinstance(e, CONFLICTS) for e in judged) else 422
     members = {}
     if isinstance(exc, InsufficientStock):
         members = _shortage(exc)
     elif isinstance(exc, ShortLines):
         shortages = [_shortage(s) for s in exc.shortages]
         members = {**shortages[0], "shortages": shortages} if shortages else {}
-    if exc.field and not isinstance(exc, ShortLines):
+    elif isinstance(exc, RefusedLines):  # each line's refusal, as one alone would say it
+        members = {"line": exc.refusals[0].index, "refusals": [_refused(r) for r in exc.refusals]}
+    if exc.field and not isinstance(exc, RefusedLines):
         members["errors"] = {exc.field: [exc.message]}
     if exc.index is not None:
         members.setdefault("line", exc.index)  # which of the body's lines, from 0

@@ -109,7 +109,9 @@ def add_problem_responses(result, generator, request, public):
                 "RFC 9457 problem details. `errors` (by field) and the shortage members "
                 "(item, store, requested, available, line, lines, shortages) appear when "
                 "they apply. An item on several lines is judged on their sum: `requested` "
-                "is that sum, `line` its first line and `lines` every one (from 0)."
+                "is that sum, `line` its first line and `lines` every one (from 0). "
+                "Several lines refused at once are each in `refusals` (line, detail, "
+                "errors), `line` naming the first."
             ),
             "properties": {
                 "type": {"type": "string"},
@@ -124,6 +126,7 @@ def add_problem_responses(result, generator, request, public):
                 "line": {"type": "integer"},
                 "lines": {"type": "array", "items": {"type": "integer"}},
                 "shortages": {"type": "array", "items": {"type": "object"}},
+                "refusals": {"type": "array", "items": {"type": "object"}},
                 "retry_after": {"type": "integer"},
             },
             "required": ["type", "title", "status", "detail"],

@@ -75,12 +75,50 @@ class InsufficientStock(InventoryError):
         )
 
 
-class ShortLines(InventoryError):
+class RefusedLines(InventoryError):
+    """Several lines refused at once, each refusal carrying its line's `index`: the
+    form shows every bad line together, not one per submission."""
+
+    def __init__(self, refusals: list[InventoryError]):
+        self.refusals = refusals
+        super().__init__(" ".join(r.message for r in refusals))
+
+
+class ShortLines(RefusedLines):
     """Several lines are short at once (order confirmation, quick sale)."""
 
-    def __init__(self, shortages: list[InsufficientStock]):
-        self.shortages = shortages
-        super().__init__(" ".join(s.message for s in shortages))
+    @property
+    def shortages(self) -> list[InsufficientStock]:
+        return self.refusals
+
+
+class LineChecks:
+    """Check every line of a document, then refuse the bad ones together:
+
+    checks = LineChecks()
+    for index, line in enumerate(lines):
+        with checks.on_line(index):
+            ...  # a refusal here is kept, and the next line is checked
+    checks.refuse()
+    """
+
+    def __init__(self):
+        self.refusals: list[InventoryError] = []
+
+    @contextmanager
+    def on_line(self, index: int | None):
+        try:
+            with on_line(index):
+                yield
+        except InventoryError as exc:
+            self.refusals.append(exc)
+
+    def refuse(self) -> None:
+        """Raise what was kept: the one refusal as it is, several as RefusedLines."""
+        if len(self.refusals) == 1:
+            raise self.refusals[0]
+        if self.refusals:
+            raise RefusedLines(self.refusals)
 
 
 class LotNotApproved(InventoryError):
@@ -139,3 +177,15 @@ class Busy(InventoryError):
 
     def __init__(self):
         super().__init__("The system is busy with the same stock right now; please try again.")
+
+
+def refused_lines(exc: InventoryError) -> list[tuple[int, InventoryError]]:
+    """(line index, refusal) for each document line a refusal names: its `index`, or a
+    shortage's `indexes` when several lines share it; each of several lines refused."""
+    refusals = exc.refusals if isinstance(exc, RefusedLines) else [exc]
+    return [
+        (index, refusal)
+        for refusal in refusals
+        for index in getattr(refusal, "indexes", None) or [refusal.index]
+        if index is not None and index >= 0
+    ]

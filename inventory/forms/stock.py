@@ -3,7 +3,7 @@
 from django import forms
 
 from inventory import rules
-from inventory.exceptions import InventoryError
+from inventory.exceptions import InventoryError, refused_lines
 from inventory.models import LedgerEntry, Store
 from inventory.quantities import fmt_qty
 
@@ -160,8 +160,9 @@ class CountForm(IdempotentFormMixin, forms.Form):
         if token:
             self.renew_token(token)
         counted = self._counted()
-        if exc.index is not None and 0 <= exc.index < len(counted):
-            self.add_error(counted[exc.index], exc.message)
+        for index, refusal in refused_lines(exc):
+            if index < len(counted):
+                self.add_error(counted[index], refusal.message)
         self.add_error(None, exc.message)
 
     def take_current_figures(self) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from inventory import rules
-from inventory.exceptions import DocumentChanged, InventoryError, on_line
+from inventory.exceptions import DocumentChanged, InventoryError, LineChecks, on_line
 from inventory.models import LedgerEntry, QCStatus, StockBalance
 from inventory.quantities import fmt_qty
 
@@ -52,12 +52,13 @@ class CountedItem:
 def clean_counts(counts) -> list[Counted | CountedItem]:
     """Validate the lines before any transaction: quantities, one line per lot or item,
     and an item counted either by item or by lot, not both."""
-    cleaned, seen = [], set()
+    cleaned, seen, checks = [], set(), LineChecks()
     for index, line in enumerate(counts):
-        with on_line(index):
+        with checks.on_line(index):
             if line.get("item") is not None and line.get("lot") is not None:
                 raise InventoryError("Count a line by lot or by item, not both.", field="lot")
             cleaned.append(_clean_count(line, seen))
+    checks.refuse()
     if not cleaned:
         raise InventoryError("Enter what was found for at least one lot.", field="counts")
     if len(cleaned) > MAX_LINES:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import InvalidTransition, InventoryError, on_line
+from inventory.exceptions import InvalidTransition, InventoryError, LineChecks
 from inventory.locks import lock_purchase_order, lock_store
 from inventory.models import (
     EDITABLE_PURCHASE_STATUSES,
@@ -68,17 +68,14 @@ def _transition(order: PurchaseOrder, to_status: str) -> str:
 
 def _clean_lines(lines) -> list[tuple]:
     """Return [(item, quantity, unit_cost)] checked: active items, positive quantities."""
-    cleaned = []
+    cleaned, checks = [], LineChecks()
     for index, (item, quantity, unit_cost) in enumerate(lines):
-        with on_line(index):
+        with checks.on_line(index):
             require_active(item, "Item", field_name="item")
-            cleaned.append(
-                (
-                    item,
-                    rules.clean_quantity(quantity, label=f"Quantity of {item.sku}", unit=item.unit),
-                    clean_cost(unit_cost, item),
-                )
-            )
+            label = f"Quantity of {item.sku}"
+            quantity = rules.clean_quantity(quantity, label=label, unit=item.unit)
+            cleaned.append((item, quantity, clean_cost(unit_cost, item)))
+    checks.refuse()
     return cleaned
 
 
@@ -216,9 +213,11 @@ def purchase_order_place(*, actor, order, shown: str | None = None) -> PurchaseO
         if not lines:
             raise InventoryError(f"{order.number} has no lines; add at least one to place it.")
         _check_header(order.supplier, order.store)
+        checks = LineChecks()
         for index, line in enumerate(lines):
-            with on_line(index):
+            with checks.on_line(index):
                 require_active(line.item, "Item", field_name="item")
+        checks.refuse()
         from_status = _transition(order, Status.ORDERED)
         audit_record(
             actor=actor,
@@ -260,9 +259,9 @@ def _planned_receipts(order, lines, receipts) -> list[Receipt]:
         raise InvalidTransition(order.number, order.status, Status.RECEIVED)
     by_pk = {line.pk: line for line in lines}
     wanted: dict[int, Decimal] = {}
-    planned = []
+    planned, checks = [], LineChecks()
     for index, receipt in enumerate(receipts):
-        with on_line(index):
+        with checks.on_line(index):
             line_id = getattr(receipt["line"], "pk", receipt["line"])
             if line_id not in by_pk:
                 raise InventoryError(f"That line does not belong to {order.number}.")
@@ -287,6 +286,7 @@ def _planned_receipts(order, lines, receipts) -> list[Receipt]:
                     field="quantity",
                 )
             planned.append(cleaned)
+    checks.refuse()
     if not planned:
         raise InventoryError("Enter a quantity received for at least one line.", field="quantity")
     return planned

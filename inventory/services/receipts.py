@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import InventoryError, on_line
+from inventory.exceptions import InventoryError, LineChecks
 from inventory.models import LedgerEntry, Lot, QCStatus
 
 from .posting import Posting, require_active
@@ -94,13 +94,13 @@ def post_receipts(posting: Posting, *, store, receipts: list[Receipt]) -> list:
         rows=[(store.pk, lot.pk) for lot in existing.values()],
     )
     made: dict = {}
-    lots = []
+    lots, checks = [], LineChecks()
     for receipt in receipts:
         key = (receipt.item.pk, receipt.lot_code.lower()) if receipt.lot_code else None
         lot = locked.get(existing[key].pk) if key in existing else made.get(key)
         if lot is not None and lot.pk is not None:
             lot.item = receipt.item
-            with on_line(receipt.index):
+            with checks.on_line(receipt.index):
                 check_receipt_into(lot, receipt)
         elif lot is None:
             lot = posting.new_lot(
@@ -114,7 +114,7 @@ def post_receipts(posting: Posting, *, store, receipts: list[Receipt]) -> list:
             if key is not None:
                 made[key] = lot
         else:  # a lot new to this document, named by an earlier line too
-            with on_line(receipt.index):
+            with checks.on_line(receipt.index):
                 check_same_new_lot(lot, receipt)
         posting.post(
             posting.balance(store.pk, lot, receipt.item),
@@ -125,6 +125,7 @@ def post_receipts(posting: Posting, *, store, receipts: list[Receipt]) -> list:
             note=receipt.note,
         )
         lots.append(lot)
+    checks.refuse()  # before the posting writes: a refused line's row is never written
     return lots
 
 

@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import InvalidTransition, InventoryError, on_line
+from inventory.exceptions import InvalidTransition, InventoryError, LineChecks
 from inventory.models import SALES_TRANSITIONS, Item, LedgerEntry, SalesOrder, SalesOrderLine
 
 from .posting import StockResult, require_active
@@ -59,15 +59,16 @@ def clean_price(value, item: Item) -> Decimal:
 
 def clean_lines(lines) -> list[tuple[Item, Decimal, Decimal]]:
     """Return [(item, quantity, price)] for (item, quantity[, price]) lines, checked."""
-    cleaned = []
+    cleaned, checks = [], LineChecks()
     for index, line in enumerate(lines):
         item, quantity, *rest = line
         price = rest[0] if rest else None
-        with on_line(index):
+        with checks.on_line(index):
             require_active(item, "Item", field_name="item")
             cleaned.append(
                 (item, rules.clean_quantity(quantity, unit=item.unit), clean_price(price, item))
             )
+    checks.refuse()
     if not cleaned:
         raise InventoryError("Add at least one line to the order.")
     return cleaned
@@ -75,9 +76,11 @@ def clean_lines(lines) -> list[tuple[Item, Decimal, Decimal]]:
 
 def require_active_items(lines) -> None:
     """Refuse to reserve a line whose item was deactivated after the draft was saved."""
+    checks = LineChecks()
     for index, line in enumerate(lines):
-        with on_line(index):
+        with checks.on_line(index):
             require_active(line.item, "Item", field_name="item")
+    checks.refuse()
 
 
 def clean_header(store, customer) -> None:

@@ -11,8 +11,8 @@ from inventory.exceptions import (
     DocumentChanged,
     InsufficientStock,
     InventoryError,
+    LineChecks,
     ShortLines,
-    on_line,
 )
 from inventory.locks import lock_sales_order
 from inventory.models import LedgerEntry, Lot, SalesOrder, SalesOrderLine
@@ -47,10 +47,10 @@ def _planned(order, lines, shipments) -> list[tuple]:
     """[(line, quantity, index)] in primary-key order (the lock order); `index` is the
     shipment's place in `shipments` as given, so a refusal names the line the caller sent."""
     by_pk = {line.pk: line for line in lines}
-    planned = []
+    planned, checks = [], LineChecks()
     for index, (key, quantity) in enumerate(shipments.items()):
         line_pk = getattr(key, "pk", key)
-        with on_line(index):
+        with checks.on_line(index):
             if line_pk not in by_pk:
                 raise InventoryError(
                     f"Line {line_pk} does not belong to {order.number}.", field="line"
@@ -59,6 +59,7 @@ def _planned(order, lines, shipments) -> list[tuple]:
                 continue
             line = by_pk[line_pk]
             planned.append((line, rules.clean_quantity(quantity, unit=line.item.unit), index))
+    checks.refuse()
     if not planned:
         raise InventoryError("Enter a quantity to ship for at least one line.")
     planned.sort(key=lambda entry: entry[0].pk)

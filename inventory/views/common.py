@@ -7,7 +7,13 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.html import format_html
 
-from inventory.exceptions import InventoryError, ResentWithChanges, ShortLines
+from inventory.exceptions import (
+    InventoryError,
+    RefusedLines,
+    ResentWithChanges,
+    ShortLines,
+    refused_lines,
+)
 from inventory.forms.fields import ID_MAX
 from inventory.services.actor import Actor
 
@@ -65,18 +71,6 @@ def line_added(form, formset):
     return type(form)(initial=_typed(form), user=form.user), again
 
 
-def refused_lines(exc: InventoryError) -> list[tuple[int, InventoryError]]:
-    """(line index, refusal) for each document line a refusal names: its `index`, or a
-    shortage's `indexes` when several lines share it."""
-    refusals = exc.shortages if isinstance(exc, ShortLines) else [exc]
-    return [
-        (index, refusal)
-        for refusal in refusals
-        for index in getattr(refusal, "indexes", None) or [refusal.index]
-        if index is not None and index >= 0
-    ]
-
-
 def refreshed_token(request, exc: InventoryError) -> str | None:
     """A new token, signed for the user as a page's is (form_tokens), for a form refused
     as a resend with other content; None for any other refusal."""
@@ -103,6 +97,9 @@ def attach_error(form, exc: InventoryError, rows=None, request=None) -> None:
         if on_a_row:
             form.add_error(None, "Nothing was recorded: some lines are short of stock.")
         form.add_error(None, exc.message)
+        return
+    if isinstance(exc, RefusedLines) and on_a_row:
+        form.add_error(None, f"Nothing was recorded: mend the {len(exc.refusals)} lines marked.")
         return
     field = exc.field if exc.field in getattr(form, "fields", {}) and not on_a_row else None
     form.add_error(field, exc.message)
