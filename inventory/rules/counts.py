@@ -12,7 +12,8 @@ def newest_key(balance):
 
 def on_shelf(balances) -> list:
     """The balances counted together by item: APPROVED lots holding stock, expired or
-    not. Lots in QC or rejected are kept apart on the shelves and counted by lot."""
+    not. Lots in QC or rejected are kept apart on the shelves and counted by lot. The
+    same rule in SQL: selectors.stock.on_shelf_q."""
     return [b for b in balances if b.lot.qc_status == QCStatus.APPROVED and b.on_hand > 0]
 
 

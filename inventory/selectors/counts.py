@@ -3,7 +3,9 @@ or, for loose goods counted by item, each item with its total on the shelf."""
 
 from django.db.models import Count, Q, Sum
 
-from inventory.models import Item, QCStatus, StockBalance
+from inventory.models import Item, StockBalance
+
+from .stock import on_shelf_q
 
 SHEET_LINES = 100  # one sheet, one screen; a larger store is counted an aisle at a time
 
@@ -29,11 +31,7 @@ def count_sheet_items(*, store, search: str = "", category=None, item_ids=None) 
     by SKU, each with `on_shelf`, `reserved` and `lot_count` summed over those lots: one
     query whatever the number of items or lots. With `item_ids` (a posted sheet), those
     items whatever they hold now (None for nothing): the count service judges them."""
-    shelf = Q(
-        balances__store=store,
-        balances__has_stock=True,
-        balances__lot__qc_status=QCStatus.APPROVED,
-    )
+    shelf = Q(balances__store=store) & on_shelf_q("balances__")
     if item_ids is not None:
         rows = Item.objects.filter(pk__in=item_ids)
         totals = {"filter": shelf}

@@ -50,6 +50,12 @@ def sellable_q(today=None) -> Q:
     return Q(lot__qc_status=QCStatus.APPROVED) & ~expired_q(today)
 
 
+def on_shelf_q(through: str = "") -> Q:
+    """Balances counted together by item (the rule: inventory.rules.on_shelf);
+    `through`: the relation from the model queried to its balances, e.g. "balances__"."""
+    return Q(**{f"{through}lot__qc_status": QCStatus.APPROVED, f"{through}has_stock": True})
+
+
 def near_expiry_q(today=None) -> Q:
     """Sellable balances whose lot expires within settings.NEAR_EXPIRY_DAYS."""
     today = today or timezone.localdate()
