@@ -35,6 +35,14 @@ def _statements(call) -> int:
     return len(queries)
 
 
+def assert_flat(build, assert_num_queries) -> None:
+    """The same statements for a document of 1 as of 10 (lines, lots, history):
+    `build(n, tag)` sets one up and returns the call that posts it."""
+    one, ten = build(1, "one"), build(10, "ten")
+    with assert_num_queries(_statements(one)):
+        ten()
+
+
 def _stocked_items(user, store, count, tag):
     items = [ItemFactory(sku=f"{tag}-{n}", reorder_level=Decimal("3")) for n in range(count)]
     for item in items:
@@ -53,10 +61,7 @@ def test_quick_sale(staff_user, store, django_assert_num_queries):
             idempotency_key=f"qs-{tag}",
         )
 
-    one, ten = sale(1, "one"), sale(10, "ten")
-    count = _statements(one)
-    with django_assert_num_queries(count):
-        ten()
+    assert_flat(sale, django_assert_num_queries)
 
 
 def test_confirm_and_ship(staff_user, store, django_assert_num_queries):
@@ -138,10 +143,7 @@ def test_transfer_across_1_and_10_lots(manager_user, store, other_store, django_
             idempotency_key=f"t-{tag}",
         )
 
-    one, ten = stocked(1, "one"), stocked(10, "ten")
-    count = _statements(one)
-    with django_assert_num_queries(count):
-        ten()
+    assert_flat(stocked, django_assert_num_queries)
 
 
 def test_adjustment_does_not_grow_with_the_items_lot_history(
@@ -161,7 +163,4 @@ def test_adjustment_does_not_grow_with_the_items_lot_history(
             idempotency_key=f"a-{tag}",
         )
 
-    one, ten = with_history(1, "one"), with_history(10, "ten")
-    count = _statements(one)
-    with django_assert_num_queries(count):
-        ten()
+    assert_flat(with_history, django_assert_num_queries)

@@ -31,6 +31,16 @@ def _sheet(client, store, **params):
     return client.get(URL, {"store": store.pk, **params})
 
 
+def _stale_sheet(client, manager_user, item, store, shelf, **typed):
+    """The sheet's post as opened before 2 were sold from A (10, now 8), with the lots'
+    figures `typed` by code."""
+    page = _sheet(client, store)
+    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
+    data = sheet_post(page)
+    data |= {f"count_{shelf[code].pk}": figure for code, figure in typed.items()}
+    return data
+
+
 def test_the_sheet_lists_the_stores_stocked_lots_for_managers_only(
     staff_client, manager_client, store, shelf
 ):
@@ -66,10 +76,7 @@ def test_a_count_records_the_differences_once(manager_client, store, shelf):
 def test_a_sheet_left_open_while_stock_moved_is_refused_on_the_page(
     manager_client, manager_user, item, store, shelf
 ):
-    page = _sheet(manager_client, store)
-    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
-    data = sheet_post(page)
-    data[f"count_{shelf['A'].pk}"] = "7"
+    data = _stale_sheet(manager_client, manager_user, item, store, shelf, A="7")
     before = snapshot()
 
     response = manager_client.post(URL, data)
@@ -86,11 +93,7 @@ def test_a_sheet_refused_as_stale_can_be_sent_again_once_the_moved_lot_is_recoun
 ):
     # Found by a QA pass: the refused sheet showed A's new figure but still carried the
     # old one, so sending it again was refused for ever, and reopening it lost B's count.
-    page = _sheet(manager_client, store)
-    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
-    data = sheet_post(page)
-    data[f"count_{shelf['A'].pk}"] = "7"
-    data[f"count_{shelf['B'].pk}"] = "4"
+    data = _stale_sheet(manager_client, manager_user, item, store, shelf, A="7", B="4")
 
     refused = sheet_post(manager_client.post(URL, data))
     refused[f"count_{shelf['B'].pk}"] = data[f"count_{shelf['B'].pk}"]  # kept as typed
@@ -106,11 +109,7 @@ def test_a_sheet_refused_as_stale_can_be_sent_again_once_the_moved_lot_is_recoun
 def test_a_sheet_refused_as_stale_empties_only_the_moved_lots_box(
     manager_client, manager_user, item, store, shelf
 ):
-    page = _sheet(manager_client, store)
-    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # from A: 10 → 8
-    data = sheet_post(page)
-    data[f"count_{shelf['A'].pk}"] = "7"
-    data[f"count_{shelf['B'].pk}"] = "4"
+    data = _stale_sheet(manager_client, manager_user, item, store, shelf, A="7", B="4")
 
     html = manager_client.post(URL, data).content.decode()
 
