@@ -27,6 +27,7 @@ from inventory.selectors.purchasing import awaiting_qc
 
 ORDER_NUMBER = re.compile(r"(?P<prefix>[A-Za-z]{2})-(?P<digits>[0-9]{6,19})")
 MAX_ID = 2**63 - 1
+EXACT = ("barcode", "sku")  # lookups of one item by a code: blank matches nothing
 
 
 class ItemFilter(django_filters.FilterSet):
@@ -62,6 +63,13 @@ class ItemFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(is_active=(value == "active"))
+
+    def filter_queryset(self, queryset):
+        # A code sent blank (`?barcode=`, a misread scan) names no item; django-filter
+        # skips blank values, which would list the whole catalogue as its "match".
+        if any(key in self.data and not self.form.cleaned_data.get(key) for key in EXACT):
+            return queryset.none()
+        return super().filter_queryset(queryset)
 
 
 class StrictBooleanField(forms.NullBooleanField):

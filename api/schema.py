@@ -6,6 +6,7 @@ from drf_spectacular.extensions import (
     OpenApiSerializerFieldExtension,
 )
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import is_list_serializer
 from drf_spectacular.utils import OpenApiParameter
 
 from .idempotency import KEY_HEADER, MAX_KEY_LENGTH, REPLAYED_HEADER
@@ -23,7 +24,9 @@ KEY_REQUIRED = OpenApiParameter(
     required=True,
     description=(
         "Unique per request (a UUID will do); send it again unchanged to retry. A retry "
-        f"gets the first response with `{REPLAYED_HEADER}: true`."
+        f"gets the first response with `{REPLAYED_HEADER}: true`. Keys belong to the user, "
+        "not the token: tills sharing a user must not share a key (prefix a counter with "
+        "the till, `till1-0001`), or the second sale is answered as a replay of the first."
     ),
 )
 KEY_OPTIONAL = OpenApiParameter(
@@ -36,7 +39,18 @@ KEY_OPTIONAL = OpenApiParameter(
 
 
 class AutoSchema(BaseAutoSchema):
-    """drf-spectacular's schema; an unauthenticated view says so (no security)."""
+    """drf-spectacular's schema; an unauthenticated view says so (no security). A list of
+    lines says how many it takes (`minItems`, `maxItems`), as the serializer checks."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema and is_list_serializer(field) and direction == "request":
+            least = max(field.min_length or 0, 0 if field.allow_empty else 1)
+            if least:
+                schema["minItems"] = least
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+        return schema
 
 
 class TokenAuthScheme(OpenApiAuthenticationExtension):
@@ -87,7 +101,19 @@ WRITE_PROBLEMS = {
     "store, requested and available).",
     "413": "The body is larger than "
     f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; nothing was recorded.",
-    "422": "Refused by a rule of the inventory, or an Idempotency-Key reused with another body.",
+    "422": "Refused by a rule of the inventory, or an Idempotency-Key reused with another body. "
+    "A document refused on several lines at once has `type` "
+    "`urn:inventory:problem:refused-lines` and lists each in `refusals`.",
+}
+# One refused line of a document (`refusals`), as a refusal of that line alone would say it.
+REFUSAL = {
+    "type": "object",
+    "properties": {
+        "line": {"type": "integer", "description": "The body's line, from 0."},
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": True},
+    },
+    "required": ["line", "detail"],
 }
 
 
@@ -126,7 +152,7 @@ def add_problem_responses(result, generator, request, public):
                 "line": {"type": "integer"},
                 "lines": {"type": "array", "items": {"type": "integer"}},
                 "shortages": {"type": "array", "items": {"type": "object"}},
-                "refusals": {"type": "array", "items": {"type": "object"}},
+                "refusals": {"type": "array", "items": REFUSAL},
                 "retry_after": {"type": "integer"},
             },
             "required": ["type", "title", "status", "detail"],

@@ -119,10 +119,11 @@ class PurchaseOrderViewSet(
             data.is_valid(raise_exception=True)
             receipts = data.validated_data.get("receipts")
             if data.validated_data["all"]:  # everything outstanding, in generated lots
+                # Every line, in the order's order (a line with nothing outstanding left
+                # blank), so that a refusal's `line` is its place in the order's `lines`.
                 receipts = [
-                    {"line": line.pk, "quantity": line.outstanding}
+                    {"line": line.pk, "quantity": line.outstanding or None}
                     for line in order.lines.all()
-                    if line.outstanding > 0
                 ]
             result = purchase_order_receive(
                 actor=self.actor(), order=order, receipts=receipts, idempotency_key=key

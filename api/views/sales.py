@@ -138,11 +138,9 @@ class SalesOrderViewSet(
             data.is_valid(raise_exception=True)
             lines = data.validated_data.get("lines")
             if lines is None:  # everything reserved
-                shipments = {
-                    line.pk: line.quantity_reserved
-                    for line in order.lines.all()
-                    if line.quantity_reserved > 0
-                }
+                # Every line (one with nothing reserved ships nothing), so that a refusal's
+                # `line` is its place in the order's `lines`.
+                shipments = {line.pk: line.quantity_reserved for line in order.lines.all()}
             else:
                 shipments = _shipments(lines)
             return sales_order_ship(

@@ -27,7 +27,7 @@ from inventory.quantities import fmt_amount, fmt_qty
 from .actor import as_actor
 from .audit import audit_record, model_changes
 from .posting import Posting, StockResult, require_active
-from .receipts import Receipt, clean_cost, clean_receipt, post_receipts
+from .receipts import Receipt, clean_cost, clean_direct_lines, clean_receipt, post_receipts
 from .replays import claim_draft
 from .transactions import document_transaction, retry_on_conflict
 
@@ -359,7 +359,7 @@ def purchase_direct(
     if not lines:
         raise InventoryError("Add at least one line.", field="quantity")
     _check_header(supplier, store)
-    cleaned = _clean_lines((ln["item"], ln["quantity"], ln.get("unit_cost")) for ln in lines)
+    cleaned = [(r.item, r.quantity, r.unit_cost) for r in clean_direct_lines(lines)]
     with document_transaction():
         posting = Posting(kind=DIRECT, actor=actor, idempotency_key=idempotency_key)
         if replayed := posting.claim():

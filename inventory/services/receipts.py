@@ -84,6 +84,26 @@ def clean_receipt(
     )
 
 
+def clean_direct_lines(lines) -> list[Receipt]:
+    """Check every line of goods that arrived without an order (item, lot code, expiry,
+    quantity, cost) before any transaction, so that one refusal names each bad line."""
+    cleaned, checks = [], LineChecks()
+    for index, line in enumerate(lines):
+        with checks.on_line(index):
+            cleaned.append(
+                clean_receipt(
+                    item=line["item"],
+                    quantity=line["quantity"],
+                    unit_cost=line.get("unit_cost"),
+                    lot_code=line.get("lot_code") or "",
+                    expires_on=line.get("expires_on") or None,
+                    index=index,
+                )
+            )
+    checks.refuse()
+    return cleaned
+
+
 def post_receipts(posting: Posting, *, store, receipts: list[Receipt]) -> list:
     """Lock the named lots that exist and their balances, check each receipt against its
     lot, and stage RECEIVE rows. Return the lot each receipt went into, in order."""
