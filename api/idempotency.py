@@ -1,10 +1,11 @@
 """Idempotency-Key: a retried POST gets the first response instead of a second effect.
 
 The key, a hash of the request (method, path, canonical JSON body) and the response
-are stored in IdempotentRequest, keyed by (user, key), in the same transaction as
-the service call (a refusal, whose transaction is rolled back, in one of its own).
-The service gets a key derived from (user, key) as its operation's
-idempotency key, so the database holds one operation per key whatever happens.
+are stored in IdempotentRequest, keyed by (token, key) (by (user, key) for a browser
+session), in the same transaction as the service call (a refusal, whose transaction
+is rolled back, in one of its own). The service gets a key derived from the same as
+its operation's idempotency key, so the database holds one operation per key
+whatever happens.
 
 A concurrent twin either finds the stored response, or runs into the first one's
 locks (the operation key, the document row, the stored response's unique index),
@@ -25,7 +26,7 @@ from rest_framework.response import Response
 from inventory.exceptions import Busy, InventoryError
 from inventory.services.transactions import is_conflict, whole_transaction
 
-from .models import IdempotentRequest
+from .models import ApiToken, IdempotentRequest
 from .problems import CONTENT_TYPE, Problem, inventory_problem, problem_body, problem_response
 
 KEY_HEADER = "Idempotency-Key"
@@ -61,13 +62,16 @@ def request_key(request, *, required: bool) -> str | None:
     return value
 
 
-def operation_key(user, key: str) -> str:
-    """The services' idempotency key for this user's key: 64 characters, never shared.
+def operation_key(user, key: str, token=None) -> str:
+    """The services' idempotency key for this user's (or token's) key: 64 characters,
+    never shared.
 
-    Namespaced by user so that two clients who pick the same key never meet, and
-    hashed so that it fits the 64-character column whatever the key.
+    Namespaced by user and token so that two clients who pick the same key never meet
+    (two tills signed in as one user each have a token), and hashed so that it fits
+    the 64-character column whatever the key.
     """
-    digest = hashlib.sha256(f"{user.pk}\x00{key}".encode()).hexdigest()
+    scope = f"{user.pk}" if token is None else f"{user.pk}\x00t{token.pk}"
+    digest = hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()
     return f"api:{digest[:60]}"
 
 
@@ -158,17 +162,20 @@ def _busy_problem() -> dict:
 
 
 class _FirstAnswer:
-    """The stored first response to one (user, Idempotency-Key)."""
+    """The stored first response to one (token, Idempotency-Key); (user, key) for a
+    browser session."""
 
     def __init__(self, request, key: str):
         self.request, self.key, self.user = request, key, request.user
+        self.token = request.auth if isinstance(request.auth, ApiToken) else None
         self.fingerprint = request_fingerprint(request)
-        self.operation_key = operation_key(self.user, key)
+        self.operation_key = operation_key(self.user, key, self.token)
 
     def store(self, outcome: Outcome) -> tuple[int, str]:
         body = _as_json(outcome.body)
         IdempotentRequest.objects.create(
             user=self.user,
+            token=self.token,
             key=self.key,
             request_hash=self.fingerprint,
             method=self.request.method,
@@ -188,7 +195,9 @@ class _FirstAnswer:
         return _fresh(status, body, False)
 
     def replay(self):
-        stored = IdempotentRequest.objects.filter(user=self.user, key=self.key).first()
+        stored = IdempotentRequest.objects.filter(
+            user=self.user, token=self.token, key=self.key
+        ).first()
         return None if stored is None else _replay(stored, self.fingerprint)
 
     def run_again(self, handler: Handler):

@@ -39,12 +39,17 @@ class ApiToken(models.Model):
 class IdempotentRequest(models.Model):
     """The first response to a POST carrying an Idempotency-Key, replayed to its retries.
 
-    Keyed by (user, key): two clients may pick the same key without meeting. The
+    Keyed by the token that sent it and the key (by user and key for a signed-in
+    browser session): two tills, even signed in as one user, may pick the same key
+    without meeting, and a retry comes from the till that sent the request. The
     request hash (method, path and body) tells a retry from a different request that
     reuses a key.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     key = models.CharField(max_length=64)
     request_hash = models.CharField(max_length=64)
     method = models.CharField(max_length=10)
@@ -56,7 +61,16 @@ class IdempotentRequest(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_user_key")
+            models.UniqueConstraint(
+                fields=["token", "key"],
+                condition=models.Q(token__isnull=False),
+                name="api_idempotency_token_key",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=models.Q(token__isnull=True),
+                name="api_idempotency_session_key",
+            ),
         ]
 
     def __str__(self):

@@ -24,9 +24,9 @@ KEY_REQUIRED = OpenApiParameter(
     required=True,
     description=(
         "Unique per request (a UUID will do); send it again unchanged to retry. A retry "
-        f"gets the first response with `{REPLAYED_HEADER}: true`. Keys belong to the user, "
-        "not the token: tills sharing a user must not share a key (prefix a counter with "
-        "the till, `till1-0001`), or the second sale is answered as a replay of the first."
+        f"gets the first response with `{REPLAYED_HEADER}: true`. Keys belong to the token "
+        "that sends them: two tills with their own tokens may use the same keys, even when "
+        "signed in as one user; a retry must be sent with the same token."
     ),
 )
 KEY_OPTIONAL = OpenApiParameter(

@@ -231,3 +231,23 @@ def test_after_the_stored_response_is_purged_the_operation_key_still_makes_one_m
     assert again["Idempotent-Replayed"] == "true"
     assert again.json()["order"]["id"] == first.json()["order"]["id"]
     assert LedgerEntry.objects.filter(kind="ISSUE").count() == 1
+
+
+@pytest.mark.django_db
+def test_two_tills_of_one_user_may_use_the_same_key_without_meeting(staff_user, stocked):
+    # Found by an integrator's QA pass: keys were the user's, so the second till's sale,
+    # sent with the same counter and body, was answered as a replay and never recorded.
+    item, store = stocked
+    till1, till2 = client_for(staff_user), client_for(staff_user)
+
+    first = till1.post(QUICK, sale(item, store), key="0001")
+    second = till2.post(QUICK, sale(item, store), key="0001")
+    retried = till2.post(QUICK, sale(item, store), key="0001")
+
+    assert first.status_code == second.status_code == retried.status_code == 201
+    assert "Idempotent-Replayed" not in second and retried["Idempotent-Replayed"] == "true"
+    assert first.json()["order"]["id"] != second.json()["order"]["id"]
+    assert retried.json() == second.json()
+    assert LedgerEntry.objects.filter(kind="ISSUE").count() == 2
+    assert stock_available(item=item, store=store) == Decimal("8")
+    assert IdempotentRequest.objects.filter(key="0001", token__isnull=False).count() == 2

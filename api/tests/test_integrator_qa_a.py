@@ -109,7 +109,7 @@ def test_the_schema_documents_the_refused_lines_problem(staff_api):
     assert "urn:inventory:problem:refused-lines" in direct["422"]["description"]
     quick = schema["paths"][f"{V1}/sales-orders/quick/"]["post"]["parameters"]
     key = next(param for param in quick if param["name"] == "Idempotency-Key")
-    assert "Keys belong to the user, not the token" in key["description"]
+    assert "Keys belong to the token that sends them" in key["description"]
 
 
 def test_receiving_all_names_the_refused_line_as_the_order_lists_it(
