@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from rest_framework import exceptions
 
 from inventory.exceptions import (
+    DocumentChanged,
     IdempotencyConflict,
     InsufficientStock,
     InvalidTransition,
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 # Refusals because of the state of stock or of a document: the request was fine, the
 # world was not (409). Anything else a service refuses is a 422.
 CONFLICTS = (
+    DocumentChanged,  # stock or a document moved on since the figures sent were read
     InsufficientStock,
     ShortLines,
     InvalidTransition,

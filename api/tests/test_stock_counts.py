@@ -61,7 +61,8 @@ def test_a_lot_that_moved_since_it_was_shown_refuses_the_count(
 
     response = manager_api.post(URL, _body(store, lots, A=("7", "10")), key="count-3")
 
-    assert response.status_code == 422
+    assert response.status_code == 409
+    assert response.json()["type"] == "urn:inventory:problem:document-changed"
     assert "A (10 then, 8 now)" in response.json()["detail"]
     assert snapshot() == before
 
@@ -115,7 +116,7 @@ def test_a_count_refused_because_stock_moved_names_the_line(
 
     response = manager_api.post(URL, _body(store, lots, B=("5", "5"), A=("7", "10")), key="c-7")
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["line"] == 1
     assert response.json()["errors"] == {"counts": [response.json()["detail"]]}
     assert snapshot() == before
