@@ -1,5 +1,5 @@
 """Pagination: numbered pages for the catalogue and stock lists, a cursor (newest first)
-for the lists that grow with trading: movements, orders, audit events. A numbered page
+for the lists that grow with trading: movements, orders, lots, audit events. A numbered page
 over a list that grows at its top shifts as rows arrive, so a connector paging through
 it would read a row twice (or, as rows go, miss one); a cursor page starts where the
 last ended."""

@@ -85,7 +85,7 @@ def test_list_endpoints_make_the_same_queries_for_5_and_50_rows(
     assert manager_api.get("/api/v1/items/").json()["count"] == rows + 90  # two items a row
     assert manager_api.get("/api/v1/movements/", {"page_size": 100}).json()["results"]
     lots = {
-        query: manager_api.get(f"/api/v1/lots/?{query}").json()["count"]
+        query: len(manager_api.get(f"/api/v1/lots/?{query}&page_size=200").json()["results"])
         for query in ("in_stock=true", "in_stock=false", "awaiting_qc=true")
     }
     assert lots == {"in_stock=true": 100, "in_stock=false": 50, "awaiting_qc=true": 50}

@@ -15,6 +15,7 @@ from inventory.services.stock import stock_adjust, stock_transfer
 
 from ..filters import LotBalanceFilter, LotFilter, StockLevelFilter
 from ..idempotency import Outcome, run_idempotent
+from ..pagination import NewestFirstPagination
 from ..schema import KEY_OPTIONAL, KEY_REQUIRED
 from ..selectors import item_stock, lot_balances, lot_list, operation_movements
 from ..serializers.stock import (
@@ -105,6 +106,9 @@ class LotViewSet(
 
     serializer_class = LotSerializer
     filterset_class = LotFilter
+    # Every receipt makes a lot, so the list grows at its top: a cursor, not numbered
+    # pages, lest a client paging through it read a lot twice while goods arrive.
+    pagination_class = NewestFirstPagination
     action_roles = {"approve": Role.MANAGER, "reject": Role.MANAGER, "quarantine": Role.MANAGER}
 
     def get_queryset(self):
