@@ -1,6 +1,11 @@
 // Purchase line formsets: a "Remove" button ticks the row's DELETE box, hides the row and
 // moves focus to the next line (or Add line).
 // Without JavaScript the "Remove" checkbox itself is shown and does the same on submit.
+// A form marked data-line-keys (a direct purchase or a receipt: stock goes up at once) is
+// not sent by Enter in a line: it goes on to the next box, and from a line's last box to
+// the next line (a direct purchase adds one, as Add line does; Enter in a receipt's very
+// last box records). Found by a QA pass: a quantity and Enter received the first line
+// alone, its lot code generated. Ctrl+Enter (Cmd+Enter) records from anywhere.
 (function () {
   "use strict";
   function enhance(root) {
@@ -34,6 +39,43 @@
     // Rows added by app.js come from the <template>; enhance them once they are in.
     if (event.target.closest("[data-formset-add]")) {
       window.setTimeout(function () { enhance(document); }, 0);
+    }
+  });
+  function lineBoxes(form) {
+    // A line: a formset's row, or a row of a table of lines (a receipt's).
+    var boxes = form.querySelectorAll(["[data-formset-row]", "tbody"].map(function (line) {
+      return line + " input:not([type=hidden]):not([type=checkbox]), " + line + " select";
+    }).join(", "));
+    return Array.prototype.filter.call(boxes, function (box) {
+      return !box.disabled && box.getClientRects().length > 0;
+    });
+  }
+  // On window, so after the picker's own Enter (picker.js, on document): what it chose or
+  // looked up is left to it.
+  window.addEventListener("keydown", function (event) {
+    var box = event.target;
+    var form = box.closest && box.closest("form[data-line-keys]");
+    if (!form || event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      if (!event.repeat) form.requestSubmit(form.querySelector("button[type=submit]"));
+      return;
+    }
+    if (event.defaultPrevented || event.shiftKey || event.altKey) return;
+    var boxes = lineBoxes(form);
+    var at = boxes.indexOf(box);
+    var add = form.querySelector("[data-formset-add]");
+    // The header's boxes and the buttons: as before; so is the last box of a form that
+    // takes no more lines (a receipt's last line): there Enter records.
+    if (at < 0 || (at === boxes.length - 1 && !add)) return;
+    event.preventDefault();
+    if (event.repeat) return;
+    var next = boxes[at + 1];
+    if (next) {
+      next.focus();
+      if (next.select) next.select();
+    } else if (!add.disabled) {
+      add.click(); // app.js focuses the new line's item
     }
   });
 })();
