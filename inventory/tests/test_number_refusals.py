@@ -82,3 +82,19 @@ def test_the_adjustment_and_transfer_forms_say_how_and_record_nothing(
         assert response.status_code == 200
         assert response.context["form"].errors["quantity"] == [message]
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-1", "Enter an amount of 0 or more."),
+        ("12345678901", "That amount is too large."),
+        ("2.505", "Use at most 2 decimal places (cents)."),
+    ],
+)
+def test_a_price_out_of_bounds_is_refused_in_the_counters_words(typed, message):
+    # Found by a QA pass: "Ensure this value is greater than or equal to 0."
+    with pytest.raises(forms.ValidationError) as refused:
+        MoneyField().clean(typed)
+
+    assert refused.value.messages == [message]
