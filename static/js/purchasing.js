@@ -1,8 +1,8 @@
 // Purchase line formsets: a "Remove" button ticks the row's DELETE box, hides the row and
 // moves focus to the next line (or Add line).
 // Without JavaScript the "Remove" checkbox itself is shown and does the same on submit.
-// A form marked data-line-keys (a direct purchase or a receipt: stock goes up at once) is
-// not sent by Enter in a line: it goes on to the next box, and from a line's last box to
+// A form marked data-line-keys (a direct purchase or a receipt: stock goes up at once; a
+// purchase order's draft, saved half typed) is not sent by Enter in a line: it goes on to the next box, and from a line's last box to
 // the next line (a direct purchase adds one, as Add line does; Enter in a receipt's very
 // last box records). Found by a QA pass: a quantity and Enter received the first line
 // alone, its lot code generated. Ctrl+Enter (Cmd+Enter) records from anywhere.

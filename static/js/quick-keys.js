@@ -1,5 +1,6 @@
-// The quick sale's keys at the till (sales/quick.html only): a sale of several items goes
-// scan, quantity, Enter, scan, quantity, Enter, ..., and Enter on the empty line records it.
+// The quick sale's keys at the till (sales/quick.html, and a sales order's draft, which
+// [data-record] saves): a sale of several items goes scan, quantity, Enter, scan,
+// quantity, Enter, ..., and Enter on the empty line records it.
 // - Enter in a line's quantity (or price) box goes to the next line's item box (a line is
 //   added with the Add line button, as a click would, when there is none below). No submit.
 // - A code scanned into a quantity box (text that is no number, or a fast run of keys, as a
