@@ -207,9 +207,12 @@ def _order_action(request, pk, service, done: str, what: str):
             shown=form.cleaned_data["shown"],
         )
     except InventoryError as exc:
-        messages.error(request, exc.message)
-        if refused_lines(exc):  # shown on the lines too: which to change or restock
+        if marked := {index for index, _ in refused_lines(exc)}:  # which to change or restock
+            lines = "the line" if len(marked) == 1 else f"the {len(marked)} lines"
+            lead = f"{order.number} was not {done.split(':')[0]}: see {lines} marked below."
+            messages.error(request, f"{lead} {exc.message}")
             return _detail_page(request, order, refused=exc)
+        messages.error(request, exc.message)
         return redirect(order)
     if not report_replay(request, result, what, document=order, preposition="for"):
         messages.success(request, f"{order.number} {done}.")

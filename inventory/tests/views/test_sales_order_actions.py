@@ -88,7 +88,10 @@ def test_confirm_when_short_shows_the_shortage_and_changes_nothing(
         reverse("inventory:sales_confirm", args=[order.pk]), {"idempotency_key": "tok-short"}
     )
 
-    assert msgs(response) == ["Only 10 pcs of SKU-0042 available in Main Store; 12 requested."]
+    assert msgs(response) == [
+        f"{order.number} was not confirmed: see the line marked below. "
+        "Only 10 pcs of SKU-0042 available in Main Store; 12 requested."
+    ]
     assert state() == before
 
 
@@ -110,6 +113,7 @@ def test_a_short_line_is_marked_on_the_order_page(staff_client, staff_user, stor
     assert refusals[0] is None
     assert str(refusals[1]) == "Only 0 pcs of LAMP-LED9 available in Main Store; 9 requested."
     assert 'data-testid="line-refusal"' in response.content.decode()
+    assert msgs(response)[0].startswith(f"{order.number} was not confirmed: see the line marked")
     assert state() == before
 
 
