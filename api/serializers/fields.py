@@ -6,6 +6,7 @@ either to the database. These fields take only what a person means by a number:
 ASCII digits, a leading minus, a decimal point.
 """
 
+import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -32,7 +33,13 @@ MAX_SHOWN = 40
 
 
 def _shown(value) -> str:
-    text = value.text if isinstance(value, JSONNumber) else str(value)
+    """The value as the body wrote it: a number's own digits, true, null, [12]."""
+    if isinstance(value, JSONNumber):
+        text = value.text
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value, default=str)
     return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}…"
 
 

@@ -276,3 +276,16 @@ def test_a_negative_zero_quantity_is_zero_and_refused_as_zero(staff_api, stocked
     # A service's refusal is stored, to be replayed; nothing else is written.
     assert after.pop("stored answers") == before.pop("stored answers") + 1
     assert after == before
+
+
+@pytest.mark.parametrize(("sent", "shown"), [(True, "true"), (False, "false"), ([7], "[7]")])
+def test_an_id_refused_is_shown_as_the_body_wrote_it(staff_api, stocked, sent, shown):
+    # Found by an integrator's QA pass: `true` came back as Python's "True".
+    item, store = stocked
+    before = db_state()
+
+    response = staff_api.stock_post(QUICK, {"store": store.pk, "lines": [{"item": sent}]})
+
+    errors = assert_invalid(response, "lines", "0", "item")
+    assert errors[0] == f'Expected an id (a whole number such as 12), received "{shown}".'
+    assert db_state() == before

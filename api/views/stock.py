@@ -1,6 +1,6 @@
 """Stock levels (by item, by store, by lot), lots with their QC actions, stock actions."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -72,7 +72,11 @@ class StockViewSet(ApiViewMixin, viewsets.GenericViewSet):
         """Figures per item and store; filter by store, item, text (`q`) or `low=true`."""
         return self._page(stock_level_list(**self._params()))
 
-    @extend_schema(responses=StockLevelSerializer(many=True))
+    # The store is the path's: a `store` in the query is not read, so not documented.
+    @extend_schema(
+        responses=StockLevelSerializer(many=True),
+        parameters=[OpenApiParameter("store", exclude=True)],
+    )
     @action(detail=False, methods=["get"], url_path="by_store/<str:store_id>")
     def by_store(self, request, store_id=None):
         """Figures of every item stocked in one store."""
