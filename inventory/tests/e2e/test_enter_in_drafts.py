@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from inventory.models import PurchaseOrder, SalesOrder
-from inventory.tests.factories import ItemFactory, StoreFactory, SupplierFactory
+from inventory.tests.factories import ItemFactory, StoreFactory
 
 from .conftest import login
-from .test_enter_in_lines import _scan
+from .test_enter_in_lines import _scan, purchase_form
 from .test_picker import VIEWPORTS
 
 D = Decimal
@@ -23,16 +23,8 @@ D = Decimal
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_enter_in_a_purchase_draft_goes_on_and_ctrl_enter_saves(new_page, demo_users, viewport):
     # given a new purchase order with its supplier and store chosen, and a scan on line 1
-    SupplierFactory(name="Bright Co")
-    StoreFactory(code="MAIN", name="Main Store")
-    lamp, tape = ItemFactory(sku="LAMP-1"), ItemFactory(sku="TAPE-1")
     page = new_page(viewport=VIEWPORTS[viewport])
-    login(page, *demo_users["Manager"])
-    page.goto("/purchases/order/new/")
-    page.get_by_label("Supplier").fill("Bright Co")
-    page.get_by_label("Store").select_option(label="Main Store")
-    _scan(page.locator("#id_lines-0-item"), "LAMP-1")
-    expect(page.locator("#id_lines-0-quantity")).to_be_focused()
+    lamp, tape = purchase_form(page, demo_users["Manager"], "/purchases/order/new/")
 
     # when a quantity and Enter, twice: on to the cost, then to a new line; nothing saved
     page.keyboard.type("5")

@@ -32,20 +32,27 @@ def _scan(box, code):
     box.press("Enter")
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_enter_in_a_line_goes_on_and_only_ctrl_enter_receives(new_page, demo_users, viewport):
-    # given a direct purchase with its supplier and store chosen, and a scan on line 1
+def purchase_form(page, user, url):
+    """`url`'s purchase form open for `user`, its supplier and store chosen and LAMP-1
+    scanned on line 1 (the focus then on its quantity); return (lamp, tape)."""
     SupplierFactory(name="Bright Co")
     StoreFactory(code="MAIN", name="Main Store")
     lamp = ItemFactory(sku="LAMP-1", name="Desk lamp", unit_cost=D("2.00"))
     tape = ItemFactory(sku="TAPE-1", name="Duct tape", unit_cost=D("1.50"))
-    page = new_page(viewport=VIEWPORTS[viewport])
-    login(page, *demo_users["Staff"])
-    page.goto("/purchases/new/")
+    login(page, *user)
+    page.goto(url)
     page.get_by_label("Supplier").fill("Bright Co")
     page.get_by_label("Store").select_option(label="Main Store")
     _scan(page.locator("#id_lines-0-item"), "LAMP-1")
     expect(page.locator("#id_lines-0-quantity")).to_be_focused()
+    return lamp, tape
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_enter_in_a_line_goes_on_and_only_ctrl_enter_receives(new_page, demo_users, viewport):
+    # given a direct purchase with its supplier and store chosen, and a scan on line 1
+    page = new_page(viewport=VIEWPORTS[viewport])
+    lamp, tape = purchase_form(page, demo_users["Staff"], "/purchases/new/")
 
     # when the quantity is typed and Enter pressed: on through the line, nothing received
     page.keyboard.type("5")
