@@ -41,15 +41,10 @@
       window.setTimeout(function () { enhance(document); }, 0);
     }
   });
-  function lineBoxes(form) {
-    // A line: a formset's row, or a row of a table of lines (a receipt's).
-    var boxes = form.querySelectorAll(["[data-formset-row]", "tbody"].map(function (line) {
-      return line + " input:not([type=hidden]):not([type=checkbox]), " + line + " select";
-    }).join(", "));
-    return Array.prototype.filter.call(boxes, function (box) {
-      return !box.disabled && box.getClientRects().length > 0;
-    });
-  }
+  // A line's boxes: a formset row's, or a row's of a table of lines (a receipt's).
+  var LINE_BOX = ["[data-formset-row]", "tbody"].map(function (line) {
+    return line + " input:not([type=hidden]):not([type=checkbox]), " + line + " select";
+  }).join(", ");
   // On window, so after the picker's own Enter (picker.js, on document): what it chose or
   // looked up is left to it.
   window.addEventListener("keydown", function (event) {
@@ -61,21 +56,21 @@
       if (!event.repeat) form.requestSubmit(form.querySelector("button[type=submit]"));
       return;
     }
-    if (event.defaultPrevented || event.shiftKey || event.altKey) return;
-    var boxes = lineBoxes(form);
-    var at = boxes.indexOf(box);
-    var add = form.querySelector("[data-formset-add]");
-    // The header's boxes and the buttons: as before; so is the last box of a form that
-    // takes no more lines (a receipt's last line): there Enter records.
-    if (at < 0 || (at === boxes.length - 1 && !add)) return;
-    event.preventDefault();
-    if (event.repeat) return;
-    var next = boxes[at + 1];
-    if (next) {
-      next.focus();
-      if (next.select) next.select();
-    } else if (!add.disabled) {
-      add.click(); // app.js focuses the new line's item
+    // The header's boxes and the buttons: as before.
+    if (event.defaultPrevented || event.shiftKey || event.altKey || !box.matches(LINE_BOX)) return;
+    if (event.repeat) {
+      event.preventDefault();
+      return;
     }
+    // On to the next line box (app.js's walk, as a count sheet's); past the last one, a
+    // new line, or, on a form that takes no more lines (a receipt), Enter records.
+    if (window.inventoryNextBox(box, LINE_BOX)) {
+      event.preventDefault();
+      return;
+    }
+    var add = form.querySelector("[data-formset-add]");
+    if (!add) return;
+    event.preventDefault();
+    if (!add.disabled) add.click(); // app.js focuses the new line's item
   });
 })();
