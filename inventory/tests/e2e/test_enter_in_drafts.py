@@ -14,7 +14,7 @@ from inventory.models import PurchaseOrder, SalesOrder
 from inventory.tests.factories import ItemFactory, StoreFactory
 
 from .conftest import login
-from .test_enter_in_lines import _scan, purchase_form
+from .test_enter_in_lines import _scan, fits, purchase_form
 from .test_picker import VIEWPORTS
 
 D = Decimal
@@ -48,6 +48,7 @@ def test_enter_in_a_purchase_draft_goes_on_and_ctrl_enter_saves(new_page, demo_u
         (tape.pk, D("2")),
     ]
     assert page.js_errors == []
+    assert fits(page)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -63,6 +64,7 @@ def test_enter_in_a_sales_draft_goes_to_the_next_line_and_saves_from_an_empty_on
     page.get_by_label("Store").select_option(label="Main Store")
     _scan(page.locator("#id_lines-0-item"), "LAMP-1")
     expect(page.locator("#id_lines-0-quantity")).to_be_focused()
+    assert fits(page)
 
     # when a quantity and Enter: on to the next line's item box, nothing saved
     page.keyboard.type("3")
@@ -83,3 +85,4 @@ def test_enter_in_a_sales_draft_goes_to_the_next_line_and_saves_from_an_empty_on
     lines = order.lines.order_by("pk")
     assert [(ln.item_id, ln.quantity) for ln in lines] == [(lamp.pk, D("3")), (tape.pk, D("4"))]
     assert page.js_errors == []
+    assert fits(page)

@@ -26,6 +26,11 @@ from .test_picker import VIEWPORTS
 D = Decimal
 
 
+def fits(page) -> bool:
+    """No sideways scrolling at the page's width (390 px on a phone)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
 def _scan(box, code):
     """A scanner: the code and Enter at once, typed into `box`."""
     box.press_sequentially(code)
@@ -45,6 +50,7 @@ def purchase_form(page, user, url):
     page.get_by_label("Store").select_option(label="Main Store")
     _scan(page.locator("#id_lines-0-item"), "LAMP-1")
     expect(page.locator("#id_lines-0-quantity")).to_be_focused()
+    assert fits(page)
     return lamp, tape
 
 
@@ -88,6 +94,7 @@ def test_enter_in_a_line_goes_on_and_only_ctrl_enter_receives(new_page, demo_use
     assert [(e.item_id, e.quantity, e.lot.code) for e in receipts][0] == (lamp.pk, D("5"), "LX-1")
     assert receipts.count() == 2
     assert page.js_errors == []
+    assert fits(page)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -108,6 +115,7 @@ def test_enter_on_a_receipt_goes_through_the_lines_and_records_from_the_last_box
     page = new_page(viewport=VIEWPORTS[viewport])
     login(page, *demo_users["Staff"])
     page.goto(f"/purchases/{order.pk}/receive/")
+    assert fits(page)
 
     # when the first quantity is typed and Enter pressed: on through the lines, nothing yet
     page.locator("#id_receipts-0-quantity").fill("4")
@@ -139,6 +147,7 @@ def test_enter_on_a_receipt_goes_through_the_lines_and_records_from_the_last_box
     assert [(e.item_id, e.quantity) for e in receipts] == [(lamp.pk, D("4")), (tape.pk, D("3"))]
     assert receipts[0].lot.code == "LOT-A"
     assert page.js_errors == []
+    assert fits(page)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -160,6 +169,7 @@ def test_enter_on_a_ship_page_goes_to_the_next_line_and_ships_from_the_last(
     page.goto(f"/sales/{order.pk}/ship/")
     first, second = page.get_by_label("Ship LAMP-1"), page.get_by_label("Ship TAPE-1")
     expect(second).to_have_value("4")
+    assert fits(page)
 
     # when the first line is mended and Enter pressed: on to the second, nothing shipped
     first.fill("1")
@@ -179,3 +189,4 @@ def test_enter_on_a_ship_page_goes_to_the_next_line_and_ships_from_the_last(
         (tape.pk, D("2"), D("2")),
     ]
     assert page.js_errors == []
+    assert fits(page)
