@@ -10,13 +10,12 @@ import pytest
 from inventory.models import Lot
 from inventory.services.catalog import item_deactivate
 from inventory.services.purchasing import (
-    purchase_order_create,
-    purchase_order_place,
     purchase_order_receive,
 )
 from inventory.services.qc import lot_quarantine
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory
+from inventory.tests.views.purchasing_view_helpers import placed_order
 
 from .db_state import db_state
 from .responses import assert_problem
@@ -116,13 +115,7 @@ def test_receiving_all_names_the_refused_line_as_the_order_lists_it(
     manager_api, manager_user, supplier, store
 ):
     done, gone = ItemFactory(sku="DONE-1"), ItemFactory(sku="GONE-1")
-    order = purchase_order_create(
-        actor=manager_user,
-        supplier=supplier,
-        store=store,
-        lines=[(done, "2", "1.00"), (gone, "3", "1.00")],
-    )
-    order = purchase_order_place(actor=manager_user, order=order)
+    order = placed_order(manager_user, supplier, store, (done, "2", "1.00"), (gone, "3", "1.00"))
     first, second = order.lines.order_by("pk")
     purchase_order_receive(
         actor=manager_user, order=order, receipts=[{"line": first, "quantity": 2}]

@@ -4,9 +4,8 @@ and nothing is recorded."""
 import pytest
 
 from api.tests.responses import assert_problem
-from inventory.services.purchasing import purchase_order_create, purchase_order_place
 from inventory.tests.factories import ItemFactory
-from inventory.tests.views.purchasing_view_helpers import state
+from inventory.tests.views.purchasing_view_helpers import placed_order, state
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
@@ -14,9 +13,7 @@ V1 = "/api/v1"
 
 def test_the_api_names_each_refused_line(manager_api, manager_user, supplier, store, item):
     other = ItemFactory(sku="SKU-0099")
-    lines = [(item, "2", "2.00"), (other, "4", "1.00")]
-    order = purchase_order_create(actor=manager_user, supplier=supplier, store=store, lines=lines)
-    order = purchase_order_place(actor=manager_user, order=order)
+    order = placed_order(manager_user, supplier, store, (item, "2", "2.00"), (other, "4", "1.00"))
     first, second = order.lines.order_by("pk")
     before = state(order)
 

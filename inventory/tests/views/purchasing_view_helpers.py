@@ -9,6 +9,12 @@ from inventory.views.common import ALREADY_RECORDED
 Status = PurchaseOrder.Status
 
 
+def placed_order(actor, supplier, store, *lines) -> PurchaseOrder:
+    """A purchase order of `lines` ((item, quantity, unit cost)), placed with the supplier."""
+    order = purchase_order_create(actor=actor, supplier=supplier, store=store, lines=lines)
+    return purchase_order_place(actor=actor, order=order)
+
+
 @pytest.fixture(name="draft")
 def draft_fixture(manager_user, supplier, store, item):
     return purchase_order_create(

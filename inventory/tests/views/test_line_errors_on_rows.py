@@ -7,10 +7,14 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import LedgerEntry, Lot, PurchaseOrder
-from inventory.services.purchasing import purchase_order_create, purchase_order_place
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory
-from inventory.tests.views.purchasing_view_helpers import line_management, receive_post, state
+from inventory.tests.views.purchasing_view_helpers import (
+    line_management,
+    placed_order,
+    receive_post,
+    state,
+)
 from inventory.tests.views.test_direct_purchase import direct_data
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +36,7 @@ def test_an_over_receipt_on_the_second_line_is_shown_on_that_row(
     staff_client, manager_user, supplier, store, item
 ):
     other = ItemFactory(sku="SKU-0099")
-    order = purchase_order_create(
-        actor=manager_user,
-        supplier=supplier,
-        store=store,
-        lines=[(item, "10", "2.00"), (other, "4", "1.00")],
-    )
-    order = purchase_order_place(actor=manager_user, order=order)
+    order = placed_order(manager_user, supplier, store, (item, "10", "2.00"), (other, "4", "1.00"))
     first, second = order.lines.order_by("pk")
     before = state(order)
 

@@ -10,18 +10,17 @@ from django.utils import timezone
 
 from inventory.exceptions import InventoryError, LineChecks, RefusedLines
 from inventory.models import LedgerEntry, Lot, PurchaseOrder
-from inventory.services.purchasing import purchase_order_create, purchase_order_place
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import ItemFactory
-from inventory.tests.views.purchasing_view_helpers import line_management, receive_post, state
+from inventory.tests.views.purchasing_view_helpers import (
+    line_management,
+    placed_order,
+    receive_post,
+    state,
+)
 from inventory.tests.views.test_line_errors_on_rows import _row_error
 
 pytestmark = pytest.mark.django_db
-
-
-def _placed(manager_user, supplier, store, *lines):
-    order = purchase_order_create(actor=manager_user, supplier=supplier, store=store, lines=lines)
-    return purchase_order_place(actor=manager_user, order=order)
 
 
 def test_one_refusal_is_raised_as_it_is_and_several_together():
@@ -50,7 +49,7 @@ def test_a_receipt_refused_on_two_lines_shows_both(
     staff_client, manager_user, supplier, store, item
 ):
     other = ItemFactory(sku="SKU-0099")
-    order = _placed(manager_user, supplier, store, (item, "10", "2.00"), (other, "4", "1.00"))
+    order = placed_order(manager_user, supplier, store, (item, "10", "2.00"), (other, "4", "1.00"))
     first, second = order.lines.order_by("pk")
     data = receive_post(order, (first, "11", ""), (second, "5", ""))
     past = timezone.localdate() - timedelta(days=1)
