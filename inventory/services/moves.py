@@ -24,6 +24,11 @@ TAKE_BACK_PART = (
     " A reversal takes back the whole movement: to take back only what is left, record an"
     " adjustment (reason Return to supplier, Damage or Loss)."
 )
+# The same for a transfer: what is left goes back by a transfer, not out of the stock.
+TRANSFER_BACK_PART = (
+    " A reversal takes back the whole transfer: to move back only what is left, record a"
+    " transfer the other way."
+)
 
 
 @retry_on_conflict
@@ -173,7 +178,8 @@ def ledger_entry_reverse(
                 try:
                     check_take_out(posting, balance, original.on_hand_delta)
                 except InsufficientStock as short:
-                    short.message += TAKE_BACK_PART
+                    transfer = original.kind == Kind.TRANSFER_IN
+                    short.message += TRANSFER_BACK_PART if transfer else TAKE_BACK_PART
                     raise
         for original in originals:
             posting.post(

@@ -137,3 +137,25 @@ def test_a_reservation_is_released_not_reversed(manager_user, item, store):
 
     assert snapshot() == before
     assert LedgerEntry.objects.filter(reverses__isnull=False).count() == 0
+
+
+def test_a_transfer_partly_used_at_its_destination_says_to_transfer_back(
+    manager_user, item, store, other_store
+):
+    # found by a QA pass: the refusal advised a write-off or a return to the supplier,
+    # which would take the rest out of the stock instead of moving it back
+    lot = receive(manager_user, item, store, 10, "A")
+    moved = stock_transfer(
+        actor=manager_user, item=item, from_store=store, to_store=other_store, quantity=4
+    )
+    stock_adjust(actor=manager_user, lot=lot, store=other_store, quantity=-3, reason="DAMAGE")
+    before = snapshot()
+
+    with pytest.raises(InsufficientStock) as excinfo:
+        ledger_entry_reverse(actor=manager_user, entry=moved.entries[0])
+
+    assert str(excinfo.value).endswith(
+        " A reversal takes back the whole transfer: to move back only what is left, record a"
+        " transfer the other way."
+    )
+    assert snapshot() == before

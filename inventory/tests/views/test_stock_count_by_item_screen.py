@@ -132,3 +132,21 @@ def test_stock_found_of_a_qc_item_is_said_to_wait_for_inspection(
     waiting = Lot.objects.exclude(pk=lot.pk).get(item=glue)
     assert (waiting.qc_status, figures(store=store, lot=waiting)) == ("QUARANTINE", (D(5), D(0)))
     assert figures(store=store, lot=lot) == (D(40), D(0))
+
+
+def test_the_item_sheet_says_what_of_the_item_is_kept_apart(manager_client, manager_user, store):
+    # found by a QA pass: a lot on hold shares the shelf with the approved ones, the sheet
+    # showed only the approved figure, and counting the shelf (all of it) added the held
+    # units to the approved lots as a surplus, on sale
+    from inventory.services.qc import lot_approve, lot_quarantine
+
+    bulbs = ItemFactory(sku="BULB", unit="pcs", qc_required=True, reorder_level=0)
+    for code in ("B1", "B2"):
+        lot_approve(actor=manager_user, lot=receive(manager_user, bulbs, store, "10", code))
+    held = bulbs.lots.get(code="B1")
+    lot_quarantine(actor=manager_user, lot=held, note="complaint")
+
+    html = _sheet(manager_client, store).content.decode()
+
+    assert f'name="expected_item_{bulbs.pk}" value="10"' in html
+    assert "not in this figure: 10 pcs in QC or rejected" in html
