@@ -16,6 +16,7 @@ from inventory.models import (
     Store,
     Supplier,
 )
+from inventory.models.fields import NOTE_MAX_LENGTH
 
 from .fields import (
     MONEY,
@@ -29,7 +30,7 @@ from .fields import (
 )
 
 MAX_LINES = 200
-NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": ""}
+NOTE = {"max_length": NOTE_MAX_LENGTH, "required": False, "allow_blank": True, "default": ""}
 
 
 # --- purchase orders ---------------------------------------------------------------------

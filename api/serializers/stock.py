@@ -13,6 +13,7 @@ from inventory.models import (
     Lot,
     Store,
 )
+from inventory.models.fields import NOTE_MAX_LENGTH
 
 from .fields import MONEY, QTY, TOTAL, DecimalField, IdField, ModelSerializer, Serializer
 
@@ -21,7 +22,7 @@ ADJUST_REASONS = [
     for value, label in LedgerEntry.Reason.choices
     if value != LedgerEntry.Reason.REVERSAL  # reversals have their own action
 ]
-NOTE = {"max_length": 1000, "required": False, "allow_blank": True, "default": ""}
+NOTE = {"max_length": NOTE_MAX_LENGTH, "required": False, "allow_blank": True, "default": ""}
 
 
 class StockFiguresSerializer(Serializer):
@@ -115,9 +116,9 @@ class LotRejectInput(Serializer):
     is deprecated and read for one version more: alone, in place of `note`; with `note`,
     only when both say the same."""
 
-    note = serializers.CharField(max_length=1000, help_text="Why the lot is rejected.")
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, help_text="Why the lot is rejected.")
     reason = serializers.CharField(
-        max_length=1000,
+        max_length=NOTE_MAX_LENGTH,
         required=False,
         help_text="Deprecated: the former name of `note`; send `note`.",
     )

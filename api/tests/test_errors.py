@@ -198,8 +198,8 @@ def test_a_service_refusal_is_the_detail_with_its_field_and_line(staff_api, stoc
         "type": "urn:inventory:problem:invalid-quantity",
         "title": "Refused by the inventory rules",
         "status": 422,
-        "detail": "Quantity must be greater than zero.",
-        "errors": {"quantity": ["Quantity must be greater than zero."]},
+        "detail": f"Quantity of {item.sku} must be greater than zero.",
+        "errors": {"quantity": [f"Quantity of {item.sku} must be greater than zero."]},
         "line": 0,
     }
 

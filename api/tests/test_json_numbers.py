@@ -102,7 +102,7 @@ def test_plain_json_integers_and_decimals_still_work(staff_api, stocked, quantit
 
     if stored is None:  # -0.0 is zero, refused by the service as zero
         assert response.status_code == 422, response.content
-        assert response.json()["detail"] == "Quantity must not be zero."
+        assert response.json()["detail"] == f"Quantity of {item.sku} must not be zero."
         return
     assert response.status_code == 201, response.content
     line = SalesOrderLine.objects.get()

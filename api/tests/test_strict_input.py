@@ -271,7 +271,7 @@ def test_a_negative_zero_quantity_is_zero_and_refused_as_zero(staff_api, stocked
     )
 
     assert_problem(response, 422)
-    assert response.json()["detail"] == "Quantity must not be zero."
+    assert response.json()["detail"] == f"Quantity of {item.sku} must not be zero."
     after = db_state()
     # A service's refusal is stored, to be replayed; nothing else is written.
     assert after.pop("stored answers") == before.pop("stored answers") + 1

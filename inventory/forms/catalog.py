@@ -20,6 +20,7 @@ ZERO_WHEN_BLANK = ("unit_cost", "unit_price", "reorder_level")
 CONSTRAINT_FIELDS = {
     "unique_name": "name",
     "unique_sku": "sku",
+    "unique_barcode": "barcode",
     "negative_unit_cost": "unit_cost",
     "negative_unit_price": "unit_price",
     "negative_reorder_level": "reorder_level",

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.forms.utils import pretty_name
 
+from inventory.models.fields import NOTE_MAX_LENGTH
+
 from .fields import MoneyDecimalField, QuantityDecimalField
 from .widgets import ItemsInOneQueryMixin, PickerInput
 
@@ -21,6 +23,13 @@ LINE_NUMBER_SLOT = "__line__"
 # A form posted without its hidden token, or with a damaged one (a page edited in the
 # browser, or kept and sent much later): nothing is recorded, and no box can show why.
 STALE_FORM = "This form is out of date; nothing was recorded. Open it again."
+
+
+def NoteField(**kwargs):  # noqa: N802 - reads like a field class
+    """A free-text note in a box of two rows, optional, at most NOTE_MAX_LENGTH characters."""
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
+    return forms.CharField(max_length=NOTE_MAX_LENGTH, **kwargs)
 
 
 class IdempotentFormMixin(forms.Form):

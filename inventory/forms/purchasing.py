@@ -9,6 +9,7 @@ from .common import (
     MAX_LINES,
     IdempotentFormMixin,
     MoneyField,
+    NoteField,
     QuantityField,
     ShownVersionMixin,
     lines_formset_factory,
@@ -53,7 +54,7 @@ class PurchaseOrderForm(StoreChoiceMixin, forms.Form):
     supplier = PartyPickerField(Supplier)
     store = ModelSelectField(Store.objects.filter(is_active=True))
     expected_on = BoundedDateField(label="Expected on", required=False, widget=DATE)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = NoteField()
 
 
 class PurchaseEditForm(ShownVersionMixin, PurchaseOrderForm):
@@ -80,7 +81,7 @@ class PurchaseDraftForm(IdempotentFormMixin, PurchaseOrderForm):
 class DirectPurchaseForm(StoreChoiceMixin, IdempotentFormMixin, forms.Form):
     supplier = PartyPickerField(Supplier)
     store = ModelSelectField(Store.objects.filter(is_active=True))
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = NoteField()
 
 
 class OrderLineForm(forms.Form):
@@ -130,7 +131,7 @@ class ReceiveLineForm(forms.Form):
 
 
 class LotDecisionForm(forms.Form):
-    note = forms.CharField(required=False, max_length=1000)
+    note = NoteField(widget=forms.TextInput)
     # The status the queue showed the lot in: a lot decided since is not decided again.
     shown = forms.ChoiceField(choices=QCStatus.choices, required=False)
 
@@ -170,8 +171,10 @@ def kept_lines(formset) -> list[dict]:
 
 
 class LotRejectForm(LotDecisionForm):
-    note = forms.CharField(
-        max_length=1000, error_messages={"required": "Say why the lot is rejected."}
+    note = NoteField(
+        required=True,
+        widget=forms.TextInput,
+        error_messages={"required": "Say why the lot is rejected."},
     )
 
 
@@ -185,8 +188,9 @@ class LotHoldForm(LotDecisionForm):
             "invalid_choice": "Choose hold or reject.",
         },
     )
-    note = forms.CharField(
-        max_length=1000,
+    note = NoteField(
+        required=True,
+        widget=forms.TextInput,
         label="Reason",
         error_messages={"required": "Say why the lot is taken out of sale."},
     )

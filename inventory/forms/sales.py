@@ -11,6 +11,7 @@ from inventory.selectors.sales import TO_SHIP
 from .common import (
     IdempotentFormMixin,
     MoneyField,
+    NoteField,
     QuantityField,
     ShownVersionMixin,
     line_names,
@@ -39,7 +40,7 @@ class SalesOrderForm(StoreChoiceMixin, forms.Form):
 
     store = ModelSelectField(queryset=Store.objects.filter(is_active=True))
     customer = PartyPickerField(Customer, required=False, placeholder="Walk-in customer")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = NoteField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from inventory.exceptions import InventoryError, refused_lines
 from inventory.models import LedgerEntry, Store
 from inventory.quantities import fmt_qty
 
-from .common import IdempotentFormMixin, QuantityField
+from .common import IdempotentFormMixin, NoteField, QuantityField
 from .fields import DecimalInput, ModelSelectField
 from .stores import StoreChoiceMixin
 from .widgets import ItemPickerField, LotPickerField, resolve_lot
@@ -51,7 +51,7 @@ class TransferForm(StoreChoiceMixin, _LotOfItemMixin, IdempotentFormMixin, forms
             "first. A named lot moves whatever its QC status, unless rejected or expired."
         ),
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = NoteField()
 
     def clean(self):
         data = super().clean()
@@ -75,14 +75,11 @@ class AdjustmentForm(StoreChoiceMixin, _LotOfItemMixin, IdempotentFormMixin, for
         help_text="Positive adds stock, negative takes it out (for example -2).",
     )
     reason = forms.ChoiceField(choices=ADJUST_REASON_CHOICES)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = NoteField()
 
 
 class ReverseForm(IdempotentFormMixin, forms.Form):
-    note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=1000,
+    note = NoteField(
         help_text="Why this movement is being reversed.",
     )
 

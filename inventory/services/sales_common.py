@@ -65,9 +65,9 @@ def clean_lines(lines) -> list[tuple[Item, Decimal, Decimal]]:
         price = rest[0] if rest else None
         with checks.on_line(index):
             require_active(item, "Item", field_name="item")
-            cleaned.append(
-                (item, rules.clean_quantity(quantity, unit=item.unit), clean_price(price, item))
-            )
+            label = f"Quantity of {item.sku}"
+            quantity = rules.clean_quantity(quantity, label=label, unit=item.unit)
+            cleaned.append((item, quantity, clean_price(price, item)))
     checks.refuse()
     if not cleaned:
         raise InventoryError("Add at least one line to the order.")

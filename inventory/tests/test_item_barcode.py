@@ -49,6 +49,19 @@ def test_a_barcode_with_spaces_or_other_characters_is_refused(manager_user, item
     assert Item.objects.get(pk=item.pk).barcode == ""
 
 
+def test_the_item_form_says_a_shared_barcode_once_next_to_the_field(
+    manager_client, manager_user, item
+):
+    catalog.item_update(actor=manager_user, item=item, data={"barcode": EAN})
+    data = {"sku": "NEW-1", "name": "New", "category": item.category_id, "unit": "pcs"}
+
+    page = manager_client.post(reverse("inventory:item_create"), {**data, "barcode": EAN})
+
+    form = page.context["form"]
+    assert form.errors == {"barcode": [f"Barcode {EAN} is already on {item.sku}."]}
+    assert not Item.objects.filter(sku="NEW-1").exists()
+
+
 def test_many_items_have_no_barcode_and_the_database_refuses_a_shared_one(item):
     ItemFactory(sku="A-1")
     ItemFactory(sku="A-2")  # blank barcodes never collide

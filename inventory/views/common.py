@@ -101,6 +101,9 @@ def attach_error(form, exc: InventoryError, rows=None, request=None) -> None:
     if isinstance(exc, RefusedLines) and on_a_row:
         form.add_error(None, f"Nothing was recorded: mend the {len(exc.refusals)} lines marked.")
         return
+    if on_a_row:
+        form.add_error(None, "Nothing was recorded: mend the line marked.")
+        return
     field = exc.field if exc.field in getattr(form, "fields", {}) and not on_a_row else None
     form.add_error(field, exc.message)
 

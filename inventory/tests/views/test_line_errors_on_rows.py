@@ -49,7 +49,11 @@ def test_an_over_receipt_on_the_second_line_is_shown_on_that_row(
     refusal = "Only 4 pcs of SKU-0099 are outstanding on"
     assert refusal in _row_error(response, "receipts", 1, "quantity")
     assert 'id="id_receipts-0-quantity_error"' not in response.text
-    assert refusal in " ".join(response.context["form"].non_field_errors())
+    # Above the form, what happened and where to look; the refusal itself once, on its row.
+    assert response.context["form"].non_field_errors() == [
+        "Nothing was recorded: mend the line marked."
+    ]
+    assert response.text.count(refusal) == 1
     assert state(order) == before
 
 

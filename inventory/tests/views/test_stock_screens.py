@@ -215,6 +215,7 @@ def test_a_replayed_transfer_moves_nothing_more(
         ({"quantity": "abc"}, "quantity", "Enter a number."),
         ({"to_store": "same"}, "to_store", "Choose two different stores."),
         ({"item": "999999"}, "item", "Select a valid choice."),
+        ({"note": "x" * 1001}, "note", "at most 1000 characters"),
         ({"idempotency_key": ""}, "__all__", "This form is out of date; nothing was recorded."),
     ],
 )
@@ -352,21 +353,19 @@ def test_adjustment_of_a_counted_unit_refuses_a_fraction_next_to_the_field(
         ({"quantity": "2", "reason": "DAMAGE"}, "quantity", "enter a negative quantity"),
         ({"quantity": "1.0001"}, "quantity", "Use at most 3 decimal places."),
         ({"lot": "999999"}, "lot", "Select a valid choice."),
+        ({"note": "x" * 1001}, "note", "at most 1000 characters"),
     ],
 )
 def test_refused_adjustment_changes_nothing(
     manager_client, manager_user, store, item, changes, field, message
 ):
-    # given
     lot = receive(manager_user, item, store, 10, "A")
     data = adjust_data(lot, store, "-1")
     data.update(changes)
     before = snapshot()
 
-    # when
     response = manager_client.post(ADJUST, data)
 
-    # then
     assert response.status_code == 200
     assert any(message in e for e in response.context["form"].errors[field])
     assert snapshot() == before
