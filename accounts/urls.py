@@ -10,4 +10,5 @@ urlpatterns = [
     path("awaiting-approval/", views.awaiting_approval, name="awaiting_approval"),
     path("users/", views.user_list, name="user_list"),
     path("users/<int:pk>/role/", views.user_set_role_view, name="user_set_role"),
+    path("users/<int:pk>/active/", views.user_set_active_view, name="user_set_active"),
 ]

@@ -17,7 +17,7 @@ from .backends import BACKEND_PATH
 from .forms import LoginForm, OwnPasswordChangeForm, RegistrationForm, RoleForm
 from .permissions import public, role_required
 from .roles import Role, user_role, users_awaiting_approval
-from .services import user_password_change, user_register, user_set_role
+from .services import user_password_change, user_register, user_set_role, user_update
 
 User = get_user_model()
 
@@ -125,4 +125,20 @@ def user_set_role_view(request, pk):
             )
         except InventoryError as exc:
             messages.error(request, str(exc))
+    return redirect("user_list")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def user_set_active_view(request, pk):
+    """Let a sign-up in or keep it out, or stop a leaver signing in (their history stays)."""
+    target = get_object_or_404(User, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        user_update(actor=Actor.from_request(request), user=target, data={"is_active": active})
+    except InventoryError as exc:
+        messages.error(request, str(exc))
+    else:
+        state = "active again" if active else "deactivated: they can no longer sign in"
+        messages.success(request, f"{target.username} is {state}.")
     return redirect("user_list")
