@@ -63,7 +63,7 @@ from inventory.rules import CENT
 from .money import cents, share_of_line
 from .purchasing import awaiting_qc
 from .replica import replica_reads
-from .stock import expiring_lots, low_stock
+from .stock import expiring_lots, low_stock, never_stocked
 
 Kind = LedgerEntry.Kind
 ZERO = Decimal("0")
@@ -286,6 +286,9 @@ def dashboard_recent_movements(*, period: Period, store=None, limit: int = RECEN
     )
 
 
+NEVER_STOCKED_SHOWN = 10  # items with a reorder level never stocked, listed by name
+
+
 @replica_reads()
 def dashboard_figures(*, period: Period | None = None, store=None) -> dict:
     """Return every dashboard figure for the period (default: the last 30 days) and store,
@@ -300,6 +303,7 @@ def dashboard_figures(*, period: Period | None = None, store=None) -> dict:
         "stock_value_by_store": stock_value,
         "stock_value": sum((row["value"] for row in stock_value), ZERO),
         "low_stock": low_stock(store=store),
+        "never_stocked": never_stocked(limit=NEVER_STOCKED_SHOWN + 1),
         "expiring": expiring_lots(store=store),
         "near_expiry_days": settings.NEAR_EXPIRY_DAYS,
         **dashboard_queues(store=store),

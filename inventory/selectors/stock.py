@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -26,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory import rules
-from inventory.models import QCStatus, StockBalance
+from inventory.models import Item, QCStatus, StockBalance
 
 ZERO = Decimal("0")
 QTY = DecimalField(max_digits=14, decimal_places=3)
@@ -287,6 +288,19 @@ def low_stock(*, store=None, item_ids=None):
         for row in rows
         if rules.is_low(row["available"], row["item__reorder_level"])
     ]
+
+
+def never_stocked_q() -> Q:
+    """Active items with a reorder level and no stock ever held in any store (no balance
+    row), so never "low" in a store: on a first day, every item. They are listed apart,
+    to be restocked (their first stock is a direct purchase)."""
+    held = StockBalance.objects.filter(item=OuterRef("pk"))
+    return ~Q(Exists(held)) & Q(is_active=True, reorder_level__gt=0)
+
+
+def never_stocked(*, limit: int) -> list[Item]:
+    """Up to `limit` items of never_stocked_q, by SKU."""
+    return list(Item.objects.filter(never_stocked_q()).order_by("sku")[:limit])
 
 
 def expiring_lots(*, store=None, limit: int = 20) -> list[dict]:

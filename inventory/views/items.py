@@ -17,6 +17,7 @@ from inventory.selectors.stock import (
     item_page_figures,
     items_with_stock,
     low_stock,
+    never_stocked_q,
     stock_by_lot_for_item,
     stock_by_store_for_item,
     stock_totals_for_item,
@@ -59,7 +60,8 @@ def item_list(request):
     """Items with on hand, reserved and available (in one store when one is chosen).
 
     "Low stock" keeps the items whose available quantity is below their reorder level
-    in a store that stocks them (in the chosen store, when there is one).
+    in a store that stocks them (in the chosen store, when there is one), and, without
+    a store, those with a reorder level never stocked anywhere.
     """
     search = request.GET.get("q", "").strip()[:100]
     category = _pick(request, "category", Category)
@@ -86,7 +88,8 @@ def item_list(request):
     low_ids = set()
     if low_only:
         low_ids = {row["item_id"] for row in low_stock(store=store)}
-        items = items.filter(pk__in=low_ids)
+        # Without a store, an item never stocked anywhere is as low as it gets.
+        items = items.filter(Q(pk__in=low_ids) | (never_stocked_q() if store is None else Q()))
     sort = request.GET.get("sort", "")
     order = SORTS.get(sort.removeprefix("-"))
     if order is None:

@@ -135,3 +135,28 @@ def test_waiting_orders_are_named_and_linked_as_what_they_count(
     assert f'href="/purchases/?status=TO_RECEIVE&amp;store={store.pk}"' in page
     assert [o.pk for o in listed.context["page"]] == [confirmed.pk]
     assert draft.pk not in [o.pk for o in listed.context["page"]]
+
+
+def test_items_with_a_reorder_level_never_stocked_are_listed_until_first_stocked(
+    manager_client, manager_user, store
+):
+    # found by a first-week QA pass: on a first day every item was at 0 with a reorder
+    # level, and the dashboard said "Nothing is below its reorder level"
+    from inventory.services.stock import stock_receive
+    from inventory.tests.factories import ItemFactory
+
+    bulb = ItemFactory(sku="BULB", reorder_level=5)
+    ItemFactory(sku="NOLEVEL", reorder_level=0)
+    ItemFactory(sku="GONE", reorder_level=5, is_active=False)
+
+    page = manager_client.get("/dashboard/").content.decode()
+
+    assert page.count('data-testid="never-stocked"') == 1
+    assert f'<a href="/items/{bulb.pk}/">BULB</a>' in page
+    assert "Nothing is below its reorder level." not in page
+    assert "record their first stock with a" in page
+
+    stock_receive(actor=manager_user, item=bulb, store=store, quantity=6)
+    page = manager_client.get("/dashboard/").content.decode()
+    assert 'data-testid="never-stocked"' not in page
+    assert "Nothing is below its reorder level." in page

@@ -102,10 +102,14 @@ def test_the_list_filters_low_stock_in_stocked_stores(staff_client, manager_user
 
     response = staff_client.get(LIST, {"low": "1"})
 
-    assert _skus(response) == ["LOW"]
+    # An item never stocked anywhere is listed too (found by a first-week QA pass: on a
+    # first day every item was at 0 and none was "low")
+    assert _skus(response) == ["LOW", "NEVER"]
     # It says in which store (a QA pass: 186 available overall, "Low stock", but where?)
     assert f"Low stock in {store.code}</span>" in response.content.decode()
+    assert "Never stocked</span>" in response.content.decode()
     narrowed = staff_client.get(LIST, {"low": "1", "store": store.pk})
+    assert _skus(narrowed) == ["LOW"]
     assert "Low stock</span>" in narrowed.content.decode()
 
 
