@@ -62,6 +62,18 @@ def _snapshot(obj) -> dict:
     return values
 
 
+def _audited_changes(model, before: dict, after: dict) -> dict:
+    """model_changes, with a reference to another row (an item's category or supplier)
+    named as a person reads it in the audit log, "Tools (#3)", not a bare id."""
+    changes = model_changes(before, after)
+    for name, pair in changes.items():
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            rows = field.related_model.objects.in_bulk([pk for pk in pair if pk is not None])
+            changes[name] = [pk if pk not in rows else f"{rows[pk]} (#{pk})" for pk in pair]
+    return changes
+
+
 def _apply(obj, data: dict) -> None:
     unknown = set(data) - set(FIELDS[type(obj)])
     if unknown:
@@ -128,7 +140,7 @@ def _create(*, actor, model, data: dict):
             actor=actor,
             action=f"{model._meta.model_name}.create",
             obj=obj,
-            details=model_changes({}, _snapshot(obj)),
+            details=_audited_changes(model, {}, _snapshot(obj)),
         )
     return obj
 
@@ -144,7 +156,7 @@ def _update(*, actor, obj, data: dict):
         before = _snapshot(obj)
         _apply(obj, data)
         catalog_validate(obj)
-        changes = model_changes(before, _snapshot(obj))
+        changes = _audited_changes(type(obj), before, _snapshot(obj))
         if not changes:
             return obj
         _save(obj)

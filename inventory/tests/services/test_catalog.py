@@ -49,7 +49,8 @@ def test_item_create_saves_the_item_and_audits_every_field(manager_user):
     assert event.object_id == str(item.pk)
     assert event.details["sku"] == [None, "NEW-001"]
     assert event.details["unit_price"] == [None, "2.50"]
-    assert event.details["category"] == [None, category.pk]
+    # A reference is named as the audit log shows it (found by a QA pass: "category — → 1")
+    assert event.details["category"] == [None, f"Tools (#{category.pk})"]
 
 
 def test_item_create_refuses_a_sku_used_in_another_case(manager_user):
@@ -118,6 +119,20 @@ def test_item_update_records_before_and_after_of_changed_fields_only(manager_use
     assert event.details == {
         "name": ["Blue widget", "Bluer widget"],
         "unit_price": [str(old_price), "9.99"],
+    }
+
+
+def test_item_update_names_the_category_and_supplier_it_changes(manager_user, item):
+    old, was = item.category, item.supplier
+    paint = CategoryFactory(name="Paint")
+    acme = SupplierFactory(name="Acme")
+
+    catalog.item_update(actor=manager_user, item=item, data={"category": paint, "supplier": acme})
+
+    event = AuditEvent.objects.get(action="item.update")
+    assert event.details == {
+        "category": [f"{old.name} (#{old.pk})", f"Paint (#{paint.pk})"],
+        "supplier": [f"{was.name} (#{was.pk})", f"Acme (#{acme.pk})"],
     }
 
 
