@@ -68,8 +68,9 @@ class AdjustmentForm(StoreChoiceMixin, _LotOfItemMixin, IdempotentFormMixin, for
         " is recorded with a direct purchase, which creates its lot."
     )
     item = ItemPickerField(include_inactive=True, store_field="store")
-    lot = LotPickerField(store_field="store")
+    # The store before the lot: the lot box then offers that store's lots only.
     store = ModelSelectField(queryset=Store.objects.order_by("code"))
+    lot = LotPickerField(store_field="store")
     quantity = QuantityField(
         allow_negative=True,
         help_text="Positive adds stock, negative takes it out (for example -2).",
