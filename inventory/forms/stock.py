@@ -102,6 +102,10 @@ def found_field(label: str) -> QuantityField:
     )
 
 
+# A found figure above LARGE_FACTOR times the record plus LARGE_MARGIN asks to be confirmed.
+LARGE_FACTOR, LARGE_MARGIN = 10, 100
+
+
 class CountForm(IdempotentFormMixin, forms.Form):
     """What was found of each lot on the sheet: blank means not counted (left alone).
 
@@ -111,10 +115,15 @@ class CountForm(IdempotentFormMixin, forms.Form):
 
     store = ModelSelectField(queryset=Store.objects.order_by("code"), widget=forms.HiddenInput)
     note = forms.CharField(required=False, max_length=500, label="Note (what was counted)")
+    # Shown once a figure is far above the record (an 8-digit barcode scanned into a
+    # Found box, a slipped finger): sent ticked, the figures are recorded as typed.
+    confirm_large = forms.BooleanField(
+        required=False, label="Yes, these figures are right: record them as typed"
+    )
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows = {}
+        self.rows, self.large = {}, False
         for row in rows:
             name, label = self._box(row)
             self.rows[name] = row
@@ -136,6 +145,24 @@ class CountForm(IdempotentFormMixin, forms.Form):
 
     def _line(self, balance) -> dict:
         return {"lot": balance.lot}
+
+    def clean(self):
+        """Hold back a figure far above what is on record until it is confirmed."""
+        data = super().clean()
+        self.large = False
+        if data.get("confirm_large"):
+            return data
+        for name in self._counted():
+            expected = data.get(self._expected(name, self.rows[name])[0]) or rules.ZERO
+            if data[name] > LARGE_FACTOR * expected + LARGE_MARGIN:
+                self.large = True
+                self.add_error(
+                    name,
+                    f"{fmt_qty(data[name])} is far more than the {fmt_qty(expected)} on "
+                    "record: check it (a barcode scanned into this box?), or tick "
+                    '"Yes, these figures are right" below and record again.',
+                )
+        return data
 
     def _counted(self) -> list[str]:
         return [name for name in self.rows if self.cleaned_data.get(name) is not None]

@@ -254,3 +254,35 @@ def test_the_sheet_says_where_to_record_stock_of_a_lot_not_on_it(manager_client,
     hint = re.search(r'data-testid="found-elsewhere">(.*?)</p>', html)[1]
     assert reverse("inventory:adjustment_new") in hint
     assert "with reason Found." in hint
+
+
+@pytest.mark.parametrize("by_item", [False, True])
+def test_a_figure_far_above_the_record_is_held_back_until_confirmed(
+    manager_client, store, shelf, by_item
+):
+    # found by a QA pass: Found = 99999999999 was recorded as typed, and the stock value
+    # on the dashboard became 270,000,003,471.50; an EAN-8 scanned into a box would be too
+    page = _sheet(manager_client, store, **({"by": "item"} if by_item else {}))
+    data = sheet_post(page) | ({"by": "item"} if by_item else {})
+    box = f"item_{shelf['A'].item_id}" if by_item else f"count_{shelf['A'].pk}"
+    on_record = "15" if by_item else "10"
+    data[box] = "12345670"
+    before = snapshot()
+
+    refused = manager_client.post(URL, data)
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors[box] == [
+        f"12345670 is far more than the {on_record} on record: check it (a barcode scanned "
+        'into this box?), or tick "Yes, these figures are right" below and record again.'
+    ]
+    assert 'data-testid="confirm-large"' in refused.content.decode()
+    assert snapshot() == before
+    # Within ten times the record and a hundred more, no question is asked.
+    assert manager_client.post(URL, data | {box: "200"}).status_code == 302
+
+    data = sheet_post(_sheet(manager_client, store, **({"by": "item"} if by_item else {})))
+    data |= ({"by": "item"} if by_item else {}) | {box: "12345670", "confirm_large": "on"}
+    assert manager_client.post(URL, data).status_code == 302
+    counted = [figures(store=store, lot=shelf[code])[0] for code in ("A", "B")]
+    assert (sum(counted) if by_item else counted[0]) == D("12345670")
