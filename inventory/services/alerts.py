@@ -13,13 +13,14 @@ from .audit import audit_record
 
 
 def alerts_refresh(
-    *, pairs, actor=None, levels=None, include_unlevelled=False, may_open=True
+    *, pairs, actor=None, levels=None, include_unlevelled=False, may_open=True, announce=True
 ) -> list[Alert]:
     """Apply the alert rule to each (item, store) from its current available stock.
 
     Return the alerts opened. `may_open=False` only resolves: after a change that can
     only raise what is available (a QC approval), an alert would report no drop.
     `levels` ({item_id: reorder_level}) spares a query when the caller has the items.
+    `announce=False` e-mails no one (the caller reports the alerts itself).
     Stock postings that locked every balance of the pair already know the figure and
     pass their actions to the posting write instead.
     """
@@ -38,10 +39,18 @@ def alerts_refresh(
     actions = alert_actions(available, levels, include_unlevelled=include_unlevelled)
     if not may_open:
         actions = [action for action in actions if not action["open"]]
-    return apply_alert_actions(actions)
+    return apply_alert_actions(actions, announce=announce)
 
 
-def apply_alert_actions(actions) -> list[Alert]:
+def alerts_open_for_digest(pairs) -> list[Alert]:
+    """Open the alerts of (item_id, store_id) pairs gone low without a movement (a lot
+    expired overnight, which no posting saw), e-mailing no one: the low-stock digest that
+    calls this reports them. Return the alerts opened."""
+    with transaction.atomic():
+        return alerts_refresh(pairs=pairs, announce=False)
+
+
+def apply_alert_actions(actions, *, announce=True) -> list[Alert]:
     """Open or resolve alerts as `actions` say; e-mail the opened ones after commit."""
     if not actions:
         return []
@@ -78,7 +87,8 @@ def apply_alert_actions(actions) -> list[Alert]:
                 status=Alert.Status.RESOLVED,
                 closed_at=Coalesce("closed_at", Value(timezone.now())),
             )
-    announce_alerts([alert.pk for alert in opened])
+    if announce:
+        announce_alerts([alert.pk for alert in opened])
     return opened
 
 

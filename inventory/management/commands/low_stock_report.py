@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from inventory.models import Store
 from inventory.quantities import fmt_amount
 from inventory.selectors.stock import low_stock
+from inventory.services.alerts import alerts_open_for_digest
 from inventory.tasks import manager_emails
 
 
@@ -43,6 +44,12 @@ class Command(BaseCommand):
             if store_obj is None:
                 raise CommandError(f"No store with code {store!r}.")
         rows = low_stock(store=store_obj)
+        if not dry_run:
+            # Stock can go low without a movement (a lot expired overnight): open those
+            # pairs' alerts too, e-mailed by this digest rather than one by one.
+            opened = alerts_open_for_digest({(row["item_id"], row["store_id"]) for row in rows})
+            if opened:
+                self.stdout.write(f"low_stock_report: opened {len(opened)} alert(s).")
         if not rows:
             self.stdout.write("low_stock_report: 0 lines below reorder level; no email sent.")
             return
