@@ -41,7 +41,7 @@ class Category(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name"), "pk"]  # "abc" beside "ABD", not after "Z"
         verbose_name_plural = "categories"
         constraints = [
             models.UniqueConstraint(
@@ -66,7 +66,7 @@ class Party(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["name"]
+        ordering = [Lower("name"), "pk"]  # "abc" beside "ABD", not after "Z"
 
     def __str__(self):
         return self.name

@@ -209,3 +209,14 @@ def test_the_item_page_offers_deactivate_then_activate_to_a_manager(
     assert f'action="{activate}"' in html and deactivate not in html
     item.refresh_from_db()
     assert item.is_active is False
+
+
+def test_the_category_menu_sorts_names_whatever_their_case(manager_client):
+    # found by a first-week QA pass: "abc" came after "ZZcat"
+    for name in ("ZZcat", "abc", "Bolts"):
+        CategoryFactory(name=name)
+
+    html = manager_client.get(reverse("inventory:item_create")).content.decode()
+
+    shown = [html.index(f">{name}</option>") for name in ("abc", "Bolts", "ZZcat")]
+    assert shown == sorted(shown)
