@@ -289,6 +289,14 @@ def dashboard_recent_movements(*, period: Period, store=None, limit: int = RECEN
 NEVER_STOCKED_SHOWN = 10  # items with a reorder level never stocked, listed by name
 
 
+def _never_stocked() -> dict:
+    rows = never_stocked(limit=NEVER_STOCKED_SHOWN + 1)
+    return {
+        "never_stocked": rows[:NEVER_STOCKED_SHOWN],
+        "more_never_stocked": len(rows) > NEVER_STOCKED_SHOWN,
+    }
+
+
 @replica_reads()
 def dashboard_figures(*, period: Period | None = None, store=None) -> dict:
     """Return every dashboard figure for the period (default: the last 30 days) and store,
@@ -303,7 +311,7 @@ def dashboard_figures(*, period: Period | None = None, store=None) -> dict:
         "stock_value_by_store": stock_value,
         "stock_value": sum((row["value"] for row in stock_value), ZERO),
         "low_stock": low_stock(store=store),
-        "never_stocked": never_stocked(limit=NEVER_STOCKED_SHOWN + 1),
+        **_never_stocked(),
         "expiring": expiring_lots(store=store),
         "near_expiry_days": settings.NEAR_EXPIRY_DAYS,
         **dashboard_queues(store=store),

@@ -104,7 +104,7 @@ def attach_error(form, exc: InventoryError, rows=None, request=None) -> None:
     if on_a_row:
         form.add_error(None, "Nothing was recorded: mend the line marked.")
         return
-    field = exc.field if exc.field in getattr(form, "fields", {}) and not on_a_row else None
+    field = exc.field if exc.field in getattr(form, "fields", {}) else None
     form.add_error(field, exc.message)
 
 

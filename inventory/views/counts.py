@@ -5,7 +5,6 @@ the shelf together); the differences are posted as COUNT adjustments at once."""
 import re
 
 from django.contrib import messages
-from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -127,7 +126,7 @@ def _page(request, form, *, store, search, category, more, reopen=False):
             "store": store,
             # Deactivated stores too: their remaining stock is still counted down (README).
             "stores": Store.objects.order_by("-is_active", "code"),
-            "categories": Category.objects.order_by(Lower("name")),
+            "categories": Category.objects.all(),  # by name, any case (Meta.ordering)
             "category": category,
             "search": search,
             "truncated": len(more) > SHEET_LINES,

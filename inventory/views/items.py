@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_safe
@@ -135,7 +134,7 @@ def item_list(request):
             "sort_choices": SORT_CHOICES,
             "sort": sort or "sku",
             # Plain rows for the filter menus: no model instances to build.
-            "categories": Category.objects.order_by(Lower("name")).values("pk", "name"),
+            "categories": Category.objects.values("pk", "name"),  # Meta.ordering
             "stores": stores,
         },
     )
