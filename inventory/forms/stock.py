@@ -3,7 +3,7 @@
 from django import forms
 
 from inventory import rules
-from inventory.exceptions import InventoryError, refused_lines
+from inventory.exceptions import DocumentChanged, InventoryError, refused_lines
 from inventory.models import LedgerEntry, Store
 from inventory.quantities import fmt_qty
 
@@ -102,6 +102,11 @@ def found_field(label: str) -> QuantityField:
     )
 
 
+BLIND_MOVED = (
+    "Stock moved while it was being counted. Nothing was recorded; count again the lines"
+    " whose box is now empty, and record the sheet again."
+)
+BLIND_MOVED_LINE = "Stock moved here while it was being counted: count it again."
 # A found figure above LARGE_FACTOR times the record plus LARGE_MARGIN asks to be confirmed.
 LARGE_FACTOR, LARGE_MARGIN = 10, 100
 
@@ -121,9 +126,10 @@ class CountForm(IdempotentFormMixin, forms.Form):
         required=False, label="Yes, these figures are right: record them as typed"
     )
 
-    def __init__(self, *args, rows, **kwargs):
+    def __init__(self, *args, rows, blind=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows, self.large = {}, False
+        # A blind sheet shows no figure on record (the hidden ones still guard the count).
+        self.rows, self.large, self.blind = {}, False, blind
         for row in rows:
             name, label = self._box(row)
             self.rows[name] = row
@@ -156,11 +162,12 @@ class CountForm(IdempotentFormMixin, forms.Form):
             expected = data.get(self._expected(name, self.rows[name])[0]) or rules.ZERO
             if data[name] > LARGE_FACTOR * expected + LARGE_MARGIN:
                 self.large = True
+                record = "what is" if self.blind else f"the {fmt_qty(expected)}"
                 self.add_error(
                     name,
-                    f"{fmt_qty(data[name])} is far more than the {fmt_qty(expected)} on "
-                    "record: check it (a barcode scanned into this box?), or tick "
-                    '"Yes, these figures are right" below and record again.',
+                    f"{fmt_qty(data[name])} is far more than {record} on record: check it"
+                    ' (a barcode scanned into this box?), or tick "Yes, these figures are'
+                    ' right" below and record again.',
                 )
         return data
 
@@ -185,10 +192,12 @@ class CountForm(IdempotentFormMixin, forms.Form):
         if token:
             self.renew_token(token)
         counted = self._counted()
+        # A blind sheet is not told the figures a moved lot held then and holds now.
+        moved = self.blind and isinstance(exc, DocumentChanged)
         for index, refusal in refused_lines(exc):
             if index < len(counted):
-                self.add_error(counted[index], refusal.message)
-        self.add_error(None, exc.message)
+                self.add_error(counted[index], BLIND_MOVED_LINE if moved else refusal.message)
+        self.add_error(None, BLIND_MOVED if moved else exc.message)
 
     def take_current_figures(self) -> None:
         """After a refusal because stock moved: each moved row's hidden figure becomes

@@ -40,6 +40,11 @@ def _by_item(source) -> bool:
     return source.get("by") == "item"
 
 
+def _blind(source) -> bool:
+    """Whether the sheet hides the figures on record, so counters are not primed by them."""
+    return source.get("blind") in ("1", "on")
+
+
 def _picked(request, name, model, source=None):
     pk = id_param(request, name, source=source)
     return None if pk is None else model.objects.filter(pk=pk).first()
@@ -60,7 +65,11 @@ def count_new(request):
     by_item = _by_item(request.GET)
     sheet, form_class = (count_sheet_items, ItemCountForm) if by_item else (count_sheet, CountForm)
     rows = sheet(store=store, search=search, category=category) if store else []
-    form = form_class(rows=rows[:SHEET_LINES], initial={**token_initial(request), "store": store})
+    form = form_class(
+        rows=rows[:SHEET_LINES],
+        initial={**token_initial(request), "store": store},
+        blind=_blind(request.GET),
+    )
     return _page(request, form, store=store, search=search, category=category, more=rows)
 
 
@@ -71,11 +80,11 @@ def _record(request):
     if by_item := _by_item(request.POST):
         ids = {int(m[1]) for m in map(ITEM_FIELD.fullmatch, request.POST) if m}
         rows = count_sheet_items(store=store, item_ids=ids) if store and ids else []
-        form = ItemCountForm(request.POST, rows=rows[:SHEET_LINES])
+        form = ItemCountForm(request.POST, rows=rows[:SHEET_LINES], blind=_blind(request.POST))
     else:
         lot_ids = {int(m[1]) for m in map(COUNT_FIELD.fullmatch, request.POST) if m}
         rows = count_sheet(store=store, lot_ids=lot_ids) if store and lot_ids else []
-        form = CountForm(request.POST, rows=rows[:SHEET_LINES])
+        form = CountForm(request.POST, rows=rows[:SHEET_LINES], blind=_blind(request.POST))
     reopen = False  # stock moved since the sheet was read: offer a fresh one
     if form.is_valid():
         data = form.cleaned_data
@@ -133,6 +142,7 @@ def _page(request, form, *, store, search, category, more, reopen=False):
             "sheet_lines": SHEET_LINES,
             "reopen": reopen,
             "by_item": isinstance(form, ItemCountForm),
+            "blind": form.blind,
             # A hidden figure refused (a damaged or forged post) has no box to sit by.
             "hidden_refused": any(form.errors.get(f.name) for f in form.hidden_fields()),
         },

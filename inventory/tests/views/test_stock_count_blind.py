@@ -1,0 +1,85 @@
+"""A blind count: the sheet shows no figure on record, so the counter writes what is on the
+shelf, not what the system expects; the count is still checked against the figures the
+sheet was opened with, and stays blind when it is refused and shown again."""
+
+import re
+
+import pytest
+
+from inventory.models import LedgerEntry, Lot
+from inventory.services.stock import stock_issue, stock_receive
+from inventory.tests.services.stock_helpers import D, figures, snapshot
+
+from .count_sheet_helpers import sheet_post
+
+pytestmark = pytest.mark.django_db
+URL = "/stock/count/"
+
+
+@pytest.fixture
+def shelf(manager_user, item, store):
+    """Lots A (17) and B (23) of SKU-0042: figures found nowhere else on the page."""
+    for quantity, code in ((17, "A"), (23, "B")):
+        stock_receive(actor=manager_user, item=item, store=store, quantity=quantity, lot_code=code)
+    return {lot.code: lot for lot in Lot.objects.filter(item=item)}
+
+
+def _visible(html: str) -> str:
+    """The page as read on screen: the hidden inputs (the sheet's guard) left out."""
+    return re.sub(r'<input type="hidden"[^>]*>', "", html)
+
+
+@pytest.mark.parametrize("by", ["lot", "item"])
+def test_a_blind_sheet_shows_no_figure_on_record(manager_client, store, shelf, by):
+    seen = manager_client.get(URL, {"store": store.pk, "by": by}).content.decode()
+    blind = manager_client.get(URL, {"store": store.pk, "by": by, "blind": "1"}).content.decode()
+
+    figure = "40" if by == "item" else "17"
+    assert "On record" in seen and f">{figure} pcs<" in _visible(seen)
+    assert "On record" not in blind and "Reserved" not in blind
+    assert f">{figure} pcs<" not in _visible(blind)
+    assert 'name="blind" value="1" checked' in blind
+    # The sheet still posts what it was opened with, and says it is blind.
+    assert '<input type="hidden" name="blind" value="1">' in blind
+
+
+def test_a_blind_count_records_the_differences(manager_client, store, shelf):
+    data = sheet_post(manager_client.get(URL, {"store": store.pk, "blind": "1"}))
+    data |= {f"count_{shelf['A'].pk}": "15", f"count_{shelf['B'].pk}": "23"}
+
+    response = manager_client.post(URL, data, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Count of 2 lots in {store.name} recorded: 1 corrected."
+    ]
+    assert figures(store=store, lot=shelf["A"]) == (D(15), D(0))
+    assert figures(store=store, lot=shelf["B"]) == (D(23), D(0))
+    assert LedgerEntry.objects.filter(reason="COUNT").count() == 1
+
+
+def test_a_refused_blind_sheet_stays_blind_and_does_not_tell_the_record(
+    manager_client, manager_user, item, store, shelf
+):
+    data = sheet_post(manager_client.get(URL, {"store": store.pk, "blind": "1"}))
+    data[f"count_{shelf['A'].pk}"] = "12345670"  # a barcode scanned into the box
+    before = snapshot()
+
+    refused = manager_client.post(URL, data)
+
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert refused.context["form"].errors[f"count_{shelf['A'].pk}"] == [
+        "12345670 is far more than what is on record: check it (a barcode scanned into "
+        'this box?), or tick "Yes, these figures are right" below and record again.'
+    ]
+    assert "On record" not in html and ">17 pcs<" not in _visible(html)
+    assert snapshot() == before
+
+    # Stock moved while it was counted: refused, and the sheet to reopen is blind too.
+    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # A: 17 -> 15
+    data[f"count_{shelf['A'].pk}"] = "16"
+    stale = manager_client.post(URL, data | {"confirm_large": "on"}).content.decode()
+    assert "Stock moved while it was being counted. Nothing was recorded" in stale
+    assert f'href="?store={store.pk}&amp;blind=1">Open the count sheet again' in stale
+    assert "17 then" not in stale and "15 now" not in stale
+    assert figures(store=store, lot=shelf["A"]) == (D(15), D(0))
