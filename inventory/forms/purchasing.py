@@ -194,3 +194,21 @@ class LotHoldForm(LotDecisionForm):
         label="Reason",
         error_messages={"required": "Say why the lot is taken out of sale."},
     )
+
+
+class LotExpiryForm(forms.Form):
+    """A lot's expiry date corrected, with the reason; empty means it never expires."""
+
+    expires_on = BoundedDateField(
+        label="Expires on",
+        required=False,
+        widget=DATE,
+        help_text="Leave empty if the lot does not expire.",
+    )
+    note = NoteField(
+        required=True,
+        widget=forms.TextInput,
+        label="Why it changes",
+        error_messages={"required": "Say why the expiry date changes."},
+        help_text="For example: keyed wrong on the receipt; the supplier's corrected certificate.",
+    )

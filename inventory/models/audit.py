@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "lot.approved": "Lot approved (QC)",
     "lot.rejected": "Lot rejected (QC)",
     "lot.quarantine": "Lot put back in quarantine (QC)",
+    "lot.expiry": "Lot expiry date corrected",
     "alert.acknowledge": "Low-stock alert acknowledged",
     "api_token.create": "API token created",
     "api_token.revoke": "API token revoked",

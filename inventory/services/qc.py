@@ -1,4 +1,4 @@
-"""Quality control decisions on lots."""
+"""Quality control decisions on lots, and corrections of a lot's expiry date."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -80,3 +80,41 @@ def lot_quarantine(*, actor, lot: Lot, note: str = "", shown: str | None = None)
     """Put an approved lot back on hold (a recall, a complaint) until it is approved or
     rejected again; orders that reserved it ship from other lots."""
     return _decide(actor=actor, lot=lot, to_status=QCStatus.QUARANTINE, note=note, shown=shown)
+
+
+def lot_set_expiry(*, actor, lot: Lot, expires_on, note: str) -> Lot:
+    """Correct the expiry date a lot was received with (keyed wrong on the receipt, a
+    supplier's corrected certificate), saying why. Available stock follows at once: a
+    date moved into the past takes the lot out of sale, so it leaves only by an
+    adjustment; one moved forward puts it back on sale. The same date again (a double
+    click) changes nothing and records nothing."""
+    actor = as_actor(actor)
+    if not (note or "").strip():
+        raise InventoryError("Say why the expiry date changes.", field="note")
+    with transaction.atomic():
+        lot = lock_lot(lot.pk)  # the lot, then its balances: the one global order
+        if lot.expires_on == expires_on:
+            return lot
+        balances = lock_balances(StockBalance.objects.filter(lot=lot))
+        today = timezone.localdate()
+        was_sellable, before = rules.is_sellable(lot, today), lot.expires_on
+        Lot.objects.filter(pk=lot.pk).update(expires_on=expires_on)
+        lot.expires_on = expires_on
+        audit_record(
+            actor=actor,
+            action="lot.expiry",
+            obj=lot,
+            details={
+                "item": lot.item.sku,
+                "from": before.isoformat() if before else None,
+                "to": expires_on.isoformat() if expires_on else None,
+                "note": note,
+            },
+        )
+        # As a QC decision: back on sale only resolves alerts, out of sale may open them.
+        stocked = {(lot.item_id, b.store_id) for b in balances if b.on_hand > 0}
+        if rules.is_sellable(lot, today) and not was_sellable:
+            alerts_refresh(pairs=stocked, actor=actor, may_open=False)
+        elif was_sellable and not rules.is_sellable(lot, today):
+            alerts_refresh(pairs=stocked, actor=actor)
+    return lot
