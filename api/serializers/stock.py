@@ -142,6 +142,15 @@ class LotRejectInput(Serializer):
         return attrs
 
 
+class LotExpiryInput(Serializer):
+    """Correct a lot's expiry date (`null`: it never expires), saying why in `note`."""
+
+    expires_on = serializers.DateField(allow_null=True)
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, help_text="Why the date changes (kept in the audit log)."
+    )
+
+
 class MovementSerializer(ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
     store_code = serializers.CharField(source="store.code", read_only=True)

@@ -48,6 +48,7 @@ EXPECTED = {
     "lots_approve_create": M,
     "lots_reject_create": M,
     "lots_quarantine_create": M,
+    "lots_expiry_create": M,
     "movements_list": S,
     "movements_retrieve": S,
     "movements_reverse_create": M,

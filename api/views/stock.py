@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts.roles import Role
 from inventory.models import Item, StockBalance, Store
 from inventory.selectors.levels import stock_level_list
-from inventory.services.qc import lot_approve, lot_quarantine, lot_reject
+from inventory.services.qc import lot_approve, lot_quarantine, lot_reject, lot_set_expiry
 from inventory.services.stock import stock_adjust, stock_transfer
 
 from ..filters import LotBalanceFilter, LotFilter, StockLevelFilter
@@ -23,6 +23,7 @@ from ..serializers.stock import (
     ItemStockSerializer,
     LotBalanceSerializer,
     LotDecisionInput,
+    LotExpiryInput,
     LotRejectInput,
     LotSerializer,
     MovementSerializer,
@@ -113,7 +114,12 @@ class LotViewSet(
     # Every receipt makes a lot, so the list grows at its top: a cursor, not numbered
     # pages, lest a client paging through it read a lot twice while goods arrive.
     pagination_class = NewestFirstPagination
-    action_roles = {"approve": Role.MANAGER, "reject": Role.MANAGER, "quarantine": Role.MANAGER}
+    action_roles = {
+        "approve": Role.MANAGER,
+        "reject": Role.MANAGER,
+        "quarantine": Role.MANAGER,
+        "expiry": Role.MANAGER,
+    }
 
     def get_queryset(self):
         return lot_list()
@@ -149,6 +155,21 @@ class LotViewSet(
         """Put an approved lot back on hold. Orders that reserved it keep their
         reservations and ship from other lots."""
         return self._decide(request, lot_quarantine, LotDecisionInput)
+
+    @extend_schema(request=LotExpiryInput, responses=LotSerializer, parameters=[KEY_OPTIONAL])
+    @action(detail=True, methods=["post"])
+    def expiry(self, request, pk=None):
+        """Correct the expiry date a lot was received with. Its stock goes out of sale (a
+        date before today) or back on sale at once; the same date again changes nothing."""
+        lot = self.get_object()
+
+        def handler(_key):
+            data = LotExpiryInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            lot_set_expiry(actor=self.actor(), lot=lot, **data.validated_data)
+            return Outcome(200, LotSerializer(lot_list().get(pk=lot.pk)).data)
+
+        return run_idempotent(request, handler, required=False)
 
 
 class StockDocumentView(ApiViewMixin, GenericAPIView):
