@@ -6,11 +6,16 @@ and a Staff or Manager user with is_staff set is still refused. Roles are given 
 the actions "Make Staff / Manager / Admin / Remove role", which call
 accounts.services.user_set_role (audited); the group fields are read-only. Adding a
 user, editing one and setting a password go through accounts.services too (user_create,
-user_update, user_password_set), so each writes its audit event.
+user_update, user_password_set), so each writes its audit event. django-axes' login and
+failed-login histories are read-only; its access attempts may still be deleted, which is
+how a locked-out login is unlocked before its 15 minutes are up.
 """
 
 from contextvars import ContextVar
 
+from axes.admin import AccessFailureLogAdmin as AxesFailureLogAdmin
+from axes.admin import AccessLogAdmin as AxesLogAdmin
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin
@@ -21,7 +26,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from inventory.admin_base import SafeAdminMixin
+from inventory.admin_base import ReadOnlyAdminMixin, SafeAdminMixin
 from inventory.exceptions import InventoryError
 from inventory.services.actor import Actor
 
@@ -237,3 +242,23 @@ class RoleGroupAdmin(SafeAdminMixin, GroupAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AccessLogAdmin(SafeAdminMixin, ReadOnlyAdminMixin, AxesLogAdmin):
+    """django-axes' login history: shown, never added, changed or deleted (superusers
+    included), so no one wipes the trace of a sign-in."""
+
+
+class AccessFailureLogAdmin(SafeAdminMixin, ReadOnlyAdminMixin, AxesFailureLogAdmin):
+    """django-axes' failed-login history, read-only like the login history."""
+
+
+# axes.admin (imported above) has registered its own, editable ones. Access attempts stay
+# as django-axes made them: deleting one is how an Admin unlocks a locked-out login.
+for _model, _model_admin in (
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        admin.site.register(_model, _model_admin)

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from inventory.admin_base import SafeAdminMixin, act_on_each
+from inventory.admin_base import ReadOnlyAdminMixin, SafeAdminMixin, act_on_each
 from inventory.forms.catalog import CatalogFormMixin, ZeroWhenBlankMixin
 from inventory.forms.fields import decimal_form_class
 from inventory.models import (
@@ -37,19 +37,6 @@ from inventory.selectors.stock import items_with_stock
 from inventory.services.actor import Actor
 from inventory.services.catalog import FIELDS, catalog_save, catalog_set_active
 from inventory.services.qc import lot_approve
-
-
-class ReadOnlyAdminMixin:
-    """Rows are shown, never added, changed or deleted here, whoever asks."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyAdmin(SafeAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):

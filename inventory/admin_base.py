@@ -1,5 +1,5 @@
 """The base of every ModelAdmin here: query strings, action posts and autocomplete values
-checked before use.
+checked before use, and the read-only mixin of the records no one edits.
 
 The Django admin turns most bad list filters into its "?e=1" page, but not a number
 past 64 bits (a date hierarchy year, an id), which overflowed into a 500, and an action
@@ -36,6 +36,19 @@ class SafeAutocompleteSelect(AutocompleteSelect):
 
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, [v for v in value if _valid_id(str(v))], attr)
+
+
+class ReadOnlyAdminMixin:
+    """Rows are shown, never added, changed or deleted here, whoever asks."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class SafeAdminMixin:

@@ -1,6 +1,6 @@
 """Read movements: the filtered list, the CSV rows, and one movement with its relations."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 
 from inventory.models import LedgerEntry, PurchaseOrder, SalesOrder
@@ -103,7 +103,11 @@ def _order_number(po_order_id: int | None, so_order_id: int | None) -> str | Non
 
 
 def ledger_entry_detail(*, pk: int) -> dict:
-    """Return the movement, the other rows of its operation, and its reversal links."""
+    """Return the movement, the other rows of its operation, and its reversal links.
+
+    Each other row carries `reversal_id`, the movement that reversed it (or None), read
+    in the same query through the unique `reverses` column.
+    """
     entry = get_object_or_404(
         LedgerEntry.objects.select_related(
             "item",
@@ -121,6 +125,7 @@ def ledger_entry_detail(*, pk: int) -> dict:
         LedgerEntry.objects.filter(Q(operation_id=entry.operation_id) | Q(reverses_id=entry.pk))
         .exclude(pk=entry.pk)
         .select_related("item", "store", "lot", "actor")
+        .annotate(reversal_id=F("reversed_by"))
         .order_by("pk")
     )
     reversed_by = next((e for e in related if e.reverses_id == entry.pk), None)

@@ -29,6 +29,8 @@ from inventory.models import (
 BARCODE = re.compile(r"[!-~]{1,64}")
 # What a SKU may be: typed at the counter, printed on labels, put in links and CSV files.
 SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+#:-]{0,39}")
+# What a store code may be: a short label in menus, CSV files and links.
+STORE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}")
 
 _NON_NEGATIVE = {
     "unit_cost": "Unit cost",
@@ -139,6 +141,14 @@ def check_store_closable(store: Store) -> None:
 
 
 def _check_store(store: Store) -> None:
+    previous = Store.objects.filter(pk=store.pk).values_list("code", flat=True).first()
+    # A code on record before this rule may keep its form; a new or changed one may not.
+    if previous != store.code and not STORE_CODE.fullmatch(store.code or ""):
+        raise InventoryError(
+            "A store code is letters A-Z, digits, - and _ without spaces, starting with a "
+            "letter or digit (20 at most).",
+            field="code",
+        )
     if Store.objects.filter(code__iexact=store.code).exclude(pk=store.pk).exists():
         raise InventoryError(f"Store code {store.code} is already used.", field="code")
     if Store.objects.filter(name__iexact=store.name).exclude(pk=store.pk).exists():

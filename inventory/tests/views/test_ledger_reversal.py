@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from inventory.models import LedgerEntry, PurchaseOrder, PurchaseOrderLine
 from inventory.services.purchasing import purchase_order_receive
-from inventory.services.stock import stock_adjust, stock_transfer
+from inventory.services.stock import ledger_entry_reverse, stock_adjust, stock_transfer
+from inventory.tests.factories import ItemFactory
 from inventory.tests.services.stock_helpers import figures, snapshot
 from inventory.tests.views.ledger_view_helpers import D, receive, texts
 
@@ -162,3 +163,54 @@ def test_unknown_movement_cannot_be_reversed(manager_client):
     url = reverse("inventory:ledger_reverse", args=[999999])
 
     assert manager_client.post(url, {"idempotency_key": "k"}).status_code == 404
+
+
+def _received_in_one_go(user, store, count):
+    """An order of `count` lines, each of its own item, received by one submission."""
+    order = PurchaseOrder.objects.create(
+        supplier=ItemFactory().supplier, store=store, status="ORDERED", created_by=user
+    )
+    for _ in range(count):
+        PurchaseOrderLine.objects.create(
+            order=order, item=ItemFactory(), quantity_ordered=4, unit_cost="1.00"
+        )
+    receipts = [{"line": line, "quantity": 4} for line in order.lines.order_by("pk")]
+    purchase_order_receive(actor=user, order=order, receipts=receipts)
+    return list(LedgerEntry.objects.filter(kind="RECEIVE").order_by("pk"))
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_other_rows_already_reversed_are_marked_in_constant_queries(
+    manager_client, manager_user, store, count, django_assert_num_queries
+):
+    # given a receipt of several lines, all but the first reversed one by one (found by QA:
+    # the other rows did not say so, and a manager tried to reverse one again)
+    kept, *reversed_rows = _received_in_one_go(manager_user, store, count)
+    reversals = [
+        ledger_entry_reverse(actor=manager_user, entry=e).entries[0] for e in reversed_rows
+    ]
+
+    # when the kept row's page is shown: session, user, movement, its other rows, and the
+    # menu's open alerts
+    with django_assert_num_queries(5):
+        response = manager_client.get(kept.get_absolute_url())
+
+    # then each reversed row links to its reversal, in one query whatever their number
+    page = response.content.decode()
+    marks = [(e.pk, e.reversal_id) for e in response.context["siblings"]]
+    assert marks == [(e.pk, r.pk) for e, r in zip(reversed_rows, reversals, strict=True)]
+    assert page.count('data-testid="sibling-reversed"') == count - 1
+    for reversal in reversals:
+        assert f'href="{reversal.get_absolute_url()}"' in page
+        assert f"Reversed by #{reversal.pk}</a>" in page
+
+
+def test_other_rows_not_reversed_carry_no_mark(manager_client, manager_user, store):
+    first, second = _received_in_one_go(manager_user, store, 2)
+    reversal = ledger_entry_reverse(actor=manager_user, entry=first).entries[0]
+
+    response = manager_client.get(first.get_absolute_url())
+
+    assert response.context["reversed_by"] == reversal
+    assert [(e.pk, e.reversal_id) for e in response.context["siblings"]] == [(second.pk, None)]
+    assert b'data-testid="sibling-reversed"' not in response.content
