@@ -58,6 +58,7 @@ class InsufficientStock(InventoryError):
     ):
         self.item, self.store = item, store
         self.requested, self.available = Decimal(requested), Decimal(available)
+        self.what = what
         self.parts = list(parts or [])
         # `aside`: stock on hand but not for sale, by why (rules.set_aside).
         held = ", ".join(f"{fmt_amount(q, item.unit)} {why}" for why, q in (aside or {}).items())

@@ -159,6 +159,19 @@ class LineNamesMixin:
         name_line(form, f"line {LINE_NUMBER_SLOT if index is None else index + 1}")
 
 
+def kept_forms(formset) -> list:
+    """Return the rows kept, in order: every initial row and every filled-in extra row,
+    less those marked for removal. The document's lines are made from these rows."""
+    initial = formset.initial_form_count()
+    return [
+        form
+        for index, form in enumerate(formset.forms)
+        if (index < initial or form.has_changed())
+        and getattr(form, "cleaned_data", None)
+        and not form.cleaned_data.get("DELETE")
+    ]
+
+
 def lines_formset_factory(form, *, max_lines: int = MAX_LINES, formset=forms.BaseFormSet, **kwargs):
     """Return a formset class of at most `max_lines` forms, however many a post claims.
 

@@ -12,6 +12,7 @@ from .common import (
     NoteField,
     QuantityField,
     ShownVersionMixin,
+    kept_forms,
     lines_formset_factory,
 )
 from .fields import BoundedDateField, IdField, ModelSelectField
@@ -150,19 +151,6 @@ class BaseReceiveLineFormSet(forms.BaseFormSet):
 
 
 ReceiveLineFormSet = lines_formset_factory(ReceiveLineForm, formset=BaseReceiveLineFormSet, extra=0)
-
-
-def kept_forms(formset) -> list:
-    """Return the rows kept, in order: every initial row and every filled-in extra row,
-    less those marked for removal. The document's lines are made from these rows."""
-    initial = formset.initial_form_count()
-    return [
-        form
-        for index, form in enumerate(formset.forms)
-        if (index < initial or form.has_changed())
-        and form.cleaned_data
-        and not form.cleaned_data.get("DELETE")
-    ]
 
 
 def kept_lines(formset) -> list[dict]:

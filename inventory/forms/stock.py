@@ -4,13 +4,19 @@ from django import forms
 
 from inventory import rules
 from inventory.exceptions import DocumentChanged, InventoryError, refused_lines
-from inventory.models import LedgerEntry, Store
+from inventory.models import LedgerEntry, Lot, Store
 from inventory.quantities import fmt_qty
 
-from .common import IdempotentFormMixin, NoteField, QuantityField
+from .common import (
+    IdempotentFormMixin,
+    NoteField,
+    QuantityField,
+    kept_forms,
+    lines_formset_factory,
+)
 from .fields import DecimalInput, ModelSelectField
 from .stores import StoreChoiceMixin
-from .widgets import ItemPickerField, LotPickerField, resolve_lot
+from .widgets import ItemPickerField, LotPickerField, PickerText, resolve_lot
 
 ADJUST_REASON_CHOICES = [("", "Choose a reason…")] + [
     (value, label)
@@ -35,21 +41,12 @@ class _LotOfItemMixin:
         return data
 
 
-class TransferForm(StoreChoiceMixin, _LotOfItemMixin, IdempotentFormMixin, forms.Form):
-    # Deactivated items too: their remaining stock may still be moved or written off.
-    item = ItemPickerField(include_inactive=True, store_field="from_store")
+class TransferForm(StoreChoiceMixin, IdempotentFormMixin, forms.Form):
+    """A transfer's header: the two stores and a note; its lines are TransferLineFormSet."""
+
     from_store = ModelSelectField(queryset=Store.objects.order_by("code"), label="From store")
     to_store = ModelSelectField(
         queryset=Store.objects.filter(is_active=True).order_by("code"), label="To store"
-    )
-    quantity = QuantityField()
-    lot = LotPickerField(
-        store_field="from_store",
-        required=False,
-        help_text=(
-            "Leave empty to move available stock (approved, unexpired), earliest expiry "
-            "first. A named lot moves whatever its QC status, unless rejected or expired."
-        ),
     )
     note = NoteField()
 
@@ -59,6 +56,71 @@ class TransferForm(StoreChoiceMixin, _LotOfItemMixin, IdempotentFormMixin, forms
         if source is not None and target is not None and source.pk == target.pk:
             self.add_error("to_store", "Choose two different stores.")
         return data
+
+
+class TransferLineForm(_LotOfItemMixin, forms.Form):
+    """One line of a transfer: an item, optionally one of its lots, and a quantity."""
+
+    # Deactivated items too: their remaining stock may still be moved or written off.
+    item = ItemPickerField(include_inactive=True, store_field="from_store")
+    lot = LotPickerField(
+        store_field="from_store",
+        required=False,
+        help_text=(
+            "Empty: available stock (approved, unexpired), earliest expiry first. A named "
+            "lot moves whatever its QC status, unless rejected or expired."
+        ),
+    )
+    quantity = QuantityField(widget=DecimalInput())
+
+
+class LotsInOneQueryMixin:
+    """A formset whose rows' typed lot codes are looked up in one query, not one per row
+    (resolve_lot reads `known_lots`), once ItemsInOneQueryMixin has loaded their items."""
+
+    def full_clean(self):
+        typed = []
+        for form in self.forms if self.is_bound else ():
+            item = form.fields["item"]
+            raw = item.widget.value_from_datadict(form.data, None, form.add_prefix("item"))
+            lot = form.fields["lot"].widget
+            code = lot.value_from_datadict(form.data, None, form.add_prefix("lot"))
+            found = item.preloaded(raw)
+            if found is not None and isinstance(code, PickerText) and code.strip():
+                typed.append((form, found.pk, code.strip()))
+        if typed:
+            lots = Lot.objects.select_related("item").filter(
+                item_id__in={pk for _, pk, _ in typed}, code__in={code for *_, code in typed}
+            )
+            known = {(lot.item_id, lot.code): lot for lot in lots}
+            for form, *_ in typed:
+                form.known_lots = known
+        super().full_clean()
+
+
+class BaseTransferLineFormSet(LotsInOneQueryMixin, forms.BaseFormSet):
+    def kept_forms(self) -> list[TransferLineForm]:
+        """The rows that make lines, in order; the service is given them in this order."""
+        return kept_forms(self)
+
+    def lines(self) -> list[tuple]:
+        """[(item, quantity, lot or None)] of the kept rows, for stock_transfer_lines."""
+        return [
+            (f.cleaned_data["item"], f.cleaned_data["quantity"], f.cleaned_data.get("lot"))
+            for f in self.kept_forms()
+        ]
+
+    def clean(self):
+        super().clean()
+        if not self.management_form.is_valid():
+            return  # raising here would replace the formset's own error about the count
+        if not any(self.errors) and not self.kept_forms():
+            raise forms.ValidationError("Add at least one line: an item and a quantity.")
+
+
+TransferLineFormSet = lines_formset_factory(
+    TransferLineForm, formset=BaseTransferLineFormSet, extra=1, can_delete=True
+)
 
 
 class AdjustmentForm(StoreChoiceMixin, _LotOfItemMixin, IdempotentFormMixin, forms.Form):

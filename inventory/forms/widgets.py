@@ -237,6 +237,12 @@ class ItemPickerField(_PickerField):
             )
         return item
 
+    def preloaded(self, value) -> Item | None:
+        """The item a raw value names among those loaded by ItemsInOneQueryMixin, if any."""
+        if isinstance(value, PickerText):
+            return self.known.get(_sku_key(value.strip()))
+        return self.known.get(_digits_id(value or ""))
+
     def prepare_value(self, value):
         """Return the Choice the widget shows: an item, an id, or the text typed."""
         if isinstance(value, Choice) or value in self.empty_values:
@@ -339,12 +345,13 @@ class LotPickerField(_PickerField):
 
 def resolve_lot(form, *, item_field="item", lot_field="lot", missing: str = "") -> None:
     """Turn a typed lot code into the lot of the chosen item, or a field error (with
-    `missing` after it: what to do instead)."""
+    `missing` after it: what to do instead). `form.known_lots` ({(item id, code): lot},
+    LotsInOneQueryMixin) spares the query of a code typed exactly."""
     code, item = form.cleaned_data.get(lot_field), form.cleaned_data.get(item_field)
     if not isinstance(code, LotCode):
         return
-    lot = None
-    if item is not None:
+    lot = getattr(form, "known_lots", {}).get((getattr(item, "pk", None), str(code)))
+    if lot is None and item is not None:
         lots = Lot.objects.select_related("item").filter(item=item)
         lot = lots.filter(code=code).first() or lots.filter(code__iexact=code).first()
     if lot is None:

@@ -1,18 +1,11 @@
-"""Transfers between stores and reversals of single movements, through the pipeline."""
+"""Reversals of single movements, through the pipeline (transfers: transfers.py)."""
 
 from inventory import rules
-from inventory.exceptions import InsufficientStock, InventoryError, NotReversible
+from inventory.exceptions import InsufficientStock, NotReversible
 from inventory.locks import lock_purchase_order
 from inventory.models import LedgerEntry
 
-from .posting import (
-    Posting,
-    StockResult,
-    check_take_out,
-    refuse_unreserved,
-    require_active,
-    require_active_to_add,
-)
+from .posting import Posting, StockResult, check_take_out, require_active_to_add
 from .receipt_reversal import take_back_receipt
 from .transactions import document_transaction, retry_on_conflict
 
@@ -29,98 +22,6 @@ TRANSFER_BACK_PART = (
     " A reversal takes back the whole transfer: to move back only what is left, record a"
     " transfer the other way."
 )
-
-
-@retry_on_conflict
-def stock_transfer(
-    *,
-    actor,
-    item,
-    from_store,
-    to_store,
-    quantity,
-    lot=None,
-    note: str = "",
-    idempotency_key: str | None = None,
-) -> StockResult:
-    """Move stock between stores as TRANSFER_OUT and TRANSFER_IN rows, keeping lot identity.
-
-    Without a lot, moves sellable stock (APPROVED, unexpired) earliest expiry first;
-    with a lot, moves that lot's unreserved stock whatever its QC status (quarantined
-    stock stays quarantined: the status belongs to the lot), except a REJECTED or
-    expired lot's, which leaves only through an adjustment.
-    """
-    quantity = rules.clean_quantity(quantity, unit=item.unit)
-    if from_store.pk == to_store.pk:
-        raise InventoryError("Choose two different stores.", field="to_store")
-    require_active(item, "Item", field_name="item")
-    require_active(to_store, "Store", field_name="to_store")
-    rules.check_lot_of_item(lot, item)
-    with document_transaction():
-        posting = Posting(kind="TRANSFER", actor=actor, idempotency_key=idempotency_key)
-        if replayed := posting.claim():
-            return replayed
-        # Source and destination balances in one statement, in primary-key order:
-        # A->B and B->A cannot deadlock. Destination rows exist (empty) before it.
-        source_lots = _stocked_lot_ids(item, from_store, lot)
-        posting.lock(
-            stocked=[(item.pk, from_store.pk)],
-            rows=[(to_store.pk, lot_id) for lot_id in source_lots],
-        )
-        _refuse_inactive(posting, item, to_store)
-        # A lot stocked after the read above has no destination row locked: left out.
-        sources = [
-            b for b in posting.stocked_balances(item.pk, from_store.pk) if b.lot_id in source_lots
-        ]
-        if lot is not None:
-            # A named lot moves whatever its QC state (quarantined stock may go to be
-            # inspected elsewhere); from a sellable one, no more than is available.
-            sources = [b for b in sources if b.lot_id == lot.pk]
-            current = sources[0].lot if sources else lot
-            rules.check_movable(current, item, posting.today)
-            if not sources:
-                refuse_unreserved(item, from_store, current, quantity)
-            check_take_out(posting, sources[0], quantity)
-            plan = [(sources[0], quantity)]
-        else:
-            plan = rules.draw_available(
-                item=item,
-                store=from_store,
-                quantity=quantity,
-                balances=sources,
-                today=posting.today,
-            )
-        for source, take in plan:
-            posting.post(source, kind=Kind.TRANSFER_OUT, quantity=take, on_hand=-take, note=note)
-            target = posting.balance(to_store.pk, source.lot, item)
-            posting.post(target, kind=Kind.TRANSFER_IN, quantity=take, on_hand=take, note=note)
-        return posting.write(
-            action="stock.transfer",
-            obj=item,
-            details={
-                "from_store": from_store.code,
-                "to_store": to_store.code,
-                "quantity": quantity,
-            },
-        )
-
-
-def _stocked_lot_ids(item, store, lot) -> list[int]:
-    from inventory.models import StockBalance
-
-    rows = StockBalance.objects.filter(item=item, store=store, has_stock=True)
-    if lot is not None:
-        rows = rows.filter(lot=lot)
-    return list(rows.values_list("lot_id", flat=True))
-
-
-def _refuse_inactive(posting: Posting, item, to_store) -> None:
-    """Re-read under the locks: a store or item deactivated meanwhile takes no stock."""
-    for balance in posting.balances.values():
-        if balance.store_id == to_store.pk and not balance.store.is_active:
-            raise InventoryError(f"Store {balance.store} is deactivated.", field="to_store")
-        if not balance.item.is_active:
-            raise InventoryError(f"Item {item} is deactivated.", field="item")
 
 
 REVERSIBLE = {

@@ -2,8 +2,8 @@
 
 Each is one transaction through the posting pipeline (services/posting.py): claim
 the key, lock, decide with inventory.rules, write in bulk. Orders (sales.py,
-purchasing.py) run the same pipeline for all their lines at once. Transfers and
-reversals are in moves.py.
+purchasing.py) run the same pipeline for all their lines at once. Transfers (of one
+line or several) are in transfers.py, reversals in moves.py.
 """
 
 from inventory import rules
@@ -11,11 +11,12 @@ from inventory.exceptions import InsufficientStock, InventoryError, LotNotApprov
 from inventory.models import LedgerEntry, QCStatus
 from inventory.quantities import fmt_amount
 
-from .moves import ledger_entry_reverse, stock_transfer
+from .moves import ledger_entry_reverse
 from .posting import Posting, StockResult, require_active, require_active_to_add
 from .receipts import clean_receipt, post_receipts
 from .reservations import make_room, short_pairs
 from .transactions import document_transaction, retry_on_conflict
+from .transfers import stock_transfer, stock_transfer_lines
 
 Kind = LedgerEntry.Kind
 ADJUST_REASONS = set(LedgerEntry.Reason.values) - {"REVERSAL"}
@@ -27,6 +28,7 @@ __all__ = [
     "stock_receive",
     "stock_reserve",
     "stock_transfer",
+    "stock_transfer_lines",
     "stock_unreserve",
 ]
 

@@ -279,12 +279,10 @@ FORMS = {
         None,
         lambda w: {
             "idempotency_key": "fuzz-key",
-            "item": w.item.pk,
             "from_store": w.store.pk,
             "to_store": w.other_store.pk,
-            "quantity": "1",
-            "lot": "",
             "note": "fuzz",
+            **_lines("lines", {"item": w.item.pk, "quantity": "1", "lot": w.lot.pk}),
         },
     ),
     "inventory:adjustment_new": (

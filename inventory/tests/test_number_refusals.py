@@ -11,6 +11,7 @@ from inventory.forms.common import MoneyField, QuantityField
 from inventory.models import Lot
 from inventory.services.stock import stock_receive
 from inventory.tests.services.stock_helpers import snapshot
+from inventory.tests.views.transfer_view_helpers import field_errors, one_line
 
 ADJUST = reverse("inventory:adjustment_new")
 TRANSFER = reverse("inventory:transfer_new")
@@ -67,20 +68,13 @@ def test_the_adjustment_and_transfer_forms_say_how_and_record_nothing(
         },
     )
     moved = manager_client.post(
-        TRANSFER,
-        {
-            "item": item.pk,
-            "from_store": store.pk,
-            "to_store": other_store.pk,
-            "quantity": typed,
-            "idempotency_key": "transfer-number-1",
-        },
+        TRANSFER, one_line(item, store, other_store, typed, idempotency_key="transfer-number-1")
     )
 
     # then each form says how to type it beside the box, and nothing is recorded
     for response in (adjusted, moved):
         assert response.status_code == 200
-        assert response.context["form"].errors["quantity"] == [message]
+        assert field_errors(response, "quantity") == [message]
     assert snapshot() == before
 
 

@@ -21,6 +21,7 @@ from inventory.services.sales import sales_order_confirm, sales_order_create, sa
 from inventory.services.stock import stock_receive
 from inventory.tests.concurrency import run_together
 from inventory.tests.factories import ItemFactory, StoreFactory
+from inventory.tests.views.transfer_view_helpers import one_line
 from inventory.views.common import ALREADY_RECORDED
 
 KEY = "replay-0123456789abcdef"
@@ -147,15 +148,7 @@ def transfer(s: Setup):
     return (
         s.manager,
         reverse("inventory:transfer_new"),
-        {
-            "idempotency_key": KEY,
-            "item": s.item.pk,
-            "from_store": s.store.pk,
-            "to_store": s.other_store.pk,
-            "quantity": "3",
-            "lot": "",
-            "note": "",
-        },
+        one_line(s.item, s.store, s.other_store, "3", idempotency_key=KEY),
     )
 
 

@@ -10,18 +10,28 @@ from accounts.permissions import role_required
 from accounts.roles import Role
 from inventory.exceptions import InventoryError
 from inventory.forms.filtering import unknown_choice
-from inventory.forms.stock import AdjustmentForm, TransferForm
+from inventory.forms.stock import AdjustmentForm, TransferForm, TransferLineFormSet
 from inventory.models import Store
 from inventory.quantities import fmt_amount
 from inventory.selectors.levels import STOCK_CSV_HEADER, stock_level_csv_rows, stock_level_list
-from inventory.services.stock import stock_adjust, stock_transfer
+from inventory.services.stock import stock_adjust, stock_transfer_lines
 
-from .common import actor_for, attach_error, filtered, id_param, report_replay
+from .common import (
+    actor_for,
+    adds_a_line,
+    attach_error,
+    filtered,
+    id_param,
+    line_added,
+    report_replay,
+)
 from .csv_export import csv_response
 from .form_tokens import token_initial
 from .paging import numbered_page
 
 PER_PAGE = 50
+LINES = "lines"  # the transfer lines' formset prefix
+MOVED_SHOWN = 5  # a success message names this many lines, then says how many more
 
 
 def _store_from(request):
@@ -90,38 +100,49 @@ def stock_levels(request, status=200):
 
 @role_required(Role.MANAGER)
 def transfer_new(request):
+    """One transfer of one or several lines between two stores; ?item= fills in line 1."""
     item_id = id_param(request, "item")
-    if request.method == "POST":
-        form = TransferForm(request.POST, user=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                result = stock_transfer(
-                    actor=actor_for(request),
-                    item=data["item"],
-                    from_store=data["from_store"],
-                    to_store=data["to_store"],
-                    quantity=data["quantity"],
-                    lot=data["lot"],
-                    note=data["note"],
-                    idempotency_key=data["idempotency_key"],
-                )
-            except InventoryError as exc:
-                attach_error(form, exc, request=request)
-            else:
-                if not report_replay(
-                    request, result, "This transfer", url=_operation_url(result.operation)
-                ):
-                    item = data["item"]
-                    messages.success(
-                        request,
-                        f"Moved {fmt_amount(data['quantity'], item.unit)} of {item.sku} from "
-                        f"{data['from_store'].name} to {data['to_store'].name}.",
-                    )
-                return redirect(_movements_url(data["item"]))
-    else:
-        form = TransferForm(initial=_initial(request, item_id), user=request.user)
-    return render(request, "inventory/stock/transfer_form.html", {"form": form})
+    posted = request.POST if request.method == "POST" else None
+    form = TransferForm(posted, initial=token_initial(request), user=request.user)
+    # ?item= (the item page's link): line 1 is that item, and no blank line under it.
+    initial = [{"item": item_id}] if item_id else None
+    formset = TransferLineFormSet(posted, prefix=LINES, initial=initial)
+    if item_id:
+        formset.extra = 0
+    if adds_a_line(request):
+        form, formset = line_added(form, formset)
+    elif posted is not None and form.is_valid() and formset.is_valid():
+        data, rows, lines = form.cleaned_data, formset.kept_forms(), formset.lines()
+        try:
+            result = stock_transfer_lines(
+                actor=actor_for(request),
+                from_store=data["from_store"],
+                to_store=data["to_store"],
+                lines=lines,
+                note=data["note"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except InventoryError as exc:
+            attach_error(form, exc, rows=rows, request=request)
+        else:
+            url = _operation_url(result.operation)
+            if not report_replay(request, result, "This transfer", url=url):
+                messages.success(request, _moved(lines, data))
+            # One item: all its movements, as before lines; several: this transfer's.
+            items = {item for item, _, _ in lines}
+            return redirect(_movements_url(lines[0][0]) if len(items) == 1 else url)
+    return render(request, "inventory/stock/transfer_form.html", {"form": form, "formset": formset})
+
+
+def _moved(lines, data) -> str:
+    """What a transfer moved, for its success message: each line up to MOVED_SHOWN."""
+    where = f"from {data['from_store'].name} to {data['to_store'].name}"
+    said = [f"{fmt_amount(quantity, item.unit)} of {item.sku}" for item, quantity, _ in lines]
+    if len(said) == 1:
+        return f"Moved {said[0]} {where}."
+    more = len(said) - MOVED_SHOWN
+    shown = ", ".join(said[:MOVED_SHOWN]) + (f" and {more} more" if more > 0 else "")
+    return f"Moved {len(said)} lines {where}: {shown}."
 
 
 @role_required(Role.MANAGER)

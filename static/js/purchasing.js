@@ -1,4 +1,4 @@
-// Purchase line formsets: a "Remove" button ticks the row's DELETE box, hides the row and
+// Purchase (and transfer) line formsets: a "Remove" button ticks the row's DELETE box, hides the row and
 // moves focus to the next line (or Add line).
 // Without JavaScript the "Remove" checkbox itself is shown and does the same on submit.
 // A form marked data-line-keys (a direct purchase or a receipt: stock goes up at once; a

@@ -101,9 +101,9 @@ def test_a_refused_transfer_puts_focus_on_the_quantity(new_page, demo_users, vie
     page.wait_for_load_state("load")
 
     # then the quantity has the focus, in view, and nothing moved
-    assert "Only 22 pcs of TAPE-50" in page.locator("#div_id_quantity").inner_text()
+    assert "Only 22 pcs of TAPE-50" in page.locator("#div_id_lines-0-quantity").inner_text()
     focused = _focused(page)
-    assert (focused["id"], focused["inView"]) == ("id_quantity", True)
+    assert (focused["id"], focused["inView"]) == ("id_lines-0-quantity", True)
     assert Operation.objects.count() == 1  # the receipt of the 22
     assert stock_totals_for_item(item=tape, store=main)["on_hand"] == D("22")
     assert page.js_errors == []

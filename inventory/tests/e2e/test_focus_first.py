@@ -15,7 +15,7 @@ from .test_picker_states import _quick_sale
     ("url", "box"),
     [
         ("/purchases/new/", "#id_supplier"),
-        ("/transfers/new/", "#id_item"),
+        ("/transfers/new/", "#id_from_store"),
         ("/adjustments/new/", "#id_item"),
         ("/stock/count/", "#count-store"),
     ],

@@ -157,7 +157,8 @@ def test_a_refused_transfer_shows_the_chosen_item_and_lot_as_they_were_chosen(ne
     lot.press("ArrowDown")
     page.locator(f"#{lot.get_attribute('aria-controls')} [role=option]").first.wait_for()
     lot.press("Enter")
-    item_caption, lot_caption = page.locator("#id_item-picked"), page.locator("#id_lot-picked")
+    item_caption = page.locator("#id_lines-0-item-picked")
+    lot_caption = page.locator("#id_lines-0-lot-picked")
     expect(item_caption).to_have_text("Duct tape 50 m · 5 pcs available")
     expect(lot_caption).to_have_text("Approved · 5 pcs available")
 
@@ -167,7 +168,7 @@ def test_a_refused_transfer_shows_the_chosen_item_and_lot_as_they_were_chosen(ne
     page.wait_for_load_state("load")
 
     # then both captions are the ones shown when they were chosen
-    assert "Only 5 pcs of TAPE-50" in page.locator("#div_id_quantity").inner_text()
+    assert "Only 5 pcs of TAPE-50" in page.locator("#div_id_lines-0-quantity").inner_text()
     expect(item_caption).to_have_text("Duct tape 50 m · 5 pcs available")
     expect(lot_caption).to_have_text("Approved · 5 pcs available")
 

@@ -23,7 +23,12 @@ from inventory.services.sales import (
     sales_order_ship,
     sales_quick_sale,
 )
-from inventory.services.stock import stock_adjust, stock_receive, stock_transfer
+from inventory.services.stock import (
+    stock_adjust,
+    stock_receive,
+    stock_transfer,
+    stock_transfer_lines,
+)
 from inventory.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +149,24 @@ def test_transfer_across_1_and_10_lots(manager_user, store, other_store, django_
         )
 
     assert_flat(stocked, django_assert_num_queries)
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["drawn", "lot named"])
+def test_transfer_of_1_and_10_lines(
+    manager_user, store, other_store, django_assert_num_queries, named
+):
+    def lines(count, tag):
+        items = _stocked_items(manager_user, store, count, tag)
+        lots = {lot.item_id: lot for lot in Lot.objects.filter(item__in=items)}
+        return lambda: stock_transfer_lines(
+            actor=manager_user,
+            from_store=store,
+            to_store=other_store,
+            lines=[(i, 2, lots[i.pk] if named else None) for i in items],
+            idempotency_key=f"tl-{tag}",
+        )
+
+    assert_flat(lines, django_assert_num_queries)
 
 
 def test_adjustment_does_not_grow_with_the_items_lot_history(

@@ -15,7 +15,7 @@ from inventory.models import LedgerEntry, SalesOrder
 from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.purchasing import purchase_direct
 from inventory.services.sales import sales_order_confirm, sales_order_create, sales_order_ship
-from inventory.services.stock import stock_receive, stock_transfer
+from inventory.services.stock import stock_receive, stock_transfer, stock_transfer_lines
 from inventory.tests.concurrency import run_together
 from inventory.tests.factories import ItemFactory
 
@@ -132,6 +132,46 @@ def test_transfers_both_ways_of_several_items(manager_user, store, other_store):
 
     assert errors == []
     assert LedgerEntry.objects.filter(kind="TRANSFER_OUT").count() >= 2 * 3 * ROUNDS
+    for item in items:
+        for where in (store, other_store):
+            assert stock_totals_for_item(item=item, store=where)["on_hand"] == Decimal(2 * ROUNDS)
+
+
+def test_transfers_of_several_lines_both_ways_in_opposite_line_order(
+    manager_user, store, other_store
+):
+    items = [ItemFactory(sku=f"DLL-{n}") for n in range(4)]
+    for item in items:
+        for where in (store, other_store):
+            for code in ("A", "B"):  # two lots each, so a line draws from both
+                stock_receive(
+                    actor=manager_user,
+                    item=item,
+                    store=where,
+                    quantity=ROUNDS,
+                    lot_code=f"{code}-{where.code}",
+                )
+    errors = []
+    for n in range(ROUNDS):
+        calls = [
+            lambda source=source, target=target, order=order, k=k, n=n: stock_transfer_lines(
+                actor=manager_user,
+                from_store=source,
+                to_store=target,
+                lines=[(item, 1) for item in order],
+                idempotency_key=f"tl{n}-{k}",
+            )
+            for k, (source, target, order) in enumerate(
+                ((store, other_store, items), (other_store, store, items[::-1]))
+            )
+        ]
+        errors += _errors(run_together(calls, timeout=60))
+
+    assert errors == []
+    assert (
+        LedgerEntry.objects.filter(kind="TRANSFER_OUT").values("operation").distinct().count()
+        == 2 * ROUNDS
+    )
     for item in items:
         for where in (store, other_store):
             assert stock_totals_for_item(item=item, store=where)["on_hand"] == Decimal(2 * ROUNDS)

@@ -213,7 +213,8 @@ def test_a_signed_quantity_box_offers_a_keyboard_with_a_minus(manager_client):
 
     box = re.search(r'<input[^>]*name="quantity"[^>]*>', html)[0]
     assert 'inputmode="text"' in box
-    assert 'inputmode="decimal"' in re.search(r'<input[^>]*name="quantity"[^>]*>', transfer)[0]
+    line = re.search(r'<input[^>]*name="lines-0-quantity"[^>]*>', transfer)[0]
+    assert 'inputmode="decimal"' in line
 
 
 def test_a_first_item_before_any_category_says_where_to_add_one(manager_client, db):

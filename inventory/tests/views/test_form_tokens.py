@@ -23,6 +23,7 @@ from inventory.services.sales import sales_order_confirm, sales_order_create
 from inventory.services.stock import stock_receive
 from inventory.tests.concurrency import run_together
 from inventory.tests.factories import ItemFactory, StoreFactory, SupplierFactory
+from inventory.tests.views.transfer_view_helpers import one_line
 from inventory.views.common import ALREADY_RECORDED
 from inventory.views.form_tokens import is_users_token, new_token
 
@@ -320,14 +321,7 @@ def quick_sale_post(store, item):
 
 
 def transfer_post(store, other_store, item):
-    return {
-        "item": item.pk,
-        "from_store": store.pk,
-        "to_store": other_store.pk,
-        "quantity": "2",
-        "lot": "",
-        "note": "",
-    }
+    return one_line(item, store, other_store, "2")
 
 
 def test_reading_the_token_back_costs_one_query(manager_client, manager_user):

@@ -10,6 +10,7 @@ from inventory.services.stock import stock_receive
 from inventory.tests.services.stock_helpers import snapshot
 from inventory.tests.views.purchasing_view_helpers import line_management
 from inventory.tests.views.sales_view_helpers import lines_data
+from inventory.tests.views.transfer_view_helpers import one_line
 
 pytestmark = pytest.mark.django_db
 MESSAGE = "This form is out of date; nothing was recorded. Open it again."
@@ -20,12 +21,7 @@ def forms_posted(item, lot, store, other_store):
     return {
         "transfer": (
             reverse("inventory:transfer_new"),
-            {
-                "item": item.pk,
-                "from_store": store.pk,
-                "to_store": other_store.pk,
-                "quantity": "4",
-            },
+            one_line(item, store, other_store, "4"),
         ),
         "adjustment": (
             reverse("inventory:adjustment_new"),

@@ -13,6 +13,8 @@ from inventory.services.stock import stock_receive, stock_reserve
 from inventory.tests.factories import ItemFactory
 from inventory.tests.services.stock_helpers import figures, snapshot
 
+from .transfer_view_helpers import field_errors, one_line
+
 pytestmark = pytest.mark.django_db
 D = Decimal
 LEVELS = reverse("inventory:stock_levels")
@@ -155,14 +157,8 @@ def test_the_last_page_of_levels_holds_the_last_rows(staff_client, manager_user,
 
 
 def transfer_data(item, source, target, quantity, **extra):
-    return {
-        "item": item.pk,
-        "from_store": source.pk,
-        "to_store": target.pk,
-        "quantity": quantity,
-        "idempotency_key": "transfer-key-1",
-        **extra,
-    }
+    extra.setdefault("idempotency_key", "transfer-key-1")
+    return one_line(item, source, target, quantity, **extra)
 
 
 def test_transfer_moves_stock_and_lands_on_the_movements(
@@ -227,7 +223,8 @@ def test_refused_transfer_changes_nothing(
     data = transfer_data(item, store, other_store, "4")
     if changes.get("to_store") == "same":
         changes = {"to_store": store.pk}
-    data.update(changes)
+    line = {"item", "quantity"}
+    data.update({f"lines-0-{k}" if k in line else k: v for k, v in changes.items()})
     before = snapshot()
 
     # when
@@ -235,7 +232,7 @@ def test_refused_transfer_changes_nothing(
 
     # then
     assert response.status_code == 200
-    assert any(message in e for e in response.context["form"].errors[field])
+    assert any(message in e for e in field_errors(response, field))
     assert snapshot() == before
 
 
@@ -251,7 +248,7 @@ def test_transfer_refuses_a_lot_of_another_item(
         TRANSFER, transfer_data(item, store, other_store, "1", lot=foreign.pk)
     )
 
-    assert response.context["form"].errors["lot"] == ["Lot B is a lot of OTHER-1, not of SKU-0042."]
+    assert field_errors(response, "lot") == ["Lot B is a lot of OTHER-1, not of SKU-0042."]
     assert snapshot() == before
 
 
@@ -378,7 +375,7 @@ def test_adjustment_refuses_a_lot_of_another_item(manager_client, manager_user, 
 
     response = manager_client.post(ADJUST, {**adjust_data(foreign, store, "-1"), "item": item.pk})
 
-    assert response.context["form"].errors["lot"] == ["Lot B is a lot of OTHER-1, not of SKU-0042."]
+    assert field_errors(response, "lot") == ["Lot B is a lot of OTHER-1, not of SKU-0042."]
     assert snapshot() == before
 
 
