@@ -63,6 +63,8 @@ def pages(*, stores, lots, customer, supplier, manager) -> list[tuple[str, str]]
         ("item detail, oldest movements", f"/items/{item.pk}/?oldest=1"),
         ("stock levels", "/stock/"),
         ("lots (QC queue)", "/lots/"),
+        ("lot detail", f"/lots/{lots[7].pk}/"),
+        ("lot detail, oldest movements", f"/lots/{lots[7].pk}/?oldest=1"),
         ("alerts", "/alerts/"),
         ("categories", "/categories/"),
         ("stores", "/stores/"),

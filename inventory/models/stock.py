@@ -60,6 +60,9 @@ class Lot(models.Model):
     def __str__(self):
         return f"{self.code} ({self.get_qc_status_display()})"
 
+    def get_absolute_url(self):
+        return reverse("inventory:lot_detail", args=[self.pk])
+
 
 class LotDecision(AppendOnlyModel):
     """One QC decision in a lot's history."""

@@ -317,6 +317,7 @@ def expiring_lots(*, store=None, limit: int = 20) -> list[dict]:
         "item__name",
         "item__unit",
         "store__code",
+        "lot_id",
         "lot__code",
         "lot__expires_on",
         "on_hand",

@@ -46,7 +46,7 @@ def test_a_date_moved_into_the_past_takes_the_lot_out_of_sale_and_back(manager_c
     response = manager_client.post(_url(lot), {"expires_on": past.isoformat(), "note": "Typo"})
 
     assert response.status_code == 302
-    assert response.url == reverse("inventory:item_detail", args=[item.pk])
+    assert response.url == reverse("inventory:lot_detail", args=[lot.pk])
     lot.refresh_from_db()
     assert lot.expires_on == past
     assert _available(item) == D(0)
