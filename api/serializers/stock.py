@@ -190,10 +190,8 @@ class StockResultSerializer(Serializer):
     movements = MovementSerializer(many=True)
 
 
-class TransferInput(Serializer):
+class TransferLineInput(Serializer):
     item = IdField(queryset=Item.objects.all())
-    from_store = IdField(queryset=Store.objects.all())
-    to_store = IdField(queryset=Store.objects.all())
     quantity = DecimalField(**QTY)
     lot = IdField(
         queryset=Lot.objects.all(),
@@ -202,7 +200,41 @@ class TransferInput(Serializer):
         default=None,
         help_text="Move from this lot only; by default earliest expiry first.",
     )
+
+
+class TransferInput(Serializer):
+    """One item (`item`, `quantity`, `lot`) or several (`lines`), all or nothing."""
+
+    item = IdField(queryset=Item.objects.all(), required=False, help_text="Or give `lines`.")
+    from_store = IdField(queryset=Store.objects.all())
+    to_store = IdField(queryset=Store.objects.all())
+    quantity = DecimalField(**QTY, required=False, help_text="With `item`.")
+    lot = IdField(
+        queryset=Lot.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="With `item`: move from this lot only; by default earliest expiry first.",
+    )
+    lines = TransferLineInput(
+        many=True,
+        required=False,
+        allow_empty=False,
+        max_length=200,
+        help_text="Several items in one transfer, instead of `item`, `quantity` and `lot`.",
+    )
     note = serializers.CharField(**NOTE)
+
+    def validate(self, attrs):
+        if "lines" in attrs:
+            if given := [name for name in ("item", "quantity", "lot") if name in attrs]:
+                raise serializers.ValidationError(
+                    {given[0]: ['Give either "lines" or "item" and "quantity", not both.']}
+                )
+        elif "item" not in attrs:
+            raise serializers.ValidationError({"item": ['Give "item" and "quantity", or "lines".']})
+        elif "quantity" not in attrs:
+            raise serializers.ValidationError({"quantity": ["This field is required."]})
+        return attrs
 
 
 class AdjustmentInput(Serializer):

@@ -11,7 +11,7 @@ from accounts.roles import Role
 from inventory.models import Item, StockBalance, Store
 from inventory.selectors.levels import stock_level_list
 from inventory.services.qc import lot_approve, lot_quarantine, lot_reject, lot_set_expiry
-from inventory.services.stock import stock_adjust, stock_transfer
+from inventory.services.stock import stock_adjust, stock_transfer, stock_transfer_lines
 
 from ..filters import LotBalanceFilter, LotFilter, StockLevelFilter
 from ..idempotency import Outcome, run_idempotent
@@ -189,15 +189,24 @@ class StockDocumentView(ApiViewMixin, GenericAPIView):
         return run_idempotent(request, handler, required=True)
 
 
+def _transfer(*, lines=None, item=None, quantity=None, lot=None, **document):
+    """A transfer's body to its service: one item, or several lines at once."""
+    if lines is None:
+        return stock_transfer(item=item, quantity=quantity, lot=lot, **document)
+    moves = [(line["item"], line["quantity"], line["lot"]) for line in lines]
+    return stock_transfer_lines(lines=moves, **document)
+
+
 class TransferView(StockDocumentView):
     serializer_class = TransferInput
-    service = staticmethod(stock_transfer)
+    service = staticmethod(_transfer)
 
     @extend_schema(
         request=TransferInput, responses={201: StockResultSerializer}, parameters=[KEY_REQUIRED]
     )
     def post(self, request):
-        """Move stock of an item from one store to another (earliest expiry first)."""
+        """Move stock of an item, or of several (`lines`, all or nothing), from one store to
+        another (earliest expiry first, unless a lot is named)."""
         return self.post_document(request)
 
 
