@@ -231,17 +231,8 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleGroupAdmin(SafeAdminMixin, GroupAdmin):
+class RoleGroupAdmin(SafeAdminMixin, ReadOnlyAdminMixin, GroupAdmin):
     """The role groups are defined in code (accounts/role_groups.py): shown, not edited."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AccessLogAdmin(SafeAdminMixin, ReadOnlyAdminMixin, AxesLogAdmin):
