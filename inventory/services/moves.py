@@ -119,14 +119,18 @@ def _transfer_twin(entry: LedgerEntry) -> list[LedgerEntry]:
     if entry.kind not in (Kind.TRANSFER_OUT, Kind.TRANSFER_IN):
         return []
     twin_kind = Kind.TRANSFER_IN if entry.kind == Kind.TRANSFER_OUT else Kind.TRANSFER_OUT
+    # A transfer's lines of one lot (one naming it, one drawing from it) may write two
+    # identical pairs: the twin is one not reversed yet, or the second would be refused.
     twin = (
         LedgerEntry.objects.filter(
             operation_id=entry.operation_id,
             kind=twin_kind,
             lot_id=entry.lot_id,
             quantity=entry.quantity,
+            reversed_by__isnull=True,
         )
         .exclude(store_id=entry.store_id)
+        .order_by("pk")
         .first()
     )
     return [twin] if twin is not None else []

@@ -9,6 +9,7 @@ from inventory.services.stock import (
     stock_receive,
     stock_reserve,
     stock_transfer,
+    stock_transfer_lines,
 )
 
 from .stock_helpers import D, deltas, figures, receive, snapshot
@@ -71,6 +72,27 @@ def test_reversing_either_half_of_a_transfer_reverses_both(manager_user, item, s
     with pytest.raises(NotReversible, match="has already been reversed"):
         ledger_entry_reverse(actor=manager_user, entry=moved.entries[0])
     assert snapshot() == before
+
+
+def test_identical_halves_of_one_transfer_are_each_reversed_once(
+    manager_user, item, store, other_store
+):
+    # a transfer whose two lines take the same lot (one names it) writes two equal pairs
+    lot = receive(manager_user, item, store, 10, "A")
+    moved = stock_transfer_lines(
+        actor=manager_user,
+        from_store=store,
+        to_store=other_store,
+        lines=[(item, 3, lot), (item, 3)],
+    )
+    first_out, second_out = (e for e in moved.entries if e.kind == LedgerEntry.Kind.TRANSFER_OUT)
+
+    ledger_entry_reverse(actor=manager_user, entry=second_out)
+    ledger_entry_reverse(actor=manager_user, entry=first_out)
+
+    assert figures(store=store, lot=lot) == (D(10), D(0))
+    assert figures(store=other_store, lot=lot) == (D(0), D(0))
+    assert LedgerEntry.objects.filter(reverses__in=moved.entries).count() == 4
 
 
 def test_an_entry_can_be_reversed_only_once(manager_user, item, store):

@@ -32,6 +32,10 @@ def test_transfer_detail_shows_the_other_half(
     assert response.context["reversed_by"] is None
     assert b"Reverse this movement" in response.content
     assert b"for both halves of the transfer" in response.content
+    # on a phone the other rows stack as cards, each figure captioned
+    html = response.content.decode()
+    assert '<table class="table table-sm table-stack" data-testid="siblings">' in html
+    assert 'data-label="On hand change">3</td>' in html
 
 
 def test_reversal_through_the_screen(manager_client, manager_user, store, item):

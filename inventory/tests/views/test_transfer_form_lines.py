@@ -167,6 +167,17 @@ def test_the_item_link_fills_in_the_first_line(manager_client, two_items):
     assert 'data-formset-add="lines"' in html and 'name="add_line"' in html
 
 
+def test_the_item_page_links_to_a_transfer_of_it_for_managers(manager_client, staff_client, item):
+    link = f'href="{TRANSFER}?item={item.pk}"'
+    page = reverse("inventory:item_detail", args=[item.pk])
+
+    assert link in manager_client.get(page).content.decode()
+    assert link not in staff_client.get(page).content.decode()
+    item.is_active = False
+    item.save(update_fields=["is_active"])
+    assert link not in manager_client.get(page).content.decode()
+
+
 def test_the_same_key_twice_moves_once(manager_client, store, other_store, two_items):
     item, other, lot_a, _ = two_items
     lines = [{"item": item, "quantity": "2"}, {"item": other, "quantity": "1"}]
