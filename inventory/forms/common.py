@@ -172,6 +172,19 @@ def kept_forms(formset) -> list:
     ]
 
 
+class AtLeastOneLineMixin:
+    """A document's lines formset (with kept_forms()): refused when no row makes a line."""
+
+    no_line = "Add at least one line."
+
+    def clean(self):
+        super().clean()
+        if not self.management_form.is_valid():
+            return  # raising here would replace the formset's own error about the count
+        if not any(self.errors) and not self.kept_forms():
+            raise forms.ValidationError(self.no_line)
+
+
 def lines_formset_factory(form, *, max_lines: int = MAX_LINES, formset=forms.BaseFormSet, **kwargs):
     """Return a formset class of at most `max_lines` forms, however many a post claims.
 

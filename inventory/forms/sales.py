@@ -9,6 +9,7 @@ from inventory.quantities import fmt_amount, fmt_qty
 from inventory.selectors.sales import TO_SHIP
 
 from .common import (
+    AtLeastOneLineMixin,
     IdempotentFormMixin,
     MoneyField,
     NoteField,
@@ -63,7 +64,7 @@ class SalesLineForm(forms.Form):
         self.fields["quantity"].widget.attrs.setdefault("step", "any")
 
 
-class BaseSalesLineFormSet(forms.BaseFormSet):
+class BaseSalesLineFormSet(AtLeastOneLineMixin, forms.BaseFormSet):
     def lines(self) -> list[tuple]:
         """Return [(item, quantity, unit_price or None)] of the kept, filled rows."""
         return [
@@ -78,13 +79,6 @@ class BaseSalesLineFormSet(forms.BaseFormSet):
             for f in self.forms
             if getattr(f, "cleaned_data", None) and not self._should_delete_form(f)
         ]
-
-    def clean(self):
-        super().clean()
-        if not self.management_form.is_valid():
-            return  # raising here would replace the formset's own error about the count
-        if not any(self.errors) and not self.kept_forms():
-            raise forms.ValidationError("Add at least one line.")
 
 
 SalesLineFormSet = lines_formset_factory(

@@ -8,6 +8,7 @@ from inventory.models import LedgerEntry, Lot, Store
 from inventory.quantities import fmt_qty
 
 from .common import (
+    AtLeastOneLineMixin,
     IdempotentFormMixin,
     NoteField,
     QuantityField,
@@ -98,7 +99,9 @@ class LotsInOneQueryMixin:
         super().full_clean()
 
 
-class BaseTransferLineFormSet(LotsInOneQueryMixin, forms.BaseFormSet):
+class BaseTransferLineFormSet(AtLeastOneLineMixin, LotsInOneQueryMixin, forms.BaseFormSet):
+    no_line = "Add at least one line: an item and a quantity."
+
     def kept_forms(self) -> list[TransferLineForm]:
         """The rows that make lines, in order; the service is given them in this order."""
         return kept_forms(self)
@@ -109,13 +112,6 @@ class BaseTransferLineFormSet(LotsInOneQueryMixin, forms.BaseFormSet):
             (f.cleaned_data["item"], f.cleaned_data["quantity"], f.cleaned_data.get("lot"))
             for f in self.kept_forms()
         ]
-
-    def clean(self):
-        super().clean()
-        if not self.management_form.is_valid():
-            return  # raising here would replace the formset's own error about the count
-        if not any(self.errors) and not self.kept_forms():
-            raise forms.ValidationError("Add at least one line: an item and a quantity.")
 
 
 TransferLineFormSet = lines_formset_factory(
