@@ -97,18 +97,25 @@ def test_two_direct_purchases_extending_the_same_lots_in_opposite_order(staff_us
         assert totals["on_hand"] == Decimal(1 + 2 * ROUNDS)
 
 
-def test_transfers_both_ways_of_several_items(manager_user, store, other_store):
-    items = [ItemFactory(sku=f"DL-{n}") for n in range(3)]
+def _stocked_in_both(user, prefix, count, stores) -> list:
+    """`count` items, each with two lots of ROUNDS in every store, so a transfer draws
+    from both lots."""
+    items = [ItemFactory(sku=f"{prefix}-{n}") for n in range(count)]
     for item in items:
-        for where in (store, other_store):
-            for code in ("A", "B"):  # two lots each, so a transfer draws from both
+        for where in stores:
+            for code in ("A", "B"):
                 stock_receive(
-                    actor=manager_user,
+                    actor=user,
                     item=item,
                     store=where,
                     quantity=ROUNDS,
                     lot_code=f"{code}-{where.code}",
                 )
+    return items
+
+
+def test_transfers_both_ways_of_several_items(manager_user, store, other_store):
+    items = _stocked_in_both(manager_user, "DL", 3, (store, other_store))
     errors = []
     for n in range(ROUNDS):
         calls = []
@@ -140,17 +147,7 @@ def test_transfers_both_ways_of_several_items(manager_user, store, other_store):
 def test_transfers_of_several_lines_both_ways_in_opposite_line_order(
     manager_user, store, other_store
 ):
-    items = [ItemFactory(sku=f"DLL-{n}") for n in range(4)]
-    for item in items:
-        for where in (store, other_store):
-            for code in ("A", "B"):  # two lots each, so a line draws from both
-                stock_receive(
-                    actor=manager_user,
-                    item=item,
-                    store=where,
-                    quantity=ROUNDS,
-                    lot_code=f"{code}-{where.code}",
-                )
+    items = _stocked_in_both(manager_user, "DLL", 4, (store, other_store))
     errors = []
     for n in range(ROUNDS):
         calls = [
