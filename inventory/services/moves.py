@@ -68,8 +68,15 @@ def ledger_entry_reverse(
         )
         # Checked under the locks: a concurrent reversal of the same entry has committed
         # by now, and the unique `reverses` column would otherwise fail with a 500.
-        if LedgerEntry.objects.filter(reverses__in=originals).exists():
+        reversed_ids = set(
+            LedgerEntry.objects.filter(reverses__in=originals).values_list("reverses", flat=True)
+        )
+        if entry.pk in reversed_ids:
             raise NotReversible(f"Movement #{entry.pk} has already been reversed.")
+        if reversed_ids:  # the twin read before the locks went with its identical sibling
+            originals = [entry, *_transfer_twin(entry)]
+            if len(originals) == 1:
+                raise NotReversible(f"Movement #{entry.pk} has already been reversed.")
         for original in originals:
             balance = posting.balances[(original.store_id, original.lot_id)]
             if original.kind in (Kind.TRANSFER_OUT, Kind.TRANSFER_IN):

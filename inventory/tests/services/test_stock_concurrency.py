@@ -16,7 +16,14 @@ from inventory.exceptions import InventoryError
 from inventory.models import LedgerEntry, Lot, QCStatus, StockBalance
 from inventory.selectors.stock import stock_totals_for_item
 from inventory.services.qc import lot_reject
-from inventory.services.stock import stock_issue, stock_receive, stock_reserve, stock_transfer
+from inventory.services.stock import (
+    ledger_entry_reverse,
+    stock_issue,
+    stock_receive,
+    stock_reserve,
+    stock_transfer,
+    stock_transfer_lines,
+)
 from inventory.tests.concurrency import run_together
 from inventory.tests.factories import ItemFactory, StoreFactory, UserFactory
 
@@ -109,4 +116,28 @@ def test_opposite_transfers_at_the_same_time_do_not_deadlock(round_):
     )
     assert per_store == {"RACE-A": Decimal("10"), "RACE-B": Decimal("10")}
     assert LedgerEntry.objects.filter(item=item, kind="TRANSFER_OUT").count() >= 2
+    assert_ledger_clean()
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_two_people_reversing_identical_rows_of_one_transfer_both_succeed(round_):
+    # given a transfer that wrote two equal pairs (a lot named on one line, drawn by another)
+    user = UserFactory(role="Manager")
+    item = ItemFactory(sku=f"RACE-4-{round_}")
+    a, b = StoreFactory(code="RACE-A"), StoreFactory(code="RACE-B")
+    stock_receive(actor=user, item=item, store=a, quantity=10, lot_code="L1")
+    lot = Lot.objects.get(item=item)
+    moved = stock_transfer_lines(
+        actor=user, from_store=a, to_store=b, lines=[(item, 3, lot), (item, 3)]
+    )
+    outs = [e for e in moved.entries if e.kind == LedgerEntry.Kind.TRANSFER_OUT]
+    # when two managers each reverse one of the two equal rows at the same moment
+    outcomes = run_together([lambda e=e: ledger_entry_reverse(actor=user, entry=e) for e in outs])
+    # then neither is told "already reversed", and all 10 are back in A
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    per_store = dict(
+        StockBalance.objects.filter(item=item).values_list("store__code").annotate(Sum("on_hand"))
+    )
+    assert per_store == {"RACE-A": Decimal("10"), "RACE-B": Decimal("0")}
+    assert LedgerEntry.objects.filter(reverses__in=moved.entries).count() == 4
     assert_ledger_clean()

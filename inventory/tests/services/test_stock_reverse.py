@@ -1,7 +1,10 @@
+from unittest import mock
+
 import pytest
 
 from inventory.exceptions import InsufficientStock, NotReversible
 from inventory.models import LedgerEntry
+from inventory.services.posting import Posting
 from inventory.services.stock import (
     ledger_entry_reverse,
     stock_adjust,
@@ -90,6 +93,39 @@ def test_identical_halves_of_one_transfer_are_each_reversed_once(
     ledger_entry_reverse(actor=manager_user, entry=second_out)
     ledger_entry_reverse(actor=manager_user, entry=first_out)
 
+    assert figures(store=store, lot=lot) == (D(10), D(0))
+    assert figures(store=other_store, lot=lot) == (D(0), D(0))
+    assert LedgerEntry.objects.filter(reverses__in=moved.entries).count() == 4
+
+
+def test_identical_halves_reversed_while_waiting_for_the_locks_each_reverse(
+    manager_user, item, store, other_store
+):
+    # given a transfer that wrote two equal pairs (a lot named on one line, drawn by another)
+    lot = receive(manager_user, item, store, 10, "A")
+    moved = stock_transfer_lines(
+        actor=manager_user,
+        from_store=store,
+        to_store=other_store,
+        lines=[(item, 3, lot), (item, 3)],
+    )
+    first_out, second_out = (e for e in moved.entries if e.kind == LedgerEntry.Kind.TRANSFER_OUT)
+    real_lock = Posting.lock
+    sibling_done = []
+
+    def lock_after_the_sibling_commits(self, **kwargs):
+        # the second person's reversal commits while the first waits on the locks,
+        # after the first has read which twin to take back
+        if not sibling_done:
+            sibling_done.append(first_out)
+            ledger_entry_reverse(actor=manager_user, entry=first_out)
+        return real_lock(self, **kwargs)
+
+    # when the second row's reversal runs around the first's
+    with mock.patch.object(Posting, "lock", lock_after_the_sibling_commits):
+        ledger_entry_reverse(actor=manager_user, entry=second_out)
+
+    # then both are reversed, each with its own twin, and the stock is back where it was
     assert figures(store=store, lot=lot) == (D(10), D(0))
     assert figures(store=other_store, lot=lot) == (D(0), D(0))
     assert LedgerEntry.objects.filter(reverses__in=moved.entries).count() == 4
