@@ -16,6 +16,7 @@ from .common import (
     lines_formset_factory,
 )
 from .fields import DecimalInput, ModelSelectField
+from .sealed import SealedQuantityField
 from .stores import StoreChoiceMixin
 from .widgets import ItemPickerField, LotPickerField, PickerText, resolve_lot
 
@@ -186,14 +187,16 @@ class CountForm(IdempotentFormMixin, forms.Form):
 
     def __init__(self, *args, rows, blind=False, **kwargs):
         super().__init__(*args, **kwargs)
-        # A blind sheet shows no figure on record (the hidden ones still guard the count).
+        # A blind sheet shows no figure on record; the hidden ones still guard the count,
+        # sealed so that the page's source does not show them either.
         self.rows, self.large, self.blind = {}, False, blind
+        hidden_figure = SealedQuantityField if blind else QuantityField
         for row in rows:
             name, label = self._box(row)
             self.rows[name] = row
             self.fields[name] = found_field(label)
             expected, figure = self._expected(name, row)
-            self.fields[expected] = QuantityField(
+            self.fields[expected] = hidden_figure(
                 required=False, min_value=0, widget=forms.HiddenInput
             )
             self.initial.setdefault(expected, figure)
@@ -265,7 +268,7 @@ class CountForm(IdempotentFormMixin, forms.Form):
         for name, row in self.rows.items():
             expected, now = self._expected(name, row)
             if self.cleaned_data.get(expected) not in (None, now):
-                self.data[expected] = fmt_qty(now)
+                self.data[expected] = self.fields[expected].prepare_value(now)
                 self.data[name] = ""
 
     def bound_rows(self):

@@ -83,3 +83,65 @@ def test_a_refused_blind_sheet_stays_blind_and_does_not_tell_the_record(
     assert f'href="?store={store.pk}&amp;blind=1">Open the count sheet again' in stale
     assert "17 then" not in stale and "15 now" not in stale
     assert figures(store=store, lot=shelf["A"]) == (D(15), D(0))
+
+
+@pytest.mark.parametrize("by", ["lot", "item"])
+def test_a_blind_sheet_does_not_carry_the_record_in_its_source_either(
+    manager_client, store, shelf, by
+):
+    seen = sheet_post(manager_client.get(URL, {"store": store.pk, "by": by}))
+    blind = sheet_post(manager_client.get(URL, {"store": store.pk, "by": by, "blind": "1"}))
+
+    figures_sent = {k: v for k, v in seen.items() if k.startswith("expected_")}
+    sealed = {k: v for k, v in blind.items() if k.startswith("expected_")}
+    assert sorted(figures_sent.values()) == (["40"] if by == "item" else ["17", "23"])
+    assert sealed.keys() == figures_sent.keys()
+    # Sealed: long tokens, none the same, none naming a figure (17, 23 or their sum 40).
+    assert all(len(token) > 60 for token in sealed.values())
+    assert len(set(sealed.values())) == len(sealed)
+
+
+def test_a_blind_sheet_whose_sealed_figure_was_changed_is_refused(manager_client, store, shelf):
+    data = sheet_post(manager_client.get(URL, {"store": store.pk, "blind": "1"}))
+    data |= {f"count_{shelf['A'].pk}": "15", f"expected_{shelf['A'].pk}": "17"}
+    before = snapshot()
+
+    refused = manager_client.post(URL, data)
+
+    assert "This count sheet is out of date or damaged; nothing was recorded." in (
+        refused.content.decode()
+    )
+    assert snapshot() == before
+
+
+def test_a_blind_sheet_refused_because_stock_moved_is_sealed_again_and_records(
+    manager_client, manager_user, item, store, shelf
+):
+    data = sheet_post(manager_client.get(URL, {"store": store.pk, "blind": "1"}))
+    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # A: 17 -> 15
+    data |= {f"count_{shelf['A'].pk}": "14", f"count_{shelf['B'].pk}": "23"}
+
+    refused = manager_client.post(URL, data)
+    again = sheet_post(refused)
+
+    # The moved lot is to be counted again, against its figure now, still sealed.
+    assert again[f"count_{shelf['A'].pk}"] == ""
+    assert again[f"expected_{shelf['A'].pk}"] not in ("15", data[f"expected_{shelf['A'].pk}"])
+    assert len(again[f"expected_{shelf['A'].pk}"]) > 60
+    again |= {f"count_{shelf['A'].pk}": "14", f"count_{shelf['B'].pk}": "23", "note": ""}
+    manager_client.post(URL, again)
+    assert figures(store=store, lot=shelf["A"]) == (D(14), D(0))
+    assert figures(store=store, lot=shelf["B"]) == (D(23), D(0))
+
+
+def test_a_blind_sheet_opened_before_a_key_rotation_still_records(
+    manager_client, store, shelf, settings
+):
+    data = sheet_post(manager_client.get(URL, {"store": store.pk, "blind": "1"}))
+    data[f"count_{shelf['A'].pk}"] = "16"
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 40
+
+    manager_client.post(URL, data)
+
+    assert figures(store=store, lot=shelf["A"]) == (D(16), D(0))
