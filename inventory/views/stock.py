@@ -137,7 +137,10 @@ def transfer_new(request):
 def _moved(lines, data) -> str:
     """What a transfer moved, for its success message: each line up to MOVED_SHOWN."""
     where = f"from {data['from_store'].name} to {data['to_store'].name}"
-    said = [f"{fmt_amount(quantity, item.unit)} of {item.sku}" for item, quantity, _ in lines]
+    said = [
+        f"{fmt_amount(quantity, item.unit)} of {item.sku}" + (f" (lot {lot.code})" if lot else "")
+        for item, quantity, lot in lines
+    ]
     if len(said) == 1:
         return f"Moved {said[0]} {where}."
     more = len(said) - MOVED_SHOWN

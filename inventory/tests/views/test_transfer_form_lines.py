@@ -48,7 +48,7 @@ def test_two_items_move_in_one_submission(manager_client, store, other_store, tw
     assert response.status_code == 302
     assert response.url == f"{reverse('inventory:ledger_list')}?operation={operation.pk}"
     assert texts(response) == [
-        "Moved 2 lines from Main Store to Warehouse: 4 pcs of SKU-0042, 2 pcs of SKU-B."
+        "Moved 2 lines from Main Store to Warehouse: 4 pcs of SKU-0042, 2 pcs of SKU-B (lot B)."
     ]
     assert figures(store=store, lot=lot_a) == (D(6), D(0))
     assert figures(store=other_store, lot=lot_a) == (D(4), D(0))
@@ -229,3 +229,15 @@ def test_lots_typed_on_1_or_6_lines_cost_the_same_queries(
 
     assert post(items[:1], "one") == post(items[1:], "six")
     assert Lot.objects.filter(code="L-1", balances__store=other_store).count() == 7
+
+
+def test_a_line_that_names_its_lot_is_said_with_it(manager_client, store, other_store, two_items):
+    item, _, lot_a, _ = two_items
+    lines = [{"item": item, "quantity": "3", "lot": lot_a}]
+
+    response = manager_client.post(
+        TRANSFER, transfer_post(store, other_store, lines, idempotency_key="lot-named")
+    )
+
+    assert texts(response) == ["Moved 3 pcs of SKU-0042 (lot A) from Main Store to Warehouse."]
+    assert figures(store=other_store, lot=lot_a) == (D(3), D(0))
