@@ -77,10 +77,10 @@ def test_reversing_either_half_of_a_transfer_reverses_both(manager_user, item, s
     assert snapshot() == before
 
 
-def test_identical_halves_of_one_transfer_are_each_reversed_once(
-    manager_user, item, store, other_store
-):
-    # a transfer whose two lines take the same lot (one names it) writes two equal pairs
+@pytest.fixture
+def twin_rows(manager_user, item, store, other_store):
+    """A transfer whose two lines take the same lot (one names it, one draws it): two
+    equal pairs. Return (the lot, the transfer, its two equal TRANSFER_OUT rows)."""
     lot = receive(manager_user, item, store, 10, "A")
     moved = stock_transfer_lines(
         actor=manager_user,
@@ -88,7 +88,14 @@ def test_identical_halves_of_one_transfer_are_each_reversed_once(
         to_store=other_store,
         lines=[(item, 3, lot), (item, 3)],
     )
-    first_out, second_out = (e for e in moved.entries if e.kind == LedgerEntry.Kind.TRANSFER_OUT)
+    outs = [e for e in moved.entries if e.kind == LedgerEntry.Kind.TRANSFER_OUT]
+    return lot, moved, outs
+
+
+def test_identical_halves_of_one_transfer_are_each_reversed_once(
+    manager_user, store, other_store, twin_rows
+):
+    lot, moved, (first_out, second_out) = twin_rows
 
     ledger_entry_reverse(actor=manager_user, entry=second_out)
     ledger_entry_reverse(actor=manager_user, entry=first_out)
@@ -99,17 +106,9 @@ def test_identical_halves_of_one_transfer_are_each_reversed_once(
 
 
 def test_identical_halves_reversed_while_waiting_for_the_locks_each_reverse(
-    manager_user, item, store, other_store
+    manager_user, store, other_store, twin_rows
 ):
-    # given a transfer that wrote two equal pairs (a lot named on one line, drawn by another)
-    lot = receive(manager_user, item, store, 10, "A")
-    moved = stock_transfer_lines(
-        actor=manager_user,
-        from_store=store,
-        to_store=other_store,
-        lines=[(item, 3, lot), (item, 3)],
-    )
-    first_out, second_out = (e for e in moved.entries if e.kind == LedgerEntry.Kind.TRANSFER_OUT)
+    lot, moved, (first_out, second_out) = twin_rows
     real_lock = Posting.lock
     sibling_done = []
 
