@@ -11,6 +11,7 @@ from .views import (
     pickers,
     purchasing,
     qc,
+    reorder,
     sales,
     stock,
 )
@@ -24,6 +25,7 @@ urlpatterns = [
     *ledger.urlpatterns,
     *catalog.urlpatterns,
     *purchasing.urlpatterns,
+    *reorder.urlpatterns,
     *qc.urlpatterns,
     *lots.urlpatterns,
     *sales.urlpatterns,

@@ -57,6 +57,7 @@ from .common import (
 )
 from .form_tokens import token_initial
 from .paging import keyset_page_for
+from .reorder import reorder_prefill
 
 PER_PAGE = 25
 
@@ -116,12 +117,13 @@ def _render_order_form(request, form, formset, order=None):
 
 @role_required(Role.MANAGER)
 def purchase_order_new(request):
-    """Create a draft purchase order with its lines."""
+    """Create a draft purchase order with its lines (filled in from Reorder: ?reorder=1)."""
+    header, lines = reorder_prefill(request) or ({}, None)
     # The one-time token is kept in the page's URL, so Back and submit again saves one.
     form = PurchaseDraftForm(
-        request.POST or None, initial=token_initial(request), user=request.user
+        request.POST or None, initial={**token_initial(request), **header}, user=request.user
     )
-    formset = OrderLineFormSet(request.POST or None, prefix="lines")
+    formset = OrderLineFormSet(request.POST or None, prefix="lines", initial=lines)
     if adds_a_line(request):
         form, formset = line_added(form, formset)
     elif request.method == "POST" and form.is_valid() and formset.is_valid():
