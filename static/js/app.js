@@ -24,6 +24,9 @@
     var button = event.target.closest("[data-formset-add]");
     if (!button) return;
     event.preventDefault();
+    addLine(button, true);
+  });
+  function addLine(button, focus) {
     var prefix = button.dataset.formsetAdd;
     var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
     var template = document.getElementById(prefix + "-empty-form");
@@ -48,7 +51,13 @@
     var first = row && row.querySelector(
       "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea"
     );
-    if (first) first.focus();
+    if (first && focus) first.focus();
+  }
+  // A form refused with every line removed comes back with none to type in (a removed
+  // line is only its hidden mark): one blank line, as a new form has (found by a QA pass).
+  document.querySelectorAll("[data-formset-add]").forEach(function (button) {
+    var rows = document.getElementById(button.dataset.formsetAdd + "-forms");
+    if (rows && !Array.prototype.some.call(rows.children, shown)) addLine(button, false);
   });
 
   // Enter moves on to the form's next box, its text selected, instead of submitting: after

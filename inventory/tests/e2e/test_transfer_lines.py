@@ -79,3 +79,35 @@ def test_the_transfer_form_fits_a_phone(new_page, demo_users):
         box = page.get_by_label(name).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, name
     assert page.js_errors == []
+
+
+def test_a_transfer_refused_with_every_line_removed_comes_back_with_a_line_to_type(
+    new_page, demo_users
+):
+    # given a transfer whose only line was removed
+    main, branch, tape, _ = _shop(demo_users)
+    page = new_page(viewport=VIEWPORTS["desktop"])
+    login(page, *demo_users["Manager"])
+    page.goto("/transfers/new/")
+    page.get_by_label("From store").select_option(label="Main Store")
+    page.get_by_label("To store").select_option(label="Branch Store")
+    page.get_by_role("button", name="Remove, line 1").click()
+
+    # when it is sent: refused, and a blank line is there to type in (focus on the error)
+    page.get_by_role("button", name="Transfer", exact=True).click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("Add at least one line")).to_be_visible()
+    line = page.get_by_role("combobox", name="Item, line 2")
+    expect(line).to_be_visible()
+    assert page.evaluate("document.activeElement.id") != line.get_attribute("id")
+
+    # then that line sends the transfer
+    _pick(page, line, "tape", "TAPE-50 Duct tape 50 m")
+    page.get_by_label("Quantity, line 2").fill("5")
+    page.get_by_role("button", name="Transfer", exact=True).click()
+    page.wait_for_load_state("load")
+    expect(
+        page.get_by_text("Moved 5 pcs of TAPE-50 from Main Store to Branch Store.")
+    ).to_be_visible()
+    assert stock_totals_for_item(item=tape, store=branch)["on_hand"] == D(5)
+    assert page.js_errors == []
