@@ -9,6 +9,7 @@ from .views import (
     ledger,
     lots,
     pickers,
+    printing,
     purchasing,
     qc,
     reorder,
@@ -32,4 +33,5 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *audit.urlpatterns,
     *pickers.urlpatterns,
+    *printing.urlpatterns,
 ]

@@ -192,6 +192,8 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 CURRENCY = env.str("CURRENCY", default="USD")
+# The business's name, at the head of a printed purchase order or delivery note.
+COMPANY_NAME = env.str("COMPANY_NAME", default="Inventory")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

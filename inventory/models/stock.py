@@ -255,3 +255,17 @@ class LedgerEntry(AppendOnlyModel):
 
     def get_absolute_url(self):
         return reverse("inventory:ledger_detail", args=[self.pk])
+
+
+def sold_lot(field: str = "id"):
+    """`field` of the lot a sales order's movement counts against: its own lot, except a
+    RETURN into a lot made to inspect it (origin_lot), which counts against the lot the
+    goods were shipped from. The return service and the delivery note both read it."""
+    return models.Case(
+        models.When(
+            kind=LedgerKind.RETURN,
+            lot__origin_lot__isnull=False,
+            then=models.F(f"lot__origin_lot__{field}"),
+        ),
+        default=models.F(f"lot__{field}"),
+    )

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from inventory.models import AuditEvent, LedgerEntry, SalesOrder, SalesOrderLine
 from inventory.models.orders import OPEN_SALES_STATUSES
+from inventory.models.stock import sold_lot
 from inventory.rules import CENT
 
 from . import money
@@ -118,6 +119,37 @@ def sales_order_lines(*, order: SalesOrder):
         )
         .order_by("pk")
     )
+
+
+def sales_order_delivery_lines(*, order: SalesOrder) -> list[SalesOrderLine]:
+    """Return the order's lines (sales_order_lines) each with `lots`: the lots it was
+    shipped from, oldest first, as dicts of code, expires_on and quantity, shipped minus
+    returned (a lot all of which came back is left out). Two queries whatever the lines."""
+    lines = list(sales_order_lines(order=order))
+    rows = (
+        LedgerEntry.objects.filter(so_line__order=order, kind__in=[Kind.ISSUE, Kind.RETURN])
+        .values(
+            "so_line_id",
+            source_lot=sold_lot("id"),
+            code=sold_lot("code"),
+            expires_on=sold_lot("expires_on"),
+        )
+        .annotate(
+            shipped=Coalesce(Sum("quantity", filter=Q(kind=Kind.ISSUE)), ZERO),
+            returned=Coalesce(Sum("quantity", filter=Q(kind=Kind.RETURN)), ZERO),
+        )
+        .order_by("source_lot")
+    )
+    lots: dict[int, list[dict]] = {}
+    for row in rows:
+        quantity = row["shipped"] - row["returned"]
+        if quantity > 0:
+            lots.setdefault(row["so_line_id"], []).append(
+                {"code": row["code"], "expires_on": row["expires_on"], "quantity": quantity}
+            )
+    for line in lines:
+        line.lots = lots.get(line.pk, [])
+    return lines
 
 
 def sales_order_cost_of_goods(*, order: SalesOrder) -> Decimal:

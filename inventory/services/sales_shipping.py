@@ -3,7 +3,6 @@
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory import rules
@@ -16,6 +15,7 @@ from inventory.exceptions import (
 )
 from inventory.locks import lock_sales_order
 from inventory.models import LedgerEntry, Lot, SalesOrder, SalesOrderLine
+from inventory.models.stock import sold_lot
 
 from .posting import Posting, require_active_to_add
 from .sales_common import (
@@ -282,7 +282,7 @@ def _shipped_by_lot(line) -> dict[int, Decimal]:
     )
     returned = (
         LedgerEntry.objects.filter(so_line=line, kind=Kind.RETURN)
-        .values_list(Coalesce("lot__origin_lot_id", "lot_id"))
+        .values_list(sold_lot())
         .annotate(q=Sum("quantity"))
         .order_by()
     )

@@ -128,3 +128,13 @@ def test_a_value_of_only_spaces_is_blank_too(blank):
     found = _settings(["SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE"], **PRODUCTION, HTTPS=blank)
 
     assert found == {"SECURE_SSL_REDIRECT": True, "SESSION_COOKIE_SECURE": True}
+
+
+def test_the_company_name_on_printed_documents_defaults_to_inventory():
+    # given COMPANY_NAME left empty, then set
+    assert _settings(["COMPANY_NAME"], **PRODUCTION) == {"COMPANY_NAME": "Inventory"}
+    named = _settings(["COMPANY_NAME"], **PRODUCTION, COMPANY_NAME="Harbour Hardware Ltd")
+
+    # then the printed documents are headed with the business's own name
+    assert named == {"COMPANY_NAME": "Harbour Hardware Ltd"}
+    assert _env_example()["COMPANY_NAME"] == "Inventory"

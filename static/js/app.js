@@ -19,6 +19,11 @@
     var button = event.target.closest("[data-confirm]");
     if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
   });
+  // A document's Print button (templates/inventory/print/): the browser's print dialog,
+  // where Save as PDF is one of the printers. Without JavaScript, its own Print does it.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
   // Formsets: a button with data-formset-add="prefix" clones the empty form template.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-formset-add]");
