@@ -25,6 +25,8 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 
 from inventory.admin_base import ReadOnlyAdminMixin, SafeAdminMixin
 from inventory.exceptions import InventoryError
@@ -113,6 +115,15 @@ class PasswordSetForm(AdminPasswordChangeForm):
 
 admin.site.unregister(User)
 
+# The role is read-only on the change page; a first Admin looking for where to give one
+# (or ticking "Staff status" for the Staff role) is told where it is done.
+ROLE_HINT = format_lazy(
+    'Give a role on the <a href="{}">Users page</a>, or in this admin\'s list of users: tick'
+    " the user, choose Make Staff, Make Manager or Make Admin, then Go. Staff status is"
+    " Django's own flag and gives no role.",
+    reverse_lazy("user_list"),
+)
+
 
 @admin.register(User)
 class UserAdmin(SafeAdminMixin, BaseUserAdmin):
@@ -132,7 +143,13 @@ class UserAdmin(SafeAdminMixin, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "email")}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "role", "groups")}),
+        (
+            "Access",
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "role", "groups"),
+                "description": ROLE_HINT,
+            },
+        ),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
 

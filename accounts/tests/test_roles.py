@@ -93,3 +93,14 @@ def test_a_role_change_shows_on_the_next_request(client, staff_user):
     staff_user.groups.add(Group.objects.get(name="Manager"))
 
     assert client.get("/dashboard/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admins_user_page_says_how_to_give_a_role(admin_role_client, roleless_user):
+    # The role is read-only on this page (given by the list's actions, audited), and
+    # Django's "Staff status" beside it gives no role: the page says both.
+    html = admin_role_client.get(f"/admin/auth/user/{roleless_user.pk}/change/").content.decode()
+
+    assert 'Give a role on the <a href="/users/">Users page</a>' in html
+    assert "Make Staff, Make Manager or Make Admin" in html
+    assert "Staff status is Django's own flag and gives no role." in html

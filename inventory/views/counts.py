@@ -62,6 +62,8 @@ def count_new(request):
         if request.GET.get(name) and picked is None:
             messages.error(request, f"No such {name}: choose one from the list.")
             store = None
+    if "store" in request.GET and not request.GET["store"]:  # "Open count sheet", no store
+        messages.error(request, "Choose the store to count, then open the count sheet.")
     by_item = _by_item(request.GET)
     sheet, form_class = (count_sheet_items, ItemCountForm) if by_item else (count_sheet, CountForm)
     rows = sheet(store=store, search=search, category=category) if store else []
