@@ -15,14 +15,16 @@ from inventory.forms.purchasing import LotExpiryForm
 from inventory.models import LedgerEntry, Lot
 from inventory.selectors.lots import (
     CUSTOMERS_SHOWN,
-    RETURN_LOTS_SHOWN,
+    DEPTH_FOLLOWED,
+    MADE_SHOWN,
     lot_customers,
     lot_decisions,
     lot_detail,
     lot_flows,
+    lot_made_flows,
+    lot_made_from,
     lot_movements,
     lot_purchase_orders,
-    lot_return_lots,
     lot_stock_valued,
 )
 from inventory.selectors.purchasing import lot_stock
@@ -37,12 +39,13 @@ MOVEMENTS_PER_PAGE = 25
 @role_required(Role.STAFF)
 @require_safe
 def lot_detail_view(request, pk):
-    """One lot: its header, stock per store, customers it was shipped to (the most recent
-    CUSTOMERS_SHOWN, the rest in the movements list), its stock changes by reason, its QC
-    decisions and its movements (a keyset page, Older/Newer)."""
+    """One lot: its header, stock per store, the customers who got units of it, from it
+    or from the lots made from it (the most recent CUSTOMERS_SHOWN), its stock changes by
+    reason, the lots made from it (their stock and changes apart), its QC decisions and
+    its movements (a keyset page, Older/Newer)."""
     lot = lot_detail(pk=pk)
-    customers = lot_customers(lot=lot, limit=CUSTOMERS_SHOWN)
-    return_lots = lot_return_lots(lot=lot)
+    made = lot_made_from(lot=lot)
+    customers = lot_customers(lot=lot, made=made["lots"], limit=CUSTOMERS_SHOWN)
     return render(
         request,
         "inventory/lots/detail.html",
@@ -55,9 +58,13 @@ def lot_detail_view(request, pk):
             "more_customers": len(customers) > CUSTOMERS_SHOWN,
             "issue_kind": LedgerEntry.Kind.ISSUE,
             "flows": lot_flows(lot=lot),
+            "made_flows": lot_made_flows(made=made["lots"]),
             "decisions": lot_decisions(lot=lot),
-            "return_lots": return_lots[:RETURN_LOTS_SHOWN],
-            "more_return_lots": len(return_lots) > RETURN_LOTS_SHOWN,
+            "made": made["lots"][:MADE_SHOWN],
+            "made_count": len(made["lots"]),
+            "made_on_hand": made["on_hand"],
+            "deeper": made["deeper"],
+            "depth_followed": DEPTH_FOLLOWED,
             "can_decide": has_role(request.user, Role.MANAGER),
             "page": keyset_page_for(request, lot_movements(lot=lot), per_page=MOVEMENTS_PER_PAGE),
         },

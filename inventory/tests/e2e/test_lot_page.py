@@ -46,3 +46,50 @@ def test_a_lot_page_opens_from_the_item_page_and_fits_the_screen(
     assert page.get_by_test_id("lot-stock-total").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}]
+)
+def test_a_lot_page_names_the_customers_reached_through_a_lot_made_from_it(
+    page, demo_users, bolts_in_stock, viewport
+):
+    # given the lot sold out to one customer, sent back damaged into a lot made from it,
+    # approved and sold on to another
+    from django.contrib.auth import get_user_model
+
+    from inventory.models import Lot
+    from inventory.services.qc import lot_approve
+    from inventory.services.sales import sales_order_return, sales_quick_sale
+    from inventory.tests.factories import CustomerFactory
+
+    manager = get_user_model().objects.get(username=demo_users["Manager"][0])
+    lot = bolts_in_stock.lots.get()
+    store = lot.balances.get().store
+    first, second = (
+        CustomerFactory(name=f"{name} Hardware Wholesale and Distribution Company Ltd")
+        for name in ("Northern", "Southern")
+    )
+    sold = sales_quick_sale(actor=manager, store=store, customer=first,
+                            lines=[(bolts_in_stock, "12")], idempotency_key="sale")  # fmt: skip
+    order = sold.order
+    sales_order_return(actor=manager, line=order.lines.get(), quantity="12", damaged=True,
+                       idempotency_key="back")  # fmt: skip
+    made = Lot.objects.get(origin_lot=lot)
+    lot_approve(actor=manager, lot=made)
+    sales_quick_sale(actor=manager, store=store, customer=second,
+                     lines=[(bolts_in_stock, "5")], idempotency_key="again")  # fmt: skip
+    page.set_viewport_size(viewport)
+    login(page, *demo_users["Staff"])
+
+    # when the first lot's page is shown
+    page.goto(f"/lots/{lot.pk}/")
+
+    # then the second customer is listed, through the lot made from it, within the width
+    customers = page.get_by_test_id("lot-customers")
+    assert customers.get_by_role("link", name=second.name).is_visible()
+    assert customers.get_by_role("link", name=made.code).is_visible()
+    assert page.get_by_test_id("made-lots").get_by_role("link", name=made.code).is_visible()
+    assert page.get_by_test_id("made-on-hand").inner_text() == "7 pcs"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert page.js_errors == []
