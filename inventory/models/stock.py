@@ -258,13 +258,18 @@ class LedgerEntry(AppendOnlyModel):
 
 
 def sold_lot(field: str = "id"):
-    """`field` of the lot a sales order's movement counts against: its own lot, except a
-    RETURN into a lot made to inspect it (origin_lot), which counts against the lot the
-    goods were shipped from. The return service and the delivery note both read it."""
+    """`field` of the lot a sales order's movement counts against: its own lot, except the
+    RETURN that made a lot to inspect the goods (origin_lot; that lot's first row), which
+    counts against the lot they were shipped from. A later return into such a lot, once
+    it is sold again, is its own (found by a QA pass: it was credited to the origin, so a
+    lot took back more than had left it). The return service and the delivery note read it.
+    """
+    made_by_this_row = ~models.Exists(
+        LedgerEntry.objects.filter(lot=models.OuterRef("lot"), pk__lt=models.OuterRef("pk"))
+    )
     return models.Case(
         models.When(
-            kind=LedgerKind.RETURN,
-            lot__origin_lot__isnull=False,
+            models.Q(kind=LedgerKind.RETURN, lot__origin_lot__isnull=False) & made_by_this_row,
             then=models.F(f"lot__origin_lot__{field}"),
         ),
         default=models.F(f"lot__{field}"),

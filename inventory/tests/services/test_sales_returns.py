@@ -100,3 +100,42 @@ def test_replayed_return_takes_back_once(staff_user, store, item):
     line.refresh_from_db()
     assert line.quantity_returned == D("1.000")
     assert LedgerEntry.objects.filter(kind="RETURN").count() == 1
+
+
+def test_returns_of_a_line_shipped_from_a_lot_made_of_returns_go_back_where_they_left(
+    staff_user, manager_user, store, item
+):
+    from django.db.models import Sum
+
+    from inventory.services.qc import lot_approve
+
+    # given a lot made of damaged returns (R, from SRC), inspected and sold again with SRC
+    _, first = _shipped(staff_user, store, item, quantity="3")
+    sales_order_return(
+        actor=staff_user, line=first, quantity="3", damaged=True, idempotency_key=key("held")
+    )
+    made = LedgerEntry.objects.get(kind="RETURN").lot
+    lot_approve(actor=manager_user, lot=made)
+    order = confirmed(staff_user, store, (item, "9", None))
+    line = order.lines.get()
+    sales_order_ship(actor=staff_user, order=order, shipments={line: "9"}, idempotency_key=None)
+    line.refresh_from_db()
+
+    # when the line's goods come back in two returns, not damaged
+    for n in (1, 2):
+        sales_order_return(actor=staff_user, line=line, quantity="2", idempotency_key=key(f"b{n}"))
+
+    # then no lot takes back more than left it on that line (R's own returns count as R's)
+    moved = (
+        LedgerEntry.objects.filter(so_line=line)
+        .values_list("lot__code", "kind")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    )
+    by_lot = {}
+    for code, kind, quantity in moved:
+        by_lot.setdefault(code, {})[kind] = quantity
+    assert set(by_lot) == {"SRC", made.code}
+    for code, kinds in by_lot.items():
+        assert kinds.get("RETURN", D(0)) <= kinds["ISSUE"], (code, kinds)
+    assert sum(k.get("RETURN", D(0)) for k in by_lot.values()) == D(4)
