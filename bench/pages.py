@@ -2,7 +2,7 @@
 (PostgreSQL only), and the full movements CSV export through gunicorn as `make serve` runs it.
 
     scripts/pg-tmp.sh .venv/bin/python -m bench.pages [--small 10000] [--large 1000000]
-        [--runs 9] [--no-export] [--only ledger]
+        [--runs 9] [--no-export] [--only ledger,print]
     (or `make bench-pages`)
 
 The history is bench.dashboard's: the same daily volume (about 333 movements a day), first
@@ -109,6 +109,13 @@ def pages(*, stores, lots, customer, supplier, manager) -> list[tuple[str, str]]
         ),
         ("purchases status=ORDERED", "/purchases/?status=ORDERED"),
         ("purchase detail, oldest", f"/purchases/{oldest_po.pk}/"),
+        ("printed purchase order, oldest", f"/purchases/{oldest_po.pk}/print/"),
+        ("printed delivery note, oldest", f"/sales/{oldest_so.pk}/print/"),
+        ("reorder", f"/purchases/reorder/?store={stores[0].pk}"),
+        (
+            "reorder, a supplier's draft filled in",
+            f"/purchases/order/new/?reorder=1&store={stores[0].pk}&supplier={supplier.pk}",
+        ),
         ("supplier detail", f"/suppliers/{supplier.pk}/"),
         ("supplier detail, oldest orders", f"/suppliers/{supplier.pk}/?oldest=1"),
         ("customer detail", f"/customers/{customer.pk}/"),
@@ -224,7 +231,11 @@ def main(argv=None) -> int:
     parser.add_argument("--large", type=int, default=1_000_000, help="rows in all")
     parser.add_argument("--runs", type=int, default=9, help="timed requests per page and size")
     parser.add_argument("--no-export", action="store_true", help="skip the CSV export")
-    parser.add_argument("--only", default="", help="time only pages whose label contains this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="time only pages whose label contains this (or one of, comma-separated)",
+    )
     args = parser.parse_args(argv)
     if args.large <= args.small:
         harness.die("--large must be greater than --small")
@@ -300,7 +311,7 @@ def main(argv=None) -> int:
             )
             over = []
             for (name, small_url), (_, large_url) in zip(small_pages, large_pages, strict=True):
-                if args.only and args.only not in name:
+                if args.only and not any(part in name for part in args.only.split(",")):
                     continue
                 timed = time_pair(client, (small_db, small_url), (large_db, large_url), args.runs)
                 (small, small_sql, queries), (large, large_sql, large_queries) = (
