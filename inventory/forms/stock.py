@@ -188,7 +188,8 @@ class CountForm(IdempotentFormMixin, forms.Form):
     def __init__(self, *args, rows, blind=False, **kwargs):
         super().__init__(*args, **kwargs)
         # A blind sheet shows no figure on record; the hidden ones still guard the count,
-        # sealed so that the page's source does not show them either.
+        # sealed so that the page's source does not show them either, and required: one
+        # left out would skip the check that stock did not move meanwhile.
         self.rows, self.large, self.blind = {}, False, blind
         hidden_figure = SealedQuantityField if blind else QuantityField
         for row in rows:
@@ -197,7 +198,7 @@ class CountForm(IdempotentFormMixin, forms.Form):
             self.fields[name] = found_field(label)
             expected, figure = self._expected(name, row)
             self.fields[expected] = hidden_figure(
-                required=False, min_value=0, widget=forms.HiddenInput
+                required=blind, min_value=0, widget=forms.HiddenInput
             )
             self.initial.setdefault(expected, figure)
 

@@ -114,6 +114,26 @@ def test_a_blind_sheet_whose_sealed_figure_was_changed_is_refused(manager_client
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("by", ["lot", "item"])
+def test_a_blind_sheet_whose_sealed_figure_was_left_out_is_refused(
+    manager_client, manager_user, item, store, shelf, by
+):
+    # Without its sealed figure a line would skip the check that stock did not move
+    # while it was counted (found by a QA pass: it was recorded).
+    data = sheet_post(manager_client.get(URL, {"store": store.pk, "by": by, "blind": "1"}))
+    stock_issue(actor=manager_user, item=item, store=store, quantity=2)  # A: 17 -> 15
+    box = f"item_{item.pk}" if by == "item" else f"count_{shelf['A'].pk}"
+    data |= {box: "16", f"expected_{box}" if by == "item" else f"expected_{shelf['A'].pk}": ""}
+    before = snapshot()
+
+    refused = manager_client.post(URL, data)
+
+    assert "This count sheet is out of date or damaged; nothing was recorded." in (
+        refused.content.decode()
+    )
+    assert snapshot() == before
+
+
 def test_a_blind_sheet_refused_because_stock_moved_is_sealed_again_and_records(
     manager_client, manager_user, item, store, shelf
 ):
