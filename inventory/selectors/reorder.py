@@ -22,6 +22,7 @@ ANY = object()  # reorder_rows(supplier=...): every supplier's items, and those 
 class SupplierGroup:
     supplier_id: int | None
     supplier_name: str
+    supplier_active: bool
     rows: list[dict] = field(default_factory=list)
 
     @property
@@ -33,7 +34,8 @@ def reorder_rows(*, store, supplier_id=ANY, limit: int = REORDER_ROWS) -> list[d
     """The active items below their reorder level in `store` (the low-stock rule), the
     first `limit` + 1 by supplier name then SKU (the extra one says there are more).
 
-    Each row: the item's figures there (stock_level_rows), `on_order` (placed orders to
+    Each row: the item's figures there (stock_level_rows: `quarantined` is stock waiting
+    for a QC decision, not counted as available or as coming), `on_order` (placed orders to
     this store not yet received), `in_drafts` (draft orders to it) and `suggested`: what
     brings available back to the level, less what is on order or drafted, never below 0.
     `supplier_id`: only the items usually bought from that supplier (None: from none
@@ -42,6 +44,7 @@ def reorder_rows(*, store, supplier_id=ANY, limit: int = REORDER_ROWS) -> list[d
     rows = stock_level_rows(store=store, low_only=True).annotate(
         supplier_id=F("item__supplier_id"),
         supplier_name=F("item__supplier__name"),
+        supplier_active=F("item__supplier__is_active"),
     )
     if supplier_id is not ANY:
         rows = rows.filter(item__supplier_id=supplier_id)
@@ -79,6 +82,8 @@ def by_supplier(rows) -> list[SupplierGroup]:
     for row in rows:
         key = row["supplier_id"]
         if key not in groups:
-            groups[key] = SupplierGroup(key, row["supplier_name"] or "")
+            groups[key] = SupplierGroup(
+                key, row["supplier_name"] or "", bool(row["supplier_active"])
+            )
         groups[key].rows.append(row)
     return list(groups.values())

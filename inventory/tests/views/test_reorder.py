@@ -176,3 +176,35 @@ def test_staff_may_not_open_reorder(staff_client, store):
     response = staff_client.get(REORDER, {"store": store.pk})
 
     assert response.status_code == 403
+
+
+def test_stock_waiting_for_qc_is_shown_not_counted_as_coming(
+    manager_client, manager_user, store, qc_item
+):
+    qc_item.reorder_level = 5
+    qc_item.save()
+    stock_receive(actor=manager_user, item=qc_item, store=store, quantity=10)  # in quarantine
+
+    response = manager_client.get(REORDER, {"store": store.pk})
+
+    (row,) = [r for g in response.context["groups"] for r in g.rows]
+    assert (row["item__sku"], row["available"], row["quarantined"], row["suggested"]) == (
+        "SKU-QC01",
+        D(0),
+        D(10),
+        D(5),
+    )
+    assert 'data-label="In QC">10 pcs<' in response.content.decode()
+
+
+def test_a_deactivated_supplier_s_group_says_so(manager_client, store, shelf):
+    shelf["coatco"].is_active = False
+    shelf["coatco"].save()
+
+    response = manager_client.get(REORDER, {"store": store.pk})
+
+    coatco = [g for g in response.context["groups"] if g.supplier_name == "CoatCo"][0]
+    assert not coatco.supplier_active
+    assert "This supplier is deactivated: the order needs another one" in (
+        response.content.decode()
+    )
