@@ -36,6 +36,7 @@ def purchase_print(request, pk):
             "order": order,
             "lines": lines,
             "order_value": purchase_order_value(lines),
+            "printable": True,
             "company_name": settings.COMPANY_NAME,
             "currency": settings.CURRENCY,
         },
@@ -47,13 +48,16 @@ def sales_print(request, pk):
     """The delivery note of a sales order: what was shipped, by lot, without prices."""
     order = get_object_or_404(SalesOrder.objects.select_related("customer", "store"), pk=pk)
     lines = sales_order_delivery_lines(order=order)
+    shipped_any = any(line.quantity_shipped > 0 for line in lines)
     return render(
         request,
         "inventory/print/delivery_note.html",
         {
             "order": order,
             "lines": lines,
-            "shipped_any": any(line.quantity_shipped > 0 for line in lines),
+            # Nothing shipped yet: a note for goods that never left is not offered for print.
+            "printable": shipped_any,
+            "shipped_any": shipped_any,
             "company_name": settings.COMPANY_NAME,
         },
     )
