@@ -13,20 +13,14 @@ from inventory.services.sales import (
     sales_order_confirm,
     sales_order_create,
     sales_order_return,
-    sales_quick_sale,
 )
 from inventory.services.stock import stock_adjust, stock_transfer
 from inventory.tests.factories import CustomerFactory
+from inventory.tests.views.lot_page_helpers import sell
 from inventory.tests.views.purchasing_view_helpers import placed_order
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def sell(user, store, customer, item, quantity, key):
-    return sales_quick_sale(
-        actor=user, store=store, customer=customer, lines=[(item, quantity)], idempotency_key=key
-    ).order
 
 
 @pytest.fixture

@@ -9,18 +9,13 @@ from django.urls import reverse
 
 from inventory.models import Lot
 from inventory.services.qc import lot_approve
-from inventory.services.sales import sales_order_return, sales_quick_sale
+from inventory.services.sales import sales_order_return
 from inventory.services.stock import stock_receive
 from inventory.tests.factories import CustomerFactory
+from inventory.tests.views.lot_page_helpers import sell
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def sell(user, store, customer, item, quantity, key):
-    return sales_quick_sale(
-        actor=user, store=store, customer=customer, lines=[(item, quantity)], idempotency_key=key
-    ).order
 
 
 def give_back(user, order, quantity, key):
