@@ -13,11 +13,9 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     Max,
-    OuterRef,
     Q,
     Sum,
     Value,
@@ -34,6 +32,7 @@ from inventory.models import (
     QCStatus,
     StockBalance,
 )
+from inventory.models.stock import sold_lot
 
 from .purchasing import lot_stock
 
@@ -146,9 +145,6 @@ def lot_customers(
     by_pk = {m["pk"]: m for m in made}
     issue = Q(kind=Kind.ISSUE)
     elsewhere = issue & ~Q(lot_id=lot.pk)
-    shipped_from_family = Exists(
-        LedgerEntry.objects.filter(so_line=OuterRef("so_line"), kind=Kind.ISSUE, lot__in=family)
-    )
     # The lots as a subquery, read through the lot_id index lot by lot: a list of several
     # made PostgreSQL combine that index with the so_line and kind ones, half the ledger's
     # entries each (140 ms instead of 25 for five lots at a million rows).
@@ -156,7 +152,10 @@ def lot_customers(
         LedgerEntry.objects.filter(
             lot__in=Lot.objects.filter(pk__in=family).values("pk"), so_line__isnull=False
         )
-        .filter(issue | (Q(kind=Kind.RETURN) & (~Q(lot_id=lot.pk) | shipped_from_family)))
+        # A return counts where the goods had left (models.stock.sold_lot, as the return
+        # service reads it): the one that made this lot counts against its origin.
+        .alias(sold=sold_lot())
+        .filter(issue | Q(kind=Kind.RETURN, sold__in=family))
         .values(customer_id=F("so_line__order__customer_id"))
         .annotate(
             customer_name=Max("so_line__order__customer__name"),
