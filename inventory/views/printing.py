@@ -49,15 +49,19 @@ def sales_print(request, pk):
     order = get_object_or_404(SalesOrder.objects.select_related("customer", "store"), pk=pk)
     lines = sales_order_delivery_lines(order=order)
     shipped_any = any(line.quantity_shipped > 0 for line in lines)
+    # Net of returns, as the note lists it: all of it back means nothing to sign for.
+    out_with_customer = any(line.returnable > 0 for line in lines)
     return render(
         request,
         "inventory/print/delivery_note.html",
         {
             "order": order,
             "lines": lines,
-            # Nothing shipped yet: a note for goods that never left is not offered for print.
-            "printable": shipped_any,
+            # Nothing shipped yet, or all of it back: a note for goods the customer does
+            # not hold is not offered for print.
+            "printable": out_with_customer,
             "shipped_any": shipped_any,
+            "out_with_customer": out_with_customer,
             "company_name": settings.COMPANY_NAME,
         },
     )

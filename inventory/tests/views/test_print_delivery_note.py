@@ -188,3 +188,17 @@ def test_the_delivery_note_costs_the_same_queries_at_1_and_10_lines(
         f"A{count - 1}: 9 pcs",
         f"B{count - 1}: 3 pcs",
     ]
+
+
+def test_an_order_whose_goods_all_came_back_says_so(staff_client, staff_user, shipped):
+    line = shipped.lines.get()
+    sales_order_return(actor=staff_user, line=line, quantity="4", idempotency_key="rest")
+
+    html = staff_client.get(print_url(shipped)).content.decode()
+
+    # 5 left, 1 came back damaged and 4 more now: the customer holds none of it
+    assert mark(html) == "All returned"
+    assert f"Everything that left North Depot for {shipped.number} has come back" in html
+    assert 'data-testid="print-lines"' not in html
+    assert 'data-testid="signature"' not in html
+    assert "data-print" not in html  # nothing to print
