@@ -122,6 +122,15 @@ class LineChecks:
             raise RefusedLines(self.refusals)
 
 
+class OrdersHoldMore(InventoryError):
+    """Orders hold more of a lot or item than a document leaves there for them to move to.
+    `without_figures` says it with no quantity on record, for a blind count sheet."""
+
+    def __init__(self, message: str, *, without_figures: str, field: str | None = None):
+        super().__init__(message, field=field)
+        self.without_figures = without_figures
+
+
 class LotNotApproved(InventoryError):
     def __init__(self, lot):
         self.lot = lot

@@ -3,7 +3,7 @@
 from django import forms
 
 from inventory import rules
-from inventory.exceptions import DocumentChanged, InventoryError, refused_lines
+from inventory.exceptions import DocumentChanged, InventoryError, OrdersHoldMore, refused_lines
 from inventory.models import LedgerEntry, Lot, Store
 from inventory.quantities import fmt_qty
 
@@ -254,12 +254,19 @@ class CountForm(IdempotentFormMixin, forms.Form):
         if token:
             self.renew_token(token)
         counted = self._counted()
-        # A blind sheet is not told the figures a moved lot held then and holds now.
-        moved = self.blind and isinstance(exc, DocumentChanged)
         for index, refusal in refused_lines(exc):
             if index < len(counted):
-                self.add_error(counted[index], BLIND_MOVED_LINE if moved else refusal.message)
-        self.add_error(None, BLIND_MOVED if moved else exc.message)
+                self.add_error(counted[index], self._told(refusal, BLIND_MOVED_LINE))
+        self.add_error(None, self._told(exc, BLIND_MOVED))
+
+    def _told(self, refusal, moved: str) -> str:
+        """A refusal as the sheet tells it: a blind one is not told the figures a moved
+        lot held then and holds now, nor what orders hold of it."""
+        if self.blind and isinstance(refusal, DocumentChanged):
+            return moved
+        if self.blind and isinstance(refusal, OrdersHoldMore):
+            return refusal.without_figures
+        return refusal.message
 
     def take_current_figures(self) -> None:
         """After a refusal because stock moved: each moved row's hidden figure becomes

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from inventory import rules
-from inventory.exceptions import InventoryError
+from inventory.exceptions import OrdersHoldMore
 from inventory.models import LedgerEntry, SalesOrder, SalesOrderLine, StockBalance
 from inventory.quantities import fmt_amount
 
@@ -105,7 +105,11 @@ def make_room(
                 f"{why}, and the other lots of {balance.item.sku} in {balance.store.name} "
                 f"have {fmt_amount(room, unit)} free to take them: {then} first."
             )
-        raise InventoryError(message, field=field)
+        blind = (
+            f"Orders hold more of {balance.item.sku} in {balance.store.name} than this count "
+            f"leaves there: {then} first, or count again."
+        )
+        raise OrdersHoldMore(message, without_figures=blind, field=field)
     lines = SalesOrderLine.objects.in_bulk([line for line, _, _ in plan if line])
     released = defaultdict(lambda: rules.ZERO)  # one UNRESERVE row per holder
     for line_id, _, quantity in plan:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from inventory.models import LedgerEntry, Lot
+from inventory.services.sales import sales_order_confirm, sales_order_create
 from inventory.services.stock import stock_issue, stock_receive
 from inventory.tests.services.stock_helpers import D, figures, snapshot
 
@@ -165,3 +166,34 @@ def test_a_blind_sheet_opened_before_a_key_rotation_still_records(
     manager_client.post(URL, data)
 
     assert figures(store=store, lot=shelf["A"]) == (D(16), D(0))
+
+
+@pytest.mark.parametrize(
+    ("by", "found", "seen"),
+    [
+        ("lot", "10", "Lot A has 17 pcs reserved, more than the 10 counted"),
+        ("item", "30", "Orders hold 40 pcs of SKU-0042 in Main Store, more than the 30 pcs"),
+    ],
+)
+def test_a_count_below_what_orders_hold_is_refused_without_the_figures_on_a_blind_sheet(
+    manager_client, manager_user, item, store, shelf, by, found, seen
+):
+    order = sales_order_create(
+        actor=manager_user, store=store, customer=None, lines=[(item, "40", "1.00")]
+    )
+    sales_order_confirm(actor=manager_user, order=order, idempotency_key=None)  # A 17, B 23
+    box = f"item_{item.pk}" if by == "item" else f"count_{shelf['A'].pk}"
+    before = snapshot()
+    errors = {}
+    for blind in ("", "1"):
+        data = sheet_post(manager_client.get(URL, {"store": store.pk, "by": by, "blind": blind}))
+        refused = manager_client.post(URL, data | {box: found})
+        errors[blind] = refused.context["form"].errors[box]
+
+    # The open sheet tells what orders hold; the blind one only that they hold more.
+    assert errors[""][0].startswith(seen)
+    assert errors["1"] == [
+        f"Orders hold more of SKU-0042 in Main Store than this count leaves there: ship or "
+        f"cancel {order.number} first, or count again."
+    ]
+    assert snapshot() == before
