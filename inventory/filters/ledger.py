@@ -31,7 +31,7 @@ class LedgerEntryFilter(CreatedDaysFilterSet):
         queryset=Item.objects.order_by("sku"), label="Item", empty_label="All items"
     )
     store = django_filters.ModelChoiceFilter(
-        queryset=Store.objects.order_by("code"), label="Store", empty_label="All stores"
+        queryset=Store.objects.all(), label="Store", empty_label="All stores"
     )
     lot = django_filters.CharFilter(method="filter_lot", label="Lot code")
     kind = django_filters.ChoiceFilter(

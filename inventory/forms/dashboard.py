@@ -13,9 +13,7 @@ MAX_DAYS = 3 * 366
 
 
 class DashboardFilterForm(FilterFormMixin, forms.Form):
-    store = ModelSelectField(
-        queryset=Store.objects.order_by("code"), required=False, empty_label="All stores"
-    )
+    store = ModelSelectField(queryset=Store.objects.all(), required=False, empty_label="All stores")
     date_from = BoundedDateField(required=False, label="From", widget=DATE_INPUT)
     date_to = BoundedDateField(required=False, label="To", widget=DATE_INPUT)
 

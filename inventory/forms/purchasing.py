@@ -37,9 +37,7 @@ class PurchaseFilterForm(FilterFormMixin, forms.Form):
     supplier = PartyPickerField(
         Supplier, required=False, include_inactive=True, placeholder="Any supplier"
     )
-    store = ModelSelectField(
-        Store.objects.order_by("code"), required=False, empty_label="Any store"
-    )
+    store = ModelSelectField(Store.objects.all(), required=False, empty_label="Any store")
     date_from = BoundedDateField(label="From", required=False, widget=DATE)
     date_to = BoundedDateField(label="To", required=False, widget=DATE)
 

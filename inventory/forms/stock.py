@@ -46,10 +46,8 @@ class _LotOfItemMixin:
 class TransferForm(StoreChoiceMixin, IdempotentFormMixin, forms.Form):
     """A transfer's header: the two stores and a note; its lines are TransferLineFormSet."""
 
-    from_store = ModelSelectField(queryset=Store.objects.order_by("code"), label="From store")
-    to_store = ModelSelectField(
-        queryset=Store.objects.filter(is_active=True).order_by("code"), label="To store"
-    )
+    from_store = ModelSelectField(queryset=Store.objects.all(), label="From store")
+    to_store = ModelSelectField(queryset=Store.objects.filter(is_active=True), label="To store")
     note = NoteField()
 
     def clean(self):
@@ -128,7 +126,7 @@ class AdjustmentForm(StoreChoiceMixin, _LotOfItemMixin, IdempotentFormMixin, for
     )
     item = ItemPickerField(include_inactive=True, store_field="store")
     # The store before the lot: the lot box then offers that store's lots only.
-    store = ModelSelectField(queryset=Store.objects.order_by("code"))
+    store = ModelSelectField(queryset=Store.objects.all())
     lot = LotPickerField(store_field="store")
     quantity = QuantityField(
         allow_negative=True,
@@ -177,7 +175,7 @@ class CountForm(IdempotentFormMixin, forms.Form):
     it was being counted is refused instead of corrected by a stale difference.
     """
 
-    store = ModelSelectField(queryset=Store.objects.order_by("code"), widget=forms.HiddenInput)
+    store = ModelSelectField(queryset=Store.objects.all(), widget=forms.HiddenInput)
     note = forms.CharField(required=False, max_length=500, label="Note (what was counted)")
     # Shown once a figure is far above the record (an 8-digit barcode scanned into a
     # Found box, a slipped finger): sent ticked, the figures are recorded as typed.

@@ -20,7 +20,7 @@ class Store(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["code"]
+        ordering = [Lower("code"), "pk"]  # "main" beside "MAIN2", not after "WH1"
         constraints = [
             # Store menus show the name alone: two "Main Store"s could not be told apart.
             models.UniqueConstraint(

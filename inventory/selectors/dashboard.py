@@ -40,7 +40,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.utils import timezone
 
 from inventory.models import (
@@ -236,7 +236,7 @@ def dashboard_stock_value_by_store(*, store=None) -> list[dict]:
             value=Coalesce(Sum(value), Value(ZERO), output_field=MONEY),
             items=Count("item", filter=Q(on_hand__gt=0), distinct=True),
         )
-        .order_by("store__code")
+        .order_by(Lower("store__code"))
     )
     return [{**row, "value": _money(row["value"])} for row in rows]
 

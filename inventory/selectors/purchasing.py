@@ -14,7 +14,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from accounts.roles import Role, user_role
@@ -172,7 +172,9 @@ def qc_queue():
     their balances with stock.
     """
     balances = (
-        StockBalance.objects.filter(on_hand__gt=0).select_related("store").order_by("store__code")
+        StockBalance.objects.filter(on_hand__gt=0)
+        .select_related("store")
+        .order_by(Lower("store__code"))
     )
     return (
         awaiting_qc()
@@ -208,5 +210,5 @@ def lot_stock(lot):
     return list(
         StockBalance.objects.filter(Q(on_hand__gt=0) | Q(reserved__gt=0), lot=lot)
         .select_related("store")
-        .order_by("store__code")
+        .order_by(Lower("store__code"))
     )

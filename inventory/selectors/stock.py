@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from inventory import rules
@@ -123,7 +123,7 @@ def stock_by_store_for_item(*, item) -> list[dict]:
         StockBalance.objects.filter(item=item)
         .values("store_id", "store__code", "store__name")
         .annotate(**_figures())
-        .order_by("store__code")
+        .order_by(Lower("store__code"))
     )
 
 
@@ -269,7 +269,7 @@ def stock_value_by_store():
     return list(
         StockBalance.objects.values("store_id", "store__code", "store__name")
         .annotate(value=Coalesce(Sum(value), Value(ZERO), output_field=MONEY))
-        .order_by("store__code")
+        .order_by(Lower("store__code"))
     )
 
 

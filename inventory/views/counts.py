@@ -5,6 +5,7 @@ the shelf together); the differences are posted as COUNT adjustments at once."""
 import re
 
 from django.contrib import messages
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -136,7 +137,7 @@ def _page(request, form, *, store, search, category, more, reopen=False):
             "rows": form.bound_rows(),
             "store": store,
             # Deactivated stores too: their remaining stock is still counted down (README).
-            "stores": Store.objects.order_by("-is_active", "code"),
+            "stores": Store.objects.order_by("-is_active", Lower("code")),
             "categories": Category.objects.all(),  # by name, any case (Meta.ordering)
             "category": category,
             "search": search,

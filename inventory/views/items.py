@@ -111,7 +111,7 @@ def item_list(request):
     page_low = item_page_figures(list(page), store=store)
     if not low_only:
         low_ids = page_low
-    stores = list(Store.objects.order_by("code").values("pk", "code", "name"))
+    stores = list(Store.objects.values("pk", "code", "name"))
     if store is None:  # "Low stock" names the stores it is low in
         codes = {s["pk"]: s["code"] for s in stores}
         for item in page:

@@ -39,7 +39,7 @@ def purchase_reorder(request):
         "inventory/purchases/reorder.html",
         {
             "store": store,
-            "stores": Store.objects.filter(is_active=True).order_by("code"),
+            "stores": Store.objects.filter(is_active=True),
             "groups": by_supplier(rows[:REORDER_ROWS]),
             "truncated": len(rows) > REORDER_ROWS,
             "shown": REORDER_ROWS,

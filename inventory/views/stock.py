@@ -87,7 +87,7 @@ def stock_levels(request, status=200):
             "page": page,
             "refusal": refusal,
             "filtered": filtered(request),
-            "stores": Store.objects.order_by("code"),
+            "stores": Store.objects.all(),
             "store": store,
             "search": search,
             "low_only": low_only,
