@@ -13,6 +13,7 @@ from .views import (
     purchasing,
     qc,
     reorder,
+    reports,
     sales,
     stock,
 )
@@ -34,4 +35,5 @@ urlpatterns = [
     *audit.urlpatterns,
     *pickers.urlpatterns,
     *printing.urlpatterns,
+    *reports.urlpatterns,
 ]

@@ -112,17 +112,17 @@ class Period:
         return [self.date_from + timedelta(days=n) for n in range(max(count, 0))]
 
 
-def _sum(expression, condition, output_field):
+def sum_or_zero(expression, condition, output_field):
     return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=output_field)
 
 
 # Each movement's cost is rounded to the cent (money.cents, half up): three sales of
 # 0.005 kg at 1.00 are 0.01 each on their orders, so 0.03 here.
-def _at_cost():
+def at_cost():
     return cents(F("quantity") * F("unit_cost"))
 
 
-def _at_price():
+def at_price():
     """A sale's ISSUE (+) or RETURN (-) row at its line's price, as its share of the
     line's shipped value (money.share_of_line)."""
     # The price by a primary-key probe, never a join: a join lets the planner hash the
@@ -149,7 +149,13 @@ def _received_at_cost():
     return cents(F("on_hand_delta") * F("unit_cost"))
 
 
-def _money(value) -> Decimal:
+def margin_percent(value: Decimal, margin: Decimal) -> Decimal | None:
+    """Gross margin as a share of the value sold, to a tenth of a percent; none when
+    nothing was sold."""
+    return (margin * 100 / value).quantize(Decimal("0.1")) if value else None
+
+
+def money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -169,31 +175,29 @@ def dashboard_totals(*, period: Period, store=None) -> dict:
         purchased_lines=Count("po_line", filter=PURCHASED_KEPT, distinct=True),
         purchased_items=Count("item", filter=PURCHASED_KEPT, distinct=True),
         # Signed: a reversal of a receipt carries a negative on-hand delta.
-        purchased_value=_sum(_purchased_at_cost(), PURCHASED, MONEY),
+        purchased_value=sum_or_zero(_purchased_at_cost(), PURCHASED, MONEY),
         sold_lines=Count("so_line", filter=SOLD, distinct=True),
         sold_items=Count("item", filter=SOLD, distinct=True),
         returned_lines=Count("so_line", filter=RETURNED, distinct=True),
-        sold_value=_sum(_at_price(), SOLD, MONEY),
-        returned_value=_sum(-_at_price(), RETURNED, MONEY),
-        sold_cost=_sum(_at_cost(), SOLD, MONEY),
-        returned_cost=_sum(_at_cost(), RETURNED, MONEY),
+        sold_value=sum_or_zero(at_price(), SOLD, MONEY),
+        returned_value=sum_or_zero(-at_price(), RETURNED, MONEY),
+        sold_cost=sum_or_zero(at_cost(), SOLD, MONEY),
+        returned_cost=sum_or_zero(at_cost(), RETURNED, MONEY),
     )
-    sold_value = _money(row["sold_value"]) - _money(row["returned_value"])
-    cost_of_goods = _money(row["sold_cost"]) - _money(row["returned_cost"])
+    sold_value = money(row["sold_value"]) - money(row["returned_value"])
+    cost_of_goods = money(row["sold_cost"]) - money(row["returned_cost"])
     margin = sold_value - cost_of_goods
     return {
         "purchased_lines": row["purchased_lines"],
         "purchased_items": row["purchased_items"],
-        "purchased_value": _money(row["purchased_value"]),
+        "purchased_value": money(row["purchased_value"]),
         "sold_lines": row["sold_lines"],
         "sold_items": row["sold_items"],
         "returned_lines": row["returned_lines"],
         "sold_value": sold_value,
         "cost_of_goods": cost_of_goods,
         "gross_margin": margin,
-        "gross_margin_percent": (
-            (margin * 100 / sold_value).quantize(Decimal("0.1")) if sold_value else None
-        ),
+        "gross_margin_percent": margin_percent(sold_value, margin),
     }
 
 
@@ -205,14 +209,14 @@ def dashboard_daily_chart(*, period: Period, store=None) -> dict:
         .annotate(day=TruncDate("created_at"))
         .values("day")
         .annotate(
-            sold=_sum(_at_price(), SOLD, MONEY),
-            returned=_sum(-_at_price(), RETURNED, MONEY),
-            received=_sum(_received_at_cost(), RECEIVED, MONEY),
+            sold=sum_or_zero(at_price(), SOLD, MONEY),
+            returned=sum_or_zero(-at_price(), RETURNED, MONEY),
+            received=sum_or_zero(_received_at_cost(), RECEIVED, MONEY),
         )
         .order_by("day")
     )
     by_day = {
-        row["day"]: (_money(row["sold"]) - _money(row["returned"]), _money(row["received"]))
+        row["day"]: (money(row["sold"]) - money(row["returned"]), money(row["received"]))
         for row in rows
     }
     days = period.days()
@@ -238,7 +242,7 @@ def dashboard_stock_value_by_store(*, store=None) -> list[dict]:
         )
         .order_by(Lower("store__code"))
     )
-    return [{**row, "value": _money(row["value"])} for row in rows]
+    return [{**row, "value": money(row["value"])} for row in rows]
 
 
 def dashboard_counts(*, period: Period, store=None) -> dict:
