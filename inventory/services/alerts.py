@@ -5,6 +5,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from inventory.exceptions import InvalidTransition
 from inventory.models import Alert, Item, Store
 from inventory.rules import alert_actions, is_low
 
@@ -151,18 +152,27 @@ def _enqueue_email(alert_pk: int) -> None:
 
 
 def alert_acknowledge(*, actor, alert: Alert) -> Alert:
-    """Close an open alert for people; it resolves for good when stock recovers."""
+    """Close an open alert for people; it resolves for good when stock recovers.
+
+    Only an OPEN alert, as the database has it at the update (not as the caller read
+    it): one acknowledged or resolved meanwhile is refused, with nothing changed.
+    """
     actor = as_actor(actor)
     with transaction.atomic():
         updated = Alert.objects.filter(pk=alert.pk, status=Alert.Status.OPEN).update(
             status=Alert.Status.ACKNOWLEDGED, closed_at=timezone.now(), closed_by=actor.user
         )
-        if updated:
-            audit_record(
-                actor=actor,
-                action="alert.acknowledge",
-                obj=alert,
-                details={"item": alert.item.sku, "store": alert.store.code},
-            )
         alert.refresh_from_db()
+        if not updated:
+            raise InvalidTransition(
+                f"The alert for {alert.item.sku} at {alert.store.name}",
+                alert.status,
+                Alert.Status.ACKNOWLEDGED,
+            )
+        audit_record(
+            actor=actor,
+            action="alert.acknowledge",
+            obj=alert,
+            details={"item": alert.item.sku, "store": alert.store.code},
+        )
     return alert

@@ -176,10 +176,7 @@ def purchase_order_update(
         order = lock_purchase_order(order.pk)
         rules.check_not_changed(order, shown)
         if order.status not in EDITABLE:
-            raise InventoryError(
-                f"{order.number} is {order.get_status_display().lower()}; "
-                "only draft orders can be edited."
-            )
+            raise InvalidTransition(order.number, order.status, Status.DRAFT)
         require_active(lock_store(store.pk), "Store", field_name="store")
         before, lines_before = _header(order), _lines_detail(order)
         order.supplier, order.store = supplier, store
@@ -264,7 +261,7 @@ def _planned_receipts(order, lines, receipts) -> list[Receipt]:
         with checks.on_line(index):
             line_id = getattr(receipt["line"], "pk", receipt["line"])
             if line_id not in by_pk:
-                raise InventoryError(f"That line does not belong to {order.number}.")
+                raise InventoryError(f"That line does not belong to {order.number}.", field="line")
             line = by_pk[line_id]
             if _is_blank(receipt.get("quantity")):
                 continue

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.tests.factories import UserFactory
+from inventory.exceptions import InvalidTransition
 from inventory.models import Alert, AuditEvent
 from inventory.services.alerts import alert_acknowledge
 from inventory.services.stock import stock_receive
@@ -141,7 +142,7 @@ def test_acknowledged_alert_stays_closed_until_recovery_then_a_new_drop_opens_on
     assert Alert.objects.count() == 2
 
 
-def test_acknowledging_twice_changes_nothing_the_second_time(
+def test_acknowledging_twice_is_refused_and_changes_nothing_the_second_time(
     staff_user, manager_user, low_item, store, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -150,9 +151,11 @@ def test_acknowledging_twice_changes_nothing_the_second_time(
     alert = alert_acknowledge(actor=manager_user, alert=Alert.objects.get())
     other_manager = UserFactory(role="Manager", username="manager2")
 
-    again = alert_acknowledge(actor=other_manager, alert=alert)
+    with pytest.raises(InvalidTransition, match="is already acknowledged; nothing was changed"):
+        alert_acknowledge(actor=other_manager, alert=alert)
 
-    assert again.closed_by == manager_user
+    alert.refresh_from_db()
+    assert (alert.status, alert.closed_by) == (Alert.Status.ACKNOWLEDGED, manager_user)
     assert AuditEvent.objects.filter(action="alert.acknowledge").count() == 1
 
 

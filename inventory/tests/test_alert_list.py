@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from django.shortcuts import get_object_or_404
 
-from inventory.models import Alert
+from inventory.models import Alert, AuditEvent
 from inventory.services.alerts import alert_acknowledge
 from inventory.tests.alerts_helpers import _receive, _sell
 from inventory.tests.factories import ItemFactory
@@ -85,3 +86,28 @@ def test_acknowledge_is_post_only(manager_client, staff_user, store):
 
 def test_acknowledging_an_unknown_alert_is_a_404(manager_client):
     assert manager_client.post("/alerts/999999/acknowledge/").status_code == 404
+
+
+def test_an_alert_resolved_while_being_acknowledged_says_so_and_stays_resolved(
+    manager_client, manager_user, store, monkeypatch
+):
+    # given an open alert whose stock recovers just after the page read it
+    alert = _open_alert(manager_user, "SKU-R1", store)
+
+    def read_then_recover(*args, **kwargs):
+        found = get_object_or_404(*args, **kwargs)
+        _receive(manager_user, alert.item, store, "10")
+        return found
+
+    monkeypatch.setattr("inventory.views.audit.get_object_or_404", read_then_recover)
+
+    # when the manager acknowledges it
+    page = manager_client.post(f"/alerts/{alert.pk}/acknowledge/", follow=True)
+
+    # then the page says it was not acknowledged, and the stock's resolution stands
+    text = page.content.decode()
+    assert "is resolved, so it cannot be acknowledged; nothing was changed." in text
+    assert "acknowledged; a new one opens" not in text
+    alert.refresh_from_db()
+    assert (alert.status, alert.closed_by) == (Alert.Status.RESOLVED, None)
+    assert not AuditEvent.objects.filter(action="alert.acknowledge").exists()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
+from inventory.exceptions import InventoryError
 from inventory.filters.audit import AuditEventFilter
 from inventory.models import Alert, AuditEvent
 from inventory.selectors.replica import read_alias
@@ -118,10 +119,11 @@ def alert_list(request):
 @require_POST
 def alert_acknowledge_view(request, pk):
     alert = get_object_or_404(Alert.objects.select_related("item", "store"), pk=pk)
-    if alert.status != Alert.Status.OPEN:
-        messages.info(request, f"The alert for {alert.item.sku} at {alert.store.name} is not open.")
+    try:
+        alert_acknowledge(actor=actor_for(request), alert=alert)
+    except InventoryError as exc:  # acknowledged or resolved meanwhile
+        messages.info(request, exc.message)
         return redirect("inventory:alert_list")
-    alert_acknowledge(actor=actor_for(request), alert=alert)
     messages.success(
         request,
         f"Alert for {alert.item.sku} at {alert.store.name} acknowledged; "

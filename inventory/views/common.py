@@ -90,8 +90,7 @@ def attach_error(form, exc: InventoryError, rows=None, request=None) -> None:
     for index, refusal in refused_lines(exc) if rows else ():
         if index < len(rows):
             row = rows[index]
-            field = refusal.field if refusal.field in row.fields else None
-            row.add_error(field, refusal.message)
+            row.add_error(_shown_field(row, refusal.field), refusal.message)
             on_a_row = True
     if isinstance(exc, ShortLines):
         if on_a_row:
@@ -104,8 +103,14 @@ def attach_error(form, exc: InventoryError, rows=None, request=None) -> None:
     if on_a_row:
         form.add_error(None, "Nothing was recorded: mend the line marked.")
         return
-    field = exc.field if exc.field in getattr(form, "fields", {}) else None
-    form.add_error(field, exc.message)
+    form.add_error(_shown_field(form, exc.field), exc.message)
+
+
+def _shown_field(form, name: str | None) -> str | None:
+    """The field a refusal is shown next to: the one it names, unless the form has no
+    such field or it is hidden (a receipt row's `line`), where the error goes above."""
+    field = getattr(form, "fields", {}).get(name) if name else None
+    return None if field is None or field.widget.is_hidden else name
 
 
 def report_replay(

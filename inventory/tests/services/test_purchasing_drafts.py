@@ -111,7 +111,7 @@ def test_update_of_a_placed_order_is_refused(manager_user, supplier, store, othe
     order = make_order(manager_user, supplier, store, (item, "5", "1.00"))
     before = snapshot(order)
 
-    with pytest.raises(InventoryError, match="only draft orders can be edited"):
+    with pytest.raises(InventoryError, match="is ordered, so it cannot be edited"):
         purchase_order_update(
             actor=manager_user, order=order, supplier=supplier, store=other_store, lines=[]
         )
