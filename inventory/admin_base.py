@@ -15,7 +15,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.http import HttpResponseRedirect
 
 from inventory.exceptions import InventoryError
-from inventory.forms.fields import ID_MAX
+from inventory.forms.fields import DATE_MAX, DATE_MIN, ID_MAX
 
 
 def _out_of_range(value: str) -> bool:
@@ -25,6 +25,17 @@ def _out_of_range(value: str) -> bool:
         if digits.isascii() and digits.isdigit() and int(digits) > ID_MAX:
             return True
     return False
+
+
+def _year_out_of_range(value: str) -> bool:
+    """True when `value` reads as a year (as Django's int() reads it) outside the app's
+    dates: the date hierarchy adds a year or a month to it and turns it into UTC, which
+    leaves Python's dates near years 1 and 9999 (year=9999 was a 500)."""
+    try:
+        year = int(value)
+    except ValueError:
+        return False  # the admin answers it with its own "?e=1" page
+    return not DATE_MIN.year <= year <= DATE_MAX.year
 
 
 def _valid_id(value: str) -> bool:
@@ -52,8 +63,8 @@ class ReadOnlyAdminMixin:
 
 
 class SafeAdminMixin:
-    """Refuse numbers past 64 bits in list filters, non-ids in action posts and in
-    autocomplete boxes."""
+    """Refuse numbers past 64 bits and date hierarchy years outside the app's dates in
+    list filters, non-ids in action posts and in autocomplete boxes."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -63,7 +74,10 @@ class SafeAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changelist_instance(self, request):
-        if any(_out_of_range(v) for _, values in request.GET.lists() for v in values):
+        years = request.GET.getlist(f"{self.date_hierarchy}__year") if self.date_hierarchy else []
+        if any(_out_of_range(v) for _, values in request.GET.lists() for v in values) or any(
+            _year_out_of_range(year) for year in years
+        ):
             # changelist_view answers this with its own "?e=1" page, as for any bad filter.
             raise IncorrectLookupParameters("A number in the filters is out of range.")
         return super().get_changelist_instance(request)

@@ -1,6 +1,7 @@
 """Reading orders with their lines, shared by the purchase and sales views."""
 
 from django.db.models import Prefetch
+from rest_framework import serializers
 
 from inventory.models import PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine
 
@@ -35,12 +36,14 @@ def _with_lines(line_model, pk):
     return (lines[0].order if lines else None), lines
 
 
+# DRF's own field writes the times, in TIME_ZONE as every read of the API does (a
+# hand-made isoformat() wrote a write's answer in UTC: found by a QA pass).
+_DATETIME = serializers.DateTimeField()
+
+
 def _when(value):
-    """A datetime as DRF writes it (ISO 8601, UTC as Z)."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    """A datetime as DRF writes it (ISO 8601 in TIME_ZONE, UTC as Z)."""
+    return None if value is None else _DATETIME.to_representation(value)
 
 
 def _header(order) -> dict:

@@ -319,6 +319,22 @@ def test_the_admin_list_filters_refuse_numbers_past_64_bits(admin_role_client):
     assert response["Location"].endswith("?e=1")
 
 
+@pytest.mark.parametrize("year", ["9999", "9_999", "1", "2999&created_at__month=12"])
+@pytest.mark.parametrize("model", ["ledgerentry", "auditevent"])
+def test_the_admin_date_hierarchy_refuses_years_outside_the_apps_dates(
+    admin_role_client, settings, model, year
+):
+    # A year on: 10000 is past Python's dates; a year 1 in Auckland starts before them in UTC.
+    settings.TIME_ZONE = "Pacific/Auckland"
+    response = admin_role_client.get(f"/admin/inventory/{model}/?created_at__year={year}")
+
+    if year.startswith("2999"):
+        assert response.status_code == 200  # the app's last year still lists
+    else:
+        assert response.status_code == 302
+        assert response["Location"].endswith("?e=1")
+
+
 def test_an_admin_action_on_ids_that_are_not_ids_changes_nothing(admin_role_client, item):
     response = admin_role_client.post(
         "/admin/inventory/item/",
