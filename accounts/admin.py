@@ -6,7 +6,8 @@ and a Staff or Manager user with is_staff set is still refused. Roles are given 
 the actions "Make Staff / Manager / Admin / Remove role", which call
 accounts.services.user_set_role (audited); the group fields are read-only. Adding a
 user, editing one and setting a password go through accounts.services too (user_create,
-user_update, user_password_set), so each writes its audit event. django-axes' login and
+user_update, user_password_set), so each writes its audit event; the admin's own "Change
+password" link opens the app's password page, audited the same way. django-axes' login and
 failed-login histories are read-only; its access attempts may still be deleted, which is
 how a locked-out login is unlocked before its 15 minutes are up.
 """
@@ -25,6 +26,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 
@@ -36,11 +38,13 @@ from .forms import UsernameLengthMixin
 from .roles import GROUP_ROLES, ROLE_GROUPS, Role, has_role
 from .services import (
     USER_FIELDS,
+    USERNAME_TAKEN,
     user_create,
     user_ensure_another_admin,
     user_password_set,
     user_set_role,
     user_update,
+    username_taken,
 )
 
 User = get_user_model()
@@ -63,8 +67,15 @@ class AdminRoleAuthenticationForm(UsernameLengthMixin, AuthenticationForm):
             )
 
 
+def admin_password_change(request, extra_context=None):
+    """The admin's "Change password" link opens the app's own page, whose change goes
+    through user_password_change (audited): Django's page saved it unaudited."""
+    return redirect("password_change")
+
+
 admin.site.has_permission = admin_site_has_permission
 admin.site.login_form = AdminRoleAuthenticationForm
+admin.site.password_change = admin_password_change
 admin.site.site_header = "Inventory administration"
 admin.site.site_title = "Inventory admin"
 admin.site.index_title = "Read-only records, catalogue and users"
@@ -79,7 +90,14 @@ def _role_of(user) -> Role:
 
 
 class UserChangeForm(BaseUserChangeForm):
-    """Refuse deactivating, or taking superuser from, the last active Admin."""
+    """Refuse deactivating, or taking superuser from, the last active Admin, and a new
+    username that another account has in another letter case (sign-in takes any case)."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username_taken(username, user=self.instance):
+            raise ValidationError(USERNAME_TAKEN, code="unique")
+        return username
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Us
 from django.core.exceptions import ValidationError
 
 from .roles import Role
+from .services import USERNAME_TAKEN, username_taken
 
 User = get_user_model()
 
@@ -35,8 +36,8 @@ class RegistrationForm(PasswordRulesOnFirstBox, UserCreationForm):
 
     def clean_username(self):
         username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("A user with that username already exists.")
+        if username_taken(username):
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
     def clean_email(self):

@@ -13,10 +13,29 @@ from .tasks import send_approval_notice, send_signup_notice
 
 User = get_user_model()
 
+USERNAME_TAKEN = "A user with that username already exists."
 LAST_ADMIN = (
     "{username} is the last active Admin: give another user the Admin role first, "
     "so someone can still manage users and roles."
 )
+
+
+def username_taken(username: str, *, user=None) -> bool:
+    """Whether an account other than `user` has this username in any letter case.
+
+    Sign-in takes the username in any case (accounts/backends.py), so "Anna" beside
+    "anna" would be two people behind one sign-in name: registration's form, and
+    user_create and user_update (the admin's add and change pages), refuse it.
+    """
+    others = User.objects.filter(username__iexact=username)
+    if user is not None and user.pk is not None:
+        others = others.exclude(pk=user.pk)
+    return others.exists()
+
+
+def _refuse_taken_username(username, *, user=None) -> None:
+    if username_taken(username, user=user):
+        raise InventoryError(USERNAME_TAKEN, field="username")
 
 
 def user_register(*, username: str, email: str, password: str, actor=None):
@@ -125,6 +144,7 @@ def user_create(*, actor, data: dict, password: str | None):
     actor = as_actor(actor)
     _require_admin(actor)
     _check_fields(actor, data, {})
+    _refuse_taken_username(data.get("username", ""))
     with transaction.atomic():
         user = User(**data)
         if password is None:
@@ -157,6 +177,8 @@ def user_update(*, actor, user, data: dict):
         changes = model_changes(before, _user_snapshot(locked))
         if not changes:
             return locked
+        if "username" in changes:
+            _refuse_taken_username(locked.username, user=locked)
         locked._role_cache = None
         if was_admin and user_role(locked) is not Role.ADMIN:
             user_ensure_another_admin(user=locked)

@@ -6,6 +6,8 @@ from django.dispatch import receiver
 from inventory.services.actor import Actor
 from inventory.services.audit import audit_record
 
+from .backends import user_for_sign_in
+
 
 def _actor(request, user):
     if request is None:
@@ -27,7 +29,10 @@ def audit_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))[:150]
+    # The account's own spelling when the name typed ("ANNA") is one's in another case.
+    typed = str(credentials.get("username", ""))[:150]
+    user = user_for_sign_in(typed) if typed else None
+    username = user.get_username() if user is not None else typed
     actor = _actor(request, None)
     audit_record(
         actor=Actor(user=None, ip=actor.ip, user_agent=actor.user_agent),

@@ -265,3 +265,29 @@ def test_a_refusal_the_form_did_not_foresee_is_a_message_not_a_500(admin_role_cl
     user.refresh_from_db()
     assert user.first_name != "Zed"
     assert not AuditEvent.objects.filter(action="user.update").exists()
+
+
+def test_the_admins_change_password_link_opens_the_audited_password_page(admin_role_user):
+    client = Client()
+    client.post("/login/", {"username": admin_role_user.username, "password": PASSWORD})
+
+    shown = client.get("/admin/password_change/")
+    posted = client.post(
+        "/admin/password_change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    # Django's own page saved the password with no audit event; now both go to /password/
+    assert (shown.status_code, shown["Location"]) == (302, "/password/")
+    assert (posted.status_code, posted["Location"]) == (302, "/password/")
+    admin_role_user.refresh_from_db()
+    assert admin_role_user.check_password(PASSWORD)
+    changed = client.post(
+        "/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert changed.status_code == 302
+    admin_role_user.refresh_from_db()
+    assert admin_role_user.check_password(NEW_PASSWORD)
+    event = AuditEvent.objects.get(action="user.password_change")
+    assert (event.actor, event.object_id) == (admin_role_user, str(admin_role_user.pk))

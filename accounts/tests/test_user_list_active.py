@@ -1,9 +1,12 @@
 """An Admin lets a sign-up in, keeps it out, or stops a leaver signing in, at /users/."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 
-from inventory.models import AuditEvent
+from inventory.models import AuditEvent, SalesOrder, StockBalance
+from inventory.services.stock import stock_receive
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -57,3 +60,39 @@ def test_a_manager_cannot_deactivate_anyone_and_get_changes_nothing(
 
 def test_an_unknown_user_is_404(admin_role_client):
     assert admin_role_client.post("/users/999999/active/", {"active": "0"}).status_code == 404
+
+
+def _quick_sale_of_one(item, store, key):
+    return {
+        "idempotency_key": key,
+        "store": store.pk,
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-item_q": item.sku,
+        "lines-0-quantity": "1",
+        "lines-0-unit_price": "2.00",
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "sent_to"),
+    [("deactivate", "/login/?next=/sales/quick/"), ("remove the role", "/awaiting-approval/")],
+)
+def test_a_user_signed_in_elsewhere_cannot_post_stock_once_deactivated_or_demoted(
+    admin_role_client, staff_client, staff_user, manager_user, item, store, change, sent_to
+):
+    # given a Staff member signed in on the shop's till, with the quick sale open
+    stock_receive(actor=manager_user, item=item, store=store, quantity=5)
+    assert staff_client.get("/sales/quick/").status_code == 200
+
+    # when an Admin, in another browser, deactivates them or removes their role
+    if change == "deactivate":
+        admin_role_client.post(f"/users/{staff_user.pk}/active/", {"active": "0"})
+    else:
+        admin_role_client.post(f"/users/{staff_user.pk}/role/", {"role": "0"})
+    response = staff_client.post("/sales/quick/", _quick_sale_of_one(item, store, "till-1"))
+
+    # then the till's next sale is refused and no stock moves
+    assert (response.status_code, response["Location"]) == (302, sent_to)
+    assert SalesOrder.objects.count() == 0
+    assert StockBalance.objects.get(item=item, store=store).on_hand == Decimal("5.000")
