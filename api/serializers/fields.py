@@ -11,9 +11,11 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from rest_framework import serializers
 
+from inventory.forms.fields import DATE_FORMAT, DATE_FORMAT_MESSAGE, DATE_MAX, DATE_MIN
 from inventory.quantities import number_refusal
 
 from ..parsers import JSONNumber
@@ -162,3 +164,19 @@ class ModelSerializer(StrictKeysMixin, serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DecimalField: DecimalField,
     }
+
+
+class BoundedDateField(serializers.DateField):
+    """A date as the web forms take it (forms.fields.BoundedDateField): YYYY-MM-DD only
+    (not ISO 8601's 20270228 or week dates), between DATE_MIN and DATE_MAX."""
+
+    default_error_messages = {"invalid": DATE_FORMAT_MESSAGE}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", [DATE_FORMAT])
+        super().__init__(**kwargs)
+        message = f"Enter a date between {DATE_MIN:%Y-%m-%d} and {DATE_MAX:%Y-%m-%d}."
+        self.validators += [
+            MinValueValidator(DATE_MIN, message=message),
+            MaxValueValidator(DATE_MAX, message=message),
+        ]

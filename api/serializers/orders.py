@@ -21,6 +21,7 @@ from inventory.models.fields import NOTE_MAX_LENGTH
 from .fields import (
     MONEY,
     QTY,
+    BoundedDateField,
     DecimalField,
     IdField,
     IdIntegerField,
@@ -86,7 +87,7 @@ class PurchaseLineInput(Serializer):
 class PurchaseOrderInput(Serializer):
     supplier = IdField(queryset=Supplier.objects.all())
     store = IdField(queryset=Store.objects.all())
-    expected_on = serializers.DateField(required=False, allow_null=True, default=None)
+    expected_on = BoundedDateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(**NOTE)
     lines = PurchaseLineInput(many=True, max_length=MAX_LINES)
 
@@ -95,7 +96,7 @@ class ReceiptInput(Serializer):
     line = IdIntegerField()
     quantity = DecimalField(**QTY)
     lot_code = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+    expires_on = BoundedDateField(required=False, allow_null=True, default=None)
 
 
 class ReceiveInput(Serializer):
@@ -137,7 +138,7 @@ class ReceiveInput(Serializer):
 
 class DirectLineInput(PurchaseLineInput):
     lot_code = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+    expires_on = BoundedDateField(required=False, allow_null=True, default=None)
 
 
 class DirectPurchaseInput(Serializer):

@@ -15,7 +15,16 @@ from inventory.models import (
 )
 from inventory.models.fields import NOTE_MAX_LENGTH
 
-from .fields import MONEY, QTY, TOTAL, DecimalField, IdField, ModelSerializer, Serializer
+from .fields import (
+    MONEY,
+    QTY,
+    TOTAL,
+    BoundedDateField,
+    DecimalField,
+    IdField,
+    ModelSerializer,
+    Serializer,
+)
 
 ADJUST_REASONS = [
     (value, label)
@@ -145,7 +154,7 @@ class LotRejectInput(Serializer):
 class LotExpiryInput(Serializer):
     """Correct a lot's expiry date (`null`: it never expires), saying why in `note`."""
 
-    expires_on = serializers.DateField(allow_null=True)
+    expires_on = BoundedDateField(allow_null=True)
     note = serializers.CharField(
         max_length=NOTE_MAX_LENGTH, help_text="Why the date changes (kept in the audit log)."
     )

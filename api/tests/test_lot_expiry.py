@@ -51,6 +51,11 @@ def test_a_manager_moves_the_date_and_available_stock_follows(manager_api, lot, 
         ({"expires_on": "2030-01-01", "note": "  "}, "note"),
         ({"expires_on": "soon", "note": "x"}, "expires_on"),
         ({"note": "x"}, "expires_on"),
+        # Dates as the web takes them only (found by a QA pass: these were recorded).
+        ({"expires_on": "20300101", "note": "x"}, "expires_on"),
+        ({"expires_on": "2030-W01-1", "note": "x"}, "expires_on"),
+        ({"expires_on": "0001-01-01", "note": "x"}, "expires_on"),
+        ({"expires_on": "9999-12-31", "note": "x"}, "expires_on"),
         ({"expires_on": "2030-01-01", "note": "x" * 1001}, "note"),
     ],
 )

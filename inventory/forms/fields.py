@@ -95,8 +95,17 @@ class QuantityDecimalField(FiniteDecimalField):
         return value
 
 
+DATE_FORMAT = "%Y-%m-%d"
+DATE_FORMAT_MESSAGE = "Enter a valid date as YYYY-MM-DD, e.g. 2026-12-31."
+
+
 class BoundedDateField(forms.DateField):
-    """A date between DATE_MIN and DATE_MAX."""
+    """A date between DATE_MIN and DATE_MAX, written YYYY-MM-DD only: what a date box
+    sends. A typed 01/02/2026 is refused rather than read as 2 January (the locale's
+    month-first formats), which a day-first shop would mean as 1 February."""
+
+    input_formats = [DATE_FORMAT]
+    default_error_messages = {"invalid": DATE_FORMAT_MESSAGE}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -107,7 +107,7 @@ def test_audit_log_with_a_bad_date_shows_the_error_not_a_500(manager_client, sta
     response = manager_client.get("/audit/", {"date_from": "not-a-date"})
 
     assert response.status_code == 200
-    assert "Enter a valid date." in response.content.decode()
+    assert "Enter a valid date as YYYY-MM-DD, e.g. 2026-12-31." in response.content.decode()
 
 
 def test_audit_log_pages_50_at_a_time_newest_first_keeping_the_filters(manager_client, staff_user):
@@ -199,8 +199,9 @@ def test_audit_export_with_an_unreadable_filter_exports_nothing(manager_client, 
 
     assert response.status_code == 400
     assert list(response.context["events"]) == []
-    assert "Nothing is shown until the filters are corrected: From: Enter a valid date." in (
-        response.content.decode()
+    assert (
+        "Nothing is shown until the filters are corrected: From: Enter a valid date as "
+        "YYYY-MM-DD, e.g. 2026-12-31." in (response.content.decode())
     )
 
 

@@ -14,7 +14,10 @@ from inventory.services.stock import stock_receive
 
 pytestmark = pytest.mark.django_db
 
-INVALID_DATE = ({"date_from": "2026-02-30"}, "From: Enter a valid date.")
+INVALID_DATE = (
+    {"date_from": "2026-02-30"},
+    "From: Enter a valid date as YYYY-MM-DD, e.g. 2026-12-31.",
+)
 END_BEFORE_START = (
     {"date_from": "2026-03-05", "date_to": "2026-03-01"},
     "To: The end date is before the start date.",
@@ -107,3 +110,14 @@ def test_the_dashboard_with_a_bad_date_shows_no_figures_and_says_why(
     assert 'data-testid="stock-value"' not in body and "chart-data" not in body
     field, text = problem.split(": ", 1)
     assert error_by_field(body, "date_to" if field == "To" else "date_from", text)
+
+
+@pytest.mark.parametrize("typed", ["01/02/2026", "1.2.2026", "20260201"])
+def test_a_date_typed_in_another_format_is_refused_not_guessed(manager_client, typed):
+    # A month-first 01/02/2026 was read as 2 January, where a day-first shop means
+    # 1 February (found by a QA pass): only what a date box sends is taken.
+    response = manager_client.get("/ledger/", {"date_from": typed})
+
+    assert response.context["filter"].form.errors == {
+        "date_from": ["Enter a valid date as YYYY-MM-DD, e.g. 2026-12-31."]
+    }

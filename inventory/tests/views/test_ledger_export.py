@@ -97,7 +97,9 @@ def test_export_with_invalid_filters_answers_400_with_the_list_and_its_errors(
 
     assert response.status_code == 400
     assert list(response.context["page"]) == []
-    assert response.context["filter"].form.errors == {"date_from": ["Enter a valid date."]}
+    assert response.context["filter"].form.errors == {
+        "date_from": ["Enter a valid date as YYYY-MM-DD, e.g. 2026-12-31."]
+    }
 
 
 def test_export_of_nothing_is_the_header(manager_client, history):

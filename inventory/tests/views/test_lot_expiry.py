@@ -89,8 +89,16 @@ def test_the_same_date_sent_twice_is_recorded_once(manager_client, lot):
     [
         ({"expires_on": "2030-01-01", "note": ""}, "note", "Say why the expiry date changes."),
         ({"expires_on": "2030-01-01", "note": "  "}, "note", "Say why the expiry date changes."),
-        ({"expires_on": "soon", "note": "x"}, "expires_on", "Enter a valid date."),
-        ({"expires_on": "99999-01-01", "note": "x"}, "expires_on", "Enter a valid date."),
+        (
+            {"expires_on": "soon", "note": "x"},
+            "expires_on",
+            "Enter a valid date as YYYY-MM-DD, e.g. 2026-12-31.",
+        ),
+        (
+            {"expires_on": "99999-01-01", "note": "x"},
+            "expires_on",
+            "Enter a valid date as YYYY-MM-DD, e.g. 2026-12-31.",
+        ),
         ({"expires_on": "2030-01-01\x00", "note": "x"}, "expires_on", None),
         ({"expires_on": "2030-01-01", "note": "x" * 1001}, "note", None),
     ],

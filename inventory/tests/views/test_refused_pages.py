@@ -119,7 +119,7 @@ def test_an_over_receipt_comes_back_on_its_own_line_with_every_row_as_typed(
     ("expires_on", "error"),
     [
         ("2001-02-03", "Expiry date 2001-02-03 is in the past: expired stock cannot be received."),
-        ("2031-13-40", "Enter a valid date."),
+        ("2031-13-40", "Enter a valid date as YYYY-MM-DD, e.g. 2026-12-31."),
     ],
 )
 def test_a_bad_expiry_date_comes_back_on_its_own_line(staff_client, three_lines, expires_on, error):
