@@ -3,6 +3,7 @@
 from .views import (
     audit,
     catalog,
+    catalog_import,
     counts,
     dashboard,
     items,
@@ -26,6 +27,7 @@ urlpatterns = [
     *counts.urlpatterns,
     *ledger.urlpatterns,
     *catalog.urlpatterns,
+    *catalog_import.urlpatterns,
     *purchasing.urlpatterns,
     *reorder.urlpatterns,
     *qc.urlpatterns,

@@ -22,13 +22,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from inventory.models import (
     UNFINISHED_SALES_STATUSES,
     Category,
     Customer,
+    Item,
     LedgerEntry,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -177,3 +178,9 @@ def customer_totals(*, customer: Customer, since: datetime) -> dict:
         customer=customer, status__in=UNFINISHED_SALES_STATUSES
     ).count()
     return totals
+
+
+def skus_taken(skus) -> int:
+    """Return how many of `skus` (ignoring case) items already use: one indexed query."""
+    wanted = {sku.strip().lower() for sku in skus if sku.strip()}
+    return Item.objects.annotate(sku_key=Lower("sku")).filter(sku_key__in=wanted).count()

@@ -8,6 +8,9 @@ service's transaction, so they hold whoever the caller is.
 import re
 from decimal import Decimal
 
+from django.db.models import Value
+from django.db.models.functions import Lower
+
 from inventory import rules
 from inventory.exceptions import InventoryError
 from inventory.models import (
@@ -53,7 +56,10 @@ def _check_item(item: Item) -> None:
             "a letter or digit (40 at most).",
             field="sku",
         )
-    if Item.objects.filter(sku__iexact=item.sku).exclude(pk=item.pk).exists():
+    # Lower() on both sides, as the unique index is built: sku__iexact (LIKE, UPPER())
+    # could not use it and read every item, per item created (a 1,000-row import: 18 s).
+    same_sku = Item.objects.alias(sku_ci=Lower("sku")).filter(sku_ci=Lower(Value(item.sku)))
+    if same_sku.exclude(pk=item.pk).exists():
         raise InventoryError(
             f"SKU {item.sku} is already used by another item (SKUs ignore case).", field="sku"
         )
