@@ -1,6 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
 from django.core.exceptions import ValidationError
 
 from .roles import Role
@@ -49,6 +54,12 @@ class RegistrationForm(PasswordRulesOnFirstBox, UserCreationForm):
 
 
 class OwnPasswordChangeForm(PasswordRulesOnFirstBox, PasswordChangeForm):
+    first_password_field = "new_password1"
+
+
+class ResetPasswordForm(PasswordRulesOnFirstBox, SetPasswordForm):
+    """The new password of a "Forgot your password?" link, checked like a change."""
+
     first_password_field = "new_password1"
 
 

@@ -1,15 +1,19 @@
 """User services: registration, role assignment and account changes, audited."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from inventory.exceptions import InventoryError
-from inventory.services.actor import as_actor
+from inventory.models import AuditEvent
+from inventory.services.actor import Actor, as_actor
 from inventory.services.audit import audit_record, model_changes
 
 from .roles import GROUP_ROLES, ROLE_GROUPS, Role, is_admin_q, user_role
-from .tasks import send_approval_notice, send_signup_notice
+from .tasks import send_approval_notice, send_password_reset, send_signup_notice
 
 User = get_user_model()
 
@@ -220,4 +224,50 @@ def user_password_change(*, actor, user, password: str):
     with transaction.atomic():
         _store_password(user, password)
         audit_record(actor=actor, action="user.password_change", obj=user)
+    return user
+
+
+# A flood of reset requests for one address sends at most one e-mail in this time.
+PASSWORD_RESET_INTERVAL = timedelta(minutes=5)
+
+
+def user_password_reset_request(*, actor, users, site_url: str) -> int:
+    """E-mail each of `users` (the accounts a "Forgot your password?" address names) a
+    link to set a new password, after commit; audited as "user.password_reset_request".
+
+    At most one e-mail per account every PASSWORD_RESET_INTERVAL: the account's row is
+    locked, then its last request is looked up, so two requests at once send one e-mail.
+    Return the number of e-mails queued; the page says the same whatever it is.
+    """
+    actor = as_actor(actor)
+    queued = 0
+    for user in users:
+        with transaction.atomic():
+            locked = User.objects.select_for_update().get(pk=user.pk)
+            recent = AuditEvent.objects.filter(
+                object_type=locked.__class__.__name__,
+                object_id=str(locked.pk),
+                action="user.password_reset_request",
+                created_at__gte=timezone.now() - PASSWORD_RESET_INTERVAL,
+            )
+            if recent.exists():
+                continue
+            audit_record(actor=actor, action="user.password_reset_request", obj=locked)
+            transaction.on_commit(lambda pk=locked.pk: send_password_reset.enqueue(pk, site_url))
+            queued += 1
+    return queued
+
+
+def user_password_reset(*, actor, user, password: str):
+    """Set the password of a user who followed a reset link; audited as
+    "user.password_reset", by the user. Their every session ends with the old password
+    (Django checks each session against the password's hash), as after a change."""
+    actor = as_actor(actor)
+    with transaction.atomic():
+        _store_password(user, password)
+        audit_record(
+            actor=Actor(user=user, ip=actor.ip, user_agent=actor.user_agent),
+            action="user.password_reset",
+            obj=user,
+        )
     return user

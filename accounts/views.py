@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -14,10 +15,17 @@ from inventory.services.actor import Actor
 from inventory.views.paging import numbered_page
 
 from .backends import BACKEND_PATH
-from .forms import LoginForm, OwnPasswordChangeForm, RegistrationForm, RoleForm
+from .forms import LoginForm, OwnPasswordChangeForm, RegistrationForm, ResetPasswordForm, RoleForm
 from .permissions import public, role_required
 from .roles import Role, user_role, users_awaiting_approval
-from .services import user_password_change, user_register, user_set_role, user_update
+from .services import (
+    user_password_change,
+    user_password_reset,
+    user_password_reset_request,
+    user_register,
+    user_set_role,
+    user_update,
+)
 
 User = get_user_model()
 
@@ -80,6 +88,51 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = signed_in_without_role(PasswordChangeView.as_view())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The "Forgot your password?" page: it answers the same whether or not an account
+    has the address (Django's get_users: active, with a usable password)."""
+
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        # Sent through the service (throttled, audited, after commit), not form.save().
+        user_password_reset_request(
+            actor=Actor.from_request(self.request),
+            users=form.get_users(form.cleaned_data["email"]),
+            site_url=settings.SITE_URL or self.request.build_absolute_uri("/").rstrip("/"),
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = ResetPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        # Saved through the service (audited as user.password_reset), not form.save().
+        user_password_reset(
+            actor=Actor.from_request(self.request),
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+password_reset = public(PasswordResetView.as_view())
+password_reset_done = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = public(PasswordResetConfirmView.as_view())
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)
 
 
 @signed_in_without_role

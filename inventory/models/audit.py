@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "user.deactivate": "User deactivated",
     "user.password_set": "Password set by an admin",
     "user.password_change": "Password changed",
+    "user.password_reset_request": "Password reset link e-mailed",
+    "user.password_reset": "Password reset by e-mail link",
     "auth.login": "Signed in",
     "auth.logout": "Signed out",
     "auth.login_failed": "Sign-in failed",

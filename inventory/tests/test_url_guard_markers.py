@@ -20,7 +20,17 @@ def test_only_the_expected_views_are_public_or_open_to_roleless_users():
     public = sorted(r.name for r in all_routes() if r.is_public)
     roleless = sorted(r.name for r in all_routes() if r.allows_roleless and not r.is_public)
 
-    assert public == ["favicon", "healthz", "login", "logout", "register"]
+    assert public == [
+        "favicon",
+        "healthz",
+        "login",
+        "logout",
+        "password_reset",
+        "password_reset_complete",
+        "password_reset_confirm",
+        "password_reset_done",
+        "register",
+    ]
     assert roleless == ["awaiting_approval", "password_change"]
 
 
