@@ -22,6 +22,7 @@ from inventory.exceptions import (
     InvalidTransition,
     InventoryError,
     LotNotApproved,
+    NothingLeft,
     NotReversible,
     RefusedLines,
     ShortLines,
@@ -40,6 +41,7 @@ CONFLICTS = (
     InvalidTransition,
     LotNotApproved,
     NotReversible,
+    NothingLeft,  # a "ship all" or "receive all" that someone else had done already
     IdempotencyConflict,
 )
 

@@ -99,7 +99,8 @@ COMMON_PROBLEMS = {
 WRITE_PROBLEMS = {
     "409": "Refused by the state of stock or of the document (a shortage names item, "
     "store, requested and available; `document-changed`: stock or the document moved on "
-    "since the figures sent were read).",
+    "since the figures sent were read; `nothing-left`: a ship or receive of everything "
+    "found it all done already).",
     "413": "The body is larger than "
     f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; nothing was recorded.",
     "422": "Refused by a rule of the inventory, or an Idempotency-Key reused with another body. "

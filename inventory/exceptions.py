@@ -168,6 +168,11 @@ class DocumentChanged(InventoryError):
     """The document moved on since its page was read (another window, another user)."""
 
 
+class NothingLeft(InventoryError):
+    """A "ship everything" or "receive everything" found nothing left to do when the order
+    was locked: another user or window did it first. Nothing was changed."""
+
+
 class NotReversible(InventoryError):
     pass
 

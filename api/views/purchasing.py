@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.roles import Role
+from inventory.rules import ALL
 from inventory.services.purchasing import (
     purchase_direct,
     purchase_order_cancel,
@@ -118,13 +119,8 @@ class PurchaseOrderViewSet(
             data = ReceiveInput(data=request.data)
             data.is_valid(raise_exception=True)
             receipts = data.validated_data.get("receipts")
-            if data.validated_data["all"]:  # everything outstanding, in generated lots
-                # Every line, in the order's order (a line with nothing outstanding left
-                # blank), so that a refusal's `line` is its place in the order's `lines`.
-                receipts = [
-                    {"line": line.pk, "quantity": line.outstanding or None}
-                    for line in order.lines.all()
-                ]
+            if data.validated_data["all"]:  # what is outstanding once the order is locked
+                receipts = ALL
             result = purchase_order_receive(
                 actor=self.actor(), order=order, receipts=receipts, idempotency_key=key
             )

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from inventory.models import SalesOrderLine
+from inventory.rules import ALL
 from inventory.services.sales import (
     sales_order_cancel,
     sales_order_confirm,
@@ -137,12 +138,9 @@ class SalesOrderViewSet(
             data = ShipInput(data=request.data)
             data.is_valid(raise_exception=True)
             lines = data.validated_data.get("lines")
-            if lines is None:  # everything reserved
-                # Every line (one with nothing reserved ships nothing), so that a refusal's
-                # `line` is its place in the order's `lines`.
-                shipments = {line.pk: line.quantity_reserved for line in order.lines.all()}
-            else:
-                shipments = _shipments(lines)
+            # Everything reserved is read by the service once it holds the order's lock:
+            # figures read here could be stale by then (another till shipped some).
+            shipments = ALL if lines is None else _shipments(lines)
             return sales_order_ship(
                 actor=self.actor(), order=order, shipments=shipments, idempotency_key=key
             )

@@ -47,6 +47,7 @@ from .lots import (
     sellable_balances,
 )
 from .quantities import (
+    ALL,
     CENT,
     MAX_QUANTITY,
     QTY_STEP,
@@ -57,6 +58,7 @@ from .quantities import (
 )
 
 __all__ = [
+    "ALL",
     "CENT",
     "MAX_QUANTITY",
     "NEGATIVE_REASONS",

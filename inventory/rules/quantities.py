@@ -13,6 +13,16 @@ CENT = Decimal("0.01")  # a sum of money's step: prices, costs, values
 UNIT_DECIMALS = {"pcs": 0, "box": 0, "kg": 3, "l": 3, "m": 3}
 
 
+class _All:
+    def __repr__(self):
+        return "ALL"
+
+
+# "Everything left" (ship all, receive all): passed to a service instead of figures, so
+# that it reads what is left after locking the order; figures read before may be stale.
+ALL = _All()
+
+
 def clean_quantity(
     value,
     *,

@@ -22,12 +22,11 @@ from inventory.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
-from inventory.quantities import fmt_amount, fmt_qty
 
 from .actor import as_actor
 from .audit import audit_record, model_changes
 from .posting import Posting, StockResult, require_active
-from .receipts import Receipt, clean_cost, clean_direct_lines, clean_receipt, post_receipts
+from .receipts import Receipt, clean_cost, clean_direct_lines, planned_receipts, post_receipts
 from .replays import claim_draft
 from .transactions import document_transaction, retry_on_conflict
 
@@ -244,51 +243,6 @@ def purchase_order_cancel(*, actor, order, note: str = "", shown=None) -> Purcha
     return order
 
 
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _planned_receipts(order, lines, receipts) -> list[Receipt]:
-    """Check the submitted receipts of an order's lines: refuse (before writing anything)
-    a line of another order, a deactivated item, a bad quantity, more than is
-    outstanding, or a submission with every line blank."""
-    if order.status not in RECEIVABLE:
-        raise InvalidTransition(order.number, order.status, Status.RECEIVED)
-    by_pk = {line.pk: line for line in lines}
-    wanted: dict[int, Decimal] = {}
-    planned, checks = [], LineChecks()
-    for index, receipt in enumerate(receipts):
-        with checks.on_line(index):
-            line_id = getattr(receipt["line"], "pk", receipt["line"])
-            if line_id not in by_pk:
-                raise InventoryError(f"That line does not belong to {order.number}.", field="line")
-            line = by_pk[line_id]
-            if _is_blank(receipt.get("quantity")):
-                continue
-            cleaned = clean_receipt(
-                item=line.item,
-                quantity=receipt["quantity"],
-                unit_cost=line.unit_cost,
-                lot_code=receipt.get("lot_code") or "",
-                expires_on=receipt.get("expires_on") or None,
-                supplier=order.supplier,
-                po_line=line,
-                index=index,
-            )
-            wanted[line.pk] = wanted.get(line.pk, Decimal("0")) + cleaned.quantity
-            if wanted[line.pk] > line.outstanding:
-                raise InventoryError(
-                    f"Only {fmt_amount(line.outstanding, line.item.unit)} of {line.item.sku} "
-                    f"are outstanding on {order.number}; {fmt_qty(wanted[line.pk])} entered.",
-                    field="quantity",
-                )
-            planned.append(cleaned)
-    checks.refuse()
-    if not planned:
-        raise InventoryError("Enter a quantity received for at least one line.", field="quantity")
-    return planned
-
-
 def _receive(posting: Posting, order, lines, planned: list[Receipt]) -> list[dict]:
     """Stage the receipts, add them to their lines and move the order's status."""
     lots = post_receipts(posting, store=order.store, receipts=planned)
@@ -322,9 +276,10 @@ def purchase_order_receive(
 ) -> ReceiptResult:
     """Receive what arrived against an ORDERED or PARTIALLY_RECEIVED order, in one transaction.
 
-    `receipts` is [{line, quantity, lot_code, expires_on}]; a blank quantity skips the
-    line, a blank lot code gets a generated one. Partial receipts accumulate; the order
-    becomes RECEIVED when nothing is outstanding. A replayed key returns the first result.
+    `receipts` is [{line, quantity, lot_code, expires_on}], or ALL (rules.ALL) for what is
+    outstanding once the order is locked; a blank quantity skips the line, a blank lot code
+    gets a generated one. Partial receipts accumulate; the order becomes RECEIVED when
+    nothing is outstanding. A replayed key returns the first result.
     """
     with document_transaction():
         posting = Posting(kind="PO_RECEIVE", actor=actor, idempotency_key=idempotency_key)
@@ -333,7 +288,7 @@ def purchase_order_receive(
         order = lock_purchase_order(order.pk)
         from_status = order.status
         lines = list(order.lines.select_related("item").order_by("pk"))
-        planned = _planned_receipts(order, lines, receipts)
+        planned = planned_receipts(order, lines, receipts)
         details = _receive(posting, order, lines, planned)
         stock = posting.write(
             action="purchase_order.receive",
@@ -378,7 +333,7 @@ def purchase_direct(
             }
             for po_line, line in zip(po_lines, lines, strict=True)
         ]
-        planned = _planned_receipts(order, po_lines, receipts)
+        planned = planned_receipts(order, po_lines, receipts)
         details = _receive(posting, order, po_lines, planned)
         stock = posting.write(
             action="purchase_order.direct",

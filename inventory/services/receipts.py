@@ -14,8 +14,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from inventory import rules
-from inventory.exceptions import InventoryError, LineChecks
-from inventory.models import LedgerEntry, Lot, QCStatus
+from inventory.exceptions import InvalidTransition, InventoryError, LineChecks, NothingLeft
+from inventory.models import OPEN_PURCHASE_STATUSES, LedgerEntry, Lot, PurchaseOrder, QCStatus
+from inventory.quantities import fmt_amount, fmt_qty
 
 from .posting import Posting, require_active
 
@@ -102,6 +103,66 @@ def clean_direct_lines(lines) -> list[Receipt]:
             )
     checks.refuse()
     return cleaned
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _everything_outstanding(order, lines) -> list[dict]:
+    """Receive everything outstanding, as read after the order's lock: every line with
+    what it expects now (PurchaseOrderLine.outstanding; blank when nothing, so a refusal's
+    index stays the line's place on the order), in generated lots. What another receipt
+    brought first is not received twice."""
+    if order.status == PurchaseOrder.Status.RECEIVED:
+        raise NothingLeft(
+            f"{order.number} has nothing left to receive: it was received in full "
+            "(by another user or window); nothing was changed."
+        )
+    return [{"line": line.pk, "quantity": line.outstanding or None} for line in lines]
+
+
+def planned_receipts(order, lines, receipts) -> list[Receipt]:
+    """Check the submitted receipts of a locked order's lines (ALL: what is outstanding
+    now): refuse (before writing anything) a line of another order, a deactivated item, a
+    bad quantity, more than is outstanding, or a submission with every line blank."""
+    if receipts is rules.ALL:
+        receipts = _everything_outstanding(order, lines)
+    if order.status not in OPEN_PURCHASE_STATUSES:
+        raise InvalidTransition(order.number, order.status, PurchaseOrder.Status.RECEIVED)
+    by_pk = {line.pk: line for line in lines}
+    wanted: dict[int, Decimal] = {}
+    planned, checks = [], LineChecks()
+    for index, receipt in enumerate(receipts):
+        with checks.on_line(index):
+            line_id = getattr(receipt["line"], "pk", receipt["line"])
+            if line_id not in by_pk:
+                raise InventoryError(f"That line does not belong to {order.number}.", field="line")
+            line = by_pk[line_id]
+            if _is_blank(receipt.get("quantity")):
+                continue
+            cleaned = clean_receipt(
+                item=line.item,
+                quantity=receipt["quantity"],
+                unit_cost=line.unit_cost,
+                lot_code=receipt.get("lot_code") or "",
+                expires_on=receipt.get("expires_on") or None,
+                supplier=order.supplier,
+                po_line=line,
+                index=index,
+            )
+            wanted[line.pk] = wanted.get(line.pk, Decimal("0")) + cleaned.quantity
+            if wanted[line.pk] > line.outstanding:
+                raise InventoryError(
+                    f"Only {fmt_amount(line.outstanding, line.item.unit)} of {line.item.sku} "
+                    f"are outstanding on {order.number}; {fmt_qty(wanted[line.pk])} entered.",
+                    field="quantity",
+                )
+            planned.append(cleaned)
+    checks.refuse()
+    if not planned:
+        raise InventoryError("Enter a quantity received for at least one line.", field="quantity")
+    return planned
 
 
 def post_receipts(posting: Posting, *, store, receipts: list[Receipt]) -> list:

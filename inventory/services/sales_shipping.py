@@ -11,6 +11,7 @@ from inventory.exceptions import (
     InsufficientStock,
     InventoryError,
     LineChecks,
+    NothingLeft,
     ShortLines,
 )
 from inventory.locks import lock_sales_order
@@ -66,6 +67,21 @@ def _planned(order, lines, shipments) -> list[tuple]:
     return planned
 
 
+def _everything_left(order, lines) -> dict:
+    """{line pk: reserved} for every line (zero ships nothing, and a refusal's index stays
+    the line's place on the order), read after the order's lock: "ship everything left"
+    ships what is reserved now, even when another shipment came first."""
+    if order.status != Status.SHIPPED:
+        check_transition(order, Status.SHIPPED)
+    shipments = {line.pk: line.quantity_reserved for line in lines}
+    if not any(shipments.values()):
+        raise NothingLeft(
+            f"{order.number} has nothing left to ship: it was shipped in full "
+            "(by another user or window); nothing was changed."
+        )
+    return shipments
+
+
 def _refuse_changed(order, lines, shown: dict) -> None:
     """Refuse a shipment entered against figures that have moved on since (another
     window or user shipped or cancelled): its quantities were chosen for those."""
@@ -82,13 +98,15 @@ def sales_order_ship(
     *,
     actor,
     order: SalesOrder,
-    shipments: dict,
+    shipments,
     idempotency_key: str | None,
     shown: dict | None = None,
 ) -> SalesResult:
     """Ship part or all of each line, up to what it has reserved, from the reserved lots.
 
-    `shipments` maps a line (or its pk) to a quantity; zero means "not now". `shown`
+    `shipments` maps a line (or its pk) to a quantity; zero means "not now". ALL
+    (rules.ALL) ships what each line has reserved once the order is locked, or refuses
+    with NothingLeft when another shipment took it all. `shown`
     ({line pk: reserved}) is what the shipper saw; when the order has moved on since,
     nothing is shipped. Reserved stock in a lot that has expired (or left APPROVED)
     is not shipped. The order becomes PARTIALLY_SHIPPED or SHIPPED in the same
@@ -104,6 +122,8 @@ def sales_order_ship(
         # Before the status: a page opened before a cancel says it changed since.
         if shown is not None:
             _refuse_changed(order, lines, shown)
+        if shipments is rules.ALL:
+            shipments = _everything_left(order, lines)
         check_transition(order, Status.SHIPPED)
         planned = _planned(order, lines, shipments)
         held = held_reservations(lines=[line for line, _, _ in planned])
