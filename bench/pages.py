@@ -58,6 +58,12 @@ def pages(*, stores, lots, customer, supplier, manager) -> list[tuple[str, str]]
     item = lots[0].item
     return [
         ("dashboard", "/dashboard/"),
+        ("sales by item", "/reports/sales-by-item/"),
+        (
+            "sales by item, oldest week",
+            "/reports/sales-by-item/"
+            f"?date_from={oldest_week}&date_to={oldest_week + timedelta(days=6)}",
+        ),
         ("items", "/items/"),
         ("item detail", f"/items/{item.pk}/"),
         ("item detail, oldest movements", f"/items/{item.pk}/?oldest=1"),
