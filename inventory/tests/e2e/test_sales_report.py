@@ -1,6 +1,8 @@
 """A manager reads what sold, item by item: from the dashboard's Sold card to Sales by
 item for the same days, sorted by margin, and its CSV; on a desktop and on a phone."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -50,6 +52,6 @@ def test_a_manager_reads_sales_by_item_from_the_dashboard(new_page, demo_users, 
     expect(rows.first.get_by_test_id("margin")).to_have_text("9.00")
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
-    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert [line.split(",")[0] for line in lines] == ["sku", "BOLT-M8", "DRILL-1"]
     assert page.js_errors == []
