@@ -3,7 +3,7 @@
 from django import forms
 
 from inventory.models import PurchaseOrder, QCStatus, Store, Supplier
-from inventory.selectors.purchasing import TO_RECEIVE
+from inventory.selectors.purchasing import OVERDUE, TO_RECEIVE
 
 from .common import (
     MAX_LINES,
@@ -29,6 +29,7 @@ class PurchaseFilterForm(FilterFormMixin, forms.Form):
         choices=[
             ("", "Any status"),
             (TO_RECEIVE, "To receive (ordered or partly received)"),
+            (OVERDUE, "Overdue (to receive, expected before today)"),
             *PurchaseOrder.Status.choices,
         ],
         required=False,

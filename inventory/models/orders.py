@@ -75,6 +75,14 @@ def _sources(transitions: dict[str, set[str]], target: str) -> list[str]:
 # these rows, so a query filtering by any other list would silently stop using them.
 OPEN_PURCHASE_STATUSES = _sources(PURCHASE_TRANSITIONS, PurchaseStatus.RECEIVED)
 OPEN_SALES_STATUSES = _sources(SALES_TRANSITIONS, SalesStatus.SHIPPED)
+
+
+def overdue_purchases(today) -> models.Q:
+    """Purchase orders overdue on `today` (a local date): placed, not all received, and
+    expected before today. A delivery expected today is not late yet."""
+    return models.Q(status__in=OPEN_PURCHASE_STATUSES, expected_on__lt=today)
+
+
 # Neither finished nor cancelled: what a customer's page counts as open.
 UNFINISHED_SALES_STATUSES = [status for status, targets in SALES_TRANSITIONS.items() if targets]
 

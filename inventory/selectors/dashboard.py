@@ -58,6 +58,7 @@ from inventory.models import (
     Store,
     Supplier,
 )
+from inventory.models.orders import overdue_purchases
 from inventory.rules import CENT
 
 from .money import cents, share_of_line
@@ -275,7 +276,10 @@ def dashboard_queues(*, store=None) -> dict:
         alerts = alerts.filter(store=store)
     return {
         "qc_queue": lots.aggregate(n=Count("pk", distinct=True))["n"],
-        "open_purchases": purchases.count(),
+        **purchases.aggregate(
+            open_purchases=Count("pk"),
+            overdue_purchases=Count("pk", filter=overdue_purchases(timezone.localdate())),
+        ),
         "open_sales": sales.count(),
         "open_alerts": alerts.count(),
     }

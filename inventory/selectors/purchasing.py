@@ -4,9 +4,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
@@ -31,6 +33,7 @@ from inventory.models import (
     QCStatus,
     StockBalance,
 )
+from inventory.models.orders import overdue_purchases
 
 from . import money
 from .sales import start_of_day
@@ -63,6 +66,13 @@ def received_any() -> Exists:
 
 # The order list's "To receive" status filter: what a receipt can still arrive against.
 TO_RECEIVE = "TO_RECEIVE"
+# Its "Overdue" one: of those, the ones expected before today (models.orders).
+OVERDUE = "OVERDUE"
+
+
+def overdue():
+    """Whether an order is overdue today, as an annotation (models.orders.overdue_purchases)."""
+    return ExpressionWrapper(overdue_purchases(timezone.localdate()), output_field=BooleanField())
 
 
 def _per_order(aggregate, output_field):
@@ -89,6 +99,8 @@ def purchase_order_list(
     qs = PurchaseOrder.objects.select_related("supplier", "store", "created_by")
     if status == TO_RECEIVE:
         qs = qs.filter(status__in=OPEN_PURCHASE_STATUSES)
+    elif status == OVERDUE:
+        qs = qs.filter(overdue_purchases(timezone.localdate()))
     elif status:
         qs = qs.filter(status=status)
     if supplier is not None:
@@ -101,6 +113,7 @@ def purchase_order_list(
         qs = qs.filter(created_at__lt=start_of_day(date_to + timedelta(days=1)))
     return qs.annotate(
         received_any=received_any(),
+        overdue=overdue(),
         line_count=Coalesce(_per_order(Count("pk"), None), Value(0)),
         value=Coalesce(_per_order(Sum(LINE_VALUE), MONEY), Value(ZERO), output_field=MONEY),
     ).order_by("-created_at", "-pk")
@@ -108,7 +121,11 @@ def purchase_order_list(
 
 def purchase_order_detail(*, pk) -> PurchaseOrder:
     """Return the order with supplier, store and creator; raise DoesNotExist if missing."""
-    return PurchaseOrder.objects.select_related("supplier", "store", "created_by").get(pk=pk)
+    return (
+        PurchaseOrder.objects.select_related("supplier", "store", "created_by")
+        .annotate(overdue=overdue())
+        .get(pk=pk)
+    )
 
 
 def purchase_order_lines(*, order) -> list[PurchaseOrderLine]:
